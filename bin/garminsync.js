@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// The single entry point. It loads as little as possible: `--version` reads package.json only,
+// `server` and `emulator` load their own composition roots, everything else loads the CLI.
+import { readFileSync } from 'node:fs';
+
+const argv = process.argv.slice(2);
+const dist = new URL('../dist/', import.meta.url);
+
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  process.stdout.write(`${pkg.version}\n`);
+  process.exit(0);
+}
+
+const entries = {
+  server: new URL('server/main.js', dist),
+  emulator: new URL('emulator/main.js', dist),
+};
+
+const first = argv[0];
+const entry = Object.hasOwn(entries, first ?? '') && !argv.includes('--help') && !argv.includes('-h')
+  ? entries[first]
+  : new URL('cli/main.js', dist);
+
+try {
+  const mod = await import(entry.href);
+  const code = await (entry === entries[first] ? mod.run(argv.slice(1)) : mod.main(argv));
+  process.exitCode = typeof code === 'number' ? code : 0;
+} catch (err) {
+  if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('/dist/')) {
+    process.stderr.write('garminsync is not built yet: run `npm run build` (npm ci does it for you).\n');
+    process.exitCode = 1;
+  } else {
+    throw err;
+  }
+}

@@ -1,0 +1,93 @@
+import { Type, type Static } from 'typebox';
+import { NullableTimestamp, Timestamp } from './common.js';
+
+/** POST /auth/login. The password is only ever sent here and never stored by the service. */
+export const LoginRequest = Type.Object(
+  {
+    username: Type.String({ minLength: 3, maxLength: 254, description: 'Garmin account e-mail' }),
+    password: Type.String({ minLength: 1, maxLength: 1024, writeOnly: true }),
+  },
+  { additionalProperties: false },
+);
+export type LoginRequest = Static<typeof LoginRequest>;
+
+/** The service's own tokens, issued after a successful login, MFA step or refresh. */
+export const TokenResponse = Type.Object({
+  status: Type.Literal('authenticated'),
+  access_token: Type.String(),
+  refresh_token: Type.String(),
+  token_type: Type.Literal('Bearer'),
+  expires_in: Type.Integer({ description: 'access token lifetime in seconds' }),
+  expires_at: Timestamp,
+  refresh_expires_at: Timestamp,
+  scope: Type.String(),
+  session_id: Type.String(),
+  user_id: Type.String(),
+  mfa_verified: Type.Boolean(),
+});
+export type TokenResponse = Static<typeof TokenResponse>;
+
+/** Garmin asked for a second factor: finish with POST /auth/mfa. */
+export const MfaRequiredResponse = Type.Object({
+  status: Type.Literal('mfa_required'),
+  challenge_id: Type.String(),
+  mfa_method: Type.String({ description: 'email or sms' }),
+  expires_at: Timestamp,
+  attempts_left: Type.Integer(),
+});
+export type MfaRequiredResponse = Static<typeof MfaRequiredResponse>;
+
+export const LoginResponse = Type.Union([TokenResponse, MfaRequiredResponse]);
+export type LoginResponse = Static<typeof LoginResponse>;
+
+export const MfaRequest = Type.Object(
+  {
+    challenge_id: Type.String({ minLength: 1, maxLength: 128 }),
+    code: Type.String({ pattern: '^\\d{4,10}$' }),
+  },
+  { additionalProperties: false },
+);
+export type MfaRequest = Static<typeof MfaRequest>;
+
+export const RefreshRequest = Type.Object(
+  { refresh_token: Type.String({ minLength: 1, maxLength: 512 }) },
+  { additionalProperties: false },
+);
+export type RefreshRequest = Static<typeof RefreshRequest>;
+
+/** The seed's User Session, as shown (no secrets: the refresh token is stored only hashed). */
+export const SessionView = Type.Object({
+  session_id: Type.String(),
+  user_id: Type.String(),
+  expires_at: Timestamp,
+  mfa_enabled: Type.Boolean(),
+  created_at: Timestamp,
+  last_used_at: NullableTimestamp,
+  revoked_at: NullableTimestamp,
+  status: Type.Union([Type.Literal('active'), Type.Literal('expired'), Type.Literal('revoked')]),
+  garmin: Type.Object({
+    status: Type.Union([Type.Literal('connected'), Type.Literal('login_required')]),
+    access_expires_at: NullableTimestamp,
+    circuit_open_until: NullableTimestamp,
+    last_error: Type.Union([Type.String(), Type.Null()]),
+  }),
+});
+export type SessionView = Static<typeof SessionView>;
+
+/** The seed's Authentication Token, as shown (never the token value itself). */
+export const AuthTokenView = Type.Object({
+  token_id: Type.String(),
+  user_id: Type.String(),
+  session_id: Type.String(),
+  token_type: Type.Literal('Bearer'),
+  expires_in: Type.Integer({ description: 'seconds left until the access token expires' }),
+  expires_at: Timestamp,
+  scope: Type.String(),
+  created_at: Timestamp,
+  last_used_at: NullableTimestamp,
+  mfa_verified: Type.Boolean(),
+});
+export type AuthTokenView = Static<typeof AuthTokenView>;
+
+export const SessionResponse = Type.Object({ session: SessionView, token: AuthTokenView });
+export type SessionResponse = Static<typeof SessionResponse>;

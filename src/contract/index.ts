@@ -1,0 +1,8 @@
+/**
+ * The wire contract between the service and the CLI (design.md §4). The server's route schemas
+ * and OpenAPI come from here; the CLI types its API client with the same definitions.
+ */
+export * from './common.js';
+export * from './auth.js';
+export * from './sync.js';
+export * from './data.js';

@@ -1,0 +1,83 @@
+import { Type, type Static } from 'typebox';
+import { CalendarDate, NullableTimestamp, Timestamp } from './common.js';
+
+export const SyncTypeSchema = Type.Union([
+  Type.Literal('activities'),
+  Type.Literal('health'),
+  Type.Literal('workouts'),
+]);
+export const JobStatusSchema = Type.Union([
+  Type.Literal('pending'),
+  Type.Literal('running'),
+  Type.Literal('completed'),
+  Type.Literal('failed'),
+  Type.Literal('cancelled'),
+]);
+
+/** POST /sync/jobs. `from`/`to` bound a re-sync; `full` ignores the watermark. */
+export const CreateJobRequest = Type.Object(
+  {
+    sync_type: SyncTypeSchema,
+    from: Type.Optional(CalendarDate),
+    to: Type.Optional(CalendarDate),
+    full: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type CreateJobRequest = Static<typeof CreateJobRequest>;
+
+/** The seed's Sync Job with what the engine adds. */
+export const SyncJob = Type.Object({
+  job_id: Type.String(),
+  user_id: Type.String(),
+  session_id: Type.String(),
+  sync_type: SyncTypeSchema,
+  status: JobStatusSchema,
+  progress: Type.Integer({ minimum: 0, maximum: 100 }),
+  total_items: Type.Union([Type.Integer(), Type.Null()]),
+  processed_items: Type.Integer(),
+  failed_items: Type.Integer(),
+  start_time: NullableTimestamp,
+  end_time: NullableTimestamp,
+  error_message: Type.Union([Type.String(), Type.Null()]),
+  params: Type.Object({
+    from: Type.Union([CalendarDate, Type.Null()]),
+    to: Type.Union([CalendarDate, Type.Null()]),
+    full: Type.Boolean(),
+  }),
+  cancel_requested: Type.Boolean(),
+  attempts: Type.Integer(),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+});
+export type SyncJob = Static<typeof SyncJob>;
+
+export const CreateJobResponse = Type.Object({
+  job: SyncJob,
+  deduplicated: Type.Boolean({ description: 'true when an identical pending/running job was returned' }),
+});
+export type CreateJobResponse = Static<typeof CreateJobResponse>;
+
+export const ListJobsQuery = Type.Object(
+  {
+    status: Type.Optional(JobStatusSchema),
+    sync_type: Type.Optional(SyncTypeSchema),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+export type ListJobsQuery = Static<typeof ListJobsQuery>;
+
+export const JobList = Type.Object({
+  items: Type.Array(SyncJob),
+  next_cursor: Type.Union([Type.String(), Type.Null()]),
+});
+export type JobList = Static<typeof JobList>;
+
+/**
+ * One Server-Sent Event on GET /sync/jobs/{job_id}/events: `event: progress` while the job
+ * moves, `event: end` with the terminal state, then the stream closes.
+ */
+export const JobEvent = Type.Object({ type: Type.Union([Type.Literal('progress'), Type.Literal('end')]), job: SyncJob });
+export type JobEvent = Static<typeof JobEvent>;

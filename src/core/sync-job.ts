@@ -1,0 +1,78 @@
+import { AppError } from './errors.js';
+
+/** What can be synced. `all` is a CLI/API convenience that starts one job per type. */
+export const SYNC_TYPES = ['activities', 'health', 'workouts'] as const;
+export type SyncType = (typeof SYNC_TYPES)[number];
+
+export function isSyncType(v: unknown): v is SyncType {
+  return typeof v === 'string' && (SYNC_TYPES as readonly string[]).includes(v);
+}
+
+/** The seed's Sync Job statuses (data-model.md "State Transitions"). */
+export const JOB_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export const TERMINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
+
+export function isTerminal(status: JobStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+/**
+ * The only allowed transitions, exactly those of the seed:
+ * pending→running, running→completed, running→failed, pending→cancelled, running→cancelled.
+ */
+const ALLOWED_TRANSITIONS: Readonly<Record<JobStatus, readonly JobStatus[]>> = {
+  pending: ['running', 'cancelled'],
+  running: ['completed', 'failed', 'cancelled'],
+  completed: [],
+  failed: [],
+  cancelled: [],
+};
+
+export function canTransition(from: JobStatus, to: JobStatus): boolean {
+  return ALLOWED_TRANSITIONS[from].includes(to);
+}
+
+/** The fields a transition changes on a job. */
+export interface JobTransitionChanges {
+  status: JobStatus;
+  start_time?: number;
+  end_time?: number;
+  error_message?: string | null;
+  progress?: number;
+}
+
+/**
+ * The one function through which a Sync Job changes status (design.md §3). It refuses every
+ * transition the seed does not list with INVALID_TRANSITION (HTTP 409) and says which fields
+ * change: start_time on pending→running, end_time on every terminal state, error_message on
+ * failure, progress 100 on completion.
+ */
+export function transitionJob(
+  job: { job_id: string; status: JobStatus },
+  to: JobStatus,
+  nowMs: number,
+  errorMessage?: string,
+): JobTransitionChanges {
+  if (!canTransition(job.status, to)) {
+    throw new AppError('INVALID_TRANSITION', `A ${job.status} job cannot become ${to}.`, {
+      job_id: job.job_id,
+      from: job.status,
+      to,
+    });
+  }
+  const changes: JobTransitionChanges = { status: to };
+  if (to === 'running') changes.start_time = nowMs;
+  if (isTerminal(to)) changes.end_time = nowMs;
+  if (to === 'failed') changes.error_message = errorMessage ?? 'The sync failed.';
+  if (to === 'completed') changes.progress = 100;
+  return changes;
+}
+
+/** Percentage 0–100, whole numbers, never 100 before the work is really done. */
+export function progressPercent(processed: number, total: number | null | undefined): number {
+  if (!total || total <= 0) return 0;
+  const pct = Math.floor((processed / total) * 100);
+  return Math.max(0, Math.min(processed >= total ? 100 : 99, pct));
+}
