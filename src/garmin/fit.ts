@@ -1,0 +1,127 @@
+/**
+ * FIT integrity checks and the streaming unzip of Garmin's "original" download. A FIT file is
+ * handed on only after its header, header CRC, file CRC and a full decode with @garmin/fitsdk
+ * all pass, so a corrupt or truncated download never reaches storage.
+ */
+import { Decoder, Stream } from '@garmin/fitsdk';
+import { Unzip, UnzipInflate, UnzipPassThrough } from 'fflate';
+import { AppError } from '../core/index.js';
+
+const CRC_TABLE = [
+  0x0000, 0xcc01, 0xd801, 0x1400, 0xf001, 0x3c00, 0x2800, 0xe401, 0xa001, 0x6c00, 0x7800, 0xb401, 0x5000, 0x9c01, 0x8801, 0x4400,
+];
+
+/** The FIT CRC-16 (Garmin's nibble-table variant, FIT SDK "CRC" section) over bytes[start, end). */
+export function fitCrc(bytes: Uint8Array, start = 0, end = bytes.length): number {
+  let crc = 0;
+  for (let i = start; i < end; i++) {
+    const byte = bytes[i]!;
+    let tmp = CRC_TABLE[crc & 0xf]!;
+    crc = (crc >> 4) & 0x0fff;
+    crc = crc ^ tmp ^ CRC_TABLE[byte & 0xf]!;
+    tmp = CRC_TABLE[crc & 0xf]!;
+    crc = (crc >> 4) & 0x0fff;
+    crc = crc ^ tmp ^ CRC_TABLE[(byte >> 4) & 0xf]!;
+  }
+  return crc;
+}
+
+function invalid(reason: string, details: Record<string, unknown> = {}): AppError {
+  return new AppError('FIT_INVALID', `The FIT file failed its integrity check: ${reason}.`, { reason, ...details });
+}
+
+/**
+ * Verifies a FIT file: for each (possibly chained) file its 12/14-byte header with ".FIT",
+ * the header CRC when present, the declared length against the bytes received, and the file
+ * CRC; then decodes everything with @garmin/fitsdk and requires no decode errors.
+ * Throws AppError FIT_INVALID (details.reason says which check failed).
+ */
+export function verifyFit(bytes: Buffer): void {
+  if (bytes.length < 14) throw invalid('too short', { size: bytes.length });
+  let offset = 0;
+  while (offset < bytes.length) {
+    const headerSize = bytes[offset]!;
+    if (headerSize !== 12 && headerSize !== 14) throw invalid('bad header size', { offset });
+    if (offset + headerSize > bytes.length) throw invalid('truncated header', { offset });
+    if (bytes.toString('latin1', offset + 8, offset + 12) !== '.FIT') throw invalid('missing .FIT signature', { offset });
+    if (headerSize === 14) {
+      const headerCrc = bytes.readUInt16LE(offset + 12);
+      if (headerCrc !== 0 && headerCrc !== fitCrc(bytes, offset, offset + 12)) throw invalid('header CRC mismatch', { offset });
+    }
+    const dataSize = bytes.readUInt32LE(offset + 4);
+    const end = offset + headerSize + dataSize;
+    if (end + 2 > bytes.length) throw invalid('truncated', { expected: end + 2, size: bytes.length });
+    if (bytes.readUInt16LE(end) !== fitCrc(bytes, offset, end)) throw invalid('file CRC mismatch', { offset });
+    offset = end + 2;
+  }
+  const decoder = new Decoder(Stream.fromByteArray(bytes));
+  if (!decoder.checkIntegrity()) throw invalid('integrity check of the FIT SDK failed');
+  const { errors } = decoder.read({ expandComponents: false, mergeHeartRates: false, convertDateTimesToDates: false });
+  if (errors.length > 0) throw invalid('not decodable', { error: String(errors[0]) });
+}
+
+/**
+ * A streaming unzipper for Garmin's original-download ZIP: push network chunks as they arrive,
+ * then `finish()` returns the bytes of the one `.fit` entry (preferring `*_ACTIVITY.fit`).
+ * Compressed bytes are never held whole; entries larger than `maxBytes` are refused.
+ */
+export class FitZipExtractor {
+  private readonly unzip: Unzip;
+  private readonly chunks: Uint8Array[] = [];
+  private size = 0;
+  private entryName: string | null = null;
+  private entryDone = false;
+  private failure: unknown = null;
+
+  constructor(private readonly maxBytes = 256 * 1024 * 1024) {
+    this.unzip = new Unzip((file) => {
+      // One FIT per original download; other entries (none seen so far) are skipped.
+      if (this.entryName !== null || !/\.fit$/i.test(file.name)) return;
+      this.entryName = file.name;
+      file.ondata = (err, data, final) => {
+        if (err) {
+          this.failure = err;
+          return;
+        }
+        this.size += data.length;
+        if (this.size > this.maxBytes) {
+          this.failure = invalid('FIT entry too large', { max: this.maxBytes });
+          file.terminate();
+          return;
+        }
+        this.chunks.push(data);
+        if (final) this.entryDone = true;
+      };
+      file.start();
+    });
+    this.unzip.register(UnzipInflate);
+    this.unzip.register(UnzipPassThrough);
+  }
+
+  push(chunk: Uint8Array): void {
+    if (this.failure) return;
+    try {
+      this.unzip.push(chunk, false);
+    } catch (e) {
+      this.failure = e;
+    }
+  }
+
+  /** Ends the stream and returns the FIT bytes; FIT_INVALID when the archive is broken or has no FIT. */
+  finish(): Buffer {
+    if (!this.failure) {
+      try {
+        this.unzip.push(new Uint8Array(0), true);
+      } catch (e) {
+        this.failure = e;
+      }
+    }
+    if (this.failure) {
+      if (this.failure instanceof AppError) throw this.failure;
+      throw invalid('broken ZIP archive', { error: String(this.failure) });
+    }
+    if (this.entryName === null) throw invalid('no .fit entry in the ZIP archive');
+    if (!this.entryDone) throw invalid('truncated ZIP archive', { entry: this.entryName });
+    return Buffer.concat(this.chunks);
+  }
+}
