@@ -1,0 +1,196 @@
+/**
+ * The one place where the Garmin client touches the network: an injected fetch with the caller's
+ * AbortSignal combined with a per-request timeout, upstream answers classified into the error
+ * catalogue (429 / Cloudflare → GARMIN_RATE_LIMITED with retry_after_ms, 5xx / resets / timeouts
+ * → retried with back-off when the request is idempotent, else GARMIN_UNAVAILABLE).
+ */
+import { AppError, isAppError, silentLogger } from '../core/index.js';
+import type { Clock, Logger, Random } from '../core/index.js';
+import { backoffDelayMs, DEFAULT_BACKOFF, parseRetryAfterMs } from './retry.js';
+import type { BackoffPolicy } from './retry.js';
+
+export interface HttpDeps {
+  fetch: typeof fetch;
+  clock: Clock;
+  random: Random;
+  logger?: Logger;
+  timeoutMs: number;
+  /** Awaited before every upstream request (a per-account token bucket). */
+  beforeRequest?: (signal: AbortSignal | undefined) => Promise<void>;
+  backoff?: BackoffPolicy;
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  /** Extra attempts for idempotent requests on 5xx, resets and timeouts (0 = none). */
+  retries: number;
+  /** Stable label for logs and error details (never the URL's query, which may hold a ticket). */
+  label: string;
+  /** Default wait reported with GARMIN_RATE_LIMITED when the answer has no Retry-After. */
+  rateLimitDefaultMs: number;
+  /** Let the handler see redirects instead of following them (SSO cookie handling). */
+  manualRedirect?: boolean;
+}
+
+/** Thrown by a response handler when reading the body failed mid-way (counts as a transport fault). */
+export class BodyReadError extends Error {
+  constructor(cause: unknown) {
+    super('reading the response body failed', { cause });
+    this.name = 'BodyReadError';
+  }
+}
+
+const CLOUDFLARE_HINTS = /cloudflare|cf-ray|attention required|just a moment|access denied|error 10(15|20)/i;
+
+/** True for an HTML page of Cloudflare's (a block or challenge instead of Garmin's answer). */
+export function looksLikeCloudflare(status: number, contentType: string | null, body: string): boolean {
+  if (!/html/i.test(contentType ?? '') && !/^\s*<(!doctype|html)/i.test(body)) return false;
+  return status === 403 || status === 429 || status === 503 || CLOUDFLARE_HINTS.test(body);
+}
+
+/** A JSON body of the shape `{"error":{"status-code":"429"}}`, which Garmin sends with 200 as well. */
+export function isJsonRateLimit(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const err = (value as { error?: unknown }).error;
+  if (typeof err !== 'object' || err === null) return false;
+  const code = (err as Record<string, unknown>)['status-code'];
+  return code === '429' || code === 429;
+}
+
+export function rateLimited(label: string, retryAfterMs: number, extra: Record<string, unknown> = {}): AppError {
+  return new AppError('GARMIN_RATE_LIMITED', undefined, { retry_after_ms: retryAfterMs, endpoint: label, ...extra });
+}
+
+type Attempt<T> = { ok: true; value: T } | { ok: false; retriable: boolean; error: AppError };
+
+/**
+ * Sends one logical request: awaits the limiter, fetches with signal+timeout, hands 2xx–4xx
+ * answers to `handle`, turns 429/Cloudflare into GARMIN_RATE_LIMITED (never retried here), and
+ * retries 5xx/resets/timeouts/broken bodies `req.retries` times with full-jitter back-off.
+ */
+export async function sendRequest<T>(
+  deps: HttpDeps,
+  req: HttpRequest,
+  handle: (res: Response, signal: AbortSignal) => Promise<T>,
+  signal?: AbortSignal,
+): Promise<T> {
+  const logger = deps.logger ?? silentLogger;
+  let last: AppError | undefined;
+  for (let attempt = 0; attempt <= req.retries; attempt++) {
+    if (attempt > 0) {
+      const delay = backoffDelayMs(attempt - 1, deps.random, deps.backoff ?? DEFAULT_BACKOFF);
+      logger.debug({ endpoint: req.label, attempt, delay_ms: delay, reason: last?.details.reason }, 'garmin: retrying');
+      try {
+        await deps.clock.sleep(delay, signal);
+      } catch (e) {
+        throw abortedError(e);
+      }
+    }
+    const result = await attemptOnce(deps, req, handle, signal);
+    if (result.ok) return result.value;
+    if (!result.retriable) throw result.error;
+    last = result.error;
+  }
+  throw new AppError('GARMIN_UNAVAILABLE', undefined, { ...last?.details, attempts: req.retries + 1 }, { cause: last });
+}
+
+function abortedError(cause: unknown): AppError {
+  return isAppError(cause, 'ABORTED') ? cause : new AppError('ABORTED', undefined, {}, { cause });
+}
+
+async function attemptOnce<T>(
+  deps: HttpDeps,
+  req: HttpRequest,
+  handle: (res: Response, signal: AbortSignal) => Promise<T>,
+  signal: AbortSignal | undefined,
+): Promise<Attempt<T>> {
+  if (signal?.aborted) throw abortedError(signal.reason);
+  if (deps.beforeRequest) {
+    try {
+      await deps.beforeRequest(signal);
+    } catch (e) {
+      if (signal?.aborted) throw abortedError(e);
+      throw e;
+    }
+  }
+  const timeout = AbortSignal.timeout(deps.timeoutMs);
+  const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+  const transport = (reason: string, cause: unknown): Attempt<T> => {
+    if (signal?.aborted) throw abortedError(signal.reason);
+    return { ok: false, retriable: true, error: new AppError('GARMIN_UNAVAILABLE', undefined, { endpoint: req.label, reason }, { cause }) };
+  };
+  let res: Response;
+  try {
+    res = await deps.fetch(req.url, {
+      method: req.method,
+      headers: req.headers,
+      body: req.body,
+      signal: combined,
+      redirect: req.manualRedirect ? 'manual' : 'follow',
+    });
+  } catch (e) {
+    return transport(timeout.aborted ? 'timeout' : 'connection failed', e);
+  }
+  try {
+    if (res.status === 429 || res.status === 403 || res.status >= 500) {
+      const text = await res.text();
+      const contentType = res.headers.get('content-type');
+      if (res.status === 429 || looksLikeCloudflare(res.status, contentType, text)) {
+        const wait = parseRetryAfterMs(res.headers.get('retry-after'), deps.clock.now(), req.rateLimitDefaultMs);
+        return { ok: false, retriable: false, error: rateLimited(req.label, wait, { status: res.status }) };
+      }
+      if (res.status >= 500) {
+        const error = new AppError('GARMIN_UNAVAILABLE', undefined, { endpoint: req.label, status: res.status, reason: `HTTP ${res.status}` });
+        // 501 is "no such endpoint" (the emulator's answer for unknown paths): retrying cannot help.
+        return { ok: false, retriable: res.status !== 501, error };
+      }
+      return { ok: true, value: await handle(new Response(text, { status: res.status, headers: res.headers }), combined) };
+    }
+    return { ok: true, value: await handle(res, combined) };
+  } catch (e) {
+    if (e instanceof AppError) {
+      if (e.code === 'ABORTED') throw e;
+      return { ok: false, retriable: false, error: e };
+    }
+    if (signal?.aborted) throw abortedError(signal.reason);
+    if (e instanceof BodyReadError || isTransportError(e)) return transport(timeout.aborted ? 'timeout' : 'body read failed', e);
+    throw e;
+  }
+}
+
+function isTransportError(e: unknown): boolean {
+  return e instanceof Error && (e.name === 'AbortError' || e.name === 'TimeoutError' || e.name === 'TypeError' || /terminated|socket|ECONNRESET/i.test(e.message));
+}
+
+/** Reads a body as text, mapping stream failures to BodyReadError (a retriable transport fault). */
+export async function readText(res: Response): Promise<string> {
+  try {
+    return await res.text();
+  } catch (e) {
+    throw new BodyReadError(e);
+  }
+}
+
+/**
+ * Reads and parses a JSON body. A JSON rate-limit envelope becomes GARMIN_RATE_LIMITED, an HTML
+ * Cloudflare page too, anything else that is not JSON GARMIN_PROTOCOL_CHANGED.
+ */
+export async function readJson(res: Response, label: string, nowMs: number, rateLimitDefaultMs: number): Promise<unknown> {
+  const text = await readText(res);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    if (looksLikeCloudflare(res.status, res.headers.get('content-type'), text)) {
+      throw rateLimited(label, parseRetryAfterMs(res.headers.get('retry-after'), nowMs, rateLimitDefaultMs), { status: res.status });
+    }
+    throw new AppError('GARMIN_PROTOCOL_CHANGED', `Garmin answered ${label} with something that is not JSON.`, { endpoint: label, status: res.status });
+  }
+  if (isJsonRateLimit(value)) {
+    throw rateLimited(label, parseRetryAfterMs(res.headers.get('retry-after'), nowMs, rateLimitDefaultMs), { status: res.status });
+  }
+  return value;
+}
