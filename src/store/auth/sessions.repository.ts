@@ -8,6 +8,8 @@ export type RotateResult =
   | { kind: 'rotated'; session: SessionRow }
   /** The token was valid once but has been rotated away: a replay (RFC 9700 reuse detection). */
   | { kind: 'reused'; sessionId: string }
+  /** The token is the current one, but its session is revoked or past its absolute expiry. */
+  | { kind: 'inactive'; session: SessionRow }
   | { kind: 'unknown' };
 
 /** The seed's User Sessions with their refresh-token hashes (never the raw token). */
@@ -30,7 +32,7 @@ export class SessionsRepository {
    * Swaps the session's refresh-token hash from `oldHash` to `newHash` atomically. The UPDATE is
    * guarded by `refresh_token_hash = oldHash`, so of two concurrent refreshes with the same token
    * exactly one wins; the loser finds the old hash among the rotated ones and reports `reused`.
-   * Revoked or expired sessions are not rotated (the caller checks them on the returned row).
+   * Revoked or expired sessions are not rotated (`inactive`).
    */
   async rotate(oldHash: string, newHash: string, now: number): Promise<RotateResult> {
     return this.db.transaction().execute(async (trx) => {
@@ -47,7 +49,7 @@ export class SessionsRepository {
           .executeTakeFirst();
         return old ? { kind: 'reused', sessionId: old.session_id } : { kind: 'unknown' };
       }
-      if (current.revoked_at !== null || current.expires_at <= now) return { kind: 'rotated', session: current };
+      if (current.revoked_at !== null || current.expires_at <= now) return { kind: 'inactive', session: current };
       const res = await trx
         .updateTable('sessions')
         .set({ refresh_token_hash: newHash, last_used_at: now })

@@ -1,0 +1,269 @@
+import type { IssuedTokens as TokenResponse, LoginResult as LoginResponse, MfaChallengeIssued as MfaRequiredResponse, SessionInfo as SessionResponse } from './auth.types.js';
+import { AppError, isAppError, type Clock, type Logger, type Random } from '../core/index.js';
+import { fromFlag, toFlag, type AuthRepositories, type SessionRow, type UserRow } from '../store/index.js';
+import type { AccessTokens } from './access-token.js';
+import type { GarminLoginPort, GarminProfile, GarminTokenSet, MfaState } from './garmin.port.js';
+import type { GarminTokenVault } from './garmin-token-vault.js';
+import type { LoginLimits } from './login-limits.js';
+import { hashToken, newRefreshToken } from './refresh-token.js';
+import type { SecretBox } from './secret-box.js';
+import { toSessionResponse } from './session-view.js';
+
+/** The identity behind a verified access token. */
+export interface Principal {
+  userId: string;
+  sessionId: string;
+  tokenId: string;
+  scope: string;
+  mfa: boolean;
+}
+
+export interface AuthServiceOptions {
+  repos: AuthRepositories;
+  garmin: GarminLoginPort;
+  accessTokens: AccessTokens;
+  box: SecretBox;
+  vault: GarminTokenVault;
+  limits: LoginLimits;
+  clock: Clock;
+  random: Random;
+  logger: Logger;
+  /** Lower-cased Garmin e-mails allowed to log in; null = anyone (loopback-only deployments). */
+  allowedUsers: ReadonlySet<string> | null;
+  sessionTtlMs?: number;
+  mfaTtlMs?: number;
+  mfaAttempts?: number;
+  scope?: string;
+}
+
+const DAY = 24 * 60 * 60_000;
+export const DEFAULT_SCOPE = 'sync:read sync:write data:read';
+
+/**
+ * Logins (with Garmin MFA), the service's own tokens and sessions (design.md §4). The Garmin
+ * password passes through `login` to Garmin and is never stored or logged.
+ */
+export class AuthService {
+  private readonly sessionTtlMs: number;
+  private readonly mfaTtlMs: number;
+  private readonly mfaAttempts: number;
+  private readonly scope: string;
+
+  constructor(private readonly o: AuthServiceOptions) {
+    this.sessionTtlMs = o.sessionTtlMs ?? 30 * DAY;
+    this.mfaTtlMs = o.mfaTtlMs ?? 10 * 60_000;
+    this.mfaAttempts = o.mfaAttempts ?? 5;
+    this.scope = o.scope ?? DEFAULT_SCOPE;
+  }
+
+  /** Garmin credential login → our tokens, or an MFA challenge kept server-side (encrypted). */
+  async login(input: { username: string; password: string }, clientAddress: string, signal?: AbortSignal): Promise<LoginResponse> {
+    const username = normaliseUsername(input.username);
+    await this.o.limits.checkLogin(username, clientAddress);
+    this.checkAllowed(username);
+    await this.o.limits.checkCircuit(username);
+    const outcome = await this.callGarmin(username, () => this.o.garmin.startLogin({ username, password: input.password }, signal));
+    if (outcome.status === 'authenticated') return this.finishLogin(username, outcome.tokens, outcome.profile, false);
+    return this.createChallenge(username, outcome.state, outcome.method);
+  }
+
+  /** Finishes a login with the MFA code; works on any server process sharing the database. */
+  async completeMfa(input: { challenge_id: string; code: string }, clientAddress: string, signal?: AbortSignal): Promise<TokenResponse> {
+    const { mfaChallenges } = this.o.repos;
+    const gone = () => new AppError('MFA_CHALLENGE_GONE', 'This MFA challenge expired or has no attempts left; log in again.');
+    const ch = await mfaChallenges.findById(input.challenge_id);
+    if (!ch) throw gone();
+    await this.o.limits.checkMfa(ch.garmin_username, clientAddress);
+    if (ch.consumed_at !== null || ch.expires_at <= this.o.clock.now()) throw gone();
+    const attemptsLeft = await mfaChallenges.takeAttempt(ch.challenge_id);
+    if (attemptsLeft === null) throw gone();
+    const state = this.o.box.openJson<MfaState>(ch.state_enc, mfaContext(ch.challenge_id));
+    let result: { tokens: GarminTokenSet; profile: GarminProfile };
+    try {
+      result = await this.callGarmin(ch.garmin_username, () => this.o.garmin.completeMfa(state, input.code, signal));
+    } catch (e) {
+      if (isAppError(e, 'GARMIN_MFA_CODE_INVALID')) {
+        throw new AppError('MFA_CODE_INVALID', 'The MFA code is not correct.', { attempts_left: attemptsLeft });
+      }
+      if (isAppError(e, 'GARMIN_MFA_EXPIRED')) {
+        await mfaChallenges.kill(ch.challenge_id);
+        throw gone();
+      }
+      throw e;
+    }
+    if (!(await mfaChallenges.consume(ch.challenge_id, this.o.clock.now()))) throw gone();
+    return this.finishLogin(ch.garmin_username, result.tokens, result.profile, true);
+  }
+
+  /** Rotates the refresh token; a replayed (rotated) token revokes the whole session (RFC 9700). */
+  async refresh(refreshToken: string): Promise<TokenResponse> {
+    const now = this.o.clock.now();
+    const next = newRefreshToken(this.o.random);
+    const r = await this.o.repos.sessions.rotate(hashToken(refreshToken), hashToken(next), now);
+    if (r.kind === 'unknown') throw new AppError('REFRESH_TOKEN_INVALID', 'The refresh token is not valid; log in again.');
+    if (r.kind === 'reused') {
+      await this.o.repos.sessions.revoke(r.sessionId, 'refresh_token_reuse', now);
+      this.o.logger.warn({ session_id: r.sessionId }, 'refresh token reuse detected; session revoked');
+      throw new AppError('REFRESH_TOKEN_REUSED', 'This refresh token was already used; the session was revoked. Log in again.');
+    }
+    if (r.kind === 'inactive') throw inactiveError(r.session, now);
+    return this.issueTokens(r.session, next);
+  }
+
+  /** Revokes the caller's session: its access and refresh tokens stop working at once. */
+  async logout(p: Principal): Promise<void> {
+    await this.o.repos.sessions.revoke(p.sessionId, 'logout', this.o.clock.now());
+  }
+
+  /**
+   * Verifies a Bearer access token (signature, alg, iss, aud, exp), then checks that its token
+   * row and session are alive, and records the use (auth_tokens.last_used_at, sessions.last_used_at).
+   * Revocation is therefore effective immediately, not only at the token's `exp`.
+   */
+  async authenticate(authorization: string | undefined): Promise<Principal> {
+    const m = authorization ? /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(authorization) : null;
+    if (!m?.[1]) throw new AppError('UNAUTHENTICATED', 'Send an access token: Authorization: Bearer <token>.');
+    const claims = await this.o.accessTokens.verify(m[1]);
+    const { authTokens, sessions } = this.o.repos;
+    const token = await authTokens.findById(claims.jti);
+    if (!token || token.session_id !== claims.sid || token.user_id !== claims.sub) {
+      throw new AppError('TOKEN_INVALID', 'The access token is not known.');
+    }
+    const session = await sessions.findById(claims.sid);
+    const now = this.o.clock.now();
+    if (!session) throw new AppError('TOKEN_INVALID', 'The access token is not known.');
+    if (session.revoked_at !== null || session.expires_at <= now) throw inactiveError(session, now);
+    await authTokens.touch(token.token_id, now);
+    await sessions.touch(session.session_id, now);
+    return { userId: claims.sub, sessionId: claims.sid, tokenId: claims.jti, scope: claims.scope, mfa: claims.mfa };
+  }
+
+  /** The seed's User Session and Authentication Token attributes of the caller (no secrets). */
+  async session(p: Principal): Promise<SessionResponse> {
+    const now = this.o.clock.now();
+    const { sessions, authTokens, users, garminAccounts, limits } = this.o.repos;
+    const [session, token, user, account] = await Promise.all([
+      sessions.findById(p.sessionId),
+      authTokens.findById(p.tokenId),
+      users.findById(p.userId),
+      garminAccounts.get(p.userId),
+    ]);
+    if (!session || !token || !user) throw new AppError('TOKEN_INVALID', 'The access token is not known.');
+    const circuit = await limits.getCircuit(user.garmin_username);
+    return toSessionResponse({ session, token, account, circuit, now });
+  }
+
+  private checkAllowed(username: string): void {
+    if (this.o.allowedUsers && !this.o.allowedUsers.has(username)) {
+      throw new AppError('USER_NOT_ALLOWED', 'This Garmin account is not allowed to use this service.');
+    }
+  }
+
+  /** Runs a Garmin call; a Garmin 429 opens the account's circuit breaker. */
+  private async callGarmin<T>(username: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (isAppError(e, 'GARMIN_RATE_LIMITED')) {
+        const retryAfterMs = await this.o.limits.garminRateLimited(username, e.retryAfterMs);
+        throw new AppError('GARMIN_RATE_LIMITED', 'Garmin is rate limiting logins for this account; wait before trying again.', {
+          retry_after_ms: retryAfterMs,
+        });
+      }
+      throw e;
+    }
+  }
+
+  private async createChallenge(username: string, state: MfaState, method: string): Promise<MfaRequiredResponse> {
+    const now = this.o.clock.now();
+    const challengeId = this.o.random.uuid();
+    const expiresAt = now + this.mfaTtlMs;
+    await this.o.repos.mfaChallenges.create({
+      challenge_id: challengeId,
+      garmin_username: username,
+      state_enc: this.o.box.sealJson(state, mfaContext(challengeId)),
+      mfa_method: method,
+      attempts_left: this.mfaAttempts,
+      expires_at: expiresAt,
+      created_at: now,
+    });
+    return {
+      status: 'mfa_required',
+      challenge_id: challengeId,
+      mfa_method: method,
+      expires_at: iso(expiresAt),
+      attempts_left: this.mfaAttempts,
+    };
+  }
+
+  private async finishLogin(username: string, tokens: GarminTokenSet, profile: GarminProfile, mfa: boolean): Promise<TokenResponse> {
+    const now = this.o.clock.now();
+    const user: UserRow = await this.o.repos.users.upsert(
+      { newId: this.o.random.uuid(), username, displayName: profile.displayName ?? null, profileId: profile.profileId ?? null },
+      now,
+    );
+    await this.o.vault.save(user.user_id, tokens);
+    await this.o.limits.loginSucceeded(username);
+    const refreshToken = newRefreshToken(this.o.random);
+    const session = await this.o.repos.sessions.create({
+      session_id: this.o.random.uuid(),
+      user_id: user.user_id,
+      refresh_token_hash: hashToken(refreshToken),
+      expires_at: now + this.sessionTtlMs,
+      mfa_enabled: toFlag(mfa),
+      created_at: now,
+    });
+    this.o.logger.info({ user_id: user.user_id, session_id: session.session_id, mfa }, 'login succeeded');
+    return this.issueTokens(session, refreshToken);
+  }
+
+  private async issueTokens(session: SessionRow, refreshToken: string): Promise<TokenResponse> {
+    const now = this.o.clock.now();
+    const jti = this.o.random.uuid();
+    const mfa = fromFlag(session.mfa_enabled);
+    const { token, exp } = await this.o.accessTokens.sign({ sub: session.user_id, sid: session.session_id, jti, scope: this.scope, mfa });
+    const ttl = this.o.accessTokens.ttlSeconds;
+    await this.o.repos.authTokens.insert({
+      token_id: jti,
+      user_id: session.user_id,
+      session_id: session.session_id,
+      token_type: 'Bearer',
+      expires_in: ttl,
+      expires_at: exp * 1000,
+      scope: this.scope,
+      created_at: now,
+      mfa_verified: toFlag(mfa),
+    });
+    return {
+      status: 'authenticated',
+      access_token: token,
+      refresh_token: refreshToken,
+      token_type: 'Bearer',
+      expires_in: ttl,
+      expires_at: iso(exp * 1000),
+      refresh_expires_at: iso(session.expires_at),
+      scope: this.scope,
+      session_id: session.session_id,
+      user_id: session.user_id,
+      mfa_verified: mfa,
+    };
+  }
+}
+
+function normaliseUsername(u: string): string {
+  return u.trim().toLowerCase();
+}
+
+function mfaContext(challengeId: string): string {
+  return `mfa-state:${challengeId}`;
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function inactiveError(session: SessionRow, now: number): AppError {
+  if (session.revoked_at !== null) return new AppError('SESSION_REVOKED', 'The session was revoked; log in again.');
+  if (session.expires_at <= now) return new AppError('SESSION_EXPIRED', 'The session has expired; log in again.');
+  return new AppError('TOKEN_INVALID');
+}

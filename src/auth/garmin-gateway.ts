@@ -1,0 +1,94 @@
+import { AppError, isAppError, type Logger } from '../core/index.js';
+import type { GarminAccountsRepository } from '../store/index.js';
+import type { GarminTokenSet } from './garmin.port.js';
+import type { GarminTokenVault } from './garmin-token-vault.js';
+
+/** The message a job fails with when the user's Garmin tokens are dead (issue 4). */
+export const GARMIN_LOGIN_REQUIRED_MESSAGE = 'Garmin login required: run `garminsync auth login`';
+
+/** What the gateway hands the Connect-client factory for one user. */
+export interface ConnectFactoryArgs {
+  userId: string;
+  /** Loads/saves that user's tokens, encrypted; a rotated refresh token is persisted here. */
+  tokenStore: { load(): Promise<GarminTokenSet | null>; save(tokens: GarminTokenSet): Promise<void> };
+}
+
+export interface GarminGatewayOptions<C extends object> {
+  vault: GarminTokenVault;
+  accounts: GarminAccountsRepository;
+  /** Builds a Garmin Connect client (the composition root passes `new GarminConnect(...)`). */
+  createConnect: (args: ConnectFactoryArgs) => C;
+  logger: Logger;
+}
+
+/**
+ * The sync room's way to Garmin (its GarminGateway port): one Connect client per user, built
+ * over that user's encrypted tokens. Never a credential login — when the tokens cannot be
+ * refreshed the client throws GARMIN_REAUTH_REQUIRED, the account is marked `login_required`
+ * (shown in GET /auth/session) and the error carries the "login required" message for the job.
+ *
+ * One client per user and process is cached so that all jobs of an account share its
+ * single-flight refresh (two clients refreshing one rotating DI token would kill it). A new login
+ * (token_version changed by someone else) replaces the cached client.
+ */
+export class AuthGarminGateway<C extends object> {
+  private readonly cache = new Map<string, { version: number; client: C }>();
+
+  constructor(private readonly o: GarminGatewayOptions<C>) {}
+
+  async forUser(userId: string): Promise<C> {
+    const row = await this.o.accounts.get(userId);
+    if (!row?.tokens_enc || row.status !== 'connected') {
+      throw new AppError('GARMIN_REAUTH_REQUIRED', GARMIN_LOGIN_REQUIRED_MESSAGE, { user_id: userId });
+    }
+    const cached = this.cache.get(userId);
+    if (cached && cached.version === row.token_version) return cached.client;
+    const entry = { version: row.token_version, client: undefined as unknown as C };
+    const tokenStore: ConnectFactoryArgs['tokenStore'] = {
+      load: () => this.o.vault.load(userId),
+      save: async (tokens) => {
+        await this.o.vault.save(userId, tokens);
+        // Our own rotation bumped token_version: keep the cached client.
+        const after = await this.o.accounts.get(userId);
+        if (after) entry.version = after.token_version;
+      },
+    };
+    entry.client = this.guard(userId, this.o.createConnect({ userId, tokenStore }));
+    this.cache.set(userId, entry);
+    return entry.client;
+  }
+
+  /** Forgets cached clients (tests, shutdown). */
+  clear(): void {
+    this.cache.clear();
+  }
+
+  /** Wraps every method so a terminal refresh failure marks the account and reads "login required". */
+  private guard(userId: string, client: C): C {
+    const onError = async (e: unknown): Promise<never> => {
+      if (isAppError(e, 'GARMIN_REAUTH_REQUIRED')) {
+        this.cache.delete(userId);
+        await this.o.vault.markLoginRequired(userId, e.message).catch((err: unknown) => {
+          this.o.logger.error({ err, user_id: userId }, 'could not mark the Garmin account login_required');
+        });
+        this.o.logger.warn({ user_id: userId }, 'Garmin tokens cannot be refreshed; account marked login_required');
+        throw new AppError('GARMIN_REAUTH_REQUIRED', GARMIN_LOGIN_REQUIRED_MESSAGE, { user_id: userId }, { cause: e });
+      }
+      throw e;
+    };
+    return new Proxy(client, {
+      get(target, prop, receiver) {
+        const v: unknown = Reflect.get(target, prop, receiver);
+        if (typeof v !== 'function') return v;
+        return (...args: unknown[]) => {
+          try {
+            const r: unknown = (v as (...a: unknown[]) => unknown).apply(target, args);
+            return r instanceof Promise ? r.catch(onError) : r;
+          } catch (e) {
+            return onError(e);
+          }
+        };
+      },
+    });
+  }
+}
