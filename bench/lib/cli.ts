@@ -1,0 +1,57 @@
+// Drives the real `garminsync` CLI as a user would: one child process per command.
+import { BIN, NODE } from './paths.js';
+import { runProcess, type RunResult } from './proc.js';
+
+/** Environment for CLI children: its own config dir (credentials) and the service URL. */
+export function cliEnv(serverUrl: string, configDir: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    XDG_CONFIG_HOME: configDir,
+    GARMINSYNC_SERVER: serverUrl,
+    NO_COLOR: '1',
+    GARMINSYNC_MFA_CODE: undefined,
+  };
+}
+
+export function cli(env: NodeJS.ProcessEnv, args: string[], opts: { stdin?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+  return runProcess({ cmd: NODE, args: [BIN, ...args], env, stdin: opts.stdin, timeoutMs: opts.timeoutMs ?? 60_000 });
+}
+
+function describe(r: RunResult): string {
+  const why = r.timedOut ? 'timed out' : `exit ${r.code}`;
+  const text = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-3).join(' / ');
+  return `${why}${text ? `: ${text.slice(0, 300)}` : ''}`;
+}
+
+/** `auth login --username U --password-stdin` (the account has no MFA). Throws with the CLI's words. */
+export async function cliLogin(env: NodeJS.ProcessEnv, email: string, password: string): Promise<void> {
+  const r = await cli(env, ['auth', 'login', '--username', email, '--password-stdin'], { stdin: `${password}\n` });
+  if (r.code !== 0) throw new Error(`garminsync auth login failed (${describe(r)})`);
+}
+
+export interface SyncRun {
+  ms: number;
+  job: { job_id?: string; status?: string; total_items?: number | null; processed_items?: number; failed_items?: number };
+}
+
+/** `sync start --type activities --wait --json`, timed from spawn to exit. Throws unless completed. */
+export async function cliSyncWait(env: NodeJS.ProcessEnv, timeoutMs: number, extra: string[] = []): Promise<SyncRun> {
+  const r = await cli(env, ['sync', 'start', '--type', 'activities', '--wait', '--json', ...extra], { timeoutMs });
+  if (r.code !== 0) throw new Error(`garminsync sync start --wait failed (${describe(r)})`);
+  return { ms: r.ms, job: parseJob(r.stdout) };
+}
+
+/** The job from `--json` output: one document, possibly wrapped as {job: …}. */
+function parseJob(stdout: string): SyncRun['job'] {
+  const text = stdout.trim();
+  const last = text.split('\n').filter((l) => l.trim().startsWith('{')).pop() ?? text;
+  try {
+    const doc = JSON.parse(text.startsWith('{') && !text.includes('\n{') ? text : last) as Record<string, unknown>;
+    const job = (typeof doc.job === 'object' && doc.job !== null ? doc.job : doc) as SyncRun['job'];
+    return job;
+  } catch {
+    return {};
+  }
+}
+
+export { describe as describeRun };

@@ -1,0 +1,146 @@
+// Child processes for the bench: long-running ones (emulator, service, bare Fastify) that print
+// their URL when ready, and short ones (CLI commands) that are timed from spawn to exit.
+// Every child is tracked so that an aborted bench never leaves a server behind.
+import { spawn, type ChildProcess } from 'node:child_process';
+
+const live = new Set<ChildProcess>();
+
+/** Kills every child still running (by pid, never by name). Safe to call more than once. */
+export function killAll(): void {
+  for (const child of live) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  live.clear();
+}
+process.once('exit', killAll);
+
+export interface Started {
+  child: ChildProcess;
+  pid: number;
+  /** The first match of the ready pattern. */
+  match: RegExpMatchArray;
+  /** Everything the child printed so far (stdout + stderr, interleaved). */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  name: string;
+  cmd: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Searched in stdout+stderr; the child is ready at its first match. */
+  ready: RegExp;
+  timeoutMs: number;
+}
+
+function tail(text: string, max = 2000): string {
+  return text.length > max ? `…${text.slice(-max)}` : text;
+}
+
+/** Starts a server-like child and resolves once it prints something matching `ready`. */
+export function startProcess(o: StartOptions): Promise<Started> {
+  const child = spawn(o.cmd, o.args, { cwd: o.cwd, env: o.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(child);
+  let out = '';
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      live.delete(child);
+      return;
+    }
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+    live.delete(child);
+  };
+  return new Promise<Started>((resolve, reject) => {
+    let done = false;
+    const fail = (why: string): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      void stop();
+      reject(new Error(`${o.name}: ${why}\n${tail(out)}`));
+    };
+    const timer = setTimeout(() => fail(`not ready after ${o.timeoutMs} ms`), o.timeoutMs);
+    const onData = (chunk: Buffer): void => {
+      out += chunk.toString('utf8');
+      if (done) return;
+      const m = out.match(o.ready);
+      if (m && child.pid !== undefined) {
+        done = true;
+        clearTimeout(timer);
+        resolve({ child, pid: child.pid, match: m, output: () => out, stop });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('error', (e) => fail(`could not start: ${e.message}`));
+    child.once('exit', (code, signal) => fail(`exited before ready (code ${code}, signal ${signal})`));
+  });
+}
+
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** Wall time from spawn to exit, in milliseconds (process.hrtime.bigint()). */
+  ms: number;
+  timedOut: boolean;
+}
+
+export interface RunOptions {
+  cmd: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  stdin?: string;
+  timeoutMs: number;
+}
+
+/** Runs a command to completion and times it; never rejects for a non-zero exit. */
+export function runProcess(o: RunOptions): Promise<RunResult> {
+  return new Promise<RunResult>((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(o.cmd, o.args, { cwd: o.cwd, env: o.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    live.add(child);
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, o.timeoutMs);
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      live.delete(child);
+      reject(e);
+    });
+    child.once('close', (code, signal) => {
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      clearTimeout(timer);
+      live.delete(child);
+      resolve({ code, signal, stdout, stderr, ms, timedOut });
+    });
+    child.stdin.on('error', () => undefined); // a child that exits before reading stdin is fine
+    child.stdin.end(o.stdin ?? '');
+  });
+}
+
+/** Peak resident set size (VmHWM) of a live process in MiB, from /proc; undefined when unknown. */
+export async function peakRssMiB(pid: number): Promise<number | undefined> {
+  const { readFile } = await import('node:fs/promises');
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const m = status.match(/^VmHWM:\s+(\d+)\s+kB/m);
+    return m ? Number(m[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}

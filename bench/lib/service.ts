@@ -1,0 +1,85 @@
+// The sync service as a child process (`garminsync server --port 0 --data-dir D --garmin-url U`),
+// and how the bench finds the service's tuning settings (rate budget, per-job concurrency).
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { BIN, NODE, ROOT, tempDir } from './paths.js';
+import { startProcess, type Started } from './proc.js';
+
+export interface ServiceChild {
+  url: string;
+  pid: number;
+  dataDir: string;
+  proc: Started;
+  stop(): Promise<void>;
+}
+
+export interface ServiceParams {
+  garminUrl: string;
+  /** Extra command-line flags (from the settings below). */
+  flags?: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function startServiceChild(p: ServiceParams): Promise<ServiceChild> {
+  const dataDir = await tempDir('data');
+  const garminPort = new URL(p.garminUrl).port;
+  const proc = await startProcess({
+    name: 'service',
+    cmd: NODE,
+    args: [BIN, 'server', '--port', '0', '--data-dir', dataDir, '--garmin-url', p.garminUrl, ...(p.flags ?? [])],
+    env: { ...process.env, ...p.env },
+    // The first loopback URL printed that is not the emulator's is the service's own.
+    ready: new RegExp(`http://127\\.0\\.0\\.1:(?!${garminPort}\\b)\\d+`),
+    timeoutMs: 30_000,
+  });
+  return { url: proc.match[0] as string, pid: proc.pid, dataDir, proc, stop: () => proc.stop() };
+}
+
+/** A tuning setting of the service and how to pass it, when the service has it. */
+export interface Setting {
+  /** e.g. ['--rate-budget', '20'] or an env var. */
+  flags(value: number): string[];
+  env(value: number): NodeJS.ProcessEnv;
+  describe: string;
+}
+
+let source: string | undefined;
+
+/** The composition root's source: the brief says the settings are defined there. */
+async function serverSource(): Promise<string> {
+  if (source === undefined) {
+    source = await readFile(path.join(ROOT, 'src', 'server', 'main.ts'), 'utf8').catch(() => '');
+    // Options may be parsed in a sibling config module.
+    source += await readFile(path.join(ROOT, 'src', 'server', 'config.ts'), 'utf8').catch(() => '');
+  }
+  return source;
+}
+
+async function findSetting(flagCandidates: string[], envCandidates: string[]): Promise<Setting | undefined> {
+  const src = await serverSource();
+  for (const flag of flagCandidates) {
+    if (src.includes(`'${flag}'`) || src.includes(`"${flag}"`) || src.includes(`${flag} `) || src.includes(`${flag}=`)) {
+      return { flags: (v) => [flag, String(v)], env: () => ({}), describe: `flag ${flag}` };
+    }
+  }
+  for (const name of envCandidates) {
+    if (src.includes(name)) return { flags: () => [], env: (v) => ({ [name]: String(v) }), describe: `env ${name}` };
+  }
+  return undefined;
+}
+
+/** The per-account Garmin request budget (requests/s), if the service exposes one. */
+export function rateBudgetSetting(): Promise<Setting | undefined> {
+  return findSetting(
+    ['--rate-budget', '--garmin-rate', '--garmin-rps', '--rate-limit-rps', '--garmin-rate-limit', '--upstream-rps', '--budget'],
+    ['GARMINSYNC_RATE_BUDGET', 'GARMINSYNC_GARMIN_RPS', 'GARMINSYNC_GARMIN_RATE'],
+  );
+}
+
+/** The per-job download concurrency, if the service exposes one. */
+export function concurrencySetting(): Promise<Setting | undefined> {
+  return findSetting(
+    ['--concurrency', '--job-concurrency', '--sync-concurrency', '--download-concurrency', '--garmin-concurrency'],
+    ['GARMINSYNC_CONCURRENCY', 'GARMINSYNC_SYNC_CONCURRENCY'],
+  );
+}

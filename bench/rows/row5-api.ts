@@ -1,0 +1,87 @@
+// Row 5: GET /api/v1/sync/jobs/{id} with a valid JWT at 100 connections (autocannon), vs a bare
+// Fastify route answering the same body from another child process on the same machine.
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { NODE, ROOT, tempDir } from '../lib/paths.js';
+import { startProcess } from '../lib/proc.js';
+import type { Profile } from '../lib/profile.js';
+import type { RowResult } from '../lib/result.js';
+import { fmt, pairedRatios, summarize } from '../lib/stats.js';
+import { accessToken, type Fixture } from './shared-fixture.js';
+
+export const ROW5_TITLE = 'API: GET /api/v1/sync/jobs/{id} at 100 connections';
+export const ROW5_TARGETS = ['≥5,000 requests/s', 'p99 ≤20 ms'];
+
+interface Shot {
+  rps: number;
+  p50: number;
+  p99: number;
+  bad: number;
+}
+
+async function shoot(url: string, p: Profile['row5'], headers: Record<string, string>): Promise<Shot> {
+  const r = await autocannon({ url, connections: p.connections, duration: p.durationSec, headers, timeout: 10 });
+  return { rps: r['2xx'] / r.duration, p50: r.latency.p50, p99: r.latency.p99, bad: r.non2xx + r.errors + r.timeouts };
+}
+
+export async function row5(p: Profile['row5'], f: Fixture, log: (s: string) => void): Promise<RowResult> {
+  const t0 = Date.now();
+  const token = await accessToken(f);
+  const url = `${f.session.service.url}/api/v1/sync/jobs/${f.jobId}`;
+  const headers = { authorization: `Bearer ${token}` };
+  const probe = await fetch(url, { headers });
+  const body = await probe.text();
+  if (!probe.ok) throw new Error(`GET ${new URL(url).pathname} answered HTTP ${probe.status}: ${body.slice(0, 200)}`);
+
+  const bodyFile = path.join(await tempDir('bare'), 'job.json');
+  await writeFile(bodyFile, body);
+  const bareScript = fileURLToPath(new URL('../bare-fastify.ts', import.meta.url));
+  const bare = await startProcess({
+    name: 'bare fastify',
+    cmd: NODE,
+    args: ['--import', 'tsx', bareScript, bodyFile],
+    cwd: ROOT,
+    ready: /http:\/\/127\.0\.0\.1:\d+/,
+    timeoutMs: 30_000,
+  });
+  const bareUrl = `${bare.match[0] as string}/api/v1/sync/jobs/${f.jobId}`;
+  const ours: Shot[] = [];
+  const ref: Shot[] = [];
+  try {
+    // Warm both up (JIT, connection pools) before measuring.
+    await shoot(url, { ...p, durationSec: 1 }, headers);
+    await shoot(bareUrl, { ...p, durationSec: 1 }, headers);
+    for (let i = 0; i < p.reps; i++) {
+      ours.push(await shoot(url, p, headers));
+      ref.push(await shoot(bareUrl, p, headers));
+      log(`  row 5 rep ${i + 1}: ours ${fmt(ours[i]?.rps ?? 0)} req/s p99 ${ours[i]?.p99} ms; bare ${fmt(ref[i]?.rps ?? 0)} req/s p99 ${ref[i]?.p99} ms`);
+    }
+  } finally {
+    await bare.stop();
+  }
+  const rps = summarize(ours.map((s) => s.rps)).median;
+  const p99 = summarize(ours.map((s) => s.p99)).median;
+  const bad = ours.reduce((a, s) => a + s.bad, 0);
+  return {
+    id: 5,
+    title: ROW5_TITLE,
+    params: `autocannon (programmatic API) in the bench process, ${p.connections} connections, ${p.durationSec} s per run, ${p.reps} runs each, alternating; valid JWT from the CLI's login; the service runs with its defaults (embedded workers, SQLite).`,
+    figures: [
+      { label: 'ours: 2xx responses/s', unit: 'req/s', values: ours.map((s) => s.rps) },
+      { label: 'ours: latency p50', unit: 'ms', values: ours.map((s) => s.p50) },
+      { label: 'ours: latency p99', unit: 'ms', values: ours.map((s) => s.p99) },
+      { label: 'bare Fastify: 2xx responses/s', unit: 'req/s', values: ref.map((s) => s.rps) },
+      { label: 'bare Fastify: latency p50', unit: 'ms', values: ref.map((s) => s.p50) },
+      { label: 'bare Fastify: latency p99', unit: 'ms', values: ref.map((s) => s.p99) },
+      { label: 'ours / bare Fastify, requests/s', unit: '×', values: pairedRatios(ours.map((s) => s.rps), ref.map((s) => s.rps)) },
+    ],
+    targets: [
+      { text: ROW5_TARGETS[0] as string, measured: `${fmt(rps)} req/s`, met: rps >= 5000 },
+      { text: ROW5_TARGETS[1] as string, measured: `${fmt(p99)} ms`, met: p99 <= 20 },
+    ],
+    notes: bad > 0 ? [`Our service answered ${bad} non-2xx responses, errors or timeouts over all runs (not counted as throughput).`] : [],
+    wallMs: Date.now() - t0,
+  };
+}
