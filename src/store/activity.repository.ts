@@ -1,0 +1,121 @@
+import type { Selectable } from 'kysely';
+import { AppError } from '../core/index.js';
+import { decodeCursor, encodeCursor } from './json.js';
+import type { Db } from './schema.js';
+import type { ActivitiesTable } from './sync.tables.js';
+import type { Page } from './sync-job.types.js';
+
+export interface ActivityRecord {
+  user_id: string;
+  activity_id: string;
+  name: string | null;
+  sport: string;
+  start_time: number;
+  duration_seconds: number | null;
+  distance_meters: number | null;
+  calories: number | null;
+  average_hr: number | null;
+  /** Garmin's summary document. */
+  raw: unknown;
+  fit: { sha256: string; size_bytes: number } | null;
+  job_id: string | null;
+  synced_at: number;
+}
+
+export type ActivityUpsert = Omit<ActivityRecord, 'synced_at'>;
+
+function toRecord(r: Selectable<ActivitiesTable>): ActivityRecord {
+  return {
+    user_id: r.user_id,
+    activity_id: r.activity_id,
+    name: r.name,
+    sport: r.sport,
+    start_time: r.start_time,
+    duration_seconds: r.duration_seconds,
+    distance_meters: r.distance_meters,
+    calories: r.calories,
+    average_hr: r.average_hr,
+    raw: JSON.parse(r.raw) as unknown,
+    fit: r.fit_sha256 && r.fit_size !== null ? { sha256: r.fit_sha256, size_bytes: r.fit_size } : null,
+    job_id: r.job_id,
+    synced_at: r.synced_at,
+  };
+}
+
+/** Synced activities, keyed by (user, Garmin activity id). */
+export class ActivityRepository {
+  constructor(private readonly db: Db) {}
+
+  /** Inserts or replaces an activity by its Garmin id (a re-run never duplicates). */
+  async upsert(a: ActivityUpsert, now: number): Promise<void> {
+    const row = {
+      name: a.name,
+      sport: a.sport,
+      start_time: a.start_time,
+      duration_seconds: a.duration_seconds,
+      distance_meters: a.distance_meters,
+      calories: a.calories,
+      average_hr: a.average_hr,
+      raw: JSON.stringify(a.raw ?? null),
+      fit_sha256: a.fit?.sha256 ?? null,
+      fit_size: a.fit?.size_bytes ?? null,
+      job_id: a.job_id,
+      synced_at: now,
+    };
+    await this.db
+      .insertInto('activities')
+      .values({ user_id: a.user_id, activity_id: a.activity_id, ...row })
+      .onConflict((oc) => oc.columns(['user_id', 'activity_id']).doUpdateSet(row))
+      .execute();
+  }
+
+  async get(userId: string, activityId: string): Promise<ActivityRecord | undefined> {
+    const r = await this.db
+      .selectFrom('activities')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('activity_id', '=', activityId)
+      .executeTakeFirst();
+    return r ? toRecord(r) : undefined;
+  }
+
+  /** Which of these Garmin ids are stored with their FIT (a resumed job skips them). */
+  async storedIds(userId: string, activityIds: readonly string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (let i = 0; i < activityIds.length; i += 500) {
+      const chunk = activityIds.slice(i, i + 500);
+      const rows = await this.db
+        .selectFrom('activities')
+        .select('activity_id')
+        .where('user_id', '=', userId)
+        .where('activity_id', 'in', chunk)
+        .where('fit_sha256', 'is not', null)
+        .execute();
+      for (const r of rows) out.add(r.activity_id);
+    }
+    return out;
+  }
+
+  async count(userId: string): Promise<number> {
+    const r = await this.db.selectFrom('activities').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+
+  /** Newest first by start time, keyset-paged. Optional time window [from, to) in epoch ms. */
+  async list(userId: string, opts: { limit?: number; cursor?: string; from?: number; to?: number; sport?: string } = {}): Promise<Page<ActivityRecord>> {
+    const limit = Math.min(1000, Math.max(1, opts.limit ?? 20));
+    let q = this.db.selectFrom('activities').selectAll().where('user_id', '=', userId);
+    if (opts.from !== undefined) q = q.where('start_time', '>=', opts.from);
+    if (opts.to !== undefined) q = q.where('start_time', '<', opts.to);
+    if (opts.sport) q = q.where('sport', '=', opts.sport);
+    if (opts.cursor) {
+      const [at, id] = decodeCursor(opts.cursor) ?? [];
+      if (typeof at !== 'number' || typeof id !== 'string') throw new AppError('VALIDATION_FAILED', 'The cursor is not valid.');
+      q = q.where((eb) => eb.or([eb('start_time', '<', at), eb.and([eb('start_time', '=', at), eb('activity_id', '<', id)])]));
+    }
+    const rows = await q.orderBy('start_time', 'desc').orderBy('activity_id', 'desc').limit(limit + 1).execute();
+    const items = rows.slice(0, limit).map(toRecord);
+    const last = items[items.length - 1];
+    return { items, next_cursor: rows.length > limit && last ? encodeCursor([last.start_time, last.activity_id]) : null };
+  }
+}

@@ -1,0 +1,98 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, resolveLocation, SyncStore } from './index.js';
+import { testDialects, type TestDatabase } from './testing/dialects.js';
+
+const T0 = Date.UTC(2026, 10, 27, 12);
+
+describe.each(testDialects())('synced data repositories on $name', ({ open }) => {
+  let t: TestDatabase;
+  let store: SyncStore;
+  beforeEach(async () => {
+    t = await open();
+    store = new SyncStore(t.db);
+  });
+  afterEach(async () => t.close());
+
+  const activity = (id: number, start: number) => ({
+    user_id: 'u1',
+    activity_id: String(id),
+    name: `Run ${id}`,
+    sport: 'running',
+    start_time: start,
+    duration_seconds: 1800.5,
+    distance_meters: 5000.25,
+    calories: 400,
+    average_hr: 150,
+    raw: { activityId: id, nested: { a: [1, 2] } },
+    fit: { sha256: 'a'.repeat(64), size_bytes: 1234 },
+    job_id: 'j1',
+  });
+
+  it('upserts activities by Garmin id without duplicates and pages newest first', async () => {
+    for (let i = 1; i <= 5; i++) await store.activities.upsert(activity(1000 + i, T0 + i * 1000), T0);
+    await store.activities.upsert({ ...activity(1003, T0 + 3000), name: 'renamed' }, T0 + 9);
+    expect(await store.activities.count('u1')).toBe(5);
+    const got = await store.activities.get('u1', '1003');
+    expect(got).toMatchObject({ name: 'renamed', start_time: T0 + 3000, duration_seconds: 1800.5, fit: { sha256: 'a'.repeat(64), size_bytes: 1234 }, synced_at: T0 + 9 });
+    expect(got?.raw).toEqual({ activityId: 1003, nested: { a: [1, 2] } });
+    expect(await store.activities.get('u2', '1003')).toBeUndefined();
+    const p1 = await store.activities.list('u1', { limit: 2 });
+    expect(p1.items.map((a) => a.activity_id)).toEqual(['1005', '1004']);
+    const p2 = await store.activities.list('u1', { limit: 10, cursor: p1.next_cursor! });
+    expect(p2.items.map((a) => a.activity_id)).toEqual(['1003', '1002', '1001']);
+    expect(p2.next_cursor).toBeNull();
+    expect(await store.activities.storedIds('u1', ['1001', '1002', '9'])).toEqual(new Set(['1001', '1002']));
+  });
+
+  it('rolls back an item and its checkpoint together', async () => {
+    await store
+      .transaction(async (tx) => {
+        await tx.activities.upsert(activity(1, T0), T0);
+        throw new Error('checkpoint failed');
+      })
+      .catch(() => {});
+    expect(await store.activities.count('u1')).toBe(0);
+    await store.transaction(async (tx) => tx.activities.upsert(activity(1, T0), T0));
+    expect(await store.activities.count('u1')).toBe(1);
+  });
+
+  it('upserts health days by calendar date and lists a range', async () => {
+    const parts = { summary: { totalSteps: 1 }, heart_rate: { restingHeartRate: 50 }, sleep: null, stress: { avgStressLevel: 20 }, hrv: null, weight: null };
+    for (const d of ['2026-11-25', '2026-11-26', '2026-11-27']) await store.healthDays.upsert('u1', d, parts, 'j1', T0);
+    await store.healthDays.upsert('u1', '2026-11-27', { ...parts, hrv: { hrvSummary: { lastNightAvg: 40 } } }, 'j2', T0 + 1);
+    expect(await store.healthDays.count('u1')).toBe(3);
+    expect(await store.healthDays.get('u1', '2026-11-27')).toMatchObject({ hrv: { hrvSummary: { lastNightAvg: 40 } }, sleep: null, job_id: 'j2' });
+    expect((await store.healthDays.list('u1', { from: '2026-11-26' })).map((d) => d.calendar_date)).toEqual(['2026-11-27', '2026-11-26']);
+    expect(await store.healthDays.storedDates('u1', '2026-11-20', '2026-11-26')).toEqual(new Set(['2026-11-25', '2026-11-26']));
+  });
+
+  it('upserts workouts and reports their stored versions', async () => {
+    const w = { user_id: 'u1', workout_id: '7', name: 'Intervals', sport: 'running', updated_at: T0, raw: { workoutId: 7 }, fit: { sha256: 'b'.repeat(64), size_bytes: 99 }, job_id: 'j' };
+    await store.workouts.upsert(w, T0);
+    await store.workouts.upsert({ ...w, updated_at: T0 + 5 }, T0 + 5);
+    await store.workouts.upsert({ ...w, workout_id: '8', fit: null }, T0);
+    expect(await store.workouts.count('u1')).toBe(2);
+    expect(await store.workouts.versions('u1')).toEqual(new Map([['7', T0 + 5]]));
+    expect((await store.workouts.list('u1')).map((x) => x.workout_id)).toEqual(['7', '8']);
+  });
+
+  it('stores and replaces watermarks per user and type', async () => {
+    expect(await store.watermarks.get('u1', 'activities')).toBeUndefined();
+    await store.watermarks.set('u1', 'activities', { start: 1, id: '9' }, T0);
+    await store.watermarks.set('u1', 'activities', { start: 2, id: '10' }, T0);
+    expect(await store.watermarks.get('u1', 'activities')).toEqual({ start: 2, id: '10' });
+    expect(await store.watermarks.get('u2', 'activities')).toBeUndefined();
+  });
+});
+
+describe('database locations', () => {
+  it('selects the dialect from the URL and names the setting when it cannot', async () => {
+    expect(resolveLocation({ url: 'postgres://u:p@h/db' })).toEqual({ dialect: 'postgres', target: 'postgres://u:p@h/db' });
+    expect(resolveLocation({ url: 'sqlite:///tmp/x.db' })).toEqual({ dialect: 'sqlite', target: '/tmp/x.db' });
+    expect(resolveLocation({ url: '/tmp/y.db' })).toEqual({ dialect: 'sqlite', target: '/tmp/y.db' });
+    expect(() => resolveLocation({ url: 'mysql://x' })).toThrow(/database/);
+    const db = await openDatabase({ url: 'sqlite::memory:' });
+    expect(await db.selectFrom('sync_jobs').selectAll().execute()).toEqual([]);
+    await db.destroy();
+  });
+});

@@ -1,0 +1,43 @@
+import { Kysely, Migrator } from 'kysely';
+import { AppError } from '../core/index.js';
+import { createDialect, resolveLocation, type DatabaseLocation, type DialectOptions } from './dialect.js';
+import { staticMigrationProvider } from './migrations.js';
+import type { Database } from './schema.js';
+
+export interface OpenDatabaseOptions extends DatabaseLocation, DialectOptions {
+  /** Run the migrations before returning (default true). */
+  migrate?: boolean;
+}
+
+/**
+ * Opens the service database — SQLite (better-sqlite3, WAL, busy_timeout, foreign keys) for a file
+ * or `sqlite:` URL, PostgreSQL (pg pool) for a `postgres://` URL — and brings its schema to the
+ * latest migration. The caller owns the handle and closes it with `db.destroy()`.
+ */
+export async function openDatabase(opts: OpenDatabaseOptions): Promise<Kysely<Database>> {
+  const db = new Kysely<Database>({ dialect: createDialect(resolveLocation(opts), opts) });
+  if (opts.migrate !== false) {
+    try {
+      await migrateToLatest(db);
+    } catch (e) {
+      await db.destroy().catch(() => {});
+      throw e;
+    }
+  }
+  return db;
+}
+
+/**
+ * Runs every pending migration of the static list (001_sync, 002_auth, …) with Kysely's Migrator,
+ * which takes a lock so that several processes starting at once migrate exactly once.
+ * Throws INTERNAL naming the failed migration.
+ */
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: staticMigrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new AppError('INTERNAL', `Database migration ${failed?.migrationName ?? ''} failed.`.replace('  ', ' '), {}, { cause: error });
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,20 @@
+/**
+ * The store room (design.md §2): Kysely schema, migrations, repositories, SQLite and PostgreSQL
+ * dialects, and the blob store for FIT files. SQL lives only here (style.md rule 7).
+ */
+export type { Database, Db } from './schema.js';
+export type * from './sync.tables.js';
+export { openDatabase, migrateToLatest, type OpenDatabaseOptions } from './database.js';
+export { resolveLocation, dialectOf, type DialectName, type DatabaseLocation } from './dialect.js';
+export { MIGRATIONS, staticMigrationProvider } from './migrations.js';
+export { BlobStore, type BlobRef } from './blob-store.js';
+export { encodeCursor, decodeCursor } from './json.js';
+export type { SyncJobParams, SyncJobRecord, NewSyncJob, ListJobsFilter, Page, JobCounters } from './sync-job.types.js';
+export { SyncJobRepository, canonicalParams } from './sync-job.repository.js';
+export { JobFailureRepository, type JobFailureRecord } from './job-failure.repository.js';
+export { WatermarkRepository } from './watermark.repository.js';
+export { ActivityRepository, type ActivityRecord, type ActivityUpsert } from './activity.repository.js';
+export { HealthDayRepository, type HealthDayRecord, type HealthDayParts } from './health-day.repository.js';
+export { WorkoutRepository, type WorkoutRecord, type WorkoutUpsert } from './workout.repository.js';
+export { SyncStore } from './sync-store.js';
+export * from './auth/index.js';

@@ -1,0 +1,31 @@
+import type { Db } from './schema.js';
+
+export interface JobFailureRecord {
+  job_id: string;
+  item_key: string;
+  error_code: string;
+  error_message: string;
+  created_at: number;
+}
+
+/** Items of a job that failed permanently and were skipped (FIT_INVALID, GARMIN_NOT_FOUND, …). */
+export class JobFailureRepository {
+  constructor(private readonly db: Db) {}
+
+  /** Records a failed item; recording the same item of a job again keeps the first record. */
+  async record(f: JobFailureRecord): Promise<boolean> {
+    const res = await this.db.insertInto('sync_job_failures').values(f).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+    return Number(res.numInsertedOrUpdatedRows ?? 0n) === 1;
+  }
+
+  /** A job's failed items in the order they failed. */
+  async listForJob(jobId: string): Promise<JobFailureRecord[]> {
+    return this.db.selectFrom('sync_job_failures').selectAll().where('job_id', '=', jobId).orderBy('created_at').orderBy('item_key').execute();
+  }
+
+  /** The failed item keys of a job (a resumed job skips them instead of failing them twice). */
+  async keysForJob(jobId: string): Promise<Set<string>> {
+    const rows = await this.db.selectFrom('sync_job_failures').select('item_key').where('job_id', '=', jobId).execute();
+    return new Set(rows.map((r) => r.item_key));
+  }
+}

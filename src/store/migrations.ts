@@ -1,0 +1,17 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as authMigration from './auth/auth.migration.js';
+import * as syncMigration from './sync.migration.js';
+
+/**
+ * The ordered migration list, compiled in (no directory scanning: works from dist/ and from
+ * tsx alike). Names sort in the order they must run.
+ */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '001_sync': syncMigration,
+  '002_auth': authMigration,
+};
+
+/** Kysely MigrationProvider over {@link MIGRATIONS}. */
+export const staticMigrationProvider: MigrationProvider = {
+  getMigrations: async () => ({ ...MIGRATIONS }),
+};

@@ -1,0 +1,151 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { JOB_STATUSES, canTransition, isAppError, type JobStatus } from '../core/index.js';
+import { SyncStore } from './index.js';
+import { testDialects, type TestDatabase } from './testing/dialects.js';
+
+const T0 = Date.UTC(2026, 10, 27, 12);
+let seq = 0;
+const newJob = (over: Partial<{ user_id: string; sync_type: 'activities' | 'health' | 'workouts'; full: boolean }> = {}) => ({
+  job_id: `job-${String(++seq).padStart(4, '0')}`,
+  user_id: over.user_id ?? 'u1',
+  session_id: 's1',
+  sync_type: over.sync_type ?? 'activities',
+  params: { from: null, to: null, full: over.full ?? false },
+});
+
+describe.each(testDialects())('SyncJobRepository on $name', ({ open }) => {
+  let t: TestDatabase;
+  let store: SyncStore;
+  beforeEach(async () => {
+    t = await open();
+    store = new SyncStore(t.db);
+  });
+  afterEach(async () => t.close());
+
+  it('creates a pending job and returns an identical pending/running one instead of a duplicate', async () => {
+    const a = await store.jobs.createOrGetActive(newJob(), T0);
+    expect(a.deduplicated).toBe(false);
+    expect(a.job).toMatchObject({ status: 'pending', progress: 0, processed_items: 0, failed_items: 0, total_items: null, attempts: 0, cancel_requested: false });
+    expect(a.job.params).toEqual({ from: null, to: null, full: false });
+    const b = await store.jobs.createOrGetActive(newJob(), T0 + 1);
+    expect(b).toMatchObject({ deduplicated: true, job: { job_id: a.job.job_id } });
+    // Different params, type or user → a new job.
+    expect((await store.jobs.createOrGetActive(newJob({ full: true }), T0)).deduplicated).toBe(false);
+    expect((await store.jobs.createOrGetActive(newJob({ sync_type: 'health' }), T0)).deduplicated).toBe(false);
+    expect((await store.jobs.createOrGetActive(newJob({ user_id: 'u2' }), T0)).deduplicated).toBe(false);
+    // Concurrent identical creates yield one job.
+    const many = await Promise.all([1, 2, 3, 4, 5].map(() => store.jobs.createOrGetActive(newJob({ sync_type: 'workouts' }), T0)));
+    expect(new Set(many.map((m) => m.job.job_id)).size).toBe(1);
+    expect(many.filter((m) => !m.deduplicated)).toHaveLength(1);
+    // Once terminal (or being cancelled), an identical request creates a new job.
+    const claimed = await store.jobs.claimNext('w', T0, 1000);
+    expect(claimed?.job_id).toBe(a.job.job_id);
+    await store.jobs.transition(claimed!, 'completed', T0 + 5);
+    expect((await store.jobs.createOrGetActive(newJob(), T0 + 6)).deduplicated).toBe(false);
+  });
+
+  it('allows exactly the seed transitions and refuses every other with INVALID_TRANSITION', async () => {
+    const reach = async (status: JobStatus) => {
+      const { job } = await store.jobs.createOrGetActive(newJob({ user_id: `u-${++seq}` }), T0);
+      if (status === 'pending') return job;
+      const running = await store.jobs.transition(job, 'running', T0 + 1);
+      if (status === 'running') return running;
+      if (status === 'cancelled' && seq % 2 === 0) return store.jobs.transition(job, 'cancelled', T0 + 2).catch(() => store.jobs.transition(running, 'cancelled', T0 + 2));
+      return store.jobs.transition(running, status, T0 + 2, status === 'failed' ? 'boom' : undefined);
+    };
+    for (const from of JOB_STATUSES) {
+      for (const to of JOB_STATUSES) {
+        const job = await reach(from);
+        expect(job.status).toBe(from);
+        if (canTransition(from, to)) {
+          const moved = await store.jobs.transition(job, to, T0 + 10, 'why');
+          expect(moved.status, `${from}>${to}`).toBe(to);
+          if (to === 'running') expect(moved.start_time).toBe(T0 + 10);
+          if (to !== 'running') expect(moved.end_time).toBe(T0 + 10);
+          if (to === 'failed') expect(moved.error_message).toBe('why');
+          if (to === 'completed') expect(moved.progress).toBe(100);
+        } else {
+          const err = await store.jobs.transition(job, to, T0 + 10).catch((e: unknown) => e);
+          expect(isAppError(err, 'INVALID_TRANSITION'), `${from}>${to}`).toBe(true);
+          expect((await store.jobs.get(job.job_id))?.status).toBe(from);
+        }
+      }
+    }
+  });
+
+  it('re-checks a transition against the fresh state when another writer moved the job first', async () => {
+    const { job } = await store.jobs.createOrGetActive(newJob(), T0);
+    await store.jobs.transition(job, 'cancelled', T0 + 1);
+    // `job` is a stale read (pending): pending→running is allowed, cancelled→running is not.
+    const err = await store.jobs.transition(job, 'running', T0 + 2).catch((e: unknown) => e);
+    expect(isAppError(err, 'INVALID_TRANSITION')).toBe(true);
+  });
+
+  it('claims with a lease, renews it, refuses foreign owners and resumes an expired lease', async () => {
+    const { job } = await store.jobs.createOrGetActive(newJob(), T0);
+    const c = await store.jobs.claimNext('w1', T0, 1000);
+    expect(c).toMatchObject({ job_id: job.job_id, status: 'running', start_time: T0, lease_owner: 'w1', lease_expires_at: T0 + 1000, attempts: 1 });
+    expect(await store.jobs.claimNext('w2', T0 + 500, 1000)).toBeUndefined();
+    expect(await store.jobs.renewLease(job.job_id, 'w1', T0 + 900, 1000)).toBe(true);
+    expect(await store.jobs.renewLease(job.job_id, 'w2', T0 + 900, 1000)).toBe(false);
+    expect(await store.jobs.updateCounters(job.job_id, 'w2', { processed_items: 9 }, T0 + 900)).toBe(false);
+    expect(await store.jobs.updateCounters(job.job_id, 'w1', { processed_items: 3, total_items: 10, progress: 30 }, T0 + 950)).toBe(true);
+    expect(await store.jobs.claimNext('w2', T0 + 1500, 1000)).toBeUndefined();
+    const resumed = await store.jobs.claimNext('w2', T0 + 1901, 1000);
+    expect(resumed).toMatchObject({ job_id: job.job_id, status: 'running', start_time: T0, lease_owner: 'w2', attempts: 2, processed_items: 3, total_items: 10 });
+    expect(await store.jobs.renewLease(job.job_id, 'w1', T0 + 1902, 1000)).toBe(false);
+    // A released lease is claimable at once.
+    expect(await store.jobs.releaseLease(job.job_id, 'w2', T0 + 2000)).toBe(true);
+    expect((await store.jobs.claimNext('w3', T0 + 2001, 1000))?.lease_owner).toBe('w3');
+  });
+
+  it('claims each pending job exactly once under concurrent claimers', async () => {
+    for (let i = 0; i < 6; i++) await store.jobs.createOrGetActive(newJob({ user_id: `c${i}` }), T0 + i);
+    const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => store.jobs.claimNext(`w${i}`, T0 + 10, 60_000)));
+    const ids = claims.filter((c) => c !== undefined).map((c) => c.job_id);
+    expect(ids).toHaveLength(6);
+    expect(new Set(ids).size).toBe(6);
+  });
+
+  it('marks a running job for cancellation and frees its dedupe key', async () => {
+    const { job } = await store.jobs.createOrGetActive(newJob(), T0);
+    expect(await store.jobs.requestCancel(job.job_id, T0)).toBe(false); // pending: cancelled directly by the service
+    await store.jobs.claimNext('w', T0, 1000);
+    expect(await store.jobs.requestCancel(job.job_id, T0 + 1)).toBe(true);
+    expect((await store.jobs.get(job.job_id))?.cancel_requested).toBe(true);
+    expect((await store.jobs.createOrGetActive(newJob(), T0 + 2)).deduplicated).toBe(false);
+  });
+
+  it('lists a user\'s jobs newest first with filters and cursor paging', async () => {
+    for (let i = 0; i < 7; i++) {
+      const { job } = await store.jobs.createOrGetActive(newJob({ sync_type: i % 2 ? 'health' : 'activities', full: i % 3 === 0 }), T0 + i);
+      if (i < 5) await store.jobs.transition(job, 'cancelled', T0 + 100);
+    }
+    await store.jobs.createOrGetActive(newJob({ user_id: 'other' }), T0 + 50);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.jobs.list('u1', { limit: 3, cursor });
+      expect(page.items.length).toBeLessThanOrEqual(3);
+      seen.push(...page.items.map((j) => j.job_id));
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    expect(seen).toHaveLength(7);
+    const created = await Promise.all(seen.map(async (id) => (await store.jobs.get(id))!.created_at));
+    expect(created).toEqual([...created].sort((a, b) => b - a));
+    expect((await store.jobs.list('u1', { sync_type: 'health' })).items).toHaveLength(3);
+    expect((await store.jobs.list('u1', { status: 'pending' })).items).toHaveLength(2);
+    expect(await store.jobs.getForUser('other', seen[0]!)).toBeUndefined();
+    const bad = await store.jobs.list('u1', { cursor: 'nope' }).catch((e: unknown) => e);
+    expect(isAppError(bad, 'VALIDATION_FAILED')).toBe(true);
+  });
+
+  it('records failed items once per job', async () => {
+    const { job } = await store.jobs.createOrGetActive(newJob(), T0);
+    const f = { job_id: job.job_id, item_key: 'activity:1', error_code: 'FIT_INVALID', error_message: 'bad crc', created_at: T0 };
+    expect(await store.failures.record(f)).toBe(true);
+    expect(await store.failures.record({ ...f, created_at: T0 + 1 })).toBe(false);
+    expect(await store.failures.listForJob(job.job_id)).toEqual([f]);
+    expect(await store.failures.keysForJob(job.job_id)).toEqual(new Set(['activity:1']));
+  });
+});

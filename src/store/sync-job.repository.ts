@@ -1,0 +1,260 @@
+import type { Kysely, Selectable } from 'kysely';
+import { AppError, transitionJob, type JobStatus } from '../core/index.js';
+import { dialectOf } from './dialect.js';
+import { decodeCursor, encodeCursor, fromFlag } from './json.js';
+import type { Database, Db } from './schema.js';
+import type { SyncJobsTable } from './sync.tables.js';
+import type { JobCounters, ListJobsFilter, NewSyncJob, Page, SyncJobParams, SyncJobRecord } from './sync-job.types.js';
+
+/** Canonical JSON of params: equal params → equal text (dedupe compares text). */
+export function canonicalParams(p: SyncJobParams): string {
+  return JSON.stringify({ from: p.from ?? null, to: p.to ?? null, full: Boolean(p.full) });
+}
+
+function toRecord(row: Selectable<SyncJobsTable>): SyncJobRecord {
+  const params = JSON.parse(row.params) as SyncJobParams;
+  return {
+    job_id: row.job_id,
+    user_id: row.user_id,
+    session_id: row.session_id,
+    sync_type: row.sync_type as SyncJobRecord['sync_type'],
+    status: row.status as JobStatus,
+    progress: row.progress,
+    total_items: row.total_items,
+    processed_items: row.processed_items,
+    failed_items: row.failed_items,
+    start_time: row.start_time,
+    end_time: row.end_time,
+    error_message: row.error_message,
+    params: { from: params.from ?? null, to: params.to ?? null, full: Boolean(params.full) },
+    cancel_requested: fromFlag(row.cancel_requested),
+    lease_owner: row.lease_owner,
+    lease_expires_at: row.lease_expires_at,
+    attempts: row.attempts,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
+
+/**
+ * The sync_jobs table. Status changes go only through core's `transitionJob`, applied with an
+ * optimistic `WHERE status = <from>` guard so two writers can never both move a job.
+ */
+export class SyncJobRepository {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Inserts a pending job unless the user already has an identical (same type and params)
+   * pending/running job that is not being cancelled; then that job is returned with
+   * `deduplicated: true`. Race-free across processes through the unique (user_id, active_key) index.
+   */
+  async createOrGetActive(input: NewSyncJob, now: number): Promise<{ job: SyncJobRecord; deduplicated: boolean }> {
+    const params = canonicalParams(input.params);
+    const activeKey = `${input.sync_type}|${params}`;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const existing = await this.db
+        .selectFrom('sync_jobs')
+        .selectAll()
+        .where('user_id', '=', input.user_id)
+        .where('active_key', '=', activeKey)
+        .executeTakeFirst();
+      if (existing) return { job: toRecord(existing), deduplicated: true };
+      const res = await this.db
+        .insertInto('sync_jobs')
+        .values({
+          job_id: input.job_id,
+          user_id: input.user_id,
+          session_id: input.session_id,
+          sync_type: input.sync_type,
+          status: 'pending',
+          progress: 0,
+          total_items: null,
+          processed_items: 0,
+          failed_items: 0,
+          start_time: null,
+          end_time: null,
+          error_message: null,
+          params,
+          active_key: activeKey,
+          cancel_requested: 0,
+          lease_owner: null,
+          lease_expires_at: null,
+          attempts: 0,
+          created_at: now,
+          updated_at: now,
+        })
+        // Both dialects: ON CONFLICT DO NOTHING (no target) skips on the active_key unique index.
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirst();
+      if (Number(res.numInsertedOrUpdatedRows ?? 0n) === 1) {
+        return { job: (await this.get(input.job_id))!, deduplicated: false };
+      }
+      // Lost a race with an identical insert: loop and return the winner.
+    }
+    throw new AppError('CONFLICT', 'Could not create the sync job; try again.');
+  }
+
+  async get(jobId: string): Promise<SyncJobRecord | undefined> {
+    const row = await this.db.selectFrom('sync_jobs').selectAll().where('job_id', '=', jobId).executeTakeFirst();
+    return row ? toRecord(row) : undefined;
+  }
+
+  /** One job of one user; other users' jobs are invisible (undefined). */
+  async getForUser(userId: string, jobId: string): Promise<SyncJobRecord | undefined> {
+    const row = await this.db
+      .selectFrom('sync_jobs')
+      .selectAll()
+      .where('job_id', '=', jobId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row ? toRecord(row) : undefined;
+  }
+
+  /** A user's jobs, newest first, keyset-paged by (created_at, job_id). Bad cursor → VALIDATION_FAILED. */
+  async list(userId: string, filter: ListJobsFilter = {}): Promise<Page<SyncJobRecord>> {
+    const limit = Math.min(100, Math.max(1, filter.limit ?? 20));
+    let q = this.db.selectFrom('sync_jobs').selectAll().where('user_id', '=', userId);
+    if (filter.status) q = q.where('status', '=', filter.status);
+    if (filter.sync_type) q = q.where('sync_type', '=', filter.sync_type);
+    if (filter.cursor) {
+      const key = decodeCursor(filter.cursor);
+      const [at, id] = key ?? [];
+      if (typeof at !== 'number' || typeof id !== 'string') {
+        throw new AppError('VALIDATION_FAILED', 'The cursor is not valid.', { errors: [{ path: '/cursor', message: 'invalid cursor' }] });
+      }
+      q = q.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('job_id', '<', id)])]));
+    }
+    const rows = await q.orderBy('created_at', 'desc').orderBy('job_id', 'desc').limit(limit + 1).execute();
+    const items = rows.slice(0, limit).map(toRecord);
+    const last = items[items.length - 1];
+    return { items, next_cursor: rows.length > limit && last ? encodeCursor([last.created_at, last.job_id]) : null };
+  }
+
+  /**
+   * Moves a job to `to` through core's `transitionJob` (which refuses every transition the seed
+   * does not list with INVALID_TRANSITION) and applies its changes guarded by the status read.
+   * A terminal state clears the lease and the dedupe key. When another writer moved the job
+   * first, the transition is re-checked against the fresh state (and refused if now invalid).
+   */
+  async transition(job: Pick<SyncJobRecord, 'job_id' | 'status'>, to: JobStatus, now: number, errorMessage?: string): Promise<SyncJobRecord> {
+    let current: Pick<SyncJobRecord, 'job_id' | 'status'> = job;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const changes = transitionJob(current, to, now, errorMessage);
+      const terminal = to !== 'running';
+      const res = await this.db
+        .updateTable('sync_jobs')
+        .set({
+          ...changes,
+          updated_at: now,
+          ...(terminal ? { active_key: null, lease_owner: null, lease_expires_at: null } : {}),
+        })
+        .where('job_id', '=', current.job_id)
+        .where('status', '=', current.status)
+        .executeTakeFirst();
+      const fresh = await this.get(current.job_id);
+      if (!fresh) throw new AppError('NOT_FOUND', 'No such sync job.', { job_id: job.job_id });
+      if (Number(res.numUpdatedRows) === 1) return fresh;
+      current = fresh;
+    }
+    throw new AppError('CONFLICT', 'The job changed while it was being updated; try again.', { job_id: job.job_id });
+  }
+
+  /** Marks a running job for cancellation at its next item; frees its dedupe key. */
+  async requestCancel(jobId: string, now: number): Promise<boolean> {
+    const res = await this.db
+      .updateTable('sync_jobs')
+      .set({ cancel_requested: 1, active_key: null, updated_at: now })
+      .where('job_id', '=', jobId)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+
+  /**
+   * Claims the oldest claimable job for `owner`: a pending job (→ running through
+   * `transitionJob`) or a running job whose lease expired or was released (a crashed or stopped
+   * worker's job: it stays running and resumes). Sets the lease and counts the attempt.
+   * PostgreSQL locks candidates with FOR UPDATE SKIP LOCKED; SQLite relies on the guarded update
+   * (one writer at a time). Either way a job is claimed by exactly one worker.
+   */
+  async claimNext(owner: string, now: number, leaseMs: number): Promise<SyncJobRecord | undefined> {
+    const claim = async (db: Db): Promise<string | null | undefined> => {
+      let q = db
+        .selectFrom('sync_jobs')
+        .select(['job_id', 'status'])
+        .where((eb) =>
+          eb.or([
+            eb('status', '=', 'pending'),
+            eb.and([eb('status', '=', 'running'), eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<', now)])]),
+          ]),
+        )
+        .orderBy('created_at', 'asc')
+        .orderBy('job_id', 'asc');
+      // PostgreSQL: lock ONE row, skipping rows other claimers hold (locking several would starve
+      // them). SQLite has no row locks and rejects the clause: read a few, win one by the guard.
+      q = dialectOf(db) === 'postgres' ? q.limit(1).forUpdate().skipLocked() : q.limit(5);
+      const candidates = await q.execute();
+      if (candidates.length === 0) return null;
+      for (const c of candidates) {
+        const lease = { lease_owner: owner, lease_expires_at: now + leaseMs, updated_at: now };
+        let uq = db.updateTable('sync_jobs').where('job_id', '=', c.job_id).where('status', '=', c.status);
+        uq =
+          c.status === 'pending'
+            ? uq.set({ ...transitionJob({ job_id: c.job_id, status: 'pending' }, 'running', now), ...lease })
+            : uq.set(lease).where((eb) => eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<', now)]));
+        const res = await uq.set((eb) => ({ attempts: eb('attempts', '+', 1) })).executeTakeFirst();
+        if (Number(res.numUpdatedRows) === 1) return c.job_id;
+      }
+      return undefined; // all lost to concurrent claimers
+    };
+    // Every candidate read may be won by a concurrent claimer; read again until one is won or none is left.
+    for (let round = 0; round < 10; round++) {
+      const id =
+        dialectOf(this.db) === 'postgres' && !this.db.isTransaction
+          ? await (this.db as Kysely<Database>).transaction().execute(claim)
+          : await claim(this.db);
+      if (id === null) return undefined;
+      if (id !== undefined) return this.get(id);
+    }
+    return undefined;
+  }
+
+  /** Extends the lease while its owner still holds it; false means the lease was lost. */
+  async renewLease(jobId: string, owner: string, now: number, leaseMs: number): Promise<boolean> {
+    const res = await this.db
+      .updateTable('sync_jobs')
+      .set({ lease_expires_at: now + leaseMs, updated_at: now })
+      .where('job_id', '=', jobId)
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+
+  /** Gives a running job back (graceful stop): another worker may claim it at once. */
+  async releaseLease(jobId: string, owner: string, now: number): Promise<boolean> {
+    const res = await this.db
+      .updateTable('sync_jobs')
+      .set({ lease_owner: null, lease_expires_at: null, updated_at: now })
+      .where('job_id', '=', jobId)
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+
+  /**
+   * Writes progress counters, only while `owner` holds the lease of the running job. Returns
+   * false when the lease was lost, so a checkpoint inside a transaction can roll back.
+   */
+  async updateCounters(jobId: string, owner: string, counters: JobCounters, now: number): Promise<boolean> {
+    const res = await this.db
+      .updateTable('sync_jobs')
+      .set({ ...counters, updated_at: now })
+      .where('job_id', '=', jobId)
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+}

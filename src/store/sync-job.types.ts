@@ -1,0 +1,60 @@
+import type { JobStatus, SyncType } from '../core/index.js';
+
+/** What the user asked for: a date range and/or a full re-sync (ignoring the watermark). */
+export interface SyncJobParams {
+  from: string | null;
+  to: string | null;
+  full: boolean;
+}
+
+/** A Sync Job as the store returns it: timestamps in epoch ms, params parsed, flags as booleans. */
+export interface SyncJobRecord {
+  job_id: string;
+  user_id: string;
+  session_id: string;
+  sync_type: SyncType;
+  status: JobStatus;
+  progress: number;
+  total_items: number | null;
+  processed_items: number;
+  failed_items: number;
+  start_time: number | null;
+  end_time: number | null;
+  error_message: string | null;
+  params: SyncJobParams;
+  cancel_requested: boolean;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  attempts: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface NewSyncJob {
+  job_id: string;
+  user_id: string;
+  session_id: string;
+  sync_type: SyncType;
+  params: SyncJobParams;
+}
+
+export interface ListJobsFilter {
+  status?: JobStatus;
+  sync_type?: SyncType;
+  /** 1–100, default 20. */
+  limit?: number;
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+/** Counters the engine moves while it works. */
+export interface JobCounters {
+  total_items?: number | null;
+  processed_items?: number;
+  failed_items?: number;
+  progress?: number;
+}

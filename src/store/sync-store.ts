@@ -1,0 +1,36 @@
+import type { Kysely } from 'kysely';
+import { ActivityRepository } from './activity.repository.js';
+import { HealthDayRepository } from './health-day.repository.js';
+import { JobFailureRepository } from './job-failure.repository.js';
+import type { Database, Db } from './schema.js';
+import { SyncJobRepository } from './sync-job.repository.js';
+import { WatermarkRepository } from './watermark.repository.js';
+import { WorkoutRepository } from './workout.repository.js';
+
+/**
+ * The sync repositories over one handle. `transaction(fn)` gives `fn` the same repositories
+ * bound to a transaction: the sync engine upserts an item and its job checkpoint atomically.
+ */
+export class SyncStore {
+  readonly jobs: SyncJobRepository;
+  readonly failures: JobFailureRepository;
+  readonly watermarks: WatermarkRepository;
+  readonly activities: ActivityRepository;
+  readonly healthDays: HealthDayRepository;
+  readonly workouts: WorkoutRepository;
+
+  constructor(readonly db: Db) {
+    this.jobs = new SyncJobRepository(db);
+    this.failures = new JobFailureRepository(db);
+    this.watermarks = new WatermarkRepository(db);
+    this.activities = new ActivityRepository(db);
+    this.healthDays = new HealthDayRepository(db);
+    this.workouts = new WorkoutRepository(db);
+  }
+
+  /** Runs `fn` in a transaction (or inside the current one); a throw rolls everything back. */
+  async transaction<T>(fn: (tx: SyncStore) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return fn(this);
+    return (this.db as Kysely<Database>).transaction().execute((trx) => fn(new SyncStore(trx)));
+  }
+}

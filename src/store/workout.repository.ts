@@ -1,0 +1,89 @@
+import type { Selectable } from 'kysely';
+import type { Db } from './schema.js';
+import type { WorkoutsTable } from './sync.tables.js';
+
+export interface WorkoutRecord {
+  user_id: string;
+  workout_id: string;
+  name: string | null;
+  sport: string | null;
+  /** Garmin's updatedDate (epoch ms). */
+  updated_at: number | null;
+  /** Garmin's workout definition (detail document). */
+  raw: unknown;
+  fit: { sha256: string; size_bytes: number } | null;
+  job_id: string | null;
+  synced_at: number;
+}
+
+export type WorkoutUpsert = Omit<WorkoutRecord, 'synced_at'>;
+
+function toRecord(r: Selectable<WorkoutsTable>): WorkoutRecord {
+  return {
+    user_id: r.user_id,
+    workout_id: r.workout_id,
+    name: r.name,
+    sport: r.sport,
+    updated_at: r.updated_at,
+    raw: JSON.parse(r.raw) as unknown,
+    fit: r.fit_sha256 && r.fit_size !== null ? { sha256: r.fit_sha256, size_bytes: r.fit_size } : null,
+    job_id: r.job_id,
+    synced_at: r.synced_at,
+  };
+}
+
+/** Workout definitions keyed by (user, Garmin workout id). */
+export class WorkoutRepository {
+  constructor(private readonly db: Db) {}
+
+  /** Inserts or replaces a workout by its Garmin id. */
+  async upsert(w: WorkoutUpsert, now: number): Promise<void> {
+    const row = {
+      name: w.name,
+      sport: w.sport,
+      updated_at: w.updated_at,
+      raw: JSON.stringify(w.raw ?? null),
+      fit_sha256: w.fit?.sha256 ?? null,
+      fit_size: w.fit?.size_bytes ?? null,
+      job_id: w.job_id,
+      synced_at: now,
+    };
+    await this.db
+      .insertInto('workouts')
+      .values({ user_id: w.user_id, workout_id: w.workout_id, ...row })
+      .onConflict((oc) => oc.columns(['user_id', 'workout_id']).doUpdateSet(row))
+      .execute();
+  }
+
+  async get(userId: string, workoutId: string): Promise<WorkoutRecord | undefined> {
+    const r = await this.db
+      .selectFrom('workouts')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('workout_id', '=', workoutId)
+      .executeTakeFirst();
+    return r ? toRecord(r) : undefined;
+  }
+
+  /** All of a user's workouts by name (users have tens, not thousands). */
+  async list(userId: string): Promise<WorkoutRecord[]> {
+    const rows = await this.db.selectFrom('workouts').selectAll().where('user_id', '=', userId).orderBy('name').orderBy('workout_id').execute();
+    return rows.map(toRecord);
+  }
+
+  /** workout_id → stored updated_at (with a FIT): what a sync compares against Garmin's list. */
+  async versions(userId: string): Promise<Map<string, number | null>> {
+    const rows = await this.db
+      .selectFrom('workouts')
+      .select(['workout_id', 'updated_at'])
+      .where('user_id', '=', userId)
+      .where('fit_sha256', 'is not', null)
+      .execute();
+    return new Map(rows.map((r) => [r.workout_id, r.updated_at]));
+  }
+
+  async count(userId: string): Promise<number> {
+    const r = await this.db.selectFrom('workouts').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+}
