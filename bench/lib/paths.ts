@@ -19,7 +19,9 @@ export const DIST = {
 export function missingParts(parts: (keyof typeof DIST)[]): string | undefined {
   const missing = parts.filter((p) => !existsSync(DIST[p]));
   if (missing.length === 0) return undefined;
-  return `${missing.map((p) => `the ${p === 'server' ? 'service' : p}`).join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not built yet (${missing.map((p) => path.relative(ROOT, DIST[p])).join(', ')} missing)`;
+  const names = missing.map((p) => `the ${p === 'server' ? 'service' : p === 'cli' ? 'CLI' : p}`);
+  const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names[0];
+  return `${list} ${missing.length > 1 ? 'are' : 'is'} not built yet (${missing.map((p) => path.relative(ROOT, DIST[p])).join(', ')} missing)`;
 }
 
 const temps: string[] = [];
