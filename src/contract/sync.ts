@@ -81,3 +81,15 @@ export type JobList = Static<typeof JobList>;
  */
 export const JobEvent = Type.Object({ type: Type.Union([Type.Literal('progress'), Type.Literal('end')]), job: SyncJob });
 export type JobEvent = Static<typeof JobEvent>;
+
+/** An item a job skipped after a permanent upstream error (e.g. FIT_INVALID, GARMIN_NOT_FOUND). */
+export const JobFailure = Type.Object({
+  job_id: Type.String(),
+  item_key: Type.String({ description: 'which item, e.g. "activity:123" or "2026-11-01"' }),
+  error_code: Type.String(),
+  error_message: Type.String(),
+  created_at: Timestamp,
+});
+export type JobFailure = Static<typeof JobFailure>;
+export const JobFailureList = Type.Object({ items: Type.Array(JobFailure) });
+export type JobFailureList = Static<typeof JobFailureList>;

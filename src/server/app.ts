@@ -1,0 +1,82 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import { API_PREFIX, Problem } from '../contract/index.js';
+import { systemClock, type Clock } from '../core/index.js';
+import { installErrorHandling } from './errors.js';
+import type { AuthApi, DataApi, SyncApi } from './ports.js';
+import { authRoutes } from './routes/auth.routes.js';
+import { dataRoutes } from './routes/data.routes.js';
+import { probeRoutes } from './routes/probe.routes.js';
+import { syncRoutes } from './routes/sync.routes.js';
+
+export interface AppDeps {
+  auth: AuthApi;
+  sync: SyncApi;
+  data: DataApi;
+  /** Throws when the service cannot serve (database unreachable). */
+  ready: () => Promise<void>;
+  clock?: Clock;
+  /** Fastify logger: a pino instance or options; false in tests. */
+  logger?: FastifyServerOptions['loggerInstance'] | false;
+  /** Largest accepted request body in bytes (default 64 KiB: our bodies are tiny). */
+  bodyLimit?: number;
+  sseHeartbeatMs?: number;
+  version?: string;
+}
+
+/**
+ * Builds the HTTP API (design.md §4) without listening: routes under /api/v1 with TypeBox schemas
+ * from src/contract, one error handler (problem+json), OpenAPI 3.1 at /openapi.json.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const clock = deps.clock ?? systemClock;
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    bodyLimit: deps.bodyLimit ?? 64 * 1024,
+    // Deeply nested or huge JSON is refused before it is parsed into objects.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    disableRequestLogging: false,
+  });
+  app.decorateRequest('principal', null);
+  installErrorHandling(app);
+  app.addSchema(Problem);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'FitTrack GarminSync API',
+        version: deps.version ?? '0.1.0',
+        description: 'Sync service: sessions with Garmin MFA, background sync jobs, synced data. Errors are RFC 9457 problem+json.',
+        license: { name: 'MIT', identifier: 'MIT' },
+      },
+      servers: [{ url: '/' }],
+      tags: [
+        { name: 'auth', description: 'Login with Garmin (MFA), our tokens and sessions' },
+        { name: 'sync', description: 'Sync jobs' },
+        { name: 'data', description: 'What was synced' },
+        { name: 'probes', description: 'Liveness, readiness and the contract' },
+      ],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+  });
+
+  const openapi = async () => app.swagger();
+  for (const prefix of ['', API_PREFIX]) {
+    await app.register(probeRoutes, { prefix, ready: deps.ready });
+    app.get(`${prefix}/openapi.json`, { schema: { hide: true } }, openapi);
+  }
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes, { auth: deps.auth });
+      await api.register(syncRoutes, { auth: deps.auth, sync: deps.sync, clock, ...(deps.sseHeartbeatMs ? { sseHeartbeatMs: deps.sseHeartbeatMs } : {}) });
+      await api.register(dataRoutes, { auth: deps.auth, data: deps.data });
+    },
+    { prefix: API_PREFIX },
+  );
+  await app.ready();
+  return app;
+}

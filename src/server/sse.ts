@@ -1,0 +1,67 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Clock } from '../core/index.js';
+import type { SyncApi } from './ports.js';
+import { jobView } from './views.js';
+
+export interface JobStreamOptions {
+  request: FastifyRequest;
+  reply: FastifyReply;
+  sync: SyncApi;
+  userId: string;
+  jobId: string;
+  clock: Clock;
+  heartbeatMs: number;
+}
+
+/**
+ * Streams a job as Server-Sent Events (`event: progress` … `event: end`) from the sync room's
+ * watch() until the job is terminal or the client goes away. The first event is read before the
+ * stream starts, so an unknown or foreign job is still a plain 404 problem+json. A comment line
+ * every `heartbeatMs` keeps proxies from closing an idle stream.
+ */
+export async function streamJobEvents(o: JobStreamOptions): Promise<void> {
+  const stop = new AbortController();
+  const events = o.sync.watch(o.userId, o.jobId, stop.signal);
+  const first = await events.next(); // throws NOT_FOUND → error handler, nothing sent yet
+  const { reply } = o;
+  reply.hijack();
+  const raw = reply.raw;
+  raw.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  raw.on('close', () => stop.abort());
+  let seq = 0;
+  const write = (type: 'progress' | 'end', job: Parameters<typeof jobView>[0]) => {
+    if (!raw.writableEnded) raw.write(`id: ${++seq}\nevent: ${type}\ndata: ${JSON.stringify({ type, job: jobView(job) })}\n\n`);
+  };
+
+  void (async () => {
+    while (!stop.signal.aborted) {
+      try {
+        await o.clock.sleep(o.heartbeatMs, stop.signal);
+      } catch {
+        return;
+      }
+      if (!raw.writableEnded) raw.write(': keep-alive\n\n');
+    }
+  })();
+
+  try {
+    if (!first.done) write(first.value.type, first.value.job);
+    if (!first.done && first.value.type !== 'end') {
+      for await (const e of events) {
+        write(e.type, e.job);
+        if (e.type === 'end') break;
+      }
+    }
+  } catch (err) {
+    if (!stop.signal.aborted) o.request.log.warn({ err }, 'SSE stream ended by an error');
+  } finally {
+    stop.abort();
+    await events.return(undefined).catch(() => {});
+    if (!raw.writableEnded) raw.end();
+  }
+}

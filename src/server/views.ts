@@ -1,0 +1,67 @@
+import type { Activity, HealthDay, SyncJob, Workout } from '../contract/index.js';
+import type { ActivityRecord, HealthDayRecord, SyncJobRecord, WorkoutRecord } from '../store/index.js';
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
+
+/** A stored job as the contract shows it (lease internals stay inside). */
+export function jobView(j: SyncJobRecord): SyncJob {
+  return {
+    job_id: j.job_id,
+    user_id: j.user_id,
+    session_id: j.session_id,
+    sync_type: j.sync_type,
+    status: j.status,
+    progress: j.progress,
+    total_items: j.total_items,
+    processed_items: j.processed_items,
+    failed_items: j.failed_items,
+    start_time: isoOrNull(j.start_time),
+    end_time: isoOrNull(j.end_time),
+    error_message: j.error_message,
+    params: { from: j.params.from, to: j.params.to, full: j.params.full },
+    cancel_requested: j.cancel_requested,
+    attempts: j.attempts,
+    created_at: iso(j.created_at),
+    updated_at: iso(j.updated_at),
+  };
+}
+
+export function activityView(a: ActivityRecord): Activity {
+  return {
+    activity_id: a.activity_id,
+    name: a.name,
+    sport: a.sport,
+    start_time: iso(a.start_time),
+    duration_seconds: a.duration_seconds,
+    distance_meters: a.distance_meters,
+    calories: a.calories,
+    average_hr: a.average_hr,
+    fit: a.fit ? { size_bytes: a.fit.size_bytes, sha256: a.fit.sha256 } : null,
+    synced_at: iso(a.synced_at),
+  };
+}
+
+export function healthDayView(d: HealthDayRecord): HealthDay {
+  return {
+    calendar_date: d.calendar_date,
+    summary: d.summary,
+    heart_rate: d.heart_rate,
+    sleep: d.sleep,
+    stress: d.stress,
+    hrv: d.hrv,
+    weight: d.weight,
+    synced_at: iso(d.synced_at),
+  };
+}
+
+export function workoutView(w: WorkoutRecord): Workout {
+  return {
+    workout_id: w.workout_id,
+    name: w.name,
+    sport: w.sport,
+    updated_at: isoOrNull(w.updated_at),
+    fit: w.fit ? { size_bytes: w.fit.size_bytes, sha256: w.fit.sha256 } : null,
+    synced_at: iso(w.synced_at),
+  };
+}
