@@ -132,6 +132,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     ...diRoutes(state),
     ...createConnectRoutes((accountId) => accounts.byId(accountId)?.data),
     ...controlRoutes(controls),
+    ...(opts.extraRoutes ?? []),
   ];
   const material = tls ? await generateTlsMaterial(domain, new Date(clock.now())) : undefined;
   const server = await startEmuServer({

@@ -1,4 +1,5 @@
 import type { Clock, Logger } from '../core/index.js';
+import type { EmuRoute } from './http/types.js';
 
 /** Options of {@link startEmulator}; every field has a documented default. */
 export interface EmulatorOptions {
@@ -35,6 +36,8 @@ export interface EmulatorOptions {
   diClientIds?: string[];
   clock?: Clock;
   logger?: Logger;
+  /** Tests only: more routes (e.g. a Bearer-protected probe) served like Garmin's. */
+  extraRoutes?: EmuRoute[];
 }
 
 export interface RunningEmulator {

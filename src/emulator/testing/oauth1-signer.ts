@@ -20,6 +20,8 @@ export interface SignInput {
   form?: Record<string, string>;
   nonce: string;
   timestamp: string;
+  /** RFC 5849 makes oauth_version optional; garth sends it. Default true. */
+  version?: boolean;
 }
 
 export function oauthSignature(input: SignInput): { signature: string; baseString: string; oauth: [string, string][] } {
@@ -31,8 +33,8 @@ export function oauthSignature(input: SignInput): { signature: string; baseStrin
     ['oauth_nonce', input.nonce],
     ['oauth_signature_method', 'HMAC-SHA1'],
     ['oauth_timestamp', input.timestamp],
-    ['oauth_version', '1.0'],
   ];
+  if (input.version !== false) oauth.push(['oauth_version', '1.0']);
   if (input.token !== undefined) oauth.push(['oauth_token', input.token]);
   const all: [string, string][] = [...oauth];
   // RFC 5849 §3.4.1.3.1: query and form parameters, decoded.
