@@ -1,4 +1,5 @@
 import { Encoder, Profile } from '@garmin/fitsdk';
+import type { FileIdMesg, RecordMesg } from '@garmin/fitsdk';
 import { Zip, ZipDeflate, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../core/index.js';
@@ -7,9 +8,9 @@ import { FitZipExtractor, fitCrc, verifyFit } from './fit.js';
 function sampleFit(records = 50): Buffer {
   const enc = new Encoder();
   const start = new Date(Date.UTC(2026, 0, 8, 8, 10, 21));
-  enc.onMesg(Profile.MesgNum.FILE_ID!, { type: 'activity', manufacturer: 'garmin', product: 1, serialNumber: 1234, timeCreated: start });
+  enc.onMesg(Profile.MesgNum.FILE_ID!, { type: 'activity', manufacturer: 'garmin', product: 1, serialNumber: 1234, timeCreated: start } as FileIdMesg);
   for (let i = 0; i < records; i++) {
-    enc.onMesg(Profile.MesgNum.RECORD!, { timestamp: new Date(start.getTime() + i * 1000), heartRate: 120 + (i % 30), distance: i * 3.1 });
+    enc.onMesg(Profile.MesgNum.RECORD!, { timestamp: new Date(start.getTime() + i * 1000), heartRate: 120 + (i % 30), distance: i * 3.1 } as RecordMesg);
   }
   return Buffer.from(enc.close());
 }

@@ -15,3 +15,12 @@ export type {
 export type { GarminEndpoints } from './endpoints.js';
 export { endpointsForDomain, endpointsForBaseUrl } from './endpoints.js';
 export { verifyFit } from './fit.js';
+export { GarminAuth } from './auth.js';
+export type { GarminAuthOptions } from './auth.js';
+export { GarminConnect } from './connect.js';
+export type { GarminConnectOptions } from './connect.js';
+export { DEFAULT_STRATEGIES } from './strategies.js';
+export { DI_CLIENT_IDS } from './di-token.js';
+export { DEFAULT_CONSUMER } from './oauth1-exchange.js';
+export { parseTokenImport } from './token-import.js';
+export type { ParsedTokenImport } from './token-import.js';

@@ -1,0 +1,312 @@
+/**
+ * GarminConnect: the typed Connect API over one account's tokens. Tokens come from a
+ * GarminTokenStore; they are refreshed proactively before expiry and once after a 401, one
+ * refresh at a time (single-flight), and a rotated refresh token is saved before it is used.
+ */
+import { AppError, cryptoRandom, isAppError, silentLogger } from '../core/index.js';
+import type { Clock, Logger, Random } from '../core/index.js';
+import { apiGet, apiGetJson, fetchSocialProfile } from './api-request.js';
+import type { ApiCall } from './api-request.js';
+import type { GarminAuth } from './auth.js';
+import {
+  parseActivityList,
+  parseDaily,
+  parseObjectWithChild,
+  parseObjectWithId,
+  parseWorkoutList,
+} from './connect-parsers.js';
+import type { GarminEndpoints } from './endpoints.js';
+import { FitZipExtractor, verifyFit } from './fit.js';
+import { BodyReadError } from './http.js';
+import type { HttpDeps } from './http.js';
+import type { GarminActivitySummary, GarminProfile, GarminTokenSet, GarminTokenStore, GarminWorkoutSummary, RequestLimiter } from './types.js';
+import { expectObject } from './validate.js';
+import type { Json } from './validate.js';
+
+export interface GarminConnectOptions {
+  endpoints: GarminEndpoints;
+  auth: GarminAuth;
+  tokenStore: GarminTokenStore;
+  fetch?: typeof fetch;
+  clock: Clock;
+  random?: Random;
+  logger?: Logger;
+  limiter?: RequestLimiter;
+  /** Extra attempts for GETs on 5xx/resets/timeouts; default 3. */
+  retries?: number;
+  timeoutMs?: number;
+  /** Refresh this long before expiry; default 15 min (python-garminconnect's 900 s). */
+  refreshMarginMs?: number;
+}
+
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+/** Upper bound of one FIT file; Garmin's largest originals are a few MB. */
+const MAX_FIT_BYTES = 64 * 1024 * 1024;
+
+function checkDate(value: string, field: string): string {
+  if (!DATE_RE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+    throw new AppError('VALIDATION_FAILED', `${field} must be a date YYYY-MM-DD.`, { field });
+  }
+  return value;
+}
+
+function checkId(value: number, field: string): number {
+  if (!Number.isSafeInteger(value) || value <= 0) throw new AppError('VALIDATION_FAILED', `${field} must be a positive integer.`, { field });
+  return value;
+}
+
+/** Reads a body chunk by chunk into `push` (so a download is never buffered compressed and unzipped at once). */
+async function streamBody(res: Response, push: (chunk: Uint8Array) => void): Promise<void> {
+  if (!res.body) return;
+  const reader = res.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      push(value);
+    }
+  } catch (e) {
+    throw new BodyReadError(e);
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+export class GarminConnect {
+  private readonly http: HttpDeps;
+  private readonly logger: Logger;
+  private readonly retries: number;
+  private readonly marginMs: number;
+  private current: GarminTokenSet | null = null;
+  private refreshing: Promise<GarminTokenSet> | null = null;
+
+  constructor(private readonly opts: GarminConnectOptions) {
+    this.logger = (opts.logger ?? silentLogger).child({ component: 'garmin-connect' });
+    this.retries = opts.retries ?? 3;
+    this.marginMs = opts.refreshMarginMs ?? 15 * 60_000;
+    const limiter = opts.limiter;
+    this.http = {
+      fetch: opts.fetch ?? globalThis.fetch,
+      clock: opts.clock,
+      random: opts.random ?? cryptoRandom,
+      logger: this.logger,
+      timeoutMs: opts.timeoutMs ?? 30_000,
+      beforeRequest: limiter ? (signal) => limiter.acquire(signal) : undefined,
+    };
+  }
+
+  // ---- tokens -------------------------------------------------------------------------------
+
+  private async tokens(signal?: AbortSignal): Promise<GarminTokenSet> {
+    if (!this.current) this.current = await this.opts.tokenStore.load();
+    if (!this.current) throw new AppError('GARMIN_REAUTH_REQUIRED', 'There are no Garmin tokens for this account.', { reason: 'no tokens' });
+    if (this.current.accessExpiresAt - this.marginMs <= this.opts.clock.now()) return this.refreshOnce(this.current.accessToken, signal);
+    return this.current;
+  }
+
+  /**
+   * Single-flight refresh: concurrent callers share one upstream refresh. `staleAccessToken` is
+   * the token the caller found wanting; if another refresh already replaced it, that result is used.
+   */
+  private refreshOnce(staleAccessToken: string, signal?: AbortSignal): Promise<GarminTokenSet> {
+    if (this.current && this.current.accessToken !== staleAccessToken && this.current.accessExpiresAt - this.marginMs > this.opts.clock.now()) {
+      return Promise.resolve(this.current);
+    }
+    if (!this.refreshing) {
+      // Not tied to one caller's signal: a shared refresh must not die with the first caller.
+      this.refreshing = this.doRefresh(staleAccessToken).finally(() => {
+        this.refreshing = null;
+      });
+    }
+    const shared = this.refreshing;
+    if (!signal) return shared;
+    return new Promise<GarminTokenSet>((resolve, reject) => {
+      if (signal.aborted) return reject(new AppError('ABORTED'));
+      const onAbort = () => reject(new AppError('ABORTED'));
+      signal.addEventListener('abort', onAbort, { once: true });
+      shared.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  }
+
+  private async doRefresh(staleAccessToken: string): Promise<GarminTokenSet> {
+    // Another process sharing the store may have rotated already; its refresh token is the live one.
+    const stored = await this.opts.tokenStore.load();
+    if (stored && stored.accessToken !== staleAccessToken && stored.accessExpiresAt - this.marginMs > this.opts.clock.now()) {
+      this.current = stored;
+      return stored;
+    }
+    const base = stored ?? this.current;
+    if (!base) throw new AppError('GARMIN_REAUTH_REQUIRED', 'There are no Garmin tokens for this account.', { reason: 'no tokens' });
+    const next = await this.opts.auth.refresh(base);
+    // Persist first: if we crashed after using the new access token, the rotated refresh token would be lost.
+    await this.opts.tokenStore.save(next);
+    this.current = next;
+    this.logger.info({ kind: next.kind, expires_at: next.accessExpiresAt }, 'garmin: tokens refreshed');
+    return next;
+  }
+
+  /** Runs `fn` with a fresh access token; on a 401 refreshes once and runs it again. */
+  private async withToken<T>(signal: AbortSignal | undefined, fn: (accessToken: string) => Promise<T>): Promise<T> {
+    const tokens = await this.tokens(signal);
+    try {
+      return await fn(tokens.accessToken);
+    } catch (e) {
+      if (!isAppError(e, 'GARMIN_TOKEN_REJECTED')) throw e;
+      this.logger.info({ endpoint: e.details.endpoint }, 'garmin: access token rejected, refreshing once');
+      const fresh = await this.refreshOnce(tokens.accessToken, signal);
+      return fn(fresh.accessToken);
+    }
+  }
+
+  private getJson(call: Omit<ApiCall, 'retries'>, signal?: AbortSignal): Promise<unknown> {
+    return this.withToken(signal, (token) => apiGetJson(this.http, this.opts.endpoints, token, { ...call, retries: this.retries }, signal));
+  }
+
+  private async downloadFit(call: Omit<ApiCall, 'retries'>, zipped: boolean, signal?: AbortSignal): Promise<Buffer> {
+    const bytes = await this.withToken(signal, (token) =>
+      apiGet(
+        this.http,
+        this.opts.endpoints,
+        token,
+        { ...call, retries: this.retries, accept: '*/*' },
+        async (res) => {
+          if (zipped) {
+            const unzip = new FitZipExtractor(MAX_FIT_BYTES);
+            await streamBody(res, (c) => unzip.push(c));
+            return unzip.finish();
+          }
+          const chunks: Uint8Array[] = [];
+          let size = 0;
+          await streamBody(res, (c) => {
+            size += c.length;
+            if (size > MAX_FIT_BYTES) throw new AppError('FIT_INVALID', 'The FIT file is too large.', { reason: 'too large' });
+            chunks.push(c);
+          });
+          return Buffer.concat(chunks);
+        },
+        signal,
+      ),
+    );
+    if (!bytes) throw new AppError('FIT_INVALID', 'Garmin sent no FIT bytes.', { reason: 'empty', endpoint: call.label });
+    verifyFit(bytes);
+    return bytes;
+  }
+
+  // ---- API ----------------------------------------------------------------------------------
+
+  /** The account's social profile (displayName, profileId, …) plus the raw answer. */
+  async getSocialProfile(signal?: AbortSignal): Promise<GarminProfile & { raw: Record<string, unknown> }> {
+    return this.withToken(signal, (token) => fetchSocialProfile(this.http, this.opts.endpoints, token, this.retries, signal));
+  }
+
+  /** /userprofile-service/userprofile/user-settings (validated: userData is an object). */
+  async getUserSettings(signal?: AbortSignal): Promise<Record<string, unknown>> {
+    const label = 'user-settings';
+    return parseObjectWithChild(await this.getJson({ path: '/userprofile-service/userprofile/user-settings', label }, signal), 'userData', label);
+  }
+
+  /** One page of activities, newest first (start = offset, limit ≤ 1000, dates YYYY-MM-DD). */
+  async listActivities(
+    q: { start: number; limit: number; startDate?: string; endDate?: string; activityType?: string },
+    signal?: AbortSignal,
+  ): Promise<GarminActivitySummary[]> {
+    if (!Number.isSafeInteger(q.start) || q.start < 0) throw new AppError('VALIDATION_FAILED', 'start must be a non-negative integer.', { field: 'start' });
+    if (!Number.isSafeInteger(q.limit) || q.limit < 1 || q.limit > 1000) throw new AppError('VALIDATION_FAILED', 'limit must be 1–1000.', { field: 'limit' });
+    const label = 'activity list';
+    const body = await this.getJson(
+      {
+        path: '/activitylist-service/activities/search/activities',
+        query: {
+          start: q.start,
+          limit: q.limit,
+          startDate: q.startDate && checkDate(q.startDate, 'startDate'),
+          endDate: q.endDate && checkDate(q.endDate, 'endDate'),
+          activityType: q.activityType,
+        },
+        label,
+      },
+      signal,
+    );
+    return parseActivityList(body, label);
+  }
+
+  /** /activity-service/activity/{id} (validated: activityId). */
+  async getActivity(activityId: number, signal?: AbortSignal): Promise<Record<string, unknown>> {
+    const label = 'activity detail';
+    const body = await this.getJson({ path: `/activity-service/activity/${checkId(activityId, 'activityId')}`, label }, signal);
+    return parseObjectWithId(body, 'activityId', label);
+  }
+
+  /** Downloads the original (ZIP) streamed, unzips {id}_ACTIVITY.fit, verifies it. Corrupt/truncated → FIT_INVALID. */
+  downloadActivityFit(activityId: number, signal?: AbortSignal): Promise<Buffer> {
+    return this.downloadFit({ path: `/download-service/files/activity/${checkId(activityId, 'activityId')}`, label: 'activity FIT' }, true, signal);
+  }
+
+  /** /usersummary-service/usersummary/daily/?calendarDate=D (garth's form, no display name). */
+  async getDailySummary(date: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
+    const label = 'daily summary';
+    return parseDaily(await this.getJson({ path: '/usersummary-service/usersummary/daily/', query: { calendarDate: checkDate(date, 'date') }, label }, signal), label);
+  }
+
+  /** /wellness-service/wellness/dailyHeartRate/?date=D. */
+  async getDailyHeartRate(date: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
+    const label = 'daily heart rate';
+    return parseDaily(await this.getJson({ path: '/wellness-service/wellness/dailyHeartRate/', query: { date: checkDate(date, 'date') }, label }, signal), label);
+  }
+
+  /** /wellness-service/wellness/dailySleepData/{displayName}?nonSleepBufferMinutes=60&date=D (dailySleepDTO checked). */
+  async getSleep(date: string, displayName: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
+    const label = 'daily sleep';
+    const body = await this.getJson(
+      {
+        path: `/wellness-service/wellness/dailySleepData/${encodeURIComponent(displayName)}`,
+        query: { nonSleepBufferMinutes: 60, date: checkDate(date, 'date') },
+        label,
+      },
+      signal,
+    );
+    return parseObjectWithChild(body, 'dailySleepDTO', label);
+  }
+
+  /** /wellness-service/wellness/dailyStress/{D}: stress and body battery of one day. */
+  async getStress(date: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
+    const label = 'daily stress';
+    return parseDaily(await this.getJson({ path: `/wellness-service/wellness/dailyStress/${checkDate(date, 'date')}`, label }, signal), label);
+  }
+
+  /** /hrv-service/hrv/{D}; null when Garmin answers 204 (no HRV that night). */
+  async getHrv(date: string, signal?: AbortSignal): Promise<Record<string, unknown> | null> {
+    const label = 'HRV';
+    const body = await this.getJson({ path: `/hrv-service/hrv/${checkDate(date, 'date')}`, label }, signal);
+    return body === null ? null : expectObject(body, label);
+  }
+
+  /** /weight-service/weight/range/{start}/{end}?includeAll=true. */
+  async getWeightRange(startDate: string, endDate: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
+    const label = 'weight range';
+    const body = await this.getJson(
+      { path: `/weight-service/weight/range/${checkDate(startDate, 'startDate')}/${checkDate(endDate, 'endDate')}`, query: { includeAll: 'true' }, label },
+      signal,
+    );
+    return expectObject(body, label) as Json;
+  }
+
+  /** One page of workout summaries. */
+  async listWorkouts(q: { start: number; limit: number }, signal?: AbortSignal): Promise<GarminWorkoutSummary[]> {
+    if (!Number.isSafeInteger(q.start) || q.start < 0) throw new AppError('VALIDATION_FAILED', 'start must be a non-negative integer.', { field: 'start' });
+    if (!Number.isSafeInteger(q.limit) || q.limit < 1 || q.limit > 1000) throw new AppError('VALIDATION_FAILED', 'limit must be 1–1000.', { field: 'limit' });
+    const label = 'workout list';
+    return parseWorkoutList(await this.getJson({ path: '/workout-service/workouts', query: { start: q.start, limit: q.limit }, label }, signal), label);
+  }
+
+  /** /workout-service/workout/{id} (validated: workoutId). */
+  async getWorkout(workoutId: number, signal?: AbortSignal): Promise<Record<string, unknown>> {
+    const label = 'workout detail';
+    return parseObjectWithId(await this.getJson({ path: `/workout-service/workout/${checkId(workoutId, 'workoutId')}`, label }, signal), 'workoutId', label);
+  }
+
+  /** /workout-service/workout/FIT/{id}: raw FIT bytes (not zipped), verified like activities. */
+  downloadWorkoutFit(workoutId: number, signal?: AbortSignal): Promise<Buffer> {
+    return this.downloadFit({ path: `/workout-service/workout/FIT/${checkId(workoutId, 'workoutId')}`, label: 'workout FIT' }, false, signal);
+  }
+}
