@@ -1,0 +1,201 @@
+/**
+ * Composition root of the sync service (`garminsync server`): the one place that reads the
+ * environment, wires the Garmin client into auth and sync, listens, and handles signals.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import envPaths from 'env-paths';
+import pino from 'pino';
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import { createAuth, loadOrCreateKeyFile, parseKey, type AuthModule } from '../auth/index.js';
+import { cryptoRandom, isAppError, systemClock, type Clock, type Logger, type Random } from '../core/index.js';
+import { GarminAuth, GarminConnect, endpointsForBaseUrl, endpointsForDomain } from '../garmin/index.js';
+import { BlobStore, SyncStore, openDatabase, type Database } from '../store/index.js';
+import { AccountLimiters, InProcessJobEventBus, SyncService, WorkerPool } from '../sync/index.js';
+import { buildApp } from './app.js';
+import { SERVER_USAGE, parseServerConfig, type ServerConfig } from './config.js';
+
+/** Secrets never reach the logs, whatever a log call passes. */
+export const LOG_REDACT = [
+  'password',
+  '*.password',
+  'code',
+  '*.code',
+  'access_token',
+  '*.access_token',
+  'refresh_token',
+  '*.refresh_token',
+  'tokens',
+  '*.tokens',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+];
+
+export interface StartOptions {
+  logger: Logger & pino.Logger;
+  clock?: Clock;
+  random?: Random;
+  fetch?: typeof fetch;
+  /** Overrides for tests: faster leases and polls. */
+  tuning?: { leaseMs?: number; heartbeatMs?: number; pollMs?: number; sseHeartbeatMs?: number; accessTtlSeconds?: number };
+}
+
+export interface RunningService {
+  /** http://host:port of the API (null in workers-only mode). */
+  url: string | null;
+  app: FastifyInstance | null;
+  db: Kysely<Database>;
+  auth: AuthModule<GarminConnect>;
+  /** Stops accepting requests, lets workers release their leases, closes the database. */
+  close(): Promise<void>;
+}
+
+/** Starts the service described by `cfg` (API and/or workers). */
+export async function startService(cfg: ServerConfig, o: StartOptions): Promise<RunningService> {
+  const clock = o.clock ?? systemClock;
+  const random = o.random ?? cryptoRandom;
+  const logger = o.logger;
+  await mkdir(cfg.dataDir, { recursive: true, mode: 0o700 });
+  const jwtKey = cfg.jwtKey
+    ? parseKey(cfg.jwtKey, 'GARMINSYNC_JWT_KEY')
+    : await loadOrCreateKeyFile(join(cfg.dataDir, 'jwt.key'), random, 'GARMINSYNC_JWT_KEY');
+  const encryptionKey = cfg.encryptionKey
+    ? parseKey(cfg.encryptionKey, 'GARMINSYNC_ENCRYPTION_KEY')
+    : await loadOrCreateKeyFile(join(cfg.dataDir, 'encryption.key'), random, 'GARMINSYNC_ENCRYPTION_KEY');
+
+  const db = await openDatabase({ url: cfg.database });
+  try {
+    const endpoints = cfg.garmin.kind === 'url' ? endpointsForBaseUrl(cfg.garmin.url, cfg.garmin.domain) : endpointsForDomain(cfg.garmin.domain);
+    const garminLog = logger.child({ room: 'garmin' });
+    const garminAuth = new GarminAuth({ endpoints, clock, random, logger: garminLog, ...(o.fetch ? { fetch: o.fetch } : {}) });
+    const limiters = new AccountLimiters({ clock });
+    const auth = createAuth<GarminConnect>({
+      db,
+      garmin: garminAuth,
+      createConnect: ({ userId, tokenStore }) =>
+        new GarminConnect({
+          endpoints,
+          auth: garminAuth,
+          tokenStore,
+          clock,
+          random,
+          logger: garminLog,
+          limiter: limiters.forAccount(userId),
+          ...(o.fetch ? { fetch: o.fetch } : {}),
+        }),
+      jwtKey,
+      encryptionKey,
+      clock,
+      random,
+      logger: logger.child({ room: 'auth' }),
+      allowedUsers: cfg.allowUsers ? new Set(cfg.allowUsers) : null,
+      ...(o.tuning?.accessTtlSeconds ? { accessTtlSeconds: o.tuning.accessTtlSeconds } : {}),
+    });
+    const store = new SyncStore(db);
+    const blobs = new BlobStore(join(cfg.dataDir, 'blobs'));
+    const bus = new InProcessJobEventBus();
+    const sync = new SyncService({ store, bus, clock, random, logger: logger.child({ room: 'sync' }) });
+
+    let pool: WorkerPool | null = null;
+    if (cfg.mode !== 'api') {
+      pool = new WorkerPool({
+        store,
+        blobs,
+        bus,
+        gateway: auth.gateway,
+        limiters,
+        clock,
+        random,
+        logger: logger.child({ room: 'worker' }),
+        itemConcurrency: cfg.concurrency,
+        ...(o.tuning?.leaseMs ? { leaseMs: o.tuning.leaseMs } : {}),
+        ...(o.tuning?.heartbeatMs ? { heartbeatMs: o.tuning.heartbeatMs } : {}),
+        ...(o.tuning?.pollMs ? { pollMs: o.tuning.pollMs } : {}),
+      });
+      pool.start();
+    }
+
+    let app: FastifyInstance | null = null;
+    let url: string | null = null;
+    if (cfg.mode !== 'workers') {
+      app = await buildApp({
+        auth: auth.service,
+        sync,
+        data: { activities: store.activities, health: store.healthDays, workouts: store.workouts, blobs },
+        ready: async () => {
+          await db.selectFrom('users').select('user_id').limit(1).execute();
+        },
+        clock,
+        logger,
+        ...(o.tuning?.sseHeartbeatMs ? { sseHeartbeatMs: o.tuning.sseHeartbeatMs } : {}),
+      });
+      await app.listen({ host: cfg.host, port: cfg.port });
+      const addr = app.server.address();
+      const port = typeof addr === 'object' && addr ? addr.port : cfg.port;
+      url = `http://${cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host}:${port}`;
+    }
+
+    let closing: Promise<void> | null = null;
+    const close = () =>
+      (closing ??= (async () => {
+        // Stop taking requests first (SSE streams end), then let workers release their leases.
+        if (app) await app.close().catch((err: unknown) => logger.error({ err }, 'closing the API failed'));
+        if (pool) await pool.stop().catch((err: unknown) => logger.error({ err }, 'stopping the workers failed'));
+        auth.gateway.clear();
+        await db.destroy();
+      })());
+    return { url, app, db, auth, close };
+  } catch (e) {
+    await db.destroy().catch(() => {});
+    throw e;
+  }
+}
+
+/** `garminsync server …`: runs until SIGINT/SIGTERM; resolves to the exit code. */
+export async function run(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${SERVER_USAGE}\n`);
+    return 0;
+  }
+  let cfg: ServerConfig;
+  try {
+    cfg = parseServerConfig(argv, process.env, envPaths('garminsync', { suffix: '' }).data);
+  } catch (e) {
+    process.stderr.write(`garminsync server: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const logger = pino(
+    { level: cfg.logLevel, redact: { paths: LOG_REDACT, censor: '[redacted]' }, base: { pid: process.pid } },
+    pino.destination({ dest: 2, sync: true }),
+  );
+  let service: RunningService;
+  try {
+    service = await startService(cfg, { logger });
+  } catch (e) {
+    const msg = isAppError(e) ? e.message : 'the service could not start';
+    logger.error({ err: e }, 'start-up failed');
+    process.stderr.write(`garminsync server: ${msg}\n`);
+    return isAppError(e, 'CONFIG_INVALID') ? 2 : 1;
+  }
+  if (service.url) process.stdout.write(`garminsync server listening on ${service.url}\n`);
+  else process.stdout.write('garminsync server: workers running\n');
+  logger.info({ url: service.url, mode: cfg.mode, garmin: cfg.garmin.kind === 'url' ? cfg.garmin.url : cfg.garmin.domain }, 'started');
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  logger.info({ signal }, 'shutting down');
+  const timer = setTimeout(() => {
+    logger.error({}, 'shutdown took too long; exiting');
+    process.exit(1);
+  }, cfg.shutdownTimeoutMs);
+  timer.unref();
+  await service.close();
+  clearTimeout(timer);
+  // A requested stop that released every lease is a clean exit.
+  return 0;
+}
+
