@@ -79,18 +79,22 @@ export class ActivityRepository {
     return r ? toRecord(r) : undefined;
   }
 
-  /** Which of these Garmin ids are stored with their FIT (a resumed job skips them). */
-  async storedIds(userId: string, activityIds: readonly string[]): Promise<Set<string>> {
+  /**
+   * Which of these Garmin ids are stored with their FIT — optionally only those written by one
+   * job (a resumed full re-sync skips its own work but refreshes older rows).
+   */
+  async storedIds(userId: string, activityIds: readonly string[], opts: { jobId?: string } = {}): Promise<Set<string>> {
     const out = new Set<string>();
     for (let i = 0; i < activityIds.length; i += 500) {
       const chunk = activityIds.slice(i, i + 500);
-      const rows = await this.db
+      let q = this.db
         .selectFrom('activities')
         .select('activity_id')
         .where('user_id', '=', userId)
         .where('activity_id', 'in', chunk)
-        .where('fit_sha256', 'is not', null)
-        .execute();
+        .where('fit_sha256', 'is not', null);
+      if (opts.jobId) q = q.where('job_id', '=', opts.jobId);
+      const rows = await q.execute();
       for (const r of rows) out.add(r.activity_id);
     }
     return out;

@@ -42,6 +42,7 @@ describe.each(testDialects())('synced data repositories on $name', ({ open }) =>
     expect(p2.items.map((a) => a.activity_id)).toEqual(['1003', '1002', '1001']);
     expect(p2.next_cursor).toBeNull();
     expect(await store.activities.storedIds('u1', ['1001', '1002', '9'])).toEqual(new Set(['1001', '1002']));
+    expect(await store.activities.storedIds('u1', ['1001'], { jobId: 'other-job' })).toEqual(new Set());
   });
 
   it('rolls back an item and its checkpoint together', async () => {
@@ -64,6 +65,7 @@ describe.each(testDialects())('synced data repositories on $name', ({ open }) =>
     expect(await store.healthDays.get('u1', '2026-11-27')).toMatchObject({ hrv: { hrvSummary: { lastNightAvg: 40 } }, sleep: null, job_id: 'j2' });
     expect((await store.healthDays.list('u1', { from: '2026-11-26' })).map((d) => d.calendar_date)).toEqual(['2026-11-27', '2026-11-26']);
     expect(await store.healthDays.storedDates('u1', '2026-11-20', '2026-11-26')).toEqual(new Set(['2026-11-25', '2026-11-26']));
+    expect(await store.healthDays.storedDates('u1', '2026-11-20', '2026-11-30', 'j2')).toEqual(new Set(['2026-11-27']));
   });
 
   it('upserts workouts and reports their stored versions', async () => {
@@ -72,7 +74,7 @@ describe.each(testDialects())('synced data repositories on $name', ({ open }) =>
     await store.workouts.upsert({ ...w, updated_at: T0 + 5 }, T0 + 5);
     await store.workouts.upsert({ ...w, workout_id: '8', fit: null }, T0);
     expect(await store.workouts.count('u1')).toBe(2);
-    expect(await store.workouts.versions('u1')).toEqual(new Map([['7', T0 + 5]]));
+    expect(await store.workouts.versions('u1')).toEqual(new Map([['7', { updated_at: T0 + 5, job_id: 'j' }]]));
     expect((await store.workouts.list('u1')).map((x) => x.workout_id)).toEqual(['7', '8']);
   });
 

@@ -79,15 +79,15 @@ export class HealthDayRepository {
     return rows.map(toRecord);
   }
 
-  /** The stored calendar dates in [from, to]: a resumed job skips those it already wrote. */
-  async storedDates(userId: string, from: string, to: string, syncedSince?: number): Promise<Set<string>> {
+  /** The stored calendar dates in [from, to], optionally only those written by one job (a resumed job skips them). */
+  async storedDates(userId: string, from: string, to: string, jobId?: string): Promise<Set<string>> {
     let q = this.db
       .selectFrom('health_days')
       .select('calendar_date')
       .where('user_id', '=', userId)
       .where('calendar_date', '>=', from)
       .where('calendar_date', '<=', to);
-    if (syncedSince !== undefined) q = q.where('synced_at', '>=', syncedSince);
+    if (jobId !== undefined) q = q.where('job_id', '=', jobId);
     return new Set((await q.execute()).map((r) => r.calendar_date));
   }
 

@@ -71,15 +71,15 @@ export class WorkoutRepository {
     return rows.map(toRecord);
   }
 
-  /** workout_id → stored updated_at (with a FIT): what a sync compares against Garmin's list. */
-  async versions(userId: string): Promise<Map<string, number | null>> {
+  /** workout_id → stored updated_at and writing job (rows with a FIT): what a sync compares against Garmin's list. */
+  async versions(userId: string): Promise<Map<string, { updated_at: number | null; job_id: string | null }>> {
     const rows = await this.db
       .selectFrom('workouts')
-      .select(['workout_id', 'updated_at'])
+      .select(['workout_id', 'updated_at', 'job_id'])
       .where('user_id', '=', userId)
       .where('fit_sha256', 'is not', null)
       .execute();
-    return new Map(rows.map((r) => [r.workout_id, r.updated_at]));
+    return new Map(rows.map((r) => [r.workout_id, { updated_at: r.updated_at, job_id: r.job_id }]));
   }
 
   async count(userId: string): Promise<number> {

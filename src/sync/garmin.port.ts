@@ -1,0 +1,51 @@
+/**
+ * The sync room's narrow port to Garmin (design.md §2: "garmin through a narrow port"): the
+ * subset of the Garmin client's GarminConnect the syncers call. The real GarminConnect satisfies
+ * it structurally; tests may pass a fake. Never a credential login from here.
+ */
+export interface GarminActivitySummaryLike {
+  activityId: number;
+  activityName: string | null;
+  /** "YYYY-MM-DD HH:MM:SS" in GMT, as Garmin's list sends it. */
+  startTimeGMT: string;
+  activityType: { typeKey: string };
+  duration?: number | null;
+  distance?: number | null;
+  calories?: number | null;
+  averageHR?: number | null;
+  raw: Record<string, unknown>;
+}
+
+export interface GarminWorkoutSummaryLike {
+  workoutId: number;
+  workoutName: string | null;
+  sportType?: { sportTypeKey: string } | null;
+  updatedDate?: string | null;
+  raw: Record<string, unknown>;
+}
+
+export interface GarminConnectLike {
+  getSocialProfile(signal?: AbortSignal): Promise<{ displayName: string }>;
+  listActivities(
+    q: { start: number; limit: number; startDate?: string; endDate?: string },
+    signal?: AbortSignal,
+  ): Promise<GarminActivitySummaryLike[]>;
+  downloadActivityFit(activityId: number, signal?: AbortSignal): Promise<Buffer>;
+  getDailySummary(date: string, signal?: AbortSignal): Promise<Record<string, unknown>>;
+  getDailyHeartRate(date: string, signal?: AbortSignal): Promise<Record<string, unknown>>;
+  getSleep(date: string, displayName: string, signal?: AbortSignal): Promise<Record<string, unknown>>;
+  getStress(date: string, signal?: AbortSignal): Promise<Record<string, unknown>>;
+  getHrv(date: string, signal?: AbortSignal): Promise<Record<string, unknown> | null>;
+  getWeightRange(startDate: string, endDate: string, signal?: AbortSignal): Promise<Record<string, unknown>>;
+  listWorkouts(q: { start: number; limit: number }, signal?: AbortSignal): Promise<GarminWorkoutSummaryLike[]>;
+  getWorkout(workoutId: number, signal?: AbortSignal): Promise<Record<string, unknown>>;
+  downloadWorkoutFit(workoutId: number, signal?: AbortSignal): Promise<Buffer>;
+}
+
+/**
+ * Gives the engine a Garmin client for a user (implemented in src/auth over the user's encrypted
+ * tokens). Throws GARMIN_REAUTH_REQUIRED when the user must log in again.
+ */
+export interface GarminGateway {
+  forUser(userId: string): Promise<GarminConnectLike>;
+}

@@ -1,0 +1,20 @@
+/**
+ * The sync room (design.md §2, §5): the job engine and one syncer per type.
+ *
+ * Wiring (src/server/main.ts):
+ *   const limiters = new AccountLimiters({ clock, ratePerSec, burst });
+ *   // each user's GarminConnect gets `limiter: limiters.forAccount(userId)`
+ *   const bus = new InProcessJobEventBus();
+ *   const store = new SyncStore(db); const blobs = new BlobStore(join(dataDir, 'blobs'));
+ *   const sync = new SyncService({ store, bus, clock, random, logger });          // API side
+ *   const pool = new WorkerPool({ store, blobs, gateway, limiters, bus, clock, random, logger }); // workers
+ *   pool.start(); … on SIGTERM: await pool.stop();   // releases leases
+ */
+export type { GarminGateway, GarminConnectLike, GarminActivitySummaryLike, GarminWorkoutSummaryLike } from './garmin.port.js';
+export { AccountLimiter, AccountLimiters, type RequestLimiter, type TokenBucketOptions } from './rate-limiter.js';
+export { InProcessJobEventBus, type JobEvent, type JobEventBus, type Unsubscribe } from './job-event-bus.js';
+export { SyncService, type SyncServiceOptions, type CreateJobInput } from './sync.service.js';
+export { WorkerPool, type WorkerPoolOptions } from './worker-pool.js';
+export { GARMIN_LOGIN_REQUIRED_MESSAGE } from './job-runner.js';
+export type { ActivityWatermark } from './syncers/activities.syncer.js';
+export type { HealthWatermark } from './syncers/health.syncer.js';

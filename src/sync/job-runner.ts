@@ -1,0 +1,142 @@
+import { isAbortError, isAppError, type Clock, type Logger } from '../core/index.js';
+import type { BlobStore, SyncJobRecord, SyncStore } from '../store/index.js';
+import type { GarminGateway } from './garmin.port.js';
+import { JobContext, LeaseLostError } from './job-context.js';
+import type { JobEventBus } from './job-event-bus.js';
+import type { AccountLimiters } from './rate-limiter.js';
+import type { SyncerRegistry } from './syncer.js';
+
+/** The message a job fails with when the Garmin tokens cannot be refreshed (issue 4). */
+export const GARMIN_LOGIN_REQUIRED_MESSAGE = 'Garmin login required: run `garminsync auth login`';
+
+export interface JobRunnerDeps {
+  store: SyncStore;
+  blobs: BlobStore;
+  gateway: GarminGateway;
+  limiters: AccountLimiters;
+  bus: JobEventBus;
+  syncers: SyncerRegistry;
+  clock: Clock;
+  logger: Logger;
+  leaseMs: number;
+  heartbeatMs: number;
+  itemConcurrency: number;
+  defaultRateLimitPauseMs: number;
+  healthInitialDays: number;
+}
+
+/** Why a runner stopped without finishing: the pool is stopping (release or keep the lease). */
+export class WorkerStopping extends Error {
+  constructor(readonly releaseLease: boolean) {
+    super('The worker is stopping.');
+    this.name = 'WorkerStopping';
+  }
+}
+
+/**
+ * Runs one claimed job to its end: heartbeats the lease, follows cancel requests, runs the
+ * syncer, then completes (with the syncer's completion step, e.g. the watermark, in the same
+ * transaction), cancels or fails the job — always through the repository's guarded transitions.
+ * When the lease is lost or the pool stops, it leaves the job running for another worker.
+ */
+export async function runJob(deps: JobRunnerDeps, claimed: SyncJobRecord, owner: string, stopSignal: AbortSignal): Promise<void> {
+  const { store, bus, clock } = deps;
+  const log = deps.logger.child({ job_id: claimed.job_id, user_id: claimed.user_id, sync_type: claimed.sync_type });
+  const work = new AbortController();
+  const onStop = () => work.abort(stopSignal.reason);
+  stopSignal.addEventListener('abort', onStop, { once: true });
+  let cancelRequested = claimed.cancel_requested;
+  const unsubscribe = bus.subscribe(claimed.job_id, (e) => {
+    if (e.job.cancel_requested) cancelRequested = true;
+  });
+  bus.publish({ type: 'progress', job: claimed });
+
+  const heartbeat = (async () => {
+    while (!work.signal.aborted) {
+      await clock.sleep(deps.heartbeatMs, work.signal).catch(() => {});
+      if (work.signal.aborted) return;
+      try {
+        if (!(await store.jobs.renewLease(claimed.job_id, owner, clock.now(), deps.leaseMs))) {
+          log.warn({}, 'lease lost; another worker owns the job now');
+          work.abort(new LeaseLostError(claimed.job_id));
+          return;
+        }
+        // Cancel requests made by another process reach us here.
+        if ((await store.jobs.get(claimed.job_id))?.cancel_requested) cancelRequested = true;
+      } catch (err) {
+        log.warn({ err }, 'heartbeat failed');
+      }
+    }
+  })();
+
+  try {
+    const garmin = await deps.gateway.forUser(claimed.user_id);
+    const ctx = new JobContext({
+      job: claimed,
+      owner,
+      garmin,
+      store,
+      blobs: deps.blobs,
+      limiter: deps.limiters.forAccount(claimed.user_id),
+      bus,
+      clock,
+      logger: log,
+      signal: work.signal,
+      itemConcurrency: deps.itemConcurrency,
+      defaultRateLimitPauseMs: deps.defaultRateLimitPauseMs,
+      healthInitialDays: deps.healthInitialDays,
+      isCancelRequested: () => cancelRequested,
+    });
+    const complete = await deps.syncers.get(claimed.sync_type).run(ctx);
+    if (work.signal.aborted) throw work.signal.reason;
+    const fresh = (await store.jobs.get(claimed.job_id)) ?? claimed;
+    if (fresh.lease_owner !== owner || fresh.status !== 'running') throw new LeaseLostError(claimed.job_id);
+    let final: SyncJobRecord;
+    if (cancelRequested || fresh.cancel_requested) {
+      final = await store.jobs.transition(fresh, 'cancelled', clock.now());
+    } else {
+      final = await store.transaction(async (tx) => {
+        if (complete) await complete(tx);
+        return tx.jobs.transition(fresh, 'completed', clock.now());
+      });
+    }
+    log.info({ status: final.status, processed_items: final.processed_items, failed_items: final.failed_items }, 'sync job finished');
+    bus.publish({ type: 'end', job: final });
+  } catch (e) {
+    await settle(deps, claimed, owner, e, work.signal, log);
+  } finally {
+    work.abort(new WorkerStopping(false));
+    stopSignal.removeEventListener('abort', onStop);
+    unsubscribe();
+    await heartbeat;
+  }
+}
+
+/** Decides what an error means for the job: leave it (stop / lease lost) or fail it. */
+async function settle(deps: JobRunnerDeps, job: SyncJobRecord, owner: string, e: unknown, signal: AbortSignal, log: Logger): Promise<void> {
+  const reason: unknown = signal.aborted ? signal.reason : undefined;
+  if (e instanceof LeaseLostError || reason instanceof LeaseLostError) return;
+  if (reason instanceof WorkerStopping || (signal.aborted && isAbortError(e))) {
+    if (!(reason instanceof WorkerStopping) || reason.releaseLease) {
+      await deps.store.jobs.releaseLease(job.job_id, owner, deps.clock.now()).catch(() => {});
+      deps.bus.notifyClaimable();
+    }
+    log.info({}, 'worker stopping; job left running for the next worker');
+    return;
+  }
+  const message = isAppError(e, 'GARMIN_REAUTH_REQUIRED')
+    ? GARMIN_LOGIN_REQUIRED_MESSAGE
+    : isAppError(e)
+      ? e.message
+      : 'Internal error while syncing; see the service log.';
+  log.error({ err: e, code: isAppError(e) ? e.code : undefined }, 'sync job failed');
+  try {
+    const fresh = await deps.store.jobs.get(job.job_id);
+    if (!fresh || fresh.status !== 'running' || fresh.lease_owner !== owner) return;
+    const failed = await deps.store.jobs.transition(fresh, 'failed', deps.clock.now(), message);
+    deps.bus.publish({ type: 'end', job: failed });
+  } catch (err) {
+    if (!isAppError(err, 'INVALID_TRANSITION')) log.error({ err }, 'could not mark the job failed');
+  }
+}
+

@@ -1,0 +1,153 @@
+import { AppError, isTerminal, silentLogger, type Clock, type Logger, type Random, type SyncType } from '../core/index.js';
+import type { JobFailureRecord, ListJobsFilter, Page, SyncJobRecord, SyncStore } from '../store/index.js';
+import { isCalendarDate } from './dates.js';
+import type { JobEvent, JobEventBus, Unsubscribe } from './job-event-bus.js';
+
+export interface CreateJobInput {
+  sync_type: SyncType;
+  from?: string | null;
+  to?: string | null;
+  full?: boolean;
+}
+
+export interface SyncServiceOptions {
+  store: SyncStore;
+  bus: JobEventBus;
+  clock: Clock;
+  random: Random;
+  logger?: Logger;
+  /**
+   * How often `watch` re-reads the job as a fallback when no event arrives (default 1000 ms):
+   * covers workers in another process until the bus carries events across processes (issue 6).
+   */
+  watchPollMs?: number;
+}
+
+/**
+ * The API side of the sync engine: create (with dedupe), list, get (scoped to the user: other
+ * users' jobs are NOT_FOUND), cancel, and watch. Workers do the work (WorkerPool).
+ */
+export class SyncService {
+  private readonly logger: Logger;
+
+  constructor(private readonly o: SyncServiceOptions) {
+    this.logger = o.logger ?? silentLogger;
+  }
+
+  /**
+   * Creates a pending job, or returns the user's identical pending/running job
+   * (`deduplicated: true`). Dates must be YYYY-MM-DD with from ≤ to (VALIDATION_FAILED).
+   */
+  async create(userId: string, sessionId: string, input: CreateJobInput): Promise<{ job: SyncJobRecord; deduplicated: boolean }> {
+    const from = input.from ?? null;
+    const to = input.to ?? null;
+    for (const [name, v] of [['from', from], ['to', to]] as const) {
+      if (v !== null && !isCalendarDate(v)) {
+        throw new AppError('VALIDATION_FAILED', `${name} must be a date written YYYY-MM-DD.`, { errors: [{ path: `/${name}`, message: 'not a calendar date' }] });
+      }
+    }
+    if (from && to && from > to) {
+      throw new AppError('VALIDATION_FAILED', 'from must not be after to.', { errors: [{ path: '/from', message: 'after to' }] });
+    }
+    const res = await this.o.store.jobs.createOrGetActive(
+      { job_id: this.o.random.uuid(), user_id: userId, session_id: sessionId, sync_type: input.sync_type, params: { from, to, full: Boolean(input.full) } },
+      this.o.clock.now(),
+    );
+    if (!res.deduplicated) {
+      this.logger.info({ job_id: res.job.job_id, user_id: userId, sync_type: input.sync_type }, 'sync job created');
+      this.o.bus.notifyClaimable();
+    }
+    return res;
+  }
+
+  /** The user's jobs, newest first, filtered and cursor-paged. */
+  list(userId: string, filter: ListJobsFilter = {}): Promise<Page<SyncJobRecord>> {
+    return this.o.store.jobs.list(userId, filter);
+  }
+
+  /** One of the user's jobs; NOT_FOUND for a missing job and for another user's job alike. */
+  async get(userId: string, jobId: string): Promise<SyncJobRecord> {
+    const job = await this.o.store.jobs.getForUser(userId, jobId);
+    if (!job) throw new AppError('NOT_FOUND', 'No such sync job.', { job_id: jobId });
+    return job;
+  }
+
+  /** The items of a job that failed permanently and were skipped. */
+  async failures(userId: string, jobId: string): Promise<JobFailureRecord[]> {
+    await this.get(userId, jobId);
+    return this.o.store.failures.listForJob(jobId);
+  }
+
+  /**
+   * Cancels a job: pending → cancelled at once; running → cancel requested, the worker stops
+   * before its next item and moves it to cancelled; terminal → INVALID_TRANSITION (409).
+   */
+  async cancel(userId: string, jobId: string): Promise<SyncJobRecord> {
+    const job = await this.get(userId, jobId);
+    const now = this.o.clock.now();
+    if (job.status === 'running') {
+      if (!job.cancel_requested) await this.o.store.jobs.requestCancel(jobId, now);
+      const fresh = await this.get(userId, jobId);
+      this.o.bus.publish({ type: isTerminal(fresh.status) ? 'end' : 'progress', job: fresh });
+      return fresh;
+    }
+    // pending → cancelled; a terminal job is refused by core's transitionJob (INVALID_TRANSITION).
+    const moved = await this.o.store.jobs.transition(job, 'cancelled', now);
+    this.o.bus.publish({ type: 'end', job: moved });
+    return moved;
+  }
+
+  /** Listens to one of the user's jobs (ownership checked first). */
+  async subscribe(userId: string, jobId: string, listener: (e: JobEvent) => void): Promise<Unsubscribe> {
+    await this.get(userId, jobId);
+    return this.o.bus.subscribe(jobId, listener);
+  }
+
+  /**
+   * The job's current state, then every change, ending with the terminal state (`end`).
+   * Ends early when `signal` aborts. Events come from the bus; a periodic re-read fills in
+   * changes made by workers the bus does not reach.
+   */
+  async *watch(userId: string, jobId: string, signal?: AbortSignal): AsyncGenerator<JobEvent> {
+    const pending: JobEvent[] = [];
+    let wake: (() => void) | undefined;
+    const unsubscribe = await this.subscribe(userId, jobId, (e) => {
+      pending.push(e);
+      wake?.();
+    });
+    const onAbort = () => wake?.();
+    signal?.addEventListener('abort', onAbort);
+    const pollMs = this.o.watchPollMs ?? 1000;
+    try {
+      let last = await this.get(userId, jobId);
+      yield { type: isTerminal(last.status) ? 'end' : 'progress', job: last };
+      if (isTerminal(last.status)) return;
+      while (!signal?.aborted) {
+        if (pending.length === 0) {
+          const tick = new AbortController();
+          await Promise.race([
+            new Promise<void>((r) => (wake = r)),
+            this.o.clock.sleep(pollMs, tick.signal).catch(() => {}),
+          ]);
+          tick.abort();
+          wake = undefined;
+          if (signal?.aborted) return;
+          if (pending.length === 0) {
+            const fresh = await this.get(userId, jobId);
+            if (fresh.updated_at !== last.updated_at || fresh.status !== last.status) pending.push({ type: isTerminal(fresh.status) ? 'end' : 'progress', job: fresh });
+          }
+        }
+        const e = pending.shift();
+        if (!e) continue;
+        if (e.job.updated_at < last.updated_at) continue; // stale (published before a newer read)
+        last = e.job;
+        const terminal = isTerminal(e.job.status);
+        yield terminal ? { type: 'end', job: e.job } : e;
+        if (terminal) return;
+      }
+    } finally {
+      unsubscribe();
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+}

@@ -1,0 +1,134 @@
+import { silentLogger, type Clock, type Logger, type Random } from '../core/index.js';
+import type { BlobStore, SyncStore } from '../store/index.js';
+import type { GarminGateway } from './garmin.port.js';
+import type { JobEventBus } from './job-event-bus.js';
+import { runJob, WorkerStopping, type JobRunnerDeps } from './job-runner.js';
+import type { AccountLimiters } from './rate-limiter.js';
+import { SyncerRegistry } from './syncer.js';
+import { activitiesSyncer } from './syncers/activities.syncer.js';
+import { healthSyncer } from './syncers/health.syncer.js';
+import { workoutsSyncer } from './syncers/workouts.syncer.js';
+
+export interface WorkerPoolOptions {
+  store: SyncStore;
+  blobs: BlobStore;
+  gateway: GarminGateway;
+  /** The same registry the composition root gives each user's GarminConnect as its limiter. */
+  limiters: AccountLimiters;
+  bus: JobEventBus;
+  clock: Clock;
+  random: Random;
+  logger?: Logger;
+  /** Identifies this worker in leases (default `worker-<uuid>`). */
+  workerId?: string;
+  /** Jobs run at once by this pool (default 2). */
+  maxJobs?: number;
+  /** Items in flight per job (default 4). */
+  itemConcurrency?: number;
+  /** Lease length (default 30 s); heartbeats renew it every `heartbeatMs` (default a third). */
+  leaseMs?: number;
+  heartbeatMs?: number;
+  /** Idle polling for claimable jobs when no wake-up arrives (default 1 s). */
+  pollMs?: number;
+  /** Pause after a 429 without Retry-After (default 5 min). */
+  defaultRateLimitPauseMs?: number;
+  /** Days of health data on a first (or full) health sync (default 30). */
+  healthInitialDays?: number;
+}
+
+/**
+ * Workers of the sync engine: claims jobs (pending, or running with an expired lease) up to
+ * `maxJobs` at once, runs them, and wakes on new jobs via the bus (polling as a fallback).
+ * `stop()` stops claiming, aborts running jobs and releases their leases so another worker can
+ * resume them at once; `stop({ releaseLeases: false })` leaves them as a crash would.
+ */
+export class WorkerPool {
+  readonly workerId: string;
+  private readonly deps: JobRunnerDeps;
+  private readonly logger: Logger;
+  private readonly running = new Map<string, Promise<void>>();
+  private stopCtl = new AbortController();
+  private loop: Promise<void> | undefined;
+  private wakeUp: (() => void) | undefined;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(private readonly o: WorkerPoolOptions) {
+    this.workerId = o.workerId ?? `worker-${o.random.uuid()}`;
+    this.logger = (o.logger ?? silentLogger).child({ worker: this.workerId });
+    const leaseMs = o.leaseMs ?? 30_000;
+    this.deps = {
+      store: o.store,
+      blobs: o.blobs,
+      gateway: o.gateway,
+      limiters: o.limiters,
+      bus: o.bus,
+      syncers: new SyncerRegistry([activitiesSyncer, healthSyncer, workoutsSyncer]),
+      clock: o.clock,
+      logger: this.logger,
+      leaseMs,
+      heartbeatMs: o.heartbeatMs ?? Math.max(10, Math.floor(leaseMs / 3)),
+      itemConcurrency: o.itemConcurrency ?? 4,
+      defaultRateLimitPauseMs: o.defaultRateLimitPauseMs ?? 300_000,
+      healthInitialDays: o.healthInitialDays ?? 30,
+    };
+  }
+
+  /** Starts claiming. Idempotent. */
+  start(): void {
+    if (this.loop) return;
+    this.stopCtl = new AbortController();
+    this.unsubscribe = this.o.bus.onClaimable(() => this.wake());
+    this.loop = this.claimLoop(this.stopCtl.signal);
+  }
+
+  /** Claims now instead of at the next poll. */
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  /** Ids of the jobs this pool is running. */
+  runningJobIds(): string[] {
+    return [...this.running.keys()];
+  }
+
+  /** Stops claiming, aborts running jobs and waits for them; leases are released unless told otherwise. */
+  async stop(opts: { releaseLeases?: boolean } = {}): Promise<void> {
+    if (!this.loop) return;
+    this.unsubscribe?.();
+    this.stopCtl.abort(new WorkerStopping(opts.releaseLeases !== false));
+    this.wake();
+    await this.loop;
+    await Promise.allSettled([...this.running.values()]);
+    this.loop = undefined;
+  }
+
+  private async claimLoop(signal: AbortSignal): Promise<void> {
+    const maxJobs = this.o.maxJobs ?? 2;
+    while (!signal.aborted) {
+      let claimedOne = false;
+      if (this.running.size < maxJobs) {
+        try {
+          const job = await this.o.store.jobs.claimNext(this.workerId, this.o.clock.now(), this.deps.leaseMs);
+          if (job && !signal.aborted) {
+            claimedOne = true;
+            this.logger.info({ job_id: job.job_id, attempts: job.attempts }, 'claimed sync job');
+            const p = runJob(this.deps, job, this.workerId, signal)
+              .catch((err: unknown) => this.logger.error({ err, job_id: job.job_id }, 'job runner crashed'))
+              .finally(() => {
+                this.running.delete(job.job_id);
+                this.wake();
+              });
+            this.running.set(job.job_id, p);
+          }
+        } catch (err) {
+          this.logger.error({ err }, 'claiming failed');
+        }
+      }
+      if (claimedOne || signal.aborted) continue;
+      const tick = new AbortController();
+      await Promise.race([new Promise<void>((r) => (this.wakeUp = r)), this.o.clock.sleep(this.o.pollMs ?? 1000, tick.signal).catch(() => {})]);
+      tick.abort();
+      this.wakeUp = undefined;
+    }
+  }
+}
