@@ -1,0 +1,25 @@
+import type { IO } from '../io.js';
+
+/**
+ * The real terminal. Ctrl-C aborts `interrupt` once, so that waiting commands can detach
+ * politely; a second Ctrl-C ends the process at once, as people expect.
+ */
+export function processIO(): IO {
+  const controller = new AbortController();
+  let interrupts = 0;
+  process.on('SIGINT', () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    controller.abort(new DOMException('Interrupted by Ctrl-C.', 'AbortError'));
+  });
+  return {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdinIsTTY: Boolean(process.stdin.isTTY),
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+    columns: process.stderr.columns || 80,
+    interrupt: controller.signal,
+  };
+}

@@ -1,0 +1,116 @@
+import { isAppError } from '../../core/index.js';
+import type {
+  Activity,
+  ActivityList,
+  CreateJobRequest,
+  CreateJobResponse,
+  JobList,
+  ListJobsQuery,
+  LoginResponse,
+  SessionResponse,
+  SyncJob,
+  TokenResponse,
+} from '../../contract/index.js';
+import { send, sendJson, type HttpOptions, type RequestOptions } from './http.js';
+import { sessionExpired, type Session } from './session.js';
+
+/**
+ * The typed client of the service's HTTP API (design.md §4), shaped by `src/contract`. Calls
+ * that need a login go through `authed`, which refreshes once after a 401.
+ */
+export class ApiClient {
+  constructor(
+    readonly http: HttpOptions,
+    readonly session: Session,
+  ) {}
+
+  get baseUrl(): string {
+    return this.http.baseUrl;
+  }
+
+  // --- unauthenticated ---------------------------------------------------------------------
+
+  login(username: string, password: string, signal?: AbortSignal): Promise<LoginResponse> {
+    return sendJson<LoginResponse>(this.http, 'POST', '/auth/login', { body: { username, password }, signal });
+  }
+
+  mfa(challengeId: string, code: string, signal?: AbortSignal): Promise<TokenResponse> {
+    return sendJson<TokenResponse>(this.http, 'POST', '/auth/mfa', { body: { challenge_id: challengeId, code }, signal });
+  }
+
+  // --- authenticated -----------------------------------------------------------------------
+
+  /** Sends with the current access token; after a 401, refreshes once and retries once. */
+  async authed(method: string, path: string, opts: Omit<RequestOptions, 'token'> = {}): Promise<Response> {
+    const token = await this.session.accessToken();
+    try {
+      return await send(this.http, method, path, { ...opts, token });
+    } catch (e) {
+      if (!isAppError(e) || e.details.status !== 401) throw e;
+    }
+    const renewed = await this.session.refresh(token);
+    try {
+      return await send(this.http, method, path, { ...opts, token: renewed.access_token });
+    } catch (e) {
+      if (isAppError(e) && e.details.status === 401) throw sessionExpired(e);
+      throw e;
+    }
+  }
+
+  async authedJson<T>(method: string, path: string, opts: Omit<RequestOptions, 'token'> = {}): Promise<T> {
+    const res = await this.authed(method, path, opts);
+    if (res.status === 204) return undefined as T;
+    return (await res.json()) as T;
+  }
+
+  logout(): Promise<unknown> {
+    return this.authedJson('POST', '/auth/logout');
+  }
+
+  sessionInfo(): Promise<SessionResponse> {
+    return this.authedJson<SessionResponse>('GET', '/auth/session');
+  }
+
+  /** Sends a Garmin token file's content to the service (the login escape hatch). */
+  importGarminTokens(body: unknown): Promise<unknown> {
+    return this.authedJson('POST', '/auth/import', { body });
+  }
+
+  createJob(req: CreateJobRequest): Promise<CreateJobResponse> {
+    return this.authedJson<CreateJobResponse>('POST', '/sync/jobs', { body: req });
+  }
+
+  listJobs(query: ListJobsQuery = {}): Promise<JobList> {
+    return this.authedJson<JobList>('GET', '/sync/jobs', { query: { ...query } });
+  }
+
+  getJob(jobId: string, signal?: AbortSignal): Promise<SyncJob> {
+    return this.authedJson<SyncJob>('GET', `/sync/jobs/${encodeURIComponent(jobId)}`, { signal });
+  }
+
+  cancelJob(jobId: string): Promise<SyncJob> {
+    return this.authedJson<SyncJob>('POST', `/sync/jobs/${encodeURIComponent(jobId)}/cancel`);
+  }
+
+  /** The job's Server-Sent Events stream (the caller reads and closes it). */
+  jobEvents(jobId: string, signal: AbortSignal): Promise<Response> {
+    return this.authed('GET', `/sync/jobs/${encodeURIComponent(jobId)}/events`, {
+      signal,
+      accept: 'text/event-stream',
+      noTimeout: true,
+    });
+  }
+
+  listActivities(query: { limit?: number; cursor?: string; from?: string; to?: string }): Promise<ActivityList> {
+    return this.authedJson<ActivityList>('GET', '/activities', { query });
+  }
+
+  getActivity(id: string): Promise<Activity & { raw?: unknown }> {
+    return this.authedJson('GET', `/activities/${encodeURIComponent(id)}`);
+  }
+
+  /** The stored original FIT file as a stream. */
+  activityFit(id: string, signal?: AbortSignal): Promise<Response> {
+    return this.authed('GET', `/activities/${encodeURIComponent(id)}/fit`, { accept: 'application/octet-stream, */*', signal, noTimeout: true });
+  }
+}

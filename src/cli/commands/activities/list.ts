@@ -1,0 +1,57 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import type { CommandContext } from '../../context.js';
+import { EXIT } from '../../exit-codes.js';
+import { bytesText, durationText, table } from '../../output/format.js';
+import { parseDateFlag, parseIntFlag } from '../errors.js';
+import { examples, type DefineContext } from '../types.js';
+
+interface ListFlags {
+  limit: number;
+  cursor?: string;
+  from?: string;
+  to?: string;
+}
+
+const wrap =
+  <T>(parse: (v: string) => T) =>
+  (v: string): T => {
+    try {
+      return parse(v);
+    } catch (e) {
+      throw new InvalidArgumentError((e as Error).message);
+    }
+  };
+
+export function define(cmd: Command, ctx: DefineContext): void {
+  cmd
+    .option('-L, --limit <n>', 'how many (1-100)', wrap((v) => parseIntFlag(v, '--limit', 1, 100)), 20)
+    .option('--cursor <cursor>', 'the next page, as printed by the previous page')
+    .option('--from <date>', 'only activities from this day (YYYY-MM-DD)', wrap((v) => parseDateFlag(v, '--from')))
+    .option('--to <date>', 'only activities up to this day (YYYY-MM-DD)', wrap((v) => parseDateFlag(v, '--to')))
+    .addHelpText('after', examples('garminsync activities list', 'garminsync activities list --limit 100 --json | jq ".items[].activity_id"'));
+  ctx.bind<ListFlags>(cmd, (c, flags) => runList(c, flags));
+}
+
+export async function runList(ctx: CommandContext, flags: ListFlags): Promise<number> {
+  const page = await ctx.api.listActivities({ limit: flags.limit, cursor: flags.cursor, from: flags.from, to: flags.to });
+  if (ctx.out.json) {
+    ctx.out.document(page);
+    return EXIT.OK;
+  }
+  if (page.items.length === 0) {
+    ctx.out.info('No activities synced yet. Next: garminsync sync start --type activities --wait');
+    return EXIT.OK;
+  }
+  const rows = page.items.map((a) => [
+    a.activity_id,
+    a.start_time.slice(0, 16).replace('T', ' '),
+    a.sport,
+    durationText(a.duration_seconds),
+    a.distance_meters === null ? '-' : `${(a.distance_meters / 1000).toFixed(2)} km`,
+    a.fit ? bytesText(a.fit.size_bytes) : '-',
+    a.name ?? '',
+  ]);
+  for (const line of table(['ID', 'START (UTC)', 'SPORT', 'TIME', 'DISTANCE', 'FIT', 'NAME'], rows)) ctx.out.data(line);
+  if (page.next_cursor) ctx.out.info(`More: garminsync activities list --cursor ${page.next_cursor}`);
+  return EXIT.OK;
+}

@@ -1,0 +1,82 @@
+import type { Command } from 'commander';
+import { isAppError } from '../../../core/index.js';
+import type { SessionResponse } from '../../../contract/index.js';
+import type { CommandContext } from '../../context.js';
+import { EXIT } from '../../exit-codes.js';
+import { whenText } from '../../output/format.js';
+import { examples, type DefineContext } from '../types.js';
+
+export function define(cmd: Command, ctx: DefineContext): void {
+  cmd
+    .option('--offline', 'only read the local credentials; do not ask the service')
+    .addHelpText('after', examples('garminsync auth status', 'garminsync auth status --json | jq .access_expires_at'));
+  ctx.bind<{ offline?: boolean }>(cmd, (c, flags) => runStatus(c, Boolean(flags.offline)));
+}
+
+/**
+ * Where the credentials are (file or keyring), when each token expires, and what the service
+ * says about the session. Exit 4 when not logged in, so scripts can test it.
+ */
+export async function runStatus(ctx: CommandContext, offline: boolean): Promise<number> {
+  const { out, clock } = ctx;
+  const creds = await ctx.store.load();
+  const backend = (await ctx.store.backend()) ?? 'file';
+  const storage = { backend, path: ctx.store.path };
+  if (!creds) {
+    if (out.json) out.document({ server: ctx.server, logged_in: false, credentials: storage });
+    else out.info(`Not logged in to ${ctx.server}; run \`garminsync auth login\`. (Credentials would be stored in ${ctx.store.path}.)`);
+    return EXIT.LOGIN_REQUIRED;
+  }
+  let remote: SessionResponse | undefined;
+  let remoteError: string | undefined;
+  if (!offline) {
+    try {
+      remote = await ctx.api.sessionInfo();
+    } catch (e) {
+      if (isAppError(e) && e.code === 'LOGIN_REQUIRED') throw e;
+      remoteError = e instanceof Error ? e.message : String(e);
+    }
+  }
+  // A refresh may have happened just now: show the tokens as they are stored after it.
+  const current = (await ctx.store.load()) ?? creds;
+  if (out.json) {
+    out.document({
+      server: ctx.server,
+      logged_in: true,
+      username: current.username,
+      user_id: current.user_id,
+      session_id: current.session_id,
+      token_type: current.token_type,
+      scope: current.scope,
+      mfa_verified: current.mfa_verified,
+      access_expires_at: current.expires_at,
+      refresh_expires_at: current.refresh_expires_at,
+      credentials: storage,
+      session: remote?.session ?? null,
+      token: remote?.token ?? null,
+      ...(remoteError ? { service_error: remoteError } : {}),
+    });
+    return EXIT.OK;
+  }
+  const now = clock.now();
+  const where = backend === 'keyring' ? `OS keyring (metadata in ${ctx.store.path})` : `file ${ctx.store.path} (0600)`;
+  const rows: [string, string][] = [
+    ['Server', ctx.server],
+    ['Account', current.username ?? current.user_id],
+    ['Session', current.session_id],
+    ['Credentials', where],
+    ['Access token', `expires ${whenText(current.expires_at, now)}`],
+    ['Refresh token', `expires ${whenText(current.refresh_expires_at, now)}`],
+    ['MFA verified', current.mfa_verified ? 'yes' : 'no'],
+  ];
+  if (remote) {
+    rows.push(['Session state', `${remote.session.status}, ends ${whenText(remote.session.expires_at, now)}`]);
+    rows.push(['Garmin', remote.session.garmin.status === 'connected' ? 'connected' : 'login required']);
+    if (remote.session.garmin.last_error) rows.push(['Garmin error', remote.session.garmin.last_error]);
+  } else if (remoteError) {
+    rows.push(['Service', `not reachable: ${remoteError}`]);
+  }
+  const width = Math.max(...rows.map(([k]) => k.length));
+  for (const [k, v] of rows) out.data(`${`${k}:`.padEnd(width + 1)} ${v}`);
+  return EXIT.OK;
+}

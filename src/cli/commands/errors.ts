@@ -1,0 +1,24 @@
+import { AppError } from '../../core/index.js';
+
+/** A usage error: one sentence, exit 2. */
+export function usage(message: string): AppError {
+  return new AppError('VALIDATION_FAILED', message);
+}
+
+/** Checks a YYYY-MM-DD date that really exists (2026-02-30 is refused). */
+export function parseDateFlag(value: string, flag: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
+  if (!m || !d || d.toISOString().slice(0, 10) !== value) {
+    throw usage(`${flag} must be a date like 2026-11-27, not "${value}".`);
+  }
+  return value;
+}
+
+/** A whole number within bounds, for --limit and friends. */
+export function parseIntFlag(value: string, flag: string, min: number, max: number): number {
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw usage(`${flag} must be a whole number from ${min} to ${max}, not "${value}".`);
+  }
+  return Number(value);
+}

@@ -1,0 +1,29 @@
+import type { Command } from 'commander';
+import { AppError, isAppError } from '../../../core/index.js';
+import type { CommandContext } from '../../context.js';
+import { EXIT } from '../../exit-codes.js';
+import { examples, type DefineContext } from '../types.js';
+
+export function define(cmd: Command, ctx: DefineContext): void {
+  cmd
+    .argument('<job-id>', 'the job to cancel')
+    .addHelpText('after', examples('garminsync sync cancel 8c1e…') + '\nA pending job is cancelled at once, a running one after its current item.\n');
+  ctx.bind(cmd, (c, _flags, args) => runCancel(c, args[0]!));
+}
+
+export async function runCancel(ctx: CommandContext, jobId: string): Promise<number> {
+  let job;
+  try {
+    job = await ctx.api.cancelJob(jobId);
+  } catch (e) {
+    if (isAppError(e) && (e.code === 'INVALID_TRANSITION' || e.code === 'CONFLICT')) {
+      const from = typeof e.details.from === 'string' ? e.details.from : 'finished';
+      throw new AppError(e.code, `Job ${jobId} is already ${from}; there is nothing to cancel.`, e.details);
+    }
+    throw e;
+  }
+  if (ctx.out.json) ctx.out.document(job);
+  else if (job.status === 'cancelled') ctx.out.success(`Cancelled ${job.sync_type} job ${job.job_id}. Next: garminsync sync retry ${job.job_id}`);
+  else ctx.out.success(`Cancellation requested; ${job.sync_type} job ${job.job_id} stops after its current item. Next: garminsync sync watch ${job.job_id}`);
+  return EXIT.OK;
+}

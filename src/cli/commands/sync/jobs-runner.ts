@@ -1,0 +1,85 @@
+import { isAbortError, type Clock } from '../../../core/index.js';
+import type { SyncJob } from '../../../contract/index.js';
+import type { ApiClient } from '../../api/client.js';
+import { followJob } from '../../api/follow.js';
+import { EXIT } from '../../exit-codes.js';
+import type { IO } from '../../io.js';
+import { itemsSummary, jobTable, outcomeExitCode } from '../../output/jobs.js';
+import { durationText } from '../../output/format.js';
+import type { Output } from '../../output/output.js';
+import { createProgressView } from '../../output/progress.js';
+
+export interface WaitOptions {
+  io: IO;
+  api: ApiClient;
+  clock: Clock;
+  out: Output;
+  /** NDJSON on stdout: one JobEvent per line (`sync watch --json`). */
+  ndjson?: boolean;
+  pollMs?: number;
+}
+
+/**
+ * Follows jobs to their end with a progress view, then prints the result and a one-line summary
+ * with the next command. Ctrl-C detaches (the jobs go on) and exits 130.
+ */
+export async function waitForJobs(opts: WaitOptions, jobs: readonly SyncJob[]): Promise<number> {
+  const { out, clock } = opts;
+  const started = clock.now();
+  const view = createProgressView(out, jobs, opts.ndjson ? 'none' : undefined);
+  const detach = new AbortController();
+  const onInterrupt = () => detach.abort(opts.io.interrupt.reason);
+  if (opts.io.interrupt.aborted) onInterrupt();
+  opts.io.interrupt.addEventListener('abort', onInterrupt, { once: true });
+  let finals: SyncJob[];
+  try {
+    finals = await Promise.all(
+      jobs.map((job) =>
+        followJob(job.job_id, {
+          api: opts.api,
+          clock,
+          signal: detach.signal,
+          pollMs: opts.pollMs,
+          onUpdate: (j, type) => {
+            view.update(j);
+            if (opts.ndjson) opts.io.stdout.write(`${JSON.stringify({ type, job: j })}\n`);
+          },
+        }),
+      ),
+    );
+  } catch (e) {
+    view.stop();
+    if (detach.signal.aborted && (isAbortError(e) || e === detach.signal.reason)) {
+      const ids = jobs.map((j) => j.job_id);
+      opts.io.stderr.write(
+        `\nDetached; the job${ids.length > 1 ? 's go' : ' goes'} on. Follow again with: ${ids.map((id) => `garminsync sync watch ${id}`).join(' ; ')}\n`,
+      );
+      return EXIT.INTERRUPTED;
+    }
+    detach.abort();
+    throw e;
+  } finally {
+    opts.io.interrupt.removeEventListener('abort', onInterrupt);
+  }
+  view.stop();
+  const code = outcomeExitCode(finals);
+  if (out.json && !opts.ndjson) out.document({ jobs: finals });
+  if (!out.json) {
+    for (const line of jobTable(finals, clock.now())) out.data(line);
+    out.info(summaryLine(finals, clock.now() - started, code));
+  }
+  return code;
+}
+
+/** The final one-liner: what happened and what to run next. */
+export function summaryLine(jobs: readonly SyncJob[], elapsedMs: number, code: number): string {
+  const took = durationText(elapsedMs / 1000);
+  if (code === EXIT.JOB_FAILED) {
+    const failed = jobs.filter((j) => j.status === 'failed');
+    return `Sync failed: ${failed.map((j) => `${j.sync_type}: ${j.error_message ?? 'unknown error'}`).join('; ')}. Next: garminsync sync retry ${failed[0]?.job_id ?? ''}`;
+  }
+  if (code === EXIT.JOB_CANCELLED) return `Sync cancelled after ${itemsSummary(jobs)}. Next: garminsync sync start --type ${jobs.length > 1 ? 'all' : (jobs[0]?.sync_type ?? 'all')}`;
+  const failedItems = jobs.reduce((n, j) => n + j.failed_items, 0);
+  const note = failedItems > 0 ? ` (${failedItems} item(s) could not be synced)` : '';
+  return `Synced ${itemsSummary(jobs)} in ${took}${note}. Next: garminsync activities list`;
+}

@@ -1,0 +1,103 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { SYNC_TYPES, type Clock, type SyncType } from '../../../core/index.js';
+import type { CreateJobRequest, SyncJob } from '../../../contract/index.js';
+import type { ApiClient } from '../../api/client.js';
+import type { CommandContext } from '../../context.js';
+import { EXIT } from '../../exit-codes.js';
+import type { IO } from '../../io.js';
+import { jobTable } from '../../output/jobs.js';
+import type { Output } from '../../output/output.js';
+import { parseDateFlag, usage } from '../errors.js';
+import { examples, type DefineContext } from '../types.js';
+import { waitForJobs } from './jobs-runner.js';
+
+export interface StartOptions {
+  io: IO;
+  api: ApiClient;
+  clock: Clock;
+  out: Output;
+  types: SyncType[];
+  from?: string;
+  to?: string;
+  full: boolean;
+  wait: boolean;
+}
+
+interface StartFlags {
+  type: string;
+  from?: string;
+  to?: string;
+  full?: boolean;
+  wait?: boolean;
+}
+
+const dateArg = (flag: string) => (v: string) => {
+  try {
+    return parseDateFlag(v, flag);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+};
+
+export function define(cmd: Command, ctx: DefineContext): void {
+  cmd
+    .option('-t, --type <type>', `what to sync: ${SYNC_TYPES.join(', ')} or all`, 'all')
+    .option('--from <date>', 're-sync from this day (YYYY-MM-DD)', dateArg('--from'))
+    .option('--to <date>', 're-sync up to this day (YYYY-MM-DD)', dateArg('--to'))
+    .option('--full', 'ignore what was synced before and fetch everything again')
+    .option('-w, --wait', 'follow the jobs to their end (progress bar on a terminal) and exit with their outcome')
+    .addHelpText(
+      'after',
+      examples(
+        'garminsync sync start --type all --wait',
+        'garminsync sync start --type activities --from 2026-01-01 --to 2026-01-31',
+        'garminsync sync start --type health --full --wait --json',
+      ) + '\nWith --wait the exit code is the outcome: 0 completed, 5 failed, 6 cancelled, 130 detached (Ctrl-C).\n',
+    );
+  ctx.bind<StartFlags>(cmd, (c: CommandContext, flags) => {
+    const type = flags.type;
+    if (type !== 'all' && !(SYNC_TYPES as readonly string[]).includes(type)) {
+      throw usage(`--type must be one of ${SYNC_TYPES.join(', ')} or all, not "${type}".`);
+    }
+    if (flags.from && flags.to && flags.from > flags.to) throw usage('--from must not be after --to.');
+    return runStart({
+      io: c.io,
+      api: c.api,
+      clock: c.clock,
+      out: c.out,
+      types: type === 'all' ? [...SYNC_TYPES] : [type as SyncType],
+      from: flags.from,
+      to: flags.to,
+      full: Boolean(flags.full),
+      wait: Boolean(flags.wait),
+    });
+  });
+}
+
+/** Creates one job per type (an identical running job is reused by the service) and optionally waits. */
+export async function runStart(opts: StartOptions): Promise<number> {
+  const jobs: SyncJob[] = [];
+  for (const type of opts.types) {
+    const req: CreateJobRequest = { sync_type: type };
+    if (opts.from) req.from = opts.from;
+    if (opts.to) req.to = opts.to;
+    if (opts.full) req.full = true;
+    const { job, deduplicated } = await opts.api.createJob(req);
+    if (deduplicated) opts.out.info(`A ${type} sync was already ${job.status}; following job ${job.job_id}.`);
+    jobs.push(job);
+  }
+  return reportStarted(opts, jobs);
+}
+
+/** Shared with `sync retry`: wait, or print the new jobs and what to run next. */
+export async function reportStarted(opts: Omit<StartOptions, 'types' | 'full'>, jobs: SyncJob[]): Promise<number> {
+  if (opts.wait) return waitForJobs(opts, jobs);
+  if (opts.out.json) {
+    opts.out.document({ jobs });
+  } else {
+    for (const line of jobTable(jobs, opts.clock.now())) opts.out.data(line);
+    const next = jobs.length === 1 ? `garminsync sync watch ${jobs[0]!.job_id}` : 'garminsync sync status';
+    opts.out.info(`Started ${jobs.length} sync job${jobs.length === 1 ? '' : 's'}. Next: ${next}`);
+  }
+  return EXIT.OK;
+}

@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+import { SYNC_TYPES } from '../../../core/index.js';
+import type { SyncJob } from '../../../contract/index.js';
+import type { CommandContext } from '../../context.js';
+import { EXIT } from '../../exit-codes.js';
+import { jobDetail, jobTable } from '../../output/jobs.js';
+import { examples, type DefineContext } from '../types.js';
+
+export function define(cmd: Command, ctx: DefineContext): void {
+  cmd
+    .argument('[job-id]', 'one job; without it, the latest job of each type')
+    .addHelpText('after', examples('garminsync sync status', 'garminsync sync status 8c1e…', 'garminsync sync status --json | jq ".jobs[].status"'));
+  ctx.bind(cmd, (c, _flags, args) => runStatus(c, args[0]));
+}
+
+export async function runStatus(ctx: CommandContext, jobId: string | undefined): Promise<number> {
+  const { out, clock } = ctx;
+  if (jobId) {
+    const job = await ctx.api.getJob(jobId);
+    if (out.json) out.document(job);
+    else for (const line of jobDetail(job, clock.now())) out.data(line);
+    return EXIT.OK;
+  }
+  const latest: SyncJob[] = [];
+  for (const type of SYNC_TYPES) {
+    const page = await ctx.api.listJobs({ sync_type: type, limit: 1 });
+    if (page.items[0]) latest.push(page.items[0]);
+  }
+  if (out.json) {
+    out.document({ jobs: latest });
+  } else if (latest.length === 0) {
+    out.info('No sync jobs yet. Next: garminsync sync start --type all --wait');
+  } else {
+    for (const line of jobTable(latest, clock.now())) out.data(line);
+  }
+  return EXIT.OK;
+}

@@ -1,0 +1,53 @@
+import { isAbortError, isAppError, type ErrorCode } from '../core/index.js';
+
+/** The documented exit codes (design.md §6, docs/cli.md). */
+export const EXIT = {
+  OK: 0,
+  ERROR: 1,
+  USAGE: 2,
+  NOT_FOUND: 3,
+  LOGIN_REQUIRED: 4,
+  JOB_FAILED: 5,
+  JOB_CANCELLED: 6,
+  UNREACHABLE: 7,
+  MFA_REQUIRED: 10,
+  INTERRUPTED: 130,
+} as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/**
+ * The one place where error codes become exit codes (style.md rule 4). Codes come from AppErrors
+ * raised in the CLI and from the `code` of the service's problem+json answers, which the API
+ * client turns into AppErrors with the same code.
+ */
+const BY_CODE: Partial<Record<ErrorCode, ExitCode>> = {
+  VALIDATION_FAILED: EXIT.USAGE,
+  CONFIG_INVALID: EXIT.USAGE,
+  NOT_FOUND: EXIT.NOT_FOUND,
+  UNAUTHENTICATED: EXIT.LOGIN_REQUIRED,
+  TOKEN_INVALID: EXIT.LOGIN_REQUIRED,
+  SESSION_EXPIRED: EXIT.LOGIN_REQUIRED,
+  SESSION_REVOKED: EXIT.LOGIN_REQUIRED,
+  REFRESH_TOKEN_INVALID: EXIT.LOGIN_REQUIRED,
+  REFRESH_TOKEN_REUSED: EXIT.LOGIN_REQUIRED,
+  LOGIN_REQUIRED: EXIT.LOGIN_REQUIRED,
+  GARMIN_REAUTH_REQUIRED: EXIT.LOGIN_REQUIRED,
+  JOB_FAILED: EXIT.JOB_FAILED,
+  JOB_CANCELLED: EXIT.JOB_CANCELLED,
+  SERVICE_UNREACHABLE: EXIT.UNREACHABLE,
+  MFA_REQUIRED: EXIT.MFA_REQUIRED,
+  // A wrong code leaves the challenge open: the next step is again "give a code" (auth mfa).
+  MFA_CODE_INVALID: EXIT.MFA_REQUIRED,
+  GARMIN_MFA_CODE_INVALID: EXIT.MFA_REQUIRED,
+  // An expired or exhausted challenge needs a new login.
+  MFA_CHALLENGE_GONE: EXIT.LOGIN_REQUIRED,
+  GARMIN_MFA_EXPIRED: EXIT.LOGIN_REQUIRED,
+  ABORTED: EXIT.INTERRUPTED,
+};
+
+/** The exit code for anything a command threw. Unknown errors are 1. */
+export function exitCodeFor(error: unknown): ExitCode {
+  if (isAppError(error)) return BY_CODE[error.code] ?? EXIT.ERROR;
+  if (isAbortError(error)) return EXIT.INTERRUPTED;
+  return EXIT.ERROR;
+}

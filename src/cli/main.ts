@@ -1,0 +1,30 @@
+import { homedir } from 'node:os';
+import { systemClock } from '../core/index.js';
+import { inquirerPrompter } from './adapters/inquirer-prompter.js';
+import { processIO } from './adapters/process-io.js';
+import { findOnPath, secretToolKeyring } from './adapters/secret-tool-keyring.js';
+import type { Launcher } from './context.js';
+import { runCli } from './program.js';
+
+/**
+ * Composition root of the `garminsync` CLI (called by bin/garminsync.js, which exits with the
+ * returned code). The only place that reads process.env and wires the real terminal, fetch,
+ * clock and keyring.
+ */
+export async function main(argv: string[], launchers?: Partial<Record<'server' | 'emulator', Launcher>>): Promise<number> {
+  const io = processIO();
+  const env = { ...process.env };
+  // The keyring is optional: used when `secret-tool` exists, unless GARMINSYNC_KEYRING=off.
+  const keyringOff = ['off', '0', 'false', 'no'].includes((env.GARMINSYNC_KEYRING ?? '').toLowerCase());
+  const secretTool = keyringOff ? undefined : findOnPath('secret-tool', env.PATH);
+  return runCli(argv, {
+    io,
+    env,
+    fetch: globalThis.fetch,
+    clock: systemClock,
+    prompter: inquirerPrompter(io),
+    homeDir: homedir(),
+    keyring: secretTool ? secretToolKeyring(secretTool) : null,
+    launchers,
+  });
+}

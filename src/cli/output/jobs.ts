@@ -1,0 +1,57 @@
+import type { SyncJob } from '../../contract/index.js';
+import { EXIT } from '../exit-codes.js';
+import { durationText, table, whenText } from './format.js';
+
+/** The job table of `sync list` and `sync status`. */
+export function jobTable(jobs: readonly SyncJob[], nowMs: number): string[] {
+  return table(
+    ['JOB', 'TYPE', 'STATUS', 'PROGRESS', 'ITEMS', 'STARTED', 'NOTE'],
+    jobs.map((j) => [
+      j.job_id,
+      j.sync_type,
+      j.status,
+      `${j.progress}%`,
+      j.total_items === null ? `${j.processed_items}` : `${j.processed_items}/${j.total_items}`,
+      j.start_time ? whenText(j.start_time, nowMs) : 'not yet',
+      j.error_message ?? (j.failed_items > 0 ? `${j.failed_items} item(s) failed` : ''),
+    ]),
+  );
+}
+
+/** `key: value` lines of one job for `sync status JOB`. */
+export function jobDetail(j: SyncJob, nowMs: number): string[] {
+  const rows: [string, string][] = [
+    ['Job', j.job_id],
+    ['Type', j.sync_type],
+    ['Status', j.status + (j.cancel_requested && j.status === 'running' ? ' (cancel requested)' : '')],
+    ['Progress', `${j.progress}%`],
+    ['Items', `${j.processed_items} of ${j.total_items ?? '?'} processed${j.failed_items ? `, ${j.failed_items} failed` : ''}`],
+    ['Range', j.params.full ? 'full' : j.params.from || j.params.to ? `${j.params.from ?? '…'} to ${j.params.to ?? '…'}` : 'incremental'],
+    ['Created', whenText(j.created_at, nowMs)],
+    ['Started', whenText(j.start_time, nowMs)],
+    ['Ended', whenText(j.end_time, nowMs)],
+  ];
+  if (j.start_time && j.end_time) rows.push(['Took', durationText((Date.parse(j.end_time) - Date.parse(j.start_time)) / 1000)]);
+  if (j.error_message) rows.push(['Error', j.error_message]);
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${`${k}:`.padEnd(width + 1)} ${v}`);
+}
+
+/** Exit code for finished jobs: any failure → 5, else any cancellation → 6, else 0. */
+export function outcomeExitCode(jobs: readonly SyncJob[]): number {
+  if (jobs.some((j) => j.status === 'failed')) return EXIT.JOB_FAILED;
+  if (jobs.some((j) => j.status === 'cancelled')) return EXIT.JOB_CANCELLED;
+  return EXIT.OK;
+}
+
+const NOUNS: Record<SyncJob['sync_type'], [string, string]> = {
+  activities: ['activity', 'activities'],
+  health: ['health day', 'health days'],
+  workouts: ['workout', 'workouts'],
+};
+
+/** "300 activities, 90 health days and 12 workouts" */
+export function itemsSummary(jobs: readonly SyncJob[]): string {
+  const parts = jobs.map((j) => `${j.processed_items} ${NOUNS[j.sync_type][j.processed_items === 1 ? 0 : 1]}`);
+  return parts.length <= 1 ? (parts[0] ?? 'nothing') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+}
