@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../core/index.js';
 import { DI_SERVICE_TICKET_GRANT, startEmulator, type RunningEmulator } from '../index.js';
 import { bearerProbe } from '../testing/probe-route.js';
-import { ANDROID_SERVICE, mobileTicket } from '../testing/sso-client.js';
+import { ANDROID_SERVICE, mobileTicket, readJson } from '../testing/sso-client.js';
 import { decodeJwtPayload } from './jwt.js';
 
 const CLIENT = 'GARMIN_CONNECT_MOBILE_ANDROID_DI_2025Q2';
@@ -32,7 +32,7 @@ describe('DI OAuth2 token endpoint', () => {
   it('exchanges a service ticket for a JWT access token and a refresh token', async () => {
     const res = await ticketGrant(await mobileTicket(emu, 'demo@example.com'));
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = await readJson(res);
     expect(body.token_type).toBe('bearer');
     expect(body.expires_in).toBe(3600);
     expect(typeof body.refresh_token).toBe('string');
@@ -42,13 +42,13 @@ describe('DI OAuth2 token endpoint', () => {
     expect(claims.exp).toBe(Math.floor(clock.now() / 1000) + 3600);
     const who = await probe(body.access_token);
     expect(who.status).toBe(200);
-    expect((await who.json()).accountId).toMatch(/^\d+$/);
+    expect((await readJson(who)).accountId).toMatch(/^\d+$/);
   });
 
   it('refuses a retired or unknown client id with 401 invalid_client', async () => {
     const res = await ticketGrant(await mobileTicket(emu, 'nomfa@example.com'), 'GARMIN_CONNECT_MOBILE_ANDROID_DI_2024Q4');
     expect(res.status).toBe(401);
-    expect((await res.json()).error).toBe('invalid_client');
+    expect((await readJson(res)).error).toBe('invalid_client');
     const none = await fetch(`${emu.url}/di-oauth2-service/oauth/token`, { method: 'POST', body: 'grant_type=refresh_token' });
     expect(none.status).toBe(401);
   });
@@ -64,13 +64,13 @@ describe('DI OAuth2 token endpoint', () => {
     expect((await ticketGrant(ticket)).status).toBe(200);
     const reuse = await ticketGrant(ticket);
     expect(reuse.status).toBe(400);
-    expect((await reuse.json()).error).toBe('invalid_grant');
+    expect((await readJson(reuse)).error).toBe('invalid_grant');
     const mismatch = await ticketGrant(await mobileTicket(emu, 'nomfa@example.com'), CLIENT, 'https://connect.garmin.com/app');
     expect(mismatch.status).toBe(400);
-    expect((await mismatch.json()).error_description).toContain('does not match supplied service');
+    expect((await readJson(mismatch)).error_description).toContain('does not match supplied service');
     const grant = await token({ client_id: CLIENT, service_ticket: await mobileTicket(emu, 'nomfa@example.com'), grant_type: 'service_ticket', service_url: ANDROID_SERVICE });
     expect(grant.status).toBe(400);
-    expect((await grant.json()).error).toBe('unsupported_grant_type');
+    expect((await readJson(grant)).error).toBe('unsupported_grant_type');
   });
 
   it('refuses an expired ticket', async () => {
@@ -78,27 +78,27 @@ describe('DI OAuth2 token endpoint', () => {
     clock.advance(121_000);
     const res = await ticketGrant(ticket);
     expect(res.status).toBe(400);
-    expect((await res.json()).error).toBe('invalid_grant');
+    expect((await readJson(res)).error).toBe('invalid_grant');
   });
 
   it('rotates refresh tokens: the new one works, the old one is invalid_grant', async () => {
-    const first = await (await ticketGrant(await mobileTicket(emu, 'demo@example.com'))).json();
+    const first = await readJson(await ticketGrant(await mobileTicket(emu, 'demo@example.com')));
     const refresh = (rt: string, clientId = CLIENT) => token({ grant_type: 'refresh_token', client_id: clientId, refresh_token: rt }, clientId);
     const r1 = await refresh(first.refresh_token);
     expect(r1.status).toBe(200);
-    const second = await r1.json();
+    const second = await readJson(r1);
     expect(second.refresh_token).not.toBe(first.refresh_token);
     expect(second.access_token).not.toBe(first.access_token);
     const replay = await refresh(first.refresh_token);
     expect(replay.status).toBe(400);
-    const err = await replay.json();
+    const err = await readJson(replay);
     expect(err.error).toBe('invalid_grant');
     expect(err.error_description).toMatch(/^Invalid refresh token: /);
     expect((await refresh(second.refresh_token)).status).toBe(200);
   });
 
   it('expires access tokens (401 "Token is not active") and revokes refresh tokens on request', async () => {
-    const body = await (await ticketGrant(await mobileTicket(emu, 'nomfa@example.com'))).json();
+    const body = await readJson(await ticketGrant(await mobileTicket(emu, 'nomfa@example.com')));
     expect((await probe(body.access_token)).status).toBe(200);
     emu.expireTokens('nomfa@example.com');
     const expired = await probe(body.access_token);
@@ -107,11 +107,11 @@ describe('DI OAuth2 token endpoint', () => {
     emu.revokeRefreshTokens('nomfa@example.com');
     const res = await token({ grant_type: 'refresh_token', client_id: CLIENT, refresh_token: body.refresh_token });
     expect(res.status).toBe(400);
-    expect((await res.json()).error).toBe('invalid_grant');
+    expect((await readJson(res)).error).toBe('invalid_grant');
   });
 
   it('lets access tokens lapse with the clock', async () => {
-    const body = await (await ticketGrant(await mobileTicket(emu, 'demo@example.com'))).json();
+    const body = await readJson(await ticketGrant(await mobileTicket(emu, 'demo@example.com')));
     clock.advance(3600_000);
     expect((await probe(body.access_token)).status).toBe(401);
   });

@@ -3,7 +3,7 @@ import { FakeClock } from '../../core/index.js';
 import { startEmulator, type RunningEmulator } from '../index.js';
 import { oauthSignature } from '../testing/oauth1-signer.js';
 import { bearerProbe } from '../testing/probe-route.js';
-import { ANDROID_SERVICE, mobileTicket, oauth1Token, signedFetch } from '../testing/sso-client.js';
+import { ANDROID_SERVICE, mobileTicket, oauth1Token, signedFetch, readJson } from '../testing/sso-client.js';
 import { decodeJwtPayload } from './jwt.js';
 import { hmacSha1Signature, signatureBaseString } from './oauth1-signature.js';
 
@@ -85,7 +85,7 @@ describe('OAuth1 preauthorized and exchange', () => {
     });
     expect(first.status).toBe(200);
     expect(first.headers.get('cache-control')).toBe('no-cache, no-store, private');
-    const body = await first.json();
+    const body = await readJson(first);
     expect(Object.keys(body).sort()).toEqual(['access_token', 'expires_in', 'jti', 'refresh_token', 'refresh_token_expires_in', 'scope', 'token_type']);
     expect(body.token_type).toBe('bearer');
     expect(Number.isInteger(body.expires_in)).toBe(true);
@@ -100,7 +100,7 @@ describe('OAuth1 preauthorized and exchange', () => {
 
     const again = await signedFetch(emu, 'POST', '/oauth-service/oauth/exchange/user/2.0', { ...creds, form: { audience: 'GARMIN_CONNECT_MOBILE_ANDROID_DI' } });
     expect(again.status).toBe(403);
-    expect(await again.json()).toEqual({ error: 'Client app validation failed' });
+    expect(await readJson(again)).toEqual({ error: 'Client app validation failed' });
     const refresh = await signedFetch(emu, 'POST', '/oauth-service/oauth/exchange/user/2.0', { ...creds, form: { mfa_token: o1.mfa_token! } });
     expect(refresh.status).toBe(200);
     const empty = await signedFetch(emu, 'POST', '/oauth-service/oauth/exchange/user/2.0', creds);

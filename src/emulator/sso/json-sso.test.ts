@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../core/index.js';
 import { startEmulator, type RunningEmulator } from '../index.js';
-import { ANDROID_SERVICE, Jar, LOGIN_QUERY, loginBody, mfaBody } from '../testing/sso-client.js';
+import { ANDROID_SERVICE, Jar, LOGIN_QUERY, loginBody, mfaBody, readJson } from '../testing/sso-client.js';
 
 const TICKET = /^ST-\d{7}-[A-Za-z0-9]{20}-sso$/;
 const JSON_HEADERS = { 'content-type': 'application/json' };
@@ -30,7 +30,7 @@ describe('mobile and portal JSON SSO', () => {
     await jar.fetch(`${emu.url}/mobile/sso/en/sign-in?clientId=GCM_ANDROID_DARK`);
     const res = await post(jar, `/mobile/api/login?${LOGIN_QUERY}`, loginBody('nomfa@example.com'));
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = await readJson(res);
     expect(body).toEqual({
       serviceURL: ANDROID_SERVICE,
       serviceTicketId: expect.stringMatching(TICKET),
@@ -49,7 +49,7 @@ describe('mobile and portal JSON SSO', () => {
     for (const [user, pw] of [['nomfa@example.com', 'nope'], ['nobody@example.com', 'demo-password']] as const) {
       const res = await post(new Jar(), `/mobile/api/login?${LOGIN_QUERY}`, loginBody(user, pw));
       expect(res.status).toBe(401);
-      const body = await res.json();
+      const body = await readJson(res);
       expect(body.responseStatus).toEqual({ type: 'INVALID_USERNAME_PASSWORD', message: 'generalLoginInvalidUsernameOrPassword', httpStatus: 'UNAUTHORIZED' });
       expect(body.serviceTicketId).toBeNull();
     }
@@ -58,7 +58,7 @@ describe('mobile and portal JSON SSO', () => {
   it('refuses the locked account with 401 ACCOUNT_LOCKED', async () => {
     const res = await post(new Jar(), `/mobile/api/login?${LOGIN_QUERY}`, loginBody('locked@example.com'));
     expect(res.status).toBe(401);
-    expect((await res.json()).responseStatus).toEqual({ type: 'ACCOUNT_LOCKED', message: 'generalLoginMobileAccountLocked', httpStatus: 'UNAUTHORIZED' });
+    expect((await readJson(res)).responseStatus).toEqual({ type: 'ACCOUNT_LOCKED', message: 'generalLoginMobileAccountLocked', httpStatus: 'UNAUTHORIZED' });
   });
 
   it('answers CAPTCHA_REQUIRED on a 200 while the fault is on', async () => {
@@ -66,7 +66,7 @@ describe('mobile and portal JSON SSO', () => {
     try {
       const res = await post(new Jar(), `/mobile/api/login?${LOGIN_QUERY}`, loginBody('nomfa@example.com'));
       expect(res.status).toBe(200);
-      expect((await res.json()).responseStatus.type).toBe('CAPTCHA_REQUIRED');
+      expect((await readJson(res)).responseStatus.type).toBe('CAPTCHA_REQUIRED');
     } finally {
       emu.setFaults({ captchaRequired: false });
     }
@@ -79,7 +79,7 @@ describe('mobile and portal JSON SSO', () => {
       const res = await post(new Jar(), `/portal/api/login?${LOGIN_QUERY}`, loginBody('nomfa@example.com'));
       expect(res.status).toBe(429);
       expect(res.headers.get('retry-after')).toBe('1');
-      expect(await res.json()).toEqual({ error: { 'status-code': '429' } });
+      expect(await readJson(res)).toEqual({ error: { 'status-code': '429' } });
     } finally {
       emu.setFaults({ loginRateLimited: false });
     }
@@ -91,7 +91,7 @@ describe('mobile and portal JSON SSO', () => {
     await jar.fetch(`${emu.url}/mobile/sso/en/sign-in?clientId=GCM_ANDROID_DARK`);
     const res = await post(jar, `/mobile/api/login?${LOGIN_QUERY}`, loginBody('demo@example.com'));
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = await readJson(res);
     expect(body.responseStatus).toEqual({ type: 'MFA_REQUIRED', message: '', httpStatus: 'OK' });
     expect(body.serviceTicketId).toBeNull();
     expect(body.authType).toBeNull();
@@ -106,16 +106,16 @@ describe('mobile and portal JSON SSO', () => {
     const code = emu.lastMfaCode('demo@example.com')!;
     expect(code).toMatch(/^\d{6}$/);
     const outbox = await fetch(`${emu.url}/__emulator/mfa-code?username=demo@example.com`);
-    expect(await outbox.json()).toEqual({ username: 'demo@example.com', code });
+    expect(await readJson(outbox)).toEqual({ username: 'demo@example.com', code });
 
     // The code alone is useless: a different session cannot use it.
     const stranger = await post(new Jar(), `/mobile/api/mfa/verifyCode?${LOGIN_QUERY}`, mfaBody(code));
     expect(stranger.status).toBe(401);
-    expect((await stranger.json()).responseStatus.type).toBe('SESSION_EXPIRED');
+    expect((await readJson(stranger)).responseStatus.type).toBe('SESSION_EXPIRED');
 
     const ok = await post(jar, `/mobile/api/mfa/verifyCode?${LOGIN_QUERY}`, mfaBody(code));
     expect(ok.status).toBe(200);
-    expect(await ok.json()).toEqual({
+    expect(await readJson(ok)).toEqual({
       serviceURL: ANDROID_SERVICE,
       serviceTicketId: expect.stringMatching(TICKET),
       responseStatus: { type: 'SUCCESSFUL', message: '', httpStatus: 'OK' },
@@ -138,7 +138,7 @@ describe('mobile and portal JSON SSO', () => {
     const second = emu.lastMfaCode('demo@example.com')!;
     expect(second).not.toBe(first);
     const ok = await post(jar, `/mobile/api/mfa/verifyCode?${LOGIN_QUERY}`, mfaBody(second));
-    expect((await ok.json()).responseStatus.type).toBe('SUCCESSFUL');
+    expect((await readJson(ok)).responseStatus.type).toBe('SUCCESSFUL');
   });
 
   it('answers MFA_CODE_INVALID for a wrong code or method, then MFA_CODE_MAX_ATTEMPTS after 5 tries', async () => {
@@ -148,12 +148,12 @@ describe('mobile and portal JSON SSO', () => {
     const wrong = code === '000000' ? '111111' : '000000';
     const r1 = await post(jar, `/mobile/api/mfa/verifyCode?${LOGIN_QUERY}`, mfaBody(wrong));
     expect(r1.status).toBe(200);
-    expect((await r1.json()).responseStatus).toEqual({ type: 'MFA_CODE_INVALID', message: 'codeEntryInvalid', httpStatus: 'OK' });
+    expect((await readJson(r1)).responseStatus).toEqual({ type: 'MFA_CODE_INVALID', message: 'codeEntryInvalid', httpStatus: 'OK' });
     const r2 = await post(jar, `/mobile/api/mfa/verifyCode?${LOGIN_QUERY}`, mfaBody(code, 'phone'));
-    expect((await r2.json()).responseStatus.type).toBe('MFA_CODE_INVALID');
+    expect((await readJson(r2)).responseStatus.type).toBe('MFA_CODE_INVALID');
     for (let i = 0; i < 2; i++) await post(jar, `/mobile/api/mfa/verifyCode?${LOGIN_QUERY}`, mfaBody(wrong));
     const last = await post(jar, `/mobile/api/mfa/verifyCode?${LOGIN_QUERY}`, mfaBody(wrong));
-    expect((await last.json()).responseStatus).toEqual({ type: 'MFA_CODE_MAX_ATTEMPTS', message: 'codeEntryMaxLimit', httpStatus: 'OK' });
+    expect((await readJson(last)).responseStatus).toEqual({ type: 'MFA_CODE_MAX_ATTEMPTS', message: 'codeEntryMaxLimit', httpStatus: 'OK' });
     // Even the right code no longer works for that login.
     const late = await post(jar, `/mobile/api/mfa/verifyCode?${LOGIN_QUERY}`, mfaBody(code));
     expect(late.status).toBe(401);
@@ -166,7 +166,7 @@ describe('mobile and portal JSON SSO', () => {
     clock.advance(10 * 60_000 + 1);
     const res = await post(jar, `/portal/api/mfa/verifyCode?${LOGIN_QUERY}`, mfaBody(code));
     expect(res.status).toBe(200);
-    expect((await res.json()).responseStatus).toEqual({ type: 'MFA_CODE_EXPIRED', message: 'codeEntryExpired', httpStatus: 'OK' });
+    expect((await readJson(res)).responseStatus).toEqual({ type: 'MFA_CODE_EXPIRED', message: 'codeEntryExpired', httpStatus: 'OK' });
   });
 
   it('serves the portal variants and the backend-pinning GET', async () => {
@@ -175,7 +175,7 @@ describe('mobile and portal JSON SSO', () => {
     expect(page.status).toBe(200);
     const service = 'https://connect.garmin.com/app';
     const res = await post(jar, `/portal/api/login?clientId=GarminConnect&locale=en-US&service=${encodeURIComponent(service)}`, loginBody('nomfa@example.com'));
-    const body = await res.json();
+    const body = await readJson(res);
     expect(body.serviceURL).toBe(service);
     expect(body.serviceTicketId).toMatch(TICKET);
     const pin = await jar.fetch(`${emu.url}/portal/sso/embed`, { headers: { referer: `${emu.url}/portal/api/login` } });

@@ -95,3 +95,10 @@ export async function oauth1Token(emu: RunningEmulator, email: string): Promise<
   if (res.status !== 200) throw new Error(`preauthorized ${res.status}: ${await res.text()}`);
   return Object.fromEntries(new URLSearchParams(await res.text()));
 }
+
+/** Parsed JSON of a response, loosely typed on purpose: tests assert the shape themselves. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+export async function readJson(res: Response): Promise<Json> {
+  return res.json();
+}
