@@ -9,8 +9,8 @@ import type { GarminLoginPort } from './garmin.port.js';
 import { DEFAULT_LOGIN_LIMITS, LoginLimits, type LoginLimitSettings } from './login-limits.js';
 import { SecretBox } from './secret-box.js';
 
-export interface CreateAuthOptions<C extends object> {
-  db: Kysely<AuthTables> | Kysely<never>;
+export interface CreateAuthOptions<C extends object, DB extends AuthTables = AuthTables> {
+  db: Kysely<DB>;
   garmin: GarminLoginPort;
   createConnect: (args: ConnectFactoryArgs) => C;
   /** 256-bit HS256 key for our access tokens. */
@@ -38,8 +38,8 @@ export const JWT_ISSUER = 'garminsync';
 export const JWT_AUDIENCE = 'garminsync-api';
 
 /** Wires the auth room over one database handle. */
-export function createAuth<C extends object>(o: CreateAuthOptions<C>): AuthModule<C> {
-  const repos = createAuthRepositories(o.db as Kysely<AuthTables>);
+export function createAuth<C extends object, DB extends AuthTables = AuthTables>(o: CreateAuthOptions<C, DB>): AuthModule<C> {
+  const repos = createAuthRepositories(o.db);
   const box = new SecretBox(o.encryptionKey, o.random);
   const vault = new GarminTokenVault(repos.garminAccounts, box, o.clock);
   const accessTokens = new AccessTokens({

@@ -71,7 +71,7 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
     const garminLog = logger.child({ room: 'garmin' });
     const garminAuth = new GarminAuth({ endpoints, clock, random, logger: garminLog, ...(o.fetch ? { fetch: o.fetch } : {}) });
     const limiters = new AccountLimiters({ clock });
-    const auth = createAuth<GarminConnect>({
+    const auth = createAuth<GarminConnect, Database>({
       db,
       garmin: garminAuth,
       createConnect: ({ userId, tokenStore }) =>
