@@ -1,0 +1,64 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { run } from './main.js';
+
+function bufferIO(signal?: AbortSignal) {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { stdout: (s: string) => void out.push(s), stderr: (s: string) => void err.push(s), ...(signal ? { signal } : {}) }, out, err };
+}
+
+async function waitFor<T>(probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('garminsync emulator (run)', () => {
+  it('prints one JSON document with --json, serves, and stops on abort with 0', async () => {
+    const ac = new AbortController();
+    const { io, out } = bufferIO(ac.signal);
+    const done = run(['--port', '0', '--json', '--activities', '2', '--days', '2', '--workouts', '1', '--seed', '3'], io);
+    const line = await waitFor(() => (out.length > 0 ? out.join('') : undefined));
+    const info = JSON.parse(line);
+    expect(info.domain).toBe('garmin.com');
+    expect(info.accounts.map((a: { email: string }) => a.email)).toEqual(['demo@example.com', 'nomfa@example.com', 'locked@example.com']);
+    expect(out).toHaveLength(1);
+    const stats = await fetch(`${info.url}/__emulator/stats`);
+    expect(stats.status).toBe(200);
+    ac.abort();
+    expect(await done).toBe(0);
+    await expect(fetch(`${info.url}/__emulator/stats`)).rejects.toThrow();
+  });
+
+  it('prints help with examples and exits 0; a bad flag exits 2', async () => {
+    const help = bufferIO();
+    expect(await run(['--help'], help.io)).toBe(0);
+    expect(help.out.join('')).toContain('Examples:');
+    const bad = bufferIO();
+    expect(await run(['--fault-5xx', '2'], bad.io)).toBe(2);
+    expect(bad.err.join('')).toContain('probability');
+  });
+
+  it('runs as a process, prints URL and accounts, and exits 0 on SIGTERM', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '-e', "const m = await import('./src/emulator/main.ts'); process.exitCode = await m.run(process.argv.slice(1));", '--', '--port', '0', '--activities', '1', '--days', '1', '--workouts', '0'],
+      { cwd: new URL('../../', import.meta.url), stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const url = await waitFor(() => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1], 30_000);
+    expect(stdout).toContain('demo@example.com');
+    expect(stdout).toContain('nomfa@example.com');
+    expect((await fetch(`${url}/__emulator/stats`)).status).toBe(200);
+    child.kill('SIGTERM');
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+  });
+});
