@@ -1,0 +1,53 @@
+/** Shared wiring of the Garmin client integration tests: a real emulator on 127.0.0.1:0 and a client pointed at it. */
+import { FakeClock, seededRandom } from '../../src/core/index.js';
+import { startEmulator } from '../../src/emulator/index.js';
+import type { EmulatorOptions, RunningEmulator } from '../../src/emulator/index.js';
+import { endpointsForBaseUrl, GarminAuth, GarminConnect } from '../../src/garmin/index.js';
+import type { GarminAuthOptions, GarminConnectOptions, GarminTokenSet, GarminTokenStore } from '../../src/garmin/index.js';
+
+export const DEMO = { username: 'demo@example.com', password: 'demo-password' };
+export const NOMFA = { username: 'nomfa@example.com', password: 'demo-password' };
+export const LOCKED = { username: 'locked@example.com', password: 'demo-password' };
+
+/** The client and the emulator share one FakeClock so token expiry and MFA TTLs are driven by the test. */
+export async function startEmu(opts: EmulatorOptions = {}): Promise<{ emu: RunningEmulator; clock: FakeClock }> {
+  const clock = new FakeClock(Date.UTC(2026, 10, 27, 12, 0, 0));
+  const emu = await startEmulator({ seed: 1, activities: 30, days: 10, workouts: 4, endDate: '2026-11-27', clock, ...opts });
+  return { emu, clock };
+}
+
+export function makeAuth(emu: RunningEmulator, clock: FakeClock, opts: Partial<GarminAuthOptions> = {}): GarminAuth {
+  return new GarminAuth({ endpoints: endpointsForBaseUrl(emu.url), clock, random: seededRandom(7), timeoutMs: 10_000, ...opts });
+}
+
+/** An in-memory GarminTokenStore that records every save (to check rotation is persisted first). */
+export class MemoryTokenStore implements GarminTokenStore {
+  saves: GarminTokenSet[] = [];
+  constructor(public tokens: GarminTokenSet | null) {}
+  async load(): Promise<GarminTokenSet | null> {
+    return this.tokens;
+  }
+  async save(tokens: GarminTokenSet): Promise<void> {
+    this.saves.push(tokens);
+    this.tokens = tokens;
+  }
+}
+
+export function makeConnect(
+  emu: RunningEmulator,
+  clock: FakeClock,
+  auth: GarminAuth,
+  store: GarminTokenStore,
+  opts: Partial<GarminConnectOptions> = {},
+): GarminConnect {
+  return new GarminConnect({ endpoints: endpointsForBaseUrl(emu.url), auth, tokenStore: store, clock, random: seededRandom(11), timeoutMs: 10_000, ...opts });
+}
+
+/** A fetch that records every request (method + path) before passing it to the real fetch. */
+export function recordingFetch(log: { method: string; path: string; headers: Headers }[], inner: typeof fetch = fetch): typeof fetch {
+  return async (input, init) => {
+    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    log.push({ method: init?.method ?? 'GET', path: url.pathname, headers: new Headers(init?.headers) });
+    return inner(input, init);
+  };
+}
