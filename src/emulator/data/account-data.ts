@@ -1,0 +1,110 @@
+import type { AccountIdentity, DatasetOptions } from './account.types.js';
+import { drawAthlete, type AthleteProfile } from './account-profile.js';
+import { activityDetail, activityListItem } from './activity.dto.js';
+import { ActivityStore, type ActivitySearch } from './activities.store.js';
+import { HealthStore } from './health.store.js';
+import { Prng, deriveSeed } from './prng.js';
+import { socialProfile, userSettings } from './profile.dto.js';
+import { parseCalendarDate } from './time.js';
+import { encodeWorkoutFit } from './workout.fit.js';
+import { buildWorkouts, workoutDetail, workoutListItem, type WorkoutModel } from './workouts.js';
+
+type Json = Record<string, unknown>;
+
+/**
+ * One Garmin account's upstream data, as the Connect API routes and the control API see it.
+ * Every method returns Garmin-shaped JSON (or bytes); dates are `YYYY-MM-DD` strings that the
+ * routes have already validated (a bad date throws).
+ */
+export interface AccountData {
+  identity: AccountIdentity;
+  /** Adds `count` new activities after the newest one (to test incremental sync); returns their ids. */
+  addActivities(count: number): number[];
+  /** Number of activities currently upstream. */
+  activityCount(): number;
+  /** All activity ids, newest first. */
+  activityIds(): number[];
+  socialProfile(): Json;
+  userSettings(): Json;
+  /** Activity list items for a validated search (newest first unless sortOrder is asc). */
+  searchActivities(q: ActivitySearch): Json[];
+  activityDetail(id: number): Json | undefined;
+  /** The FIT file as served (corrupted when the id is in the corrupt set). undefined: no such activity. */
+  fitBytes(id: number): Uint8Array | undefined;
+  /** The download-service ZIP holding `{id}_ACTIVITY.fit` (with the served FIT bytes). */
+  zipBytes(id: number): Uint8Array | undefined;
+  /** Replaces the set of activity ids whose FIT bytes are served corrupted (fault knob). */
+  setCorruptFitIds(ids: Iterable<number>): void;
+  dailySummary(date: string): Json;
+  dailyHeartRate(date: string): Json;
+  /** `withSleepNeed`: the sleep-service variant (adds sleepNeed/nextSleepNeed). */
+  dailySleep(date: string, withSleepNeed: boolean): Json;
+  /** null when there is no data (Garmin answers a JSON null). */
+  dailyStress(date: string): Json | null;
+  /** undefined when there is no HRV for that night (Garmin answers 204). */
+  hrv(date: string): Json | undefined;
+  weightDayView(date: string): Json;
+  weightRange(startDate: string, endDate: string): Json;
+  /** Workout list items, newest first, paged. */
+  workouts(start: number, limit: number): Json[];
+  workout(id: number): Json | undefined;
+  workoutFitBytes(id: number): Uint8Array | undefined;
+}
+
+export type { ActivitySearch };
+
+function dateMs(date: string): number {
+  const ms = parseCalendarDate(date);
+  if (ms === undefined) throw new RangeError(`not a calendar date: ${date}`);
+  return ms;
+}
+
+export function createAccountData(identity: AccountIdentity, options: DatasetOptions): AccountData {
+  const endMs = dateMs(options.endDate);
+  const seed = deriveSeed(options.seed, 'account', identity.accountId);
+  const athlete: AthleteProfile = drawAthlete(new Prng(deriveSeed(seed, 'athlete')));
+  const activities = new ActivityStore(seed, athlete, Math.max(0, Math.floor(options.activities)), endMs, options.fitCacheSize ?? 64);
+  const health = new HealthStore(seed, athlete, identity.profileId, endMs, Math.max(0, Math.floor(options.days)));
+  const workoutModels: WorkoutModel[] = buildWorkouts(seed, Math.max(0, Math.floor(options.workouts)), endMs);
+  const workoutsById = new Map(workoutModels.map((w) => [w.id, w]));
+  const workoutFits = new Map<number, Uint8Array>();
+
+  return {
+    identity,
+    addActivities: (count) => activities.add(Math.max(0, Math.floor(count))),
+    activityCount: () => activities.count(),
+    activityIds: () => activities.ids(),
+    socialProfile: () => socialProfile(identity, athlete),
+    userSettings: () => userSettings(identity, athlete),
+    searchActivities: (q) => activities.search(q).map((a) => activityListItem(a, identity, athlete.home)),
+    activityDetail: (id) => {
+      const a = activities.get(id);
+      return a ? activityDetail(a, identity, athlete.home) : undefined;
+    },
+    fitBytes: (id) => activities.fitBytes(id),
+    zipBytes: (id) => activities.zipBytes(id),
+    setCorruptFitIds: (ids) => activities.setCorrupt(ids),
+    dailySummary: (date) => health.summary(date, dateMs(date)),
+    dailyHeartRate: (date) => health.heartRate(date, dateMs(date)),
+    dailySleep: (date, withNeed) => health.sleep(date, dateMs(date), withNeed),
+    dailyStress: (date) => health.stress(dateMs(date)),
+    hrv: (date) => health.hrv(dateMs(date)),
+    weightDayView: (date) => health.weightDay(date, dateMs(date)),
+    weightRange: (start, end) => health.weightRange(dateMs(start), dateMs(end)),
+    workouts: (start, limit) => [...workoutModels].reverse().slice(start, start + limit).map((w) => workoutListItem(w, identity.profileId)),
+    workout: (id) => {
+      const w = workoutsById.get(id);
+      return w ? workoutDetail(w, identity.profileId) : undefined;
+    },
+    workoutFitBytes: (id) => {
+      const w = workoutsById.get(id);
+      if (!w) return undefined;
+      let fit = workoutFits.get(id);
+      if (!fit) {
+        fit = encodeWorkoutFit(w, athlete.deviceId);
+        workoutFits.set(id, fit);
+      }
+      return fit;
+    },
+  };
+}
