@@ -16,8 +16,11 @@ export async function startEmu(opts: EmulatorOptions = {}): Promise<{ emu: Runni
   return { emu, clock };
 }
 
+// Each client gets its own seed: the emulator rightly refuses a replayed OAuth1 nonce+timestamp.
+let seed = 100;
+
 export function makeAuth(emu: RunningEmulator, clock: FakeClock, opts: Partial<GarminAuthOptions> = {}): GarminAuth {
-  return new GarminAuth({ endpoints: endpointsForBaseUrl(emu.url), clock, random: seededRandom(7), timeoutMs: 10_000, ...opts });
+  return new GarminAuth({ endpoints: endpointsForBaseUrl(emu.url), clock, random: seededRandom(seed++), timeoutMs: 10_000, ...opts });
 }
 
 /** An in-memory GarminTokenStore that records every save (to check rotation is persisted first). */
@@ -40,7 +43,7 @@ export function makeConnect(
   store: GarminTokenStore,
   opts: Partial<GarminConnectOptions> = {},
 ): GarminConnect {
-  return new GarminConnect({ endpoints: endpointsForBaseUrl(emu.url), auth, tokenStore: store, clock, random: seededRandom(11), timeoutMs: 10_000, ...opts });
+  return new GarminConnect({ endpoints: endpointsForBaseUrl(emu.url), auth, tokenStore: store, clock, random: seededRandom(seed++), timeoutMs: 10_000, ...opts });
 }
 
 /** A fetch that records every request (method + path) before passing it to the real fetch. */
