@@ -1,0 +1,132 @@
+import { AppError } from '../../src/core/index.js';
+import type { GarminActivitySummaryLike, GarminConnectLike, GarminWorkoutSummaryLike } from '../../src/sync/index.js';
+
+/**
+ * A small in-test Garmin (the sync port only) used until the emulator serves the Connect API:
+ * deterministic data, request counting, latency, 429 bursts, corrupt FITs and dead tokens.
+ */
+export class FakeGarmin implements GarminConnectLike {
+  requests = 0;
+  latencyMs = 0;
+  /** Answer 429 to every request while this many remain. */
+  rateLimitedRequests = 0;
+  retryAfterMs = 200;
+  corruptFitIds = new Set<number>();
+  revoked = false;
+  rateLimitHits = 0;
+  private activities: { id: number; start: number }[] = [];
+  private nextId = 1_000_000;
+
+  constructor(
+    activities: number,
+    readonly endDate: string,
+    readonly days: number,
+    readonly workouts: number,
+  ) {
+    this.add(activities);
+  }
+
+  add(count: number): number[] {
+    const ids: number[] = [];
+    const base = this.activities.length ? Math.max(...this.activities.map((a) => a.start)) : Date.parse(`${this.endDate}T00:00:00Z`) - 86_400_000 * 60;
+    for (let i = 1; i <= count; i++) {
+      const id = this.nextId++;
+      this.activities.push({ id, start: base + i * 3_600_000 });
+      ids.push(id);
+    }
+    return ids;
+  }
+
+  activityIds(): number[] {
+    return this.activities.map((a) => a.id);
+  }
+
+  private async hit(signal?: AbortSignal): Promise<void> {
+    this.requests++;
+    if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
+    if (signal?.aborted) throw new AppError('ABORTED');
+    if (this.revoked) throw new AppError('GARMIN_REAUTH_REQUIRED', 'refresh token revoked');
+    if (this.rateLimitedRequests > 0) {
+      this.rateLimitedRequests--;
+      this.rateLimitHits++;
+      throw new AppError('GARMIN_RATE_LIMITED', 'slow down', { retry_after_ms: this.retryAfterMs });
+    }
+  }
+
+  private inWindow(date: string): boolean {
+    const end = Date.parse(`${this.endDate}T00:00:00Z`);
+    const d = Date.parse(`${date}T00:00:00Z`);
+    return d <= end && d > end - this.days * 86_400_000;
+  }
+
+  async getSocialProfile(signal?: AbortSignal) {
+    await this.hit(signal);
+    return { displayName: 'fake-user' };
+  }
+
+  async listActivities(q: { start: number; limit: number }, signal?: AbortSignal): Promise<GarminActivitySummaryLike[]> {
+    await this.hit(signal);
+    const sorted = [...this.activities].sort((a, b) => b.start - a.start);
+    return sorted.slice(q.start, q.start + q.limit).map((a) => ({
+      activityId: a.id,
+      activityName: `Run ${a.id}`,
+      startTimeGMT: new Date(a.start).toISOString().replace('T', ' ').slice(0, 19),
+      activityType: { typeKey: 'running' },
+      duration: 1800,
+      distance: 5000,
+      calories: 300,
+      averageHR: 140,
+      raw: { activityId: a.id },
+    }));
+  }
+
+  async downloadActivityFit(activityId: number, signal?: AbortSignal): Promise<Buffer> {
+    await this.hit(signal);
+    if (!this.activities.some((a) => a.id === activityId)) throw new AppError('GARMIN_NOT_FOUND');
+    if (this.corruptFitIds.has(activityId)) throw new AppError('FIT_INVALID', 'FIT CRC mismatch');
+    return Buffer.from(`FIT-${activityId}`);
+  }
+
+  async getDailySummary(date: string, signal?: AbortSignal) {
+    await this.hit(signal);
+    return { calendarDate: date, totalSteps: this.inWindow(date) ? 1000 : null };
+  }
+  async getDailyHeartRate(date: string, signal?: AbortSignal) {
+    await this.hit(signal);
+    return { calendarDate: date, restingHeartRate: 50 };
+  }
+  async getSleep(date: string, _displayName: string, signal?: AbortSignal) {
+    await this.hit(signal);
+    return { dailySleepDTO: { calendarDate: date, id: null } };
+  }
+  async getStress(date: string, signal?: AbortSignal) {
+    await this.hit(signal);
+    return { calendarDate: date, avgStressLevel: 25 };
+  }
+  async getHrv(date: string, signal?: AbortSignal) {
+    await this.hit(signal);
+    return date.endsWith('1') ? null : { hrvSummary: { calendarDate: date } };
+  }
+  async getWeightRange(startDate: string, endDate: string, signal?: AbortSignal) {
+    await this.hit(signal);
+    return { dailyWeightSummaries: [{ summaryDate: endDate, latestWeight: { weight: 70000 } }], startDate };
+  }
+  async listWorkouts(q: { start: number; limit: number }, signal?: AbortSignal): Promise<GarminWorkoutSummaryLike[]> {
+    await this.hit(signal);
+    return Array.from({ length: this.workouts }, (_, i) => ({
+      workoutId: 500 + i,
+      workoutName: `Workout ${i}`,
+      sportType: { sportTypeKey: 'running' },
+      updatedDate: '2026-01-05T17:34:04.0',
+      raw: {},
+    })).slice(q.start, q.start + q.limit);
+  }
+  async getWorkout(workoutId: number, signal?: AbortSignal) {
+    await this.hit(signal);
+    return { workoutId };
+  }
+  async downloadWorkoutFit(workoutId: number, signal?: AbortSignal): Promise<Buffer> {
+    await this.hit(signal);
+    return Buffer.from(`WFIT-${workoutId}`);
+  }
+}

@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SESSION, USER, startHarness, type Harness } from './harness.js';
+
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+describe('sync engine against the emulator: full and incremental syncs', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ activities: 24, days: 10, workouts: 5 });
+    h.pool().start();
+  });
+  afterAll(async () => h?.close());
+
+  it('syncs every activity with its verified original FIT, then a no-op costs ≤ 2 upstream requests', async () => {
+    const { job } = await h.service.create(USER, SESSION, { sync_type: 'activities' });
+    const done = await h.settled(job.job_id);
+    expect(done).toMatchObject({ status: 'completed', total_items: 24, processed_items: 24, failed_items: 0, progress: 100, error_message: null, attempts: 1 });
+    expect(done.start_time).not.toBeNull();
+    expect(done.end_time).toBeGreaterThanOrEqual(done.start_time!);
+    expect(await h.store.activities.count(USER)).toBe(24);
+
+    // Stored FIT bytes are exactly Garmin's original.
+    const [newest] = (await h.store.activities.list(USER, { limit: 1 })).items;
+    const original = await h.backend.downloadFit(Number(newest!.activity_id));
+    expect(newest!.fit).toEqual({ sha256: sha256(original), size_bytes: original.length });
+    expect(await h.blobs.read(newest!.fit!.sha256)).toEqual(original);
+
+    h.backend.resetRequests();
+    const again = await h.service.create(USER, SESSION, { sync_type: 'activities' });
+    const noop = await h.settled(again.job.job_id);
+    expect(noop).toMatchObject({ status: 'completed', total_items: 0, processed_items: 0, progress: 100 });
+    expect(h.backend.requests()).toBeLessThanOrEqual(2);
+    expect(h.backend.logins()).toBe(0);
+
+    // New uploads upstream: the next incremental sync fetches exactly those.
+    const added = h.backend.addActivities(3);
+    const inc = await h.service.create(USER, SESSION, { sync_type: 'activities' });
+    expect(await h.settled(inc.job.job_id)).toMatchObject({ status: 'completed', total_items: 3, processed_items: 3 });
+    expect(await h.store.activities.count(USER)).toBe(27);
+    for (const id of added) expect((await h.store.activities.get(USER, String(id)))?.fit).not.toBeNull();
+
+    // --full re-syncs everything without duplicating a row.
+    const full = await h.service.create(USER, SESSION, { sync_type: 'activities', full: true });
+    expect(await h.settled(full.job.job_id)).toMatchObject({ status: 'completed', total_items: 27, processed_items: 27 });
+    expect(await h.store.activities.count(USER)).toBe(27);
+  });
+
+  it('syncs health day by day (HRV null on 204, weight from one range call)', async () => {
+    h.backend.resetRequests();
+    const { job } = await h.service.create(USER, SESSION, { sync_type: 'health' });
+    const done = await h.settled(job.job_id);
+    expect(done).toMatchObject({ status: 'completed', total_items: 10, processed_items: 10, failed_items: 0, progress: 100 });
+    expect(await h.store.healthDays.count(USER)).toBe(10);
+    const days = await h.store.healthDays.list(USER);
+    expect(days.map((d) => d.calendar_date)).toEqual([...days.map((d) => d.calendar_date)].sort().reverse());
+    for (const d of days) {
+      expect(d.summary).toMatchObject({ calendarDate: d.calendar_date });
+      expect(d.heart_rate).not.toBeNull();
+      expect(d.stress).not.toBeNull();
+    }
+    // 10 days × 5 calls + one profile call (display name for sleep) + one weight range call.
+    expect(h.backend.requests()).toBe(10 * 5 + 2);
+
+    // Incremental: the last 3 days are fetched again (they are partial upstream), nothing else.
+    const inc = await h.service.create(USER, SESSION, { sync_type: 'health' });
+    expect(await h.settled(inc.job.job_id)).toMatchObject({ status: 'completed', total_items: 3, processed_items: 3 });
+    expect(await h.store.healthDays.count(USER)).toBe(10);
+  });
+
+  it('syncs workout definitions with their FIT; a no-op costs ≤ 2 upstream requests', async () => {
+    const { job } = await h.service.create(USER, SESSION, { sync_type: 'workouts' });
+    expect(await h.settled(job.job_id)).toMatchObject({ status: 'completed', total_items: 5, processed_items: 5, failed_items: 0 });
+    const workouts = await h.store.workouts.list(USER);
+    expect(workouts).toHaveLength(5);
+    for (const w of workouts) expect(w.fit?.size_bytes).toBeGreaterThan(0);
+    h.backend.resetRequests();
+    const again = await h.service.create(USER, SESSION, { sync_type: 'workouts' });
+    expect(await h.settled(again.job.job_id)).toMatchObject({ status: 'completed', total_items: 0 });
+    expect(h.backend.requests()).toBeLessThanOrEqual(2);
+  });
+});

@@ -1,0 +1,186 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Kysely } from 'kysely';
+import { cryptoRandom, silentLogger, systemClock, type Clock } from '../../src/core/index.js';
+import { DEMO_PASSWORD, startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { GarminAuth, GarminConnect, endpointsForBaseUrl, type GarminTokenSet } from '../../src/garmin/index.js';
+import { BlobStore, SyncStore, openDatabase, type Database, type SyncJobRecord } from '../../src/store/index.js';
+import { FakeGarmin } from './fake-garmin.js';
+import {
+  AccountLimiters,
+  InProcessJobEventBus,
+  SyncService,
+  WorkerPool,
+  type GarminGateway,
+  type WorkerPoolOptions,
+} from '../../src/sync/index.js';
+
+export const USER = 'user-nomfa';
+export const SESSION = 'session-1';
+export const EMAIL = 'nomfa@example.com';
+
+/** Where Garmin lives in a test: the real emulator (final) or the in-test fake of the sync port. */
+export interface Backend {
+  name: 'emulator' | 'fake';
+  gateway: GarminGateway;
+  /** Garmin-facing requests since the last reset. */
+  requests(): number;
+  resetRequests(): void;
+  /** Credential logins since start (a job must never make one). */
+  logins(): number;
+  /** 429 answers since the last reset. */
+  rateLimited(): number;
+  addActivities(count: number): number[];
+  activityIds(): Promise<number[]>;
+  downloadFit(activityId: number): Promise<Buffer>;
+  setLatency(ms: number): void;
+  /** Starts answering 429 (short Retry-After) to bursts; `false` stops. */
+  setRateLimit(on: boolean): void;
+  corruptFits(ids: number[]): void;
+  /** Access token expired and refresh token revoked: the next call needs a credential login. */
+  killTokens(): void;
+  close(): Promise<void>;
+}
+
+export interface Harness {
+  backend: Backend;
+  db: Kysely<Database>;
+  store: SyncStore;
+  blobs: BlobStore;
+  bus: InProcessJobEventBus;
+  service: SyncService;
+  limiters: AccountLimiters;
+  clock: Clock;
+  /** A worker pool over the harness (stopped by close()). */
+  pool(over?: Partial<WorkerPoolOptions>): WorkerPool;
+  /** Polls the job until `until` holds (or fails after `timeoutMs`). */
+  waitFor(jobId: string, until: (j: SyncJobRecord) => boolean, timeoutMs?: number): Promise<SyncJobRecord>;
+  /** Polls until the job is terminal. */
+  settled(jobId: string, timeoutMs?: number): Promise<SyncJobRecord>;
+  close(): Promise<void>;
+}
+
+export interface Seed {
+  activities: number;
+  days: number;
+  workouts: number;
+}
+
+/** Which backend the sync tests run on. */
+export const BACKEND: Backend['name'] = (process.env.GARMINSYNC_SYNC_TEST_BACKEND as Backend['name'] | undefined) ?? 'fake';
+
+async function emulatorBackend(seed: Seed, limiters: AccountLimiters, clock: Clock): Promise<Backend> {
+  const emu: RunningEmulator = await startEmulator({ seed: 7, ...seed });
+  const endpoints = endpointsForBaseUrl(emu.url);
+  const auth = new GarminAuth({ endpoints, clock });
+  const outcome = await auth.startLogin({ username: EMAIL, password: DEMO_PASSWORD });
+  if (outcome.status !== 'authenticated') throw new Error('the no-MFA demo account asked for MFA');
+  let tokens: GarminTokenSet = outcome.tokens;
+  const connect = new GarminConnect({
+    endpoints,
+    auth,
+    clock,
+    tokenStore: { load: async () => tokens, save: async (t) => void (tokens = t) },
+    limiter: limiters.forAccount(USER),
+    retries: 2,
+  });
+  const loginsAtStart = emu.stats().logins;
+  return {
+    name: 'emulator',
+    gateway: { forUser: async () => connect },
+    requests: () => emu.stats().total,
+    resetRequests: () => emu.resetStats(),
+    logins: () => emu.stats().logins - loginsAtStart,
+    rateLimited: () => emu.stats().byStatus['429'] ?? 0,
+    addActivities: (n) => emu.addActivities(EMAIL, n),
+    activityIds: async () => (await connect.listActivities({ start: 0, limit: 1000 })).map((a) => a.activityId),
+    downloadFit: (id) => connect.downloadActivityFit(id),
+    setLatency: (ms) => emu.setFaults({ latencyMs: ms }),
+    setRateLimit: (on) => emu.setFaults(on ? { rateLimitRps: 4, retryAfterSec: 1, rateLimitStyle: 'json' } : { rateLimitRps: null }),
+    corruptFits: (ids) => emu.setFaults({ corruptFitIds: ids }),
+    killTokens: () => {
+      emu.expireTokens(EMAIL);
+      emu.revokeRefreshTokens(EMAIL);
+      tokens = { ...tokens, accessExpiresAt: 0 };
+    },
+    close: () => emu.close(),
+  };
+}
+
+function fakeBackend(seed: Seed, clock: Clock): Backend {
+  const fake = new FakeGarmin(seed.activities, new Date(clock.now()).toISOString().slice(0, 10), seed.days, seed.workouts);
+  let limitedAt = 0;
+  return {
+    name: 'fake',
+    gateway: { forUser: async () => fake },
+    requests: () => fake.requests,
+    resetRequests: () => {
+      fake.requests = 0;
+      limitedAt = fake.rateLimitHits;
+    },
+    logins: () => 0,
+    rateLimited: () => fake.rateLimitHits - limitedAt,
+    addActivities: (n) => fake.add(n),
+    activityIds: async () => fake.activityIds(),
+    downloadFit: (id) => fake.downloadActivityFit(id),
+    setLatency: (ms) => void (fake.latencyMs = ms),
+    setRateLimit: (on) => void (fake.rateLimitedRequests = on ? 5 : 0),
+    corruptFits: (ids) => void (fake.corruptFitIds = new Set(ids)),
+    killTokens: () => void (fake.revoked = true),
+    close: async () => {},
+  };
+}
+
+/**
+ * The real thing end to end: Garmin (the emulator on a loopback port with the real Garmin client
+ * logged in to its no-MFA account — or the in-test fake), a temp SQLite database and blob dir,
+ * the sync service and workers.
+ */
+export async function startHarness(seed: Seed = { activities: 24, days: 10, workouts: 5 }): Promise<Harness> {
+  const clock = systemClock;
+  const limiters = new AccountLimiters({ clock, ratePerSec: 2000, burst: 2000 });
+  const backend = BACKEND === 'emulator' ? await emulatorBackend(seed, limiters, clock) : fakeBackend(seed, clock);
+  const gateway = backend.gateway;
+  const dir = mkdtempSync(join(tmpdir(), 'garminsync-sync-'));
+  const db = await openDatabase({ file: join(dir, 'garminsync.db') });
+  const store = new SyncStore(db);
+  const blobs = new BlobStore(join(dir, 'blobs'));
+  const bus = new InProcessJobEventBus();
+  const service = new SyncService({ store, bus, clock, random: cryptoRandom, watchPollMs: 50 });
+  const pools: WorkerPool[] = [];
+
+  const waitFor = async (jobId: string, until: (j: SyncJobRecord) => boolean, timeoutMs = 20_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const j = await store.jobs.get(jobId);
+      if (j && until(j)) return j;
+      if (Date.now() > deadline) throw new Error(`job ${jobId} did not reach the condition; last: ${JSON.stringify(j)}`);
+      await new Promise((r) => setTimeout(r, 15));
+    }
+  };
+
+  return {
+    backend,
+    db,
+    store,
+    blobs,
+    bus,
+    service,
+    limiters,
+    clock,
+    pool: (over = {}) => {
+      const p = new WorkerPool({ store, blobs, gateway, limiters, bus, clock, random: cryptoRandom, logger: silentLogger, pollMs: 50, healthInitialDays: seed.days, ...over });
+      pools.push(p);
+      return p;
+    },
+    waitFor,
+    settled: (jobId, timeoutMs) => waitFor(jobId, (j) => ['completed', 'failed', 'cancelled'].includes(j.status), timeoutMs),
+    close: async () => {
+      await Promise.all(pools.map((p) => p.stop()));
+      await db.destroy();
+      await backend.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
