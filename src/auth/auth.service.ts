@@ -87,6 +87,9 @@ export class AuthService {
       }
       if (isAppError(e, 'GARMIN_MFA_EXPIRED')) {
         await mfaChallenges.kill(ch.challenge_id);
+        // Garmin also ends a login after its 5th wrong code: that answer is still "wrong code,
+        // none left" (the next try gets 410), like our own budget.
+        if (attemptsLeft === 0) throw new AppError('MFA_CODE_INVALID', 'The MFA code is not correct.', { attempts_left: 0 });
         throw gone();
       }
       throw e;

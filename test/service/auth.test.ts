@@ -1,0 +1,228 @@
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loginNoMfa, startHarness, type Harness } from './harness.js';
+
+describe('auth through the API with the real emulator', () => {
+  let h: Harness;
+  const secrets: string[] = ['demo-password'];
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    // No secret (password, MFA code, our tokens) may appear in any log line.
+    const all = h.logs.join('');
+    for (const s of secrets) expect(all.includes(s), 'a secret was logged').toBe(false);
+    await h.close();
+  });
+
+  it('logs in without MFA and shows the session and token attributes', async () => {
+    const t = await loginNoMfa(h);
+    secrets.push(t.access_token, t.refresh_token);
+    expect(t).toMatchObject({ status: 'authenticated', token_type: 'Bearer', expires_in: 900, mfa_verified: false });
+    const s = await h.api('GET', '/auth/session', { token: t.access_token });
+    expect(s.status).toBe(200);
+    expect(s.body.session).toMatchObject({ session_id: t.session_id, user_id: t.user_id, mfa_enabled: false, status: 'active', revoked_at: null });
+    expect(s.body.session.garmin.status).toBe('connected');
+    expect(s.body.token).toMatchObject({ token_type: 'Bearer', mfa_verified: false, session_id: t.session_id, user_id: t.user_id });
+    expect(s.body.token.expires_in).toBeGreaterThan(890);
+    expect(s.body.token.last_used_at).not.toBeNull();
+    expect(s.body.session.last_used_at).not.toBeNull();
+    expect(JSON.stringify(s.body)).not.toContain(t.refresh_token);
+  });
+
+  it('logs in with MFA: challenge, wrong code with attempts left, then the right code', async () => {
+    const r = await h.api('POST', '/auth/login', { body: { username: 'demo@example.com', password: 'demo-password' } });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ status: 'mfa_required', mfa_method: 'email', attempts_left: 5 });
+    const code = h.emu.lastMfaCode('demo@example.com')!;
+    secrets.push(code);
+    const wrong = code === '000000' ? '111111' : '000000';
+    const bad = await h.api('POST', '/auth/mfa', { body: { challenge_id: r.body.challenge_id, code: wrong } });
+    expect(bad.status).toBe(401);
+    expect(bad.headers.get('content-type')).toContain('application/problem+json');
+    expect(bad.body).toMatchObject({ code: 'MFA_CODE_INVALID', attempts_left: 4 });
+    const ok = await h.api('POST', '/auth/mfa', { body: { challenge_id: r.body.challenge_id, code } });
+    expect(ok.status).toBe(200);
+    expect(ok.body.mfa_verified).toBe(true);
+    secrets.push(ok.body.access_token, ok.body.refresh_token);
+    const s = await h.api('GET', '/auth/session', { token: ok.body.access_token });
+    expect(s.body.session.mfa_enabled).toBe(true);
+    expect(s.body.token.mfa_verified).toBe(true);
+    // A used challenge is gone.
+    const again = await h.api('POST', '/auth/mfa', { body: { challenge_id: r.body.challenge_id, code } });
+    expect(again.status).toBe(410);
+    expect(again.body.code).toBe('MFA_CHALLENGE_GONE');
+  });
+
+  it('kills a challenge after 5 wrong codes (the 6th answer is 410)', async () => {
+    const r = await h.api('POST', '/auth/login', { body: { username: 'demo@example.com', password: 'demo-password' } });
+    const code = h.emu.lastMfaCode('demo@example.com')!;
+    const wrong = code === '000000' ? '111111' : '000000';
+    const left: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const bad = await h.api('POST', '/auth/mfa', { body: { challenge_id: r.body.challenge_id, code: wrong } });
+      expect(bad.status).toBe(401);
+      left.push(bad.body.attempts_left);
+    }
+    expect(left).toEqual([4, 3, 2, 1, 0]);
+    const sixth = await h.api('POST', '/auth/mfa', { body: { challenge_id: r.body.challenge_id, code } });
+    expect(sixth.status).toBe(410);
+    expect(sixth.body.code).toBe('MFA_CHALLENGE_GONE');
+  });
+
+  it('expires a challenge after 10 minutes', async () => {
+    const r = await h.api('POST', '/auth/login', { body: { username: 'demo@example.com', password: 'demo-password' } });
+    const code = h.emu.lastMfaCode('demo@example.com')!;
+    h.clock.advance(10 * 60_000 + 1);
+    try {
+      const late = await h.api('POST', '/auth/mfa', { body: { challenge_id: r.body.challenge_id, code } });
+      expect(late.status).toBe(410);
+      expect(late.body.code).toBe('MFA_CHALLENGE_GONE');
+    } finally {
+      h.clock.advance(-(10 * 60_000 + 1));
+    }
+  });
+
+  it('rotates refresh tokens; replaying a rotated one revokes the session (RFC 9700)', async () => {
+    const t1 = await loginNoMfa(h);
+    const r2 = await h.api('POST', '/auth/refresh', { body: { refresh_token: t1.refresh_token } });
+    expect(r2.status).toBe(200);
+    expect(r2.body.refresh_token).not.toBe(t1.refresh_token);
+    expect(r2.body.session_id).toBe(t1.session_id);
+    const r3 = await h.api('POST', '/auth/refresh', { body: { refresh_token: r2.body.refresh_token } });
+    expect(r3.status).toBe(200);
+    secrets.push(t1.refresh_token, r2.body.refresh_token, r3.body.refresh_token);
+    // Replay of an old one: the whole session dies, including the newest tokens.
+    const replay = await h.api('POST', '/auth/refresh', { body: { refresh_token: t1.refresh_token } });
+    expect(replay.status).toBe(401);
+    expect(replay.body.code).toBe('REFRESH_TOKEN_REUSED');
+    const newest = await h.api('POST', '/auth/refresh', { body: { refresh_token: r3.body.refresh_token } });
+    expect(newest.status).toBe(401);
+    expect(newest.body.code).toBe('SESSION_REVOKED');
+    const access = await h.api('GET', '/auth/session', { token: r3.body.access_token });
+    expect(access.status).toBe(401);
+    expect(access.body.code).toBe('SESSION_REVOKED');
+    const unknown = await h.api('POST', '/auth/refresh', { body: { refresh_token: 'x'.repeat(43) } });
+    expect(unknown.body.code).toBe('REFRESH_TOKEN_INVALID');
+  });
+
+  it('lets exactly one of two concurrent refreshes with the same token win', async () => {
+    const t = await loginNoMfa(h);
+    const [a, b] = await Promise.all([
+      h.api('POST', '/auth/refresh', { body: { refresh_token: t.refresh_token } }),
+      h.api('POST', '/auth/refresh', { body: { refresh_token: t.refresh_token } }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 401]);
+  });
+
+  it('logout revokes the session: access and refresh tokens stop working at once', async () => {
+    const t = await loginNoMfa(h);
+    const out = await h.api('POST', '/auth/logout', { token: t.access_token });
+    expect(out.status).toBe(204);
+    expect((await h.api('GET', '/auth/session', { token: t.access_token })).status).toBe(401);
+    const r = await h.api('POST', '/auth/refresh', { body: { refresh_token: t.refresh_token } });
+    expect(r.status).toBe(401);
+    expect(r.body.code).toBe('SESSION_REVOKED');
+  });
+
+  it('refuses an expired access token, and tokens with alg none, a wrong key, audience or issuer', async () => {
+    const t = await loginNoMfa(h);
+    h.clock.advance(15 * 60_000 + 1000);
+    try {
+      const expired = await h.api('GET', '/auth/session', { token: t.access_token });
+      expect(expired.status).toBe(401);
+      expect(expired.body.code).toBe('TOKEN_INVALID');
+    } finally {
+      h.clock.advance(-(15 * 60_000 + 1000));
+    }
+    const [header, payload] = t.access_token.split('.') as [string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+    const none = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${payload}.`;
+    const wrongKey = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new Uint8Array(32).fill(7));
+    const { readFileSync } = await import('node:fs');
+    const key = Buffer.from(readFileSync(`${h.dataDir}/jwt.key`, 'utf8').trim(), 'base64url');
+    const wrongAud = await new SignJWT({ ...claims, aud: 'someone-else' }).setProtectedHeader({ alg: 'HS256' }).sign(key);
+    const wrongIss = await new SignJWT({ ...claims, iss: 'evil' }).setProtectedHeader({ alg: 'HS256' }).sign(key);
+    const rightAgain = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(key);
+    for (const bad of [none, wrongKey, wrongAud, wrongIss, `${header}.${payload}.AAAA`]) {
+      const r = await h.api('GET', '/auth/session', { token: bad });
+      expect(r.status, bad.slice(0, 20)).toBe(401);
+      expect(r.body.code).toBe('TOKEN_INVALID');
+    }
+    // Control: the same claims with the right key and settings are accepted.
+    expect((await h.api('GET', '/auth/session', { token: rightAgain })).status).toBe(200);
+    expect((await h.api('GET', '/auth/session')).body.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('answers problem+json for invalid input, bad JSON and oversized bodies', async () => {
+    const missing = await h.api('POST', '/auth/login', { body: { username: 'x@example.com' } });
+    expect(missing.status).toBe(400);
+    expect(missing.headers.get('content-type')).toContain('application/problem+json');
+    expect(missing.body).toMatchObject({ code: 'VALIDATION_FAILED', status: 400 });
+    const badJson = await h.api('POST', '/auth/login', { raw: '{"username":' });
+    expect(badJson.status).toBe(400);
+    expect(badJson.body.code).toBe('VALIDATION_FAILED');
+    const huge = await h.api('POST', '/auth/login', { raw: JSON.stringify({ username: 'a@b.c', password: 'x'.repeat(200_000) }) });
+    expect(huge.status).toBe(413);
+    expect(huge.body.code).toBe('PAYLOAD_TOO_LARGE');
+    const nowhere = await h.api('GET', '/nowhere');
+    expect(nowhere.status).toBe(404);
+    expect(nowhere.body.code).toBe('NOT_FOUND');
+    for (const r of [missing, badJson, huge, nowhere]) expect(r.text).not.toMatch(/at .*\.(js|ts):\d+/);
+  });
+
+  it('rate-limits logins per account with 429 and Retry-After', async () => {
+    const statuses: number[] = [];
+    let last;
+    for (let i = 0; i < 11; i++) {
+      last = await h.api('POST', '/auth/login', { body: { username: 'ghost@example.com', password: 'wrong-password' } });
+      statuses.push(last.status);
+    }
+    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
+    expect(statuses[10]).toBe(429);
+    expect(last!.body.code).toBe('RATE_LIMITED');
+    expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('opens a per-account circuit after a Garmin 429 at login, without further Garmin logins', async () => {
+    h.emu.setFaults({ loginRateLimited: true });
+    try {
+      const first = await h.api('POST', '/auth/login', { body: { username: 'nomfa@example.com', password: 'demo-password' } });
+      expect(first.status).toBe(503);
+      expect(first.body.code).toBe('GARMIN_RATE_LIMITED');
+      const loginsBefore = h.emu.stats().logins;
+      const second = await h.api('POST', '/auth/login', { body: { username: 'nomfa@example.com', password: 'demo-password' } });
+      expect(second.status).toBe(503);
+      expect(second.body.code).toBe('GARMIN_CIRCUIT_OPEN');
+      expect(Number(second.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(h.emu.stats().logins).toBe(loginsBefore);
+    } finally {
+      h.emu.setFaults({ loginRateLimited: false });
+    }
+    // After the cool-down the account can log in again; the circuit is then closed.
+    h.clock.advance(6 * 60 * 60_000);
+    try {
+      const t = await loginNoMfa(h);
+      const s = await h.api('GET', '/auth/session', { token: t.access_token });
+      expect(s.body.session.garmin.circuit_open_until).toBeNull();
+    } finally {
+      h.clock.advance(-(6 * 60 * 60_000));
+    }
+  });
+});
+
+describe('allow-list', () => {
+  it('refuses a Garmin account that is not on the allow-list before contacting Garmin', async () => {
+    const h = await startHarness({ args: ['--allow-users', 'nomfa@example.com'] });
+    try {
+      const before = h.emu.stats().logins;
+      const r = await h.api('POST', '/auth/login', { body: { username: 'demo@example.com', password: 'demo-password' } });
+      expect(r.status).toBe(403);
+      expect(r.body.code).toBe('USER_NOT_ALLOWED');
+      expect(h.emu.stats().logins).toBe(before);
+      await loginNoMfa(h, 'NoMfa@Example.com');
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -1,0 +1,135 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { systemClock, type Clock } from '../../src/core/index.js';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/index.js';
+import { LOG_REDACT, startService, type RunningService, type StartOptions } from '../../src/server/main.js';
+import { parseServerConfig, type ServerConfig } from '../../src/server/config.js';
+
+/** A clock on real time that a test can move forward (timers still run in real time). */
+export class OffsetClock implements Clock {
+  offset = 0;
+  now(): number {
+    return Date.now() + this.offset;
+  }
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return systemClock.sleep(ms, signal);
+  }
+  advance(ms: number): void {
+    this.offset += ms;
+  }
+}
+
+export interface Harness {
+  emu: RunningEmulator;
+  svc: RunningService;
+  url: string;
+  clock: OffsetClock;
+  dataDir: string;
+  /** Every log line the service wrote (to check that no secret was logged). */
+  logs: string[];
+  api: (method: string, path: string, opts?: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> }) => Promise<ApiResponse>;
+  close(): Promise<void>;
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+  text: string;
+}
+
+export interface HarnessOptions {
+  emulator?: EmulatorOptions;
+  /** Extra `garminsync server` flags. */
+  args?: string[];
+  tuning?: StartOptions['tuning'];
+}
+
+/** Starts the real emulator and the real service (SQLite in a temp dir) on 127.0.0.1:0. */
+export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
+  const emu = await startEmulator({ seed: 1, activities: 12, days: 10, workouts: 3, ...o.emulator });
+  const dataDir = mkdtempSync(join(tmpdir(), 'garminsync-svc-'));
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      logs.push(chunk.toString('utf8'));
+      cb();
+    },
+  });
+  const logger = pino({ level: 'debug', redact: { paths: LOG_REDACT, censor: '[redacted]' } }, sink);
+  const clock = new OffsetClock();
+  const cfg: ServerConfig = parseServerConfig(['--port', '0', '--data-dir', dataDir, '--garmin-url', emu.url, ...(o.args ?? [])], {}, dataDir);
+  const svc = await startService(cfg, {
+    logger,
+    clock,
+    tuning: { leaseMs: 3000, pollMs: 50, sseHeartbeatMs: 1000, ...o.tuning },
+  });
+  const url = svc.url ?? '';
+  const api: Harness['api'] = async (method, path, opts = {}) => {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    let body: string | undefined;
+    if (opts.raw !== undefined) body = opts.raw;
+    else if (opts.body !== undefined) body = JSON.stringify(opts.body);
+    if (body !== undefined) headers['content-type'] ??= 'application/json';
+    const res = await fetch(`${url}${path.startsWith('/api') || path.startsWith('/openapi') || path.startsWith('/healthz') || path.startsWith('/readyz') ? '' : '/api/v1'}${path}`, {
+      method,
+      headers,
+      ...(body !== undefined ? { body } : {}),
+    });
+    const text = await res.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: res.status, headers: res.headers, body: parsed, text };
+  };
+  return {
+    emu,
+    svc,
+    url,
+    clock,
+    dataDir,
+    logs,
+    api,
+    async close() {
+      await svc.close();
+      await emu.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Logs in an account without MFA; returns the token response. */
+export async function loginNoMfa(h: Harness, username = 'nomfa@example.com') {
+  const r = await h.api('POST', '/auth/login', { body: { username, password: 'demo-password' } });
+  if (r.status !== 200 || r.body.status !== 'authenticated') throw new Error(`login failed: ${r.status} ${r.text}`);
+  return r.body as { access_token: string; refresh_token: string; session_id: string; user_id: string; mfa_verified: boolean; expires_at: string };
+}
+
+/** Logs in the MFA demo account with the code from the emulator's outbox. */
+export async function loginWithMfa(h: Harness, username = 'demo@example.com') {
+  const r = await h.api('POST', '/auth/login', { body: { username, password: 'demo-password' } });
+  if (r.status !== 200 || r.body.status !== 'mfa_required') throw new Error(`expected mfa_required: ${r.status} ${r.text}`);
+  const code = h.emu.lastMfaCode(username);
+  const done = await h.api('POST', '/auth/mfa', { body: { challenge_id: r.body.challenge_id, code } });
+  if (done.status !== 200) throw new Error(`mfa failed: ${done.status} ${done.text}`);
+  return done.body as { access_token: string; refresh_token: string; session_id: string; user_id: string; mfa_verified: boolean };
+}
+
+/** Polls until `fn` returns a truthy value (no fixed sleeps). */
+export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, everyMs = 25): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error('waitFor: timed out');
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
