@@ -41,14 +41,12 @@ export async function cliSyncWait(env: NodeJS.ProcessEnv, timeoutMs: number, ext
   return { ms: r.ms, job: parseJob(r.stdout) };
 }
 
-/** The job from `--json` output: one document, possibly wrapped as {job: …}. */
-function parseJob(stdout: string): SyncRun['job'] {
-  const text = stdout.trim();
-  const last = text.split('\n').filter((l) => l.trim().startsWith('{')).pop() ?? text;
+/** The job from `--json` output: `{jobs: [job]}` (also accepts `{job}` or a bare job). */
+export function parseJob(stdout: string): SyncRun['job'] {
   try {
-    const doc = JSON.parse(text.startsWith('{') && !text.includes('\n{') ? text : last) as Record<string, unknown>;
-    const job = (typeof doc.job === 'object' && doc.job !== null ? doc.job : doc) as SyncRun['job'];
-    return job;
+    const doc = JSON.parse(stdout.trim()) as Record<string, unknown>;
+    if (Array.isArray(doc.jobs)) return (doc.jobs[0] ?? {}) as SyncRun['job'];
+    return (typeof doc.job === 'object' && doc.job !== null ? doc.job : doc) as SyncRun['job'];
   } catch {
     return {};
   }
