@@ -59,9 +59,14 @@ export function parseObjectWithChild(v: unknown, key: string, label: string): Js
   return o;
 }
 
-/** An object answer with `calendarDate` (daily summary, heart rate, stress). */
+/**
+ * A daily answer (summary, heart rate, stress). Garmin answers a day without data with JSON
+ * `null` (stress, recorded) or a null-filled object; `null` becomes `{}` as python-garminconnect
+ * does for 204, so callers test fields, not the answer's presence.
+ */
 export function parseDaily(v: unknown, label: string): Json {
+  if (v === null) return {};
   const o = expectObject(v, label);
-  reqString(o, 'calendarDate', label);
+  optString(o, 'calendarDate', label);
   return o;
 }

@@ -54,3 +54,38 @@ export function recordingFetch(log: { method: string; path: string; headers: Hea
     return inner(input, init);
   };
 }
+
+/** Logs in `nomfa` through the given strategies and returns the tokens. */
+export async function loginNoMfa(emu: RunningEmulator, clock: FakeClock, strategies?: string[]): Promise<{ tokens: GarminTokenSet; displayName: string }> {
+  const out = await makeAuth(emu, clock, strategies ? { strategies } : {}).startLogin(NOMFA);
+  if (out.status !== 'authenticated') throw new Error('expected a login without MFA');
+  return { tokens: out.tokens, displayName: out.profile.displayName };
+}
+
+/**
+ * Runs `p` while advancing the fake clock whenever someone sleeps on it (client back-off),
+ * in 250 ms steps, so retry paths run without real waiting.
+ */
+export async function withAutoAdvance<T>(clock: FakeClock, p: Promise<T>): Promise<T> {
+  let settled = false;
+  const done = p.finally(() => {
+    settled = true;
+  });
+  while (!settled) {
+    await new Promise((r) => setImmediate(r));
+    if (clock.pendingSleepers > 0) clock.advance(250);
+  }
+  return done;
+}
+
+/** The AppError a promise rejects with (fails the test when it resolves or throws something else). */
+export async function rejectionOf(p: Promise<unknown>): Promise<import('../../src/core/index.js').AppError> {
+  const { isAppError } = await import('../../src/core/index.js');
+  try {
+    await p;
+  } catch (e) {
+    if (isAppError(e)) return e;
+    throw e;
+  }
+  throw new Error('expected the promise to reject');
+}
