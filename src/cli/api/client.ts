@@ -101,7 +101,7 @@ export class ApiClient {
     });
   }
 
-  listActivities(query: { limit?: number; cursor?: string; from?: string; to?: string }): Promise<ActivityList> {
+  listActivities(query: { limit?: number; cursor?: string; sport?: string }): Promise<ActivityList> {
     return this.authedJson<ActivityList>('GET', '/activities', { query });
   }
 

@@ -2,14 +2,13 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { CommandContext } from '../../context.js';
 import { EXIT } from '../../exit-codes.js';
 import { bytesText, durationText, table } from '../../output/format.js';
-import { parseDateFlag, parseIntFlag } from '../errors.js';
+import { parseIntFlag } from '../errors.js';
 import { examples, type DefineContext } from '../types.js';
 
 interface ListFlags {
   limit: number;
   cursor?: string;
-  from?: string;
-  to?: string;
+  sport?: string;
 }
 
 const wrap =
@@ -24,16 +23,18 @@ const wrap =
 
 export function define(cmd: Command, ctx: DefineContext): void {
   cmd
-    .option('-L, --limit <n>', 'how many (1-100)', wrap((v) => parseIntFlag(v, '--limit', 1, 100)), 20)
+    .option('-L, --limit <n>', 'how many (1-1000)', wrap((v) => parseIntFlag(v, '--limit', 1, 1000)), 20)
     .option('--cursor <cursor>', 'the next page, as printed by the previous page')
-    .option('--from <date>', 'only activities from this day (YYYY-MM-DD)', wrap((v) => parseDateFlag(v, '--from')))
-    .option('--to <date>', 'only activities up to this day (YYYY-MM-DD)', wrap((v) => parseDateFlag(v, '--to')))
-    .addHelpText('after', examples('garminsync activities list', 'garminsync activities list --limit 100 --json | jq ".items[].activity_id"'));
+    .option('--sport <type>', "only this sport (Garmin's typeKey, e.g. running)")
+    .addHelpText(
+      'after',
+      examples('garminsync activities list', 'garminsync activities list --sport running', 'garminsync activities list --limit 100 --json | jq ".items[].activity_id"'),
+    );
   ctx.bind<ListFlags>(cmd, (c, flags) => runList(c, flags));
 }
 
 export async function runList(ctx: CommandContext, flags: ListFlags): Promise<number> {
-  const page = await ctx.api.listActivities({ limit: flags.limit, cursor: flags.cursor, from: flags.from, to: flags.to });
+  const page = await ctx.api.listActivities({ limit: flags.limit, cursor: flags.cursor, sport: flags.sport });
   if (ctx.out.json) {
     ctx.out.document(page);
     return EXIT.OK;

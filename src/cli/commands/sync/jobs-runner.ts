@@ -76,7 +76,7 @@ export function summaryLine(jobs: readonly SyncJob[], elapsedMs: number, code: n
   const took = durationText(elapsedMs / 1000);
   if (code === EXIT.JOB_FAILED) {
     const failed = jobs.filter((j) => j.status === 'failed');
-    return `Sync failed: ${failed.map((j) => `${j.sync_type}: ${j.error_message ?? 'unknown error'}`).join('; ')}. Next: garminsync sync retry ${failed[0]?.job_id ?? ''}`;
+    return `Sync failed: ${failed.map((j) => `${j.sync_type}: ${(j.error_message ?? 'unknown error').replace(/\.$/, '')}`).join('; ')}. Next: garminsync sync retry ${failed[0]?.job_id ?? ''}`;
   }
   if (code === EXIT.JOB_CANCELLED) return `Sync cancelled after ${itemsSummary(jobs)}. Next: garminsync sync start --type ${jobs.length > 1 ? 'all' : (jobs[0]?.sync_type ?? 'all')}`;
   const failedItems = jobs.reduce((n, j) => n + j.failed_items, 0);
