@@ -65,8 +65,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   const openapi = async () => app.swagger();
+  // Probes and the contract at the root and under /api/v1 (documented once).
   for (const prefix of ['', API_PREFIX]) {
-    await app.register(probeRoutes, { prefix, ready: deps.ready });
+    await app.register(probeRoutes, { prefix, ready: deps.ready, hide: prefix !== '' });
     app.get(`${prefix}/openapi.json`, { schema: { hide: true } }, openapi);
   }
   await app.register(

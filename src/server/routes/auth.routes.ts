@@ -18,7 +18,9 @@ export async function authRoutes(app: FastifyInstance, opts: { auth: AuthApi }):
     {
       schema: {
         tags: ['auth'],
+        operationId: 'login',
         summary: 'Log in with the Garmin e-mail and password',
+        security: [],
         description: 'Answers tokens, or `mfa_required` with a challenge to finish with POST /auth/mfa. The password is never stored.',
         body: LoginRequest,
         response: { 200: LoginResponse, ...ERRORS },
@@ -32,7 +34,9 @@ export async function authRoutes(app: FastifyInstance, opts: { auth: AuthApi }):
     {
       schema: {
         tags: ['auth'],
+        operationId: 'completeMfa',
         summary: 'Finish a login with the MFA code',
+        security: [],
         description: 'Wrong code: 401 MFA_CODE_INVALID with attempts_left. Expired or no attempts left: 410 MFA_CHALLENGE_GONE.',
         body: MfaRequest,
         response: { 200: TokenResponse, ...ERRORS },
@@ -46,7 +50,9 @@ export async function authRoutes(app: FastifyInstance, opts: { auth: AuthApi }):
     {
       schema: {
         tags: ['auth'],
+        operationId: 'refreshTokens',
         summary: 'Rotate the refresh token and get a new access token',
+        security: [],
         description: 'A reused (already rotated) refresh token revokes the session (RFC 9700).',
         body: RefreshRequest,
         response: { 200: TokenResponse, ...ERRORS },
@@ -63,6 +69,7 @@ export async function authRoutes(app: FastifyInstance, opts: { auth: AuthApi }):
       {
         schema: {
           tags: ['auth'],
+          operationId: 'logout',
           summary: 'Revoke the session',
           security: BEARER,
           response: { 204: Type.Null({ description: 'revoked' }), ...ERRORS },
@@ -78,6 +85,7 @@ export async function authRoutes(app: FastifyInstance, opts: { auth: AuthApi }):
       {
         schema: {
           tags: ['auth'],
+          operationId: 'getSession',
           summary: 'The current session and access token (no secrets)',
           security: BEARER,
           response: { 200: SessionResponse, ...ERRORS },

@@ -34,7 +34,7 @@ export async function dataRoutes(app: FastifyInstance, opts: { auth: AuthApi; da
 
   r.get(
     '/activities',
-    { schema: { tags: ['data'], summary: 'Synced activities, newest first', security: BEARER, querystring: ActivityQuery, response: { 200: ActivityList, ...ERRORS } } },
+    { schema: { tags: ['data'], operationId: 'listActivities', summary: 'Synced activities, newest first', security: BEARER, querystring: ActivityQuery, response: { 200: ActivityList, ...ERRORS } } },
     async (req) => {
       const page = await data.activities.list(principalOf(req).userId, req.query);
       return { items: page.items.map(activityView), next_cursor: page.next_cursor };
@@ -43,7 +43,7 @@ export async function dataRoutes(app: FastifyInstance, opts: { auth: AuthApi; da
 
   r.get(
     '/activities/:id',
-    { schema: { tags: ['data'], summary: 'One synced activity with Garmin’s document', security: BEARER, params: ActivityParams, response: { 200: ActivityDetail, ...ERRORS } } },
+    { schema: { tags: ['data'], operationId: 'getActivity', summary: 'One synced activity with Garmin’s document', security: BEARER, params: ActivityParams, response: { 200: ActivityDetail, ...ERRORS } } },
     async (req) => {
       const a = await data.activities.get(principalOf(req).userId, req.params.id);
       if (!a) throw new AppError('NOT_FOUND', 'No such activity has been synced.');
@@ -57,6 +57,7 @@ export async function dataRoutes(app: FastifyInstance, opts: { auth: AuthApi; da
     {
       schema: {
         tags: ['data'],
+        operationId: 'downloadActivityFit',
         summary: 'The original FIT file of an activity',
         security: BEARER,
         params: ActivityParams,
@@ -79,13 +80,13 @@ export async function dataRoutes(app: FastifyInstance, opts: { auth: AuthApi; da
 
   r.get(
     '/health/daily',
-    { schema: { tags: ['data'], summary: 'Synced health days, newest first', security: BEARER, querystring: HealthQuery, response: { 200: HealthDayList, ...ERRORS } } },
+    { schema: { tags: ['data'], operationId: 'listHealthDays', summary: 'Synced health days, newest first', security: BEARER, querystring: HealthQuery, response: { 200: HealthDayList, ...ERRORS } } },
     async (req) => ({ items: (await data.health.list(principalOf(req).userId, req.query)).map(healthDayView) }),
   );
 
   r.get(
     '/workouts',
-    { schema: { tags: ['data'], summary: 'Synced workout definitions', security: BEARER, response: { 200: WorkoutList, ...ERRORS } } },
+    { schema: { tags: ['data'], operationId: 'listWorkouts', summary: 'Synced workout definitions', security: BEARER, response: { 200: WorkoutList, ...ERRORS } } },
     async (req) => ({ items: (await data.workouts.list(principalOf(req).userId)).map(workoutView) }),
   );
 }

@@ -27,6 +27,7 @@ export async function syncRoutes(app: FastifyInstance, opts: SyncRoutesOptions):
     {
       schema: {
         tags: ['sync'],
+        operationId: 'createSyncJob',
         summary: 'Start a sync job',
         description: 'Answers 202 with the new job, or with the identical pending/running job (`deduplicated: true`).',
         security: BEARER,
@@ -46,6 +47,7 @@ export async function syncRoutes(app: FastifyInstance, opts: SyncRoutesOptions):
     {
       schema: {
         tags: ['sync'],
+        operationId: 'listSyncJobs',
         summary: 'List my sync jobs, newest first',
         security: BEARER,
         querystring: ListJobsQuery,
@@ -61,7 +63,7 @@ export async function syncRoutes(app: FastifyInstance, opts: SyncRoutesOptions):
   r.get(
     '/sync/jobs/:job_id',
     {
-      schema: { tags: ['sync'], summary: 'One sync job', security: BEARER, params: JobIdParams, response: { 200: SyncJob, ...ERRORS } },
+      schema: { tags: ['sync'], operationId: 'getSyncJob', summary: 'One sync job', security: BEARER, params: JobIdParams, response: { 200: SyncJob, ...ERRORS } },
     },
     async (req) => jobView(await sync.get(principalOf(req).userId, req.params.job_id)),
   );
@@ -71,6 +73,7 @@ export async function syncRoutes(app: FastifyInstance, opts: SyncRoutesOptions):
     {
       schema: {
         tags: ['sync'],
+        operationId: 'cancelSyncJob',
         summary: 'Cancel a sync job',
         description: 'pending → cancelled at once; running → cancelled at the next item boundary (cancel_requested). 409 when terminal.',
         security: BEARER,
@@ -86,6 +89,7 @@ export async function syncRoutes(app: FastifyInstance, opts: SyncRoutesOptions):
     {
       schema: {
         tags: ['sync'],
+        operationId: 'streamSyncJobEvents',
         summary: 'Server-Sent Events of a job',
         description:
           '`text/event-stream`. Each event is `event: progress` or `event: end` with `data:` a JSON JobEvent `{type, job}`. The current state is sent first; the stream closes after `end`.',
@@ -113,6 +117,7 @@ export async function syncRoutes(app: FastifyInstance, opts: SyncRoutesOptions):
     {
       schema: {
         tags: ['sync'],
+        operationId: 'listSyncJobFailures',
         summary: 'Items the job skipped after a permanent upstream error',
         security: BEARER,
         params: JobIdParams,
