@@ -110,6 +110,19 @@ describe('DI OAuth2 token endpoint', () => {
     expect((await readJson(res)).error).toBe('invalid_grant');
   });
 
+  it('answers "Token is not active" to every Bearer call while the fault is on', async () => {
+    const body = await readJson(await ticketGrant(await mobileTicket(emu, 'demo@example.com')));
+    emu.setFaults({ tokenNotActive: true });
+    try {
+      const res = await probe(body.access_token);
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toContain('error_description="Token is not active"');
+    } finally {
+      emu.setFaults({ tokenNotActive: false });
+    }
+    expect((await probe(body.access_token)).status).toBe(200);
+  });
+
   it('lets access tokens lapse with the clock', async () => {
     const body = await readJson(await ticketGrant(await mobileTicket(emu, 'demo@example.com')));
     clock.advance(3600_000);
