@@ -1,5 +1,6 @@
 /** Shared wiring of the Garmin client integration tests: a real emulator on 127.0.0.1:0 and a client pointed at it. */
-import { FakeClock, seededRandom } from '../../src/core/index.js';
+import { FakeClock, isAppError, seededRandom } from '../../src/core/index.js';
+import type { AppError } from '../../src/core/index.js';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { EmulatorOptions, RunningEmulator } from '../../src/emulator/index.js';
 import { endpointsForBaseUrl, GarminAuth, GarminConnect } from '../../src/garmin/index.js';
@@ -79,8 +80,7 @@ export async function withAutoAdvance<T>(clock: FakeClock, p: Promise<T>): Promi
 }
 
 /** The AppError a promise rejects with (fails the test when it resolves or throws something else). */
-export async function rejectionOf(p: Promise<unknown>): Promise<import('../../src/core/index.js').AppError> {
-  const { isAppError } = await import('../../src/core/index.js');
+export async function rejectionOf(p: Promise<unknown>): Promise<AppError> {
   try {
     await p;
   } catch (e) {
