@@ -1,4 +1,6 @@
 // Drives the real `garminsync` CLI as a user would: one child process per command.
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { BIN, NODE } from './paths.js';
 import { runProcess, type RunResult } from './proc.js';
 
@@ -53,3 +55,19 @@ export function parseJob(stdout: string): SyncRun['job'] {
 }
 
 export { describe as describeRun };
+
+const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/** The CLI's current access token: `auth token` when it has it, else from its credential file. */
+export async function cliAccessToken(env: NodeJS.ProcessEnv, configDir: string): Promise<string> {
+  const r = await cli(env, ['auth', 'token']);
+  const printed = r.stdout.trim();
+  if (r.code === 0 && JWT.test(printed)) return printed;
+  const dir = path.join(configDir, 'garminsync');
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const text = await readFile(path.join(dir, name), 'utf8').catch(() => '');
+    const m = text.match(/"access_token"\s*:\s*"([^"]+)"/);
+    if (m?.[1] && JWT.test(m[1])) return m[1];
+  }
+  throw new Error(`no access token: \`garminsync auth token\` failed (${describe(r)}) and no credential file holds one`);
+}

@@ -3,36 +3,47 @@
 
 export interface Profile {
   name: 'full' | 'quick';
-  row1: { n: number; latencyMs: number; budget: number; reps: number; baselineN: number; baselineReps: number; timeoutMs: number };
+  row1: {
+    n: number;
+    latencyMs: number;
+    budget: number;
+    /** N when the service has no budget setting and runs at its built-in rate (slower). */
+    defaultN: number;
+    reps: number;
+    baselineN: number;
+    baselineReps: number;
+    timeoutMs: number;
+  };
   row2: { n: number; latencyMs: number; concurrency: number[]; reps: number; timeoutMs: number };
   /** Rows 3–5 share one small dataset on a fast emulator. */
   shared: { n: number };
   row3: { reps: number };
   row4: { runs: number; warmup: number };
   row5: { connections: number; durationSec: number; reps: number };
-  row6: { n: number; timeoutMs: number };
+  /** The backfill runs at most `windowMs`; VmHWM is read then (the job may not be done). */
+  row6: { n: number; windowMs: number };
 }
 
 export const FULL: Profile = {
   name: 'full',
   // The sequential baseline needs ~2N requests × 200 ms (≈ 13 min at N = 2,000), so it is timed
   // on the first `baselineN` activities and projected linearly to N; see the row's notes.
-  row1: { n: 2000, latencyMs: 200, budget: 20, reps: 5, baselineN: 150, baselineReps: 5, timeoutMs: 600_000 },
-  row2: { n: 300, latencyMs: 200, concurrency: [1, 4, 8, 16], reps: 3, timeoutMs: 300_000 },
+  row1: { n: 2000, latencyMs: 200, budget: 20, defaultN: 300, reps: 5, baselineN: 150, baselineReps: 5, timeoutMs: 600_000 },
+  row2: { n: 100, latencyMs: 200, concurrency: [1, 4, 8, 16], reps: 5, timeoutMs: 300_000 },
   shared: { n: 200 },
   row3: { reps: 7 },
   row4: { runs: 20, warmup: 3 },
   row5: { connections: 100, durationSec: 10, reps: 5 },
-  row6: { n: 10_000, timeoutMs: 900_000 },
+  row6: { n: 10_000, windowMs: 240_000 },
 };
 
 export const QUICK: Profile = {
   name: 'quick',
-  row1: { n: 60, latencyMs: 200, budget: 20, reps: 3, baselineN: 15, baselineReps: 3, timeoutMs: 60_000 },
+  row1: { n: 60, latencyMs: 200, budget: 20, defaultN: 40, reps: 3, baselineN: 15, baselineReps: 3, timeoutMs: 60_000 },
   row2: { n: 40, latencyMs: 200, concurrency: [1, 4, 8, 16], reps: 1, timeoutMs: 60_000 },
   shared: { n: 30 },
   row3: { reps: 3 },
   row4: { runs: 5, warmup: 1 },
   row5: { connections: 100, durationSec: 2, reps: 3 },
-  row6: { n: 1000, timeoutMs: 120_000 },
+  row6: { n: 1000, windowMs: 15_000 },
 };

@@ -83,3 +83,15 @@ export function concurrencySetting(): Promise<Setting | undefined> {
     ['GARMINSYNC_CONCURRENCY', 'GARMINSYNC_SYNC_CONCURRENCY'],
   );
 }
+
+/**
+ * The budget the service applies when it offers no setting: the token bucket's default rate,
+ * read from src/sync/rate-limiter.ts, unless the composition root passes its own.
+ */
+export async function builtInBudget(): Promise<number | undefined> {
+  const main = await serverSource();
+  if (/new AccountLimiters\(\{[^}]*ratePerSec/.test(main)) return undefined;
+  const limiter = await readFile(path.join(ROOT, 'src', 'sync', 'rate-limiter.ts'), 'utf8').catch(() => '');
+  const m = limiter.match(/ratePerSec\s*\?\?\s*(\d+(?:\.\d+)?)/);
+  return m ? Number(m[1]) : undefined;
+}

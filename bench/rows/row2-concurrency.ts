@@ -5,7 +5,7 @@ import { requestsBetween, startEmulatorChild } from '../lib/emulator.js';
 import { missingParts } from '../lib/paths.js';
 import type { Profile } from '../lib/profile.js';
 import { notRun, type Figure, type RowResult } from '../lib/result.js';
-import { concurrencySetting, rateBudgetSetting } from '../lib/service.js';
+import { builtInBudget, concurrencySetting, rateBudgetSetting } from '../lib/service.js';
 import { freshSession } from '../lib/session.js';
 import { fmt, summarize } from '../lib/stats.js';
 
@@ -21,6 +21,7 @@ export async function row2(p: Profile['row2'], log: (s: string) => void): Promis
   const conc = await concurrencySetting();
   if (!conc) return notRun(2, TITLE, 'the service has no per-job concurrency setting (no flag or env found in src/server/main.ts)');
   const budget = await rateBudgetSetting();
+  const builtIn = budget ? undefined : await builtInBudget();
 
   const emu = await startEmulatorChild({ activities: p.n, latencyMs: p.latencyMs });
   const figures: Figure[] = [];
@@ -60,10 +61,13 @@ export async function row2(p: Profile['row2'], log: (s: string) => void): Promis
     if (first && last && p.concurrency.length > 1) {
       notes.unshift(`Scaling from concurrency ${p.concurrency[0]} to ${p.concurrency[p.concurrency.length - 1]}: ${fmt(summarize(last.values).median / summarize(first.values).median)}× the throughput (ideal at ${p.latencyMs} ms latency: ${p.concurrency[p.concurrency.length - 1]}×).`);
     }
+    if (!budget) {
+      notes.push(`"Without a budget" cannot be configured: the service has no budget setting, so its built-in ${builtIn ?? '?'} requests/s per account caps every concurrency level (ideal throughput then ≈ ${builtIn ?? '?'} activities/s, one FIT request each).`);
+    }
     return {
       id: 2,
       title: TITLE,
-      params: `N = ${p.n} activities with FIT, emulator latency ${p.latencyMs} ms, ${budget ? `budget set to ${UNBOUNDED_BUDGET} requests/s (never binds)` : 'no budget setting'}, concurrency via ${conc.describe}, ${p.reps} runs each.`,
+      params: `N = ${p.n} activities with FIT, emulator latency ${p.latencyMs} ms, ${budget ? `budget set to ${UNBOUNDED_BUDGET} requests/s (never binds)` : `no budget setting: the service's built-in budget (${builtIn ?? '?'} requests/s) applies`}, concurrency via ${conc.describe}, ${p.reps} runs each (fresh service and data dir each).`,
       figures,
       targets: [],
       notes,
