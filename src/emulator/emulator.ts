@@ -123,6 +123,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
         locked: a.locked,
         displayName: a.identity.displayName,
       })),
+    consumer: () => ({ consumer_key: state.config.consumerKey, consumer_secret: state.config.consumerSecret }),
   };
 
   const routes = [

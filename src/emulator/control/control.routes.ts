@@ -14,6 +14,7 @@ export interface EmulatorControls {
   expireTokens(email?: string): void;
   revokeRefreshTokens(email?: string): void;
   accounts(): { email: string; password: string; mfa: boolean; locked: boolean; displayName: string }[];
+  consumer(): { consumer_key: string; consumer_secret: string };
 }
 
 function optionalUsername(req: EmuRequest): string | undefined {
@@ -75,5 +76,7 @@ export function controlRoutes(c: EmulatorControls): EmuRoute[] {
       return json(200, { ok: true });
     }),
     route('GET', 'accounts', () => json(200, { accounts: c.accounts() })),
+    // garth fetches its consumer from S3; this is the emulator's stand-in, same JSON shape.
+    route('GET', 'oauth_consumer.json', () => json(200, c.consumer())),
   ];
 }

@@ -182,8 +182,8 @@ async function handle(opts: EmuServerOptions, router: Router, window: RateWindow
 
   if (counted) {
     const fit = FIT_DOWNLOAD.exec(url.pathname);
-    if (fit && response.status === 200 && Buffer.isBuffer(response.body) && faults.corruptFitIds.includes(Number(fit[1]))) {
-      response = { ...response, body: corruptFitZip(response.body) };
+    if (fit && response.status === 200 && response.body instanceof Uint8Array && faults.corruptFitIds.includes(Number(fit[1]))) {
+      response = { ...response, body: corruptFitZip(Buffer.from(response.body)) };
     }
   }
   const truncate = counted && faults.faultTruncate > 0 && opts.dice.next() < faults.faultTruncate;

@@ -1,0 +1,80 @@
+import { Decoder, Stream } from '@garmin/fitsdk';
+import { unzipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CONSUMER, DI_SERVICE_TICKET_GRANT, startEmulator, type RunningEmulator } from './index.js';
+import { ANDROID_SERVICE, mobileTicket, readJson } from './testing/sso-client.js';
+
+describe('the emulator end to end: login, DI token, Connect API, control API', () => {
+  let emu: RunningEmulator;
+  let access: string;
+  beforeAll(async () => {
+    emu = await startEmulator({ seed: 5, activities: 5, days: 3, workouts: 1, endDate: '2026-11-20' });
+    const ticket = await mobileTicket(emu, 'demo@example.com');
+    const res = await fetch(`${emu.url}/di-oauth2-service/oauth/token`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from('GARMIN_CONNECT_MOBILE_ANDROID_DI:').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ client_id: 'GARMIN_CONNECT_MOBILE_ANDROID_DI', service_ticket: ticket, grant_type: DI_SERVICE_TICKET_GRANT, service_url: ANDROID_SERVICE }).toString(),
+    });
+    access = (await readJson(res)).access_token;
+  });
+  afterAll(() => emu.close());
+
+  const api = (path: string) => fetch(`${emu.url}${path}`, { headers: { authorization: `Bearer ${access}`, referer: 'https://sso.garmin.com/stray' } });
+
+  it('serves socialProfile for the account behind the token', async () => {
+    const res = await api('/userprofile-service/socialProfile');
+    expect(res.status).toBe(200);
+    const profile = await readJson(res);
+    expect(typeof profile.displayName).toBe('string');
+    expect(emu.stats().byEndpoint['connect.socialProfile']).toBe(1);
+  });
+
+  it('adds activities upstream through the control API', async () => {
+    const before = await readJson(await api('/activitylist-service/activities/search/activities?start=0&limit=100'));
+    const res = await fetch(`${emu.url}/__emulator/activities`, { method: 'POST', body: JSON.stringify({ username: 'demo@example.com', count: 2 }) });
+    expect(res.status).toBe(200);
+    const { ids } = await readJson(res);
+    expect(ids).toHaveLength(2);
+    const after = await readJson(await api('/activitylist-service/activities/search/activities?start=0&limit=100'));
+    expect(after).toHaveLength(before.length + 2);
+    expect(after.map((a: { activityId: number }) => a.activityId)).toEqual(expect.arrayContaining(ids));
+  });
+
+  it('corrupts the FIT of the listed activities (ZIP still valid, FIT integrity fails)', async () => {
+    const list = await readJson(await api('/activitylist-service/activities/search/activities?start=0&limit=2'));
+    const [good, bad] = list.map((a: { activityId: number }) => a.activityId) as number[];
+    emu.setFaults({ corruptFitIds: [bad!] });
+    const fitOf = async (id: number) => {
+      const res = await api(`/download-service/files/activity/${id}`);
+      expect(res.status).toBe(200);
+      const entries = unzipSync(new Uint8Array(await res.arrayBuffer()));
+      expect(Object.keys(entries)).toEqual([`${id}_ACTIVITY.fit`]);
+      return entries[`${id}_ACTIVITY.fit`]!;
+    };
+    expect(new Decoder(Stream.fromByteArray(Array.from(await fitOf(good!)))).checkIntegrity()).toBe(true);
+    expect(new Decoder(Stream.fromByteArray(Array.from(await fitOf(bad!)))).checkIntegrity()).toBe(false);
+    emu.setFaults({ corruptFitIds: [] });
+    expect(new Decoder(Stream.fromByteArray(Array.from(await fitOf(bad!)))).checkIntegrity()).toBe(true);
+  });
+
+  it('publishes the OAuth1 consumer in the shape of garth S3 JSON', async () => {
+    const res = await fetch(`${emu.url}/__emulator/oauth_consumer.json`);
+    expect(await readJson(res)).toEqual({ consumer_key: DEFAULT_CONSUMER.key, consumer_secret: DEFAULT_CONSUMER.secret });
+  });
+
+  it('expires tokens through the control API', async () => {
+    const res = await fetch(`${emu.url}/__emulator/expire-tokens`, { method: 'POST', body: JSON.stringify({ username: 'demo@example.com' }) });
+    expect(res.status).toBe(200);
+    expect((await api('/userprofile-service/socialProfile')).status).toBe(401);
+  });
+});
+
+describe('start-up', () => {
+  it('starts with the default dataset quickly enough for every room to use it', async () => {
+    const t0 = performance.now();
+    const emu = await startEmulator();
+    const ms = performance.now() - t0;
+    await emu.close();
+    expect(ms).toBeLessThan(5_000);
+  });
+});
