@@ -168,6 +168,7 @@ export function dailySleep(day: DayModel, profilePk: number, deviceId: number, w
     ageGroup: 'ADULT',
     sleepScoreFeedback: 'POSITIVE_DEEP',
     sleepScoreInsight: 'NONE',
+    sleepScorePersonalizedInsight: 'NONE',
     sleepScores: {
       totalDuration: { qualifierKey: qualifier(s.score), optimalStart: 28_800.0, optimalEnd: 28_800.0 },
       stress: { qualifierKey: 'GOOD', optimalStart: 0.0, optimalEnd: 15.0 },
@@ -207,8 +208,12 @@ export function dailySleep(day: DayModel, profilePk: number, deviceId: number, w
       averageSpO2HR: day.restingHr + 2,
       lowestSPO2: s.lowSpO2,
     },
-    restingHeartRate: day.restingHr,
+    skinTempDataExists: false,
+    avgSkinTempDeviationC: null,
+    avgSkinTempDeviationF: null,
     bodyBatteryChange: day.bbHigh - day.bbLow,
+    skinTempCalibrationDays: null,
+    restingHeartRate: day.restingHr,
   };
 }
 
