@@ -67,8 +67,8 @@ export interface Seed {
   workouts: number;
 }
 
-/** Which backend the sync tests run on. */
-export const BACKEND: Backend['name'] = (process.env.GARMINSYNC_SYNC_TEST_BACKEND as Backend['name'] | undefined) ?? 'fake';
+/** Which backend the sync tests run on: the real emulator; GARMINSYNC_SYNC_TEST_BACKEND=fake for the in-test fake (debugging). */
+export const BACKEND: Backend['name'] = (process.env.GARMINSYNC_SYNC_TEST_BACKEND as Backend['name'] | undefined) ?? 'emulator';
 
 async function emulatorBackend(seed: Seed, limiters: AccountLimiters, clock: Clock): Promise<Backend> {
   const emu: RunningEmulator = await startEmulator({ seed: 7, ...seed });
@@ -85,13 +85,19 @@ async function emulatorBackend(seed: Seed, limiters: AccountLimiters, clock: Clo
     limiter: limiters.forAccount(USER),
     retries: 2,
   });
-  const loginsAtStart = emu.stats().logins;
+  // Logins made by the harness's own login do not count; resetStats() zeroes the emulator's count.
+  let base = emu.stats().logins;
+  let carried = 0;
   return {
     name: 'emulator',
     gateway: { forUser: async () => connect },
     requests: () => emu.stats().total,
-    resetRequests: () => emu.resetStats(),
-    logins: () => emu.stats().logins - loginsAtStart,
+    resetRequests: () => {
+      carried += emu.stats().logins - base;
+      base = 0;
+      emu.resetStats();
+    },
+    logins: () => carried + emu.stats().logins - base,
     rateLimited: () => emu.stats().byStatus['429'] ?? 0,
     addActivities: (n) => emu.addActivities(EMAIL, n),
     activityIds: async () => (await connect.listActivities({ start: 0, limit: 1000 })).map((a) => a.activityId),
