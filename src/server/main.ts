@@ -39,7 +39,7 @@ export interface StartOptions {
   random?: Random;
   fetch?: typeof fetch;
   /** Overrides for tests: faster leases and polls. */
-  tuning?: { leaseMs?: number; heartbeatMs?: number; pollMs?: number; sseHeartbeatMs?: number; accessTtlSeconds?: number };
+  tuning?: { garminRatePerSec?: number; garminBurst?: number; leaseMs?: number; heartbeatMs?: number; pollMs?: number; sseHeartbeatMs?: number; accessTtlSeconds?: number };
 }
 
 export interface RunningService {
@@ -70,7 +70,11 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
     const endpoints = cfg.garmin.kind === 'url' ? endpointsForBaseUrl(cfg.garmin.url, cfg.garmin.domain) : endpointsForDomain(cfg.garmin.domain);
     const garminLog = logger.child({ room: 'garmin' });
     const garminAuth = new GarminAuth({ endpoints, clock, random, logger: garminLog, ...(o.fetch ? { fetch: o.fetch } : {}) });
-    const limiters = new AccountLimiters({ clock });
+    const limiters = new AccountLimiters({
+      clock,
+      ...(o.tuning?.garminRatePerSec ? { ratePerSec: o.tuning.garminRatePerSec } : {}),
+      ...(o.tuning?.garminBurst ? { burst: o.tuning.garminBurst } : {}),
+    });
     const auth = createAuth<GarminConnect, Database>({
       db,
       garmin: garminAuth,

@@ -66,7 +66,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const svc = await startService(cfg, {
     logger,
     clock,
-    tuning: { leaseMs: 3000, pollMs: 50, sseHeartbeatMs: 1000, ...o.tuning },
+    tuning: { leaseMs: 3000, pollMs: 50, sseHeartbeatMs: 1000, garminRatePerSec: 200, garminBurst: 50, ...o.tuning },
   });
   const url = svc.url ?? '';
   const api: Harness['api'] = async (method, path, opts = {}) => {
