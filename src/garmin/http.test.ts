@@ -125,3 +125,14 @@ describe('sendRequest', () => {
     expect(acquired).toBe(2);
   });
 });
+
+describe('looksLikeCloudflare', () => {
+  it("tells Cloudflare's blocks from its 5xx error pages", async () => {
+    const { looksLikeCloudflare } = await import('./http.js');
+    expect(looksLikeCloudflare(429, 'text/html', '<html>…</html>')).toBe(true);
+    expect(looksLikeCloudflare(403, 'text/html', '<html><title>Attention Required! | Cloudflare</title>')).toBe(true);
+    expect(looksLikeCloudflare(200, 'text/html', '<!DOCTYPE html><title>Access denied | sso.garmin.com used Cloudflare</title><p>Error 1015</p>')).toBe(true);
+    expect(looksLikeCloudflare(502, 'text/html', '<html><title>Bad gateway | Error 502</title><p>Cloudflare Ray ID: 1</p></html>')).toBe(false);
+    expect(looksLikeCloudflare(403, 'application/json', '{"message":"forbidden"}')).toBe(false);
+  });
+});

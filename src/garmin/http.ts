@@ -43,12 +43,14 @@ export class BodyReadError extends Error {
   }
 }
 
-const CLOUDFLARE_HINTS = /cloudflare|cf-ray|attention required|just a moment|access denied|error 10(15|20)/i;
+// Words of Cloudflare's block and challenge pages (error 1015 = rate limited, 1020 = access denied).
+// Its 5xx error pages ("Bad gateway | Error 502") also name Cloudflare but are outages, not limits.
+const CLOUDFLARE_BLOCK_HINTS = /error (code )?10(15|20)|rate limit|access denied|attention required|just a moment|cf-chl|challenge-platform/i;
 
-/** True for an HTML page of Cloudflare's (a block or challenge instead of Garmin's answer). */
+/** True for an HTML page of Cloudflare's blocking or challenging us (instead of Garmin's answer). */
 export function looksLikeCloudflare(status: number, contentType: string | null, body: string): boolean {
   if (!/html/i.test(contentType ?? '') && !/^\s*<(!doctype|html)/i.test(body)) return false;
-  return status === 403 || status === 429 || status === 503 || CLOUDFLARE_HINTS.test(body);
+  return status === 429 || status === 403 || CLOUDFLARE_BLOCK_HINTS.test(body);
 }
 
 /** A JSON body of the shape `{"error":{"status-code":"429"}}`, which Garmin sends with 200 as well. */
