@@ -1,0 +1,77 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+
+/** Runs `garminsync server` (server/main.ts run()) in a child process, as an operator would. */
+function spawnServer(args: string[], env: Record<string, string> = {}) {
+  const script = "const m = await import('./src/server/main.ts'); process.exitCode = await m.run(process.argv.slice(1));";
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, '--', ...args], {
+    cwd: process.cwd(),
+    env: { ...process.env, ...env, NODE_OPTIONS: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, out: () => stdout, err: () => stderr };
+}
+
+async function until<T>(fn: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('garminsync server (main.ts run)', () => {
+  let emu: RunningEmulator;
+  let dir: string;
+  beforeAll(async () => {
+    emu = await startEmulator({ seed: 1, activities: 3, days: 3, workouts: 1 });
+    dir = mkdtempSync(join(tmpdir(), 'garminsync-main-'));
+  });
+  afterAll(async () => {
+    await emu.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('prints its URL, serves, creates 0600 key files and stops cleanly on SIGTERM', async () => {
+    const s = spawnServer(['--port', '0', '--data-dir', dir, '--garmin-url', emu.url, '--log-level', 'info']);
+    const url = await until(() => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(s.out())?.[1]);
+    const health = await fetch(`${url}/healthz`);
+    expect(health.status).toBe(200);
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    const login = await fetch(`${url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'nomfa@example.com', password: 'demo-password' }),
+    });
+    expect(login.status).toBe(200);
+    for (const f of ['jwt.key', 'encryption.key']) expect(statSync(join(dir, f)).mode & 0o777).toBe(0o600);
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
+    // Logs go to stderr as JSON; the password never appears.
+    expect(s.err()).toContain('"msg":"started"');
+    expect(s.err()).not.toContain('demo-password');
+  }, 60_000);
+
+  it('refuses a non-loopback bind without an allow-list, naming the setting', async () => {
+    const s = spawnServer(['--host', '0.0.0.0', '--port', '0', '--data-dir', dir, '--garmin-url', emu.url]);
+    expect(await s.exited).toBe(2);
+    expect(s.err()).toMatch(/--host: refusing to listen on 0\.0\.0\.0.*--allow-users/);
+  }, 30_000);
+
+  it('refuses an invalid setting from the environment, naming it', async () => {
+    const s = spawnServer(['--data-dir', dir], { GARMINSYNC_PORT: 'eighty' });
+    expect(await s.exited).toBe(2);
+    expect(s.err()).toContain('--port: must be a whole number');
+  }, 30_000);
+});
