@@ -22,9 +22,15 @@ const entry = Object.hasOwn(entries, first ?? '') && !argv.includes('--help') &&
   ? entries[first]
   : new URL('cli/main.js', dist);
 
+// `server --help` / `emulator --help` reach the CLI (which lists them); the CLI hands them back to
+// their own entry points through these launchers, so that it never imports those rooms itself.
+const launchers = Object.fromEntries(
+  Object.entries(entries).map(([name, url]) => [name, async (args) => (await import(url.href)).run(args)]),
+);
+
 try {
   const mod = await import(entry.href);
-  const code = await (entry === entries[first] ? mod.run(argv.slice(1)) : mod.main(argv));
+  const code = await (entry === entries[first] ? mod.run(argv.slice(1)) : mod.main(argv, launchers));
   process.exitCode = typeof code === 'number' ? code : 0;
 } catch (err) {
   if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('/dist/')) {

@@ -1,0 +1,188 @@
+/**
+ * End-to-end harness: a REAL emulator and a REAL sync service (started in this process from
+ * src/, so that tests can shorten the access-token lifetime), a counting HTTP proxy in front of
+ * the service, and the REAL built `garminsync` binary spawned as a child process.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import lockfile from 'proper-lockfile';
+import pino from 'pino';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { startService, type RunningService } from '../../src/server/main.js';
+import { parseServerConfig } from '../../src/server/config.js';
+
+export const REPO = fileURLToPath(new URL('../../', import.meta.url));
+export const BIN = join(REPO, 'bin', 'garminsync.js');
+
+async function newestMtime(dir: string): Promise<number> {
+  let newest = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.ts') || entry.name.endsWith('.test.ts')) continue;
+    newest = Math.max(newest, (await stat(join(entry.parentPath, entry.name))).mtimeMs);
+  }
+  return newest;
+}
+
+async function builtIsStale(): Promise<boolean> {
+  const built = await stat(join(REPO, 'dist/cli/main.js')).catch(() => undefined);
+  if (!built) return true;
+  const sources = Math.max(...(await Promise.all(['src/cli', 'src/core', 'src/contract'].map((d) => newestMtime(join(REPO, d))))));
+  return sources > built.mtimeMs;
+}
+
+/**
+ * Makes sure dist/ holds the current CLI (`npm test` builds first; a lone `vitest run test/e2e`
+ * builds here, once, under a lock shared by parallel test files).
+ */
+export async function ensureBuilt(): Promise<void> {
+  if (!(await builtIsStale())) return;
+  const release = await lockfile.lock(join(REPO, 'package.json'), {
+    lockfilePath: join(REPO, '.tmp-e2e-build.lock'),
+    retries: { retries: 600, minTimeout: 100, maxTimeout: 200 },
+    stale: 120_000,
+  });
+  try {
+    if (!(await builtIsStale())) return;
+    // tsc emits even when another room has type errors in progress; the CLI's files are what we need.
+    await new Promise<void>((resolve) => execFile('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO }, () => resolve()));
+  } finally {
+    await release();
+  }
+}
+
+/** An HTTP proxy that counts `METHOD /path` and can be told to refuse everything (service down). */
+export interface CountingProxy {
+  url: string;
+  counts: Map<string, number>;
+  count(method: string, path: string): number;
+  close(): Promise<void>;
+}
+
+export async function startProxy(target: string): Promise<CountingProxy> {
+  const counts = new Map<string, number>();
+  const t = new URL(target);
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    const key = `${req.method} ${path}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+    const upstream = request(
+      { host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
+    upstream.on('error', () => {
+      if (!res.headersSent) res.writeHead(502);
+      res.end();
+    });
+    req.pipe(upstream);
+    res.on('close', () => upstream.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    counts,
+    count: (method, path) => counts.get(`${method} ${path}`) ?? 0,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export interface Stack {
+  emu: RunningEmulator;
+  service: RunningService;
+  proxy: CountingProxy;
+  /** The URL the CLI uses (through the proxy). */
+  url: string;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  accessTtlSeconds?: number;
+  activities?: number;
+  days?: number;
+  workouts?: number;
+  latencyMs?: number;
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const emu = await startEmulator({ seed: 1, activities: opts.activities ?? 12, days: opts.days ?? 7, workouts: opts.workouts ?? 3, latencyMs: opts.latencyMs });
+  const dataDir = await mkdtemp(join(tmpdir(), 'garminsync-e2e-svc-'));
+  const cfg = parseServerConfig(['--port', '0', '--data-dir', dataDir, '--garmin-url', emu.url, '--log-level', 'silent'], {}, dataDir);
+  const service = await startService(cfg, {
+    logger: pino({ level: 'silent' }),
+    tuning: { pollMs: 50, sseHeartbeatMs: 1000, garminRatePerSec: 500, garminBurst: 100, ...(opts.accessTtlSeconds ? { accessTtlSeconds: opts.accessTtlSeconds } : {}) },
+  });
+  const proxy = await startProxy(service.url!);
+  return {
+    emu,
+    service,
+    proxy,
+    url: proxy.url,
+    dataDir,
+    close: async () => {
+      await proxy.close();
+      await service.close();
+      await emu.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A fresh XDG_CONFIG_HOME for one test. */
+export function tempHome(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'garminsync-e2e-home-'));
+}
+
+/** Spawns the built binary with a clean environment (no keyring, no colours unless asked). */
+export function cli(args: string[], opts: { home: string; server?: string; input?: string; env?: Record<string, string>; timeoutMs?: number }): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: REPO,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: opts.home,
+        XDG_CONFIG_HOME: opts.home,
+        GARMINSYNC_KEYRING: 'off',
+        ...(opts.server ? { GARMINSYNC_SERVER: opts.server } : {}),
+        ...opts.env,
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+    });
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+/** Logs demo@example.com in through the CLI the way a script does: exit 10, then `auth mfa`. */
+export async function loginWithMfa(stack: Stack, home: string): Promise<void> {
+  const first = await cli(['auth', 'login', '--username', 'demo@example.com', '--password-stdin'], { home, server: stack.url, input: 'demo-password\n' });
+  if (first.code !== 10) throw new Error(`login: expected exit 10, got ${first.code}: ${first.stderr}`);
+  const code = stack.emu.lastMfaCode('demo@example.com');
+  const done = await cli(['auth', 'mfa', '--challenge', first.stdout.trim(), '--code', code!], { home, server: stack.url });
+  if (done.code !== 0) throw new Error(`auth mfa: exit ${done.code}: ${done.stderr}`);
+}
