@@ -60,10 +60,11 @@ function idStep(seed: number, index: number, gapSeconds: number): number {
 
 /**
  * Placement of an activity added after the newest one (the control API's "new upstream
- * activities"): 20–90 minutes after the previous one ends.
+ * activities"): 5–30 minutes after the previous one ends and at most 90 minutes long, so that
+ * a handful of additions stay close to the end date.
  */
 export function appendedPlacement(seed: number, index: number, previous: { startMs: number; durationS: number; id: number }): Placement {
   const prng = new Prng(deriveSeed(seed, 'appended', index));
-  const startMs = previous.startMs + previous.durationS * 1000 + prng.int(20, 90) * 60_000;
-  return { startMs, maxMinutes: 240, id: previous.id + idStep(seed, index, (startMs - previous.startMs) / 1000) };
+  const startMs = previous.startMs + previous.durationS * 1000 + prng.int(5, 30) * 60_000;
+  return { startMs, maxMinutes: 90, id: previous.id + idStep(seed, index, (startMs - previous.startMs) / 1000) };
 }

@@ -76,7 +76,7 @@ export function altitudeAt(r: RouteParams, fraction: number): number {
 }
 
 /** Elevation gain/loss and extremes sampled along the profile. */
-export function elevationStats(r: RouteParams, samples = 200): { gain: number; loss: number; min: number; max: number } {
+export function elevationStats(r: RouteParams, samples = 120): { gain: number; loss: number; min: number; max: number } {
   let gain = 0;
   let loss = 0;
   let prev = altitudeAt(r, 0);

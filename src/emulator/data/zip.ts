@@ -16,7 +16,7 @@ export function zipSingleFile(filename: string, data: Uint8Array, mtimeMs: numbe
     if (final) done = true;
   });
   // A fixed mtime keeps the bytes deterministic (fflate would otherwise use the current time).
-  const entry = new ZipDeflate(filename, { level: 6 });
+  const entry = new ZipDeflate(filename, { level: 3 });
   entry.mtime = mtimeMs;
   zip.add(entry);
   entry.push(data, true);
