@@ -136,3 +136,20 @@ describe('looksLikeCloudflare', () => {
     expect(looksLikeCloudflare(403, 'application/json', '{"message":"forbidden"}')).toBe(false);
   });
 });
+
+describe('per-request timeout', () => {
+  it('a request that hangs past timeoutMs counts as a transport fault and is retried', async () => {
+    const clock = new FakeClock(0);
+    let calls = 0;
+    // Never answers; only the combined signal (caller + timeout) ends it.
+    const hanging = ((_: unknown, init?: RequestInit) => {
+      calls++;
+      return new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason), { once: true }));
+    }) as unknown as typeof fetch;
+    const p = caught(sendRequest({ fetch: hanging, clock, random: seededRandom(2), timeoutMs: 20 }, { ...REQ, retries: 1 }, async () => 1));
+    const e = await drive(clock, p, []);
+    expect(e.code).toBe('GARMIN_UNAVAILABLE');
+    expect(e.details.reason).toBe('timeout');
+    expect(calls).toBe(2);
+  });
+});

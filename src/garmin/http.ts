@@ -50,7 +50,10 @@ const CLOUDFLARE_BLOCK_HINTS = /error (code )?10(15|20)|rate limit|access denied
 /** True for an HTML page of Cloudflare's blocking or challenging us (instead of Garmin's answer). */
 export function looksLikeCloudflare(status: number, contentType: string | null, body: string): boolean {
   if (!/html/i.test(contentType ?? '') && !/^\s*<(!doctype|html)/i.test(body)) return false;
-  return status === 429 || status === 403 || CLOUDFLARE_BLOCK_HINTS.test(body);
+  if (status === 429) return true;
+  // Garmin's own 403 pages (e.g. a stale CSRF token) are not Cloudflare's; only pages naming it are.
+  if (status === 403 || status === 503) return /cloudflare/i.test(body) || CLOUDFLARE_BLOCK_HINTS.test(body);
+  return CLOUDFLARE_BLOCK_HINTS.test(body);
 }
 
 /** A JSON body of the shape `{"error":{"status-code":"429"}}`, which Garmin sends with 200 as well. */

@@ -104,12 +104,17 @@ export async function widgetVerifyMfa(
   signal?: AbortSignal,
 ): Promise<TicketResult> {
   const label = 'widget MFA';
+  // The CSRF token rotates with every rendered form, so a wrong code would leave the saved one
+  // stale; the MFA page is fetched again (as a browser would) for the current token.
+  const form = await session.request({ method: 'GET', url: step.mfaUrl, headers: ssoPageHeaders({ referer: step.mfaUrl }), label: 'widget MFA page' }, signal);
+  if (form.status !== 200 || !isMfaPage(form)) throw new AppError('GARMIN_MFA_EXPIRED', 'The Garmin login waiting for its MFA code is gone; start the login again.');
+  const csrf = CSRF_RE.exec(form.text)?.[1] ?? step.csrf;
   const page = await session.request(
     {
       method: 'POST',
       url: step.mfaUrl,
       headers: ssoPageHeaders({ referer: step.mfaUrl, 'Content-Type': 'application/x-www-form-urlencoded' }),
-      body: new URLSearchParams({ 'mfa-code': code.trim(), embed: 'true', _csrf: step.csrf, fromPage: 'setupEnterMfaCode' }).toString(),
+      body: new URLSearchParams({ 'mfa-code': code.trim(), embed: 'true', _csrf: csrf, fromPage: 'setupEnterMfaCode' }).toString(),
       label,
     },
     signal,
