@@ -56,7 +56,15 @@ export function verifyFit(bytes: Buffer): void {
   }
   const decoder = new Decoder(Stream.fromByteArray(bytes));
   if (!decoder.checkIntegrity()) throw invalid('integrity check of the FIT SDK failed');
-  const { errors } = decoder.read({ expandComponents: false, mergeHeartRates: false, convertDateTimesToDates: false });
+  // Structure only: the service stores the original bytes, so conversions would be wasted work.
+  const { errors } = decoder.read({
+    expandSubFields: false,
+    expandComponents: false,
+    applyScaleAndOffset: false,
+    convertTypesToStrings: false,
+    convertDateTimesToDates: false,
+    mergeHeartRates: false,
+  });
   if (errors.length > 0) throw invalid('not decodable', { error: String(errors[0]) });
 }
 
