@@ -107,6 +107,17 @@ describe.each(testDialects())('SyncJobRepository on $name', ({ open }) => {
     expect(new Set(ids).size).toBe(6);
   });
 
+  it('adds concurrent checkpoints up in SQL and recomputes progress; refuses a foreign owner', async () => {
+    const { job } = await store.jobs.createOrGetActive(newJob(), T0);
+    await store.jobs.claimNext('w', T0, 60_000);
+    await store.jobs.updateCounters(job.job_id, 'w', { total_items: 20, processed_items: 0, failed_items: 0, progress: 0 }, T0);
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => store.transaction((tx) => tx.jobs.advanceCounters(job.job_id, 'w', { processed: 1, failed: i < 3 ? 1 : 0 }, T0 + i))),
+    );
+    expect(await store.jobs.get(job.job_id)).toMatchObject({ processed_items: 20, failed_items: 3, progress: 100 });
+    expect(await store.jobs.advanceCounters(job.job_id, 'intruder', { processed: 1, failed: 0 }, T0)).toBeUndefined();
+  });
+
   it('marks a running job for cancellation and frees its dedupe key', async () => {
     const { job } = await store.jobs.createOrGetActive(newJob(), T0);
     expect(await store.jobs.requestCancel(job.job_id, T0)).toBe(false); // pending: cancelled directly by the service

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import { AppError, transitionJob, type JobStatus } from '../core/index.js';
+import { AppError, progressPercent, transitionJob, type JobStatus } from '../core/index.js';
 import { dialectOf } from './dialect.js';
 import { decodeCursor, encodeCursor, fromFlag } from './json.js';
 import type { Database, Db } from './schema.js';
@@ -241,6 +241,37 @@ export class SyncJobRepository {
       .where('status', '=', 'running')
       .executeTakeFirst();
     return Number(res.numUpdatedRows) === 1;
+  }
+
+  /**
+   * Adds to the counters of a running job held by `owner` (one item done, maybe failed) and
+   * recomputes progress with core's `progressPercent`. Increments happen in SQL, so concurrent
+   * checkpoints (PostgreSQL runs them in parallel) never overwrite each other. Returns the new
+   * counters, or undefined when the lease was lost (a checkpoint transaction then rolls back).
+   */
+  async advanceCounters(
+    jobId: string,
+    owner: string,
+    delta: { processed: number; failed: number },
+    now: number,
+  ): Promise<{ processed_items: number; failed_items: number; total_items: number | null; progress: number } | undefined> {
+    const row = await this.db
+      .updateTable('sync_jobs')
+      .set((eb) => ({
+        processed_items: eb('processed_items', '+', delta.processed),
+        failed_items: eb('failed_items', '+', delta.failed),
+        updated_at: now,
+      }))
+      .where('job_id', '=', jobId)
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'running')
+      .returning(['processed_items', 'failed_items', 'total_items'])
+      .executeTakeFirst();
+    if (!row) return undefined;
+    // The row is ours until commit (PostgreSQL row lock; SQLite's single writer): no lost update.
+    const progress = progressPercent(row.processed_items, row.total_items);
+    await this.db.updateTable('sync_jobs').set({ progress }).where('job_id', '=', jobId).execute();
+    return { ...row, progress };
   }
 
   /**

@@ -47,9 +47,6 @@ export class JobContext {
   readonly logger: Logger;
   readonly signal: AbortSignal;
   readonly healthInitialDays: number;
-  private total: number | null;
-  private processed: number;
-  private failed: number;
 
   constructor(private readonly o: JobContextOptions) {
     this.job = o.job;
@@ -59,9 +56,6 @@ export class JobContext {
     this.logger = o.logger;
     this.signal = o.signal;
     this.healthInitialDays = o.healthInitialDays;
-    this.total = o.job.total_items;
-    this.processed = o.job.processed_items;
-    this.failed = o.job.failed_items;
   }
 
   get userId(): string {
@@ -113,10 +107,14 @@ export class JobContext {
    * earlier attempt (a resumed job): they count as processed without being fetched again.
    */
   async setTotal(total: number, done: number, failedBefore: number): Promise<void> {
-    this.total = total;
-    this.processed = Math.min(total, done + failedBefore);
-    this.failed = failedBefore;
-    await this.writeCounters(this.store);
+    const processed = Math.min(total, done + failedBefore);
+    const ok = await this.store.jobs.updateCounters(
+      this.job.job_id,
+      this.o.owner,
+      { total_items: total, processed_items: processed, failed_items: failedBefore, progress: progressPercent(processed, total) },
+      this.now(),
+    );
+    if (!ok) throw new LeaseLostError(this.job.job_id);
   }
 
   /**
@@ -156,9 +154,7 @@ export class JobContext {
   private async checkpoint(write: (tx: SyncStore) => Promise<void>): Promise<void> {
     await this.store.transaction(async (tx) => {
       await write(tx);
-      // Counted inside the transaction (transactions run one at a time) so counters only grow.
-      this.processed++;
-      await this.writeCounters(tx);
+      await this.advance(tx, 0);
     });
     this.publishProgress();
   }
@@ -167,21 +163,15 @@ export class JobContext {
     this.logger.warn({ job_id: this.job.job_id, item: key, code: e.code }, 'item failed permanently; skipped');
     await this.store.transaction(async (tx) => {
       const fresh = await tx.failures.record({ job_id: this.job.job_id, item_key: key, error_code: e.code, error_message: e.message, created_at: this.now() });
-      this.processed++;
-      if (fresh) this.failed++;
-      await this.writeCounters(tx);
+      await this.advance(tx, fresh ? 1 : 0);
     });
     this.publishProgress();
   }
 
-  private async writeCounters(tx: SyncStore): Promise<void> {
-    const ok = await tx.jobs.updateCounters(
-      this.job.job_id,
-      this.o.owner,
-      { total_items: this.total, processed_items: this.processed, failed_items: this.failed, progress: progressPercent(this.processed, this.total) },
-      this.now(),
-    );
-    if (!ok) throw new LeaseLostError(this.job.job_id);
+  /** One more item handled (in SQL, so parallel checkpoints add up); rolls back when the lease is gone. */
+  private async advance(tx: SyncStore, failed: number): Promise<void> {
+    const counters = await tx.jobs.advanceCounters(this.job.job_id, this.o.owner, { processed: 1, failed }, this.now());
+    if (!counters) throw new LeaseLostError(this.job.job_id);
   }
 
   private publishProgress(): void {

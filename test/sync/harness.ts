@@ -1,11 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { cryptoRandom, silentLogger, systemClock, type Clock } from '../../src/core/index.js';
 import { DEMO_PASSWORD, startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { GarminAuth, GarminConnect, endpointsForBaseUrl, type GarminTokenSet } from '../../src/garmin/index.js';
-import { BlobStore, SyncStore, openDatabase, type Database, type SyncJobRecord } from '../../src/store/index.js';
+import { BlobStore, SyncStore, type Database, type SyncJobRecord } from '../../src/store/index.js';
+import { testDialects, type TestDialect } from '../../src/store/testing/dialects.js';
 import { FakeGarmin } from './fake-garmin.js';
 import {
   AccountLimiters,
@@ -103,7 +102,7 @@ async function emulatorBackend(seed: Seed, limiters: AccountLimiters, clock: Clo
     activityIds: async () => (await connect.listActivities({ start: 0, limit: 1000 })).map((a) => a.activityId),
     downloadFit: (id) => connect.downloadActivityFit(id),
     setLatency: (ms) => emu.setFaults({ latencyMs: ms }),
-    setRateLimit: (on) => emu.setFaults(on ? { rateLimitRps: 4, retryAfterSec: 1, rateLimitStyle: 'json' } : { rateLimitRps: null }),
+    setRateLimit: (on) => emu.setFaults(on ? { rateLimitRps: 8, retryAfterSec: 1, rateLimitStyle: 'json' } : { rateLimitRps: null }),
     corruptFits: (ids) => emu.setFaults({ corruptFitIds: ids }),
     killTokens: () => {
       emu.expireTokens(EMAIL);
@@ -143,13 +142,13 @@ function fakeBackend(seed: Seed, clock: Clock): Backend {
  * logged in to its no-MFA account — or the in-test fake), a temp SQLite database and blob dir,
  * the sync service and workers.
  */
-export async function startHarness(seed: Seed = { activities: 24, days: 10, workouts: 5 }): Promise<Harness> {
+export async function startHarness(seed: Seed = { activities: 24, days: 10, workouts: 5 }, opts: { dialect?: TestDialect } = {}): Promise<Harness> {
   const clock = systemClock;
   const limiters = new AccountLimiters({ clock, ratePerSec: 2000, burst: 2000 });
   const backend = BACKEND === 'emulator' ? await emulatorBackend(seed, limiters, clock) : fakeBackend(seed, clock);
   const gateway = backend.gateway;
-  const dir = mkdtempSync(join(tmpdir(), 'garminsync-sync-'));
-  const db = await openDatabase({ file: join(dir, 'garminsync.db') });
+  const t = await (opts.dialect ?? testDialects()[0]!).open();
+  const { db, dir } = t;
   const store = new SyncStore(db);
   const blobs = new BlobStore(join(dir, 'blobs'));
   const bus = new InProcessJobEventBus();
@@ -184,9 +183,8 @@ export async function startHarness(seed: Seed = { activities: 24, days: 10, work
     settled: (jobId, timeoutMs) => waitFor(jobId, (j) => ['completed', 'failed', 'cancelled'].includes(j.status), timeoutMs),
     close: async () => {
       await Promise.all(pools.map((p) => p.stop()));
-      await db.destroy();
+      await t.close();
       await backend.close();
-      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
