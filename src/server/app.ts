@@ -70,10 +70,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(probeRoutes, { prefix, ready: deps.ready, hide: prefix !== '' });
     app.get(`${prefix}/openapi.json`, { schema: { hide: true } }, openapi);
   }
+  // Open SSE streams end when the app closes; otherwise app.close() would wait for them.
+  const streams = new Set<AbortController>();
+  app.addHook('preClose', async () => {
+    for (const s of streams) s.abort();
+  });
   await app.register(
     async (api) => {
       await api.register(authRoutes, { auth: deps.auth });
-      await api.register(syncRoutes, { auth: deps.auth, sync: deps.sync, clock, ...(deps.sseHeartbeatMs ? { sseHeartbeatMs: deps.sseHeartbeatMs } : {}) });
+      await api.register(syncRoutes, { auth: deps.auth, sync: deps.sync, clock, streams, ...(deps.sseHeartbeatMs ? { sseHeartbeatMs: deps.sseHeartbeatMs } : {}) });
       await api.register(dataRoutes, { auth: deps.auth, data: deps.data });
     },
     { prefix: API_PREFIX },

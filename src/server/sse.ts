@@ -11,6 +11,8 @@ export interface JobStreamOptions {
   jobId: string;
   clock: Clock;
   heartbeatMs: number;
+  /** Open streams; the app aborts them all when it closes (SSE would otherwise hold the close). */
+  streams: Set<AbortController>;
 }
 
 /**
@@ -21,8 +23,15 @@ export interface JobStreamOptions {
  */
 export async function streamJobEvents(o: JobStreamOptions): Promise<void> {
   const stop = new AbortController();
+  o.streams.add(stop);
   const events = o.sync.watch(o.userId, o.jobId, stop.signal);
-  const first = await events.next(); // throws NOT_FOUND → error handler, nothing sent yet
+  let first: Awaited<ReturnType<typeof events.next>>;
+  try {
+    first = await events.next(); // throws NOT_FOUND → error handler, nothing sent yet
+  } catch (e) {
+    o.streams.delete(stop);
+    throw e;
+  }
   const { reply } = o;
   reply.hijack();
   const raw = reply.raw;
@@ -60,6 +69,7 @@ export async function streamJobEvents(o: JobStreamOptions): Promise<void> {
   } catch (err) {
     if (!stop.signal.aborted) o.request.log.warn({ err }, 'SSE stream ended by an error');
   } finally {
+    o.streams.delete(stop);
     stop.abort();
     await events.return(undefined).catch(() => {});
     if (!raw.writableEnded) raw.end();

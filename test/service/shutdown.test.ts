@@ -43,7 +43,12 @@ describe('graceful shutdown', () => {
       const j = await call('GET', `/sync/jobs/${job.job_id}`, t.access_token);
       return j.status === 'running' && j.processed_items >= 3 ? j : undefined;
     });
+    // An open SSE stream must not hold the shutdown: it ends when the service closes.
+    const sse = await fetch(`${svc.url}/api/v1/sync/jobs/${job.job_id}/events`, { headers: { authorization: `Bearer ${t.access_token}` } });
+    expect(sse.status).toBe(200);
+    const streamText = sse.text();
     await svc.close();
+    expect(await streamText).toContain('event: progress');
 
     const db = await openDatabase({ file: join(dir, 'garminsync.db') });
     const row = await db.selectFrom('sync_jobs').selectAll().where('job_id', '=', job.job_id).executeTakeFirstOrThrow();

@@ -14,6 +14,8 @@ export interface SyncRoutesOptions {
   sync: SyncApi;
   clock: Clock;
   sseHeartbeatMs?: number;
+  /** Registry of open SSE streams (closed by the app on shutdown). */
+  streams: Set<AbortController>;
 }
 
 /** Sync jobs: create (deduplicated), list, get, cancel, events (design.md §4). */
@@ -108,6 +110,7 @@ export async function syncRoutes(app: FastifyInstance, opts: SyncRoutesOptions):
         jobId: req.params.job_id,
         clock: opts.clock,
         heartbeatMs: opts.sseHeartbeatMs ?? 15_000,
+        streams: opts.streams,
       });
     },
   );
