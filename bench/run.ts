@@ -2,6 +2,7 @@
 // against the built system (dist/), prints the results as Markdown and writes them to
 // docs/benchmarks.md (full run) or .tmp/benchmarks-quick.md (--quick).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { machineInfo } from './lib/machine.js';
@@ -68,6 +69,7 @@ async function attempt(id: number, title: string, targets: string[], fn: () => P
 }
 
 const t0 = Date.now();
+const loadAtStart = os.loadavg()[0] ?? Number.NaN;
 // Rows 3–5 first: fast, and they share one service.
 if ([3, 4, 5].some((id) => wanted.has(id))) {
   const missing = missingParts(['emulator', 'server', 'cli']);
@@ -100,7 +102,7 @@ await attempt(7, 'PostgreSQL', [], () => row7());
 const rows = [...results.values()].sort((a, b) => a.id - b.id);
 const findings = values.quick ? undefined : await readFile(path.join(ROOT, 'bench', 'findings.md'), 'utf8').catch(() => undefined);
 const md = renderReport({
-  machine: machineInfo(ROOT),
+  machine: machineInfo(ROOT, loadAtStart),
   mode: values.quick ? 'quick: small N, a smoke check — not the published figures' : 'full run',
   command: `npm run bench${values.quick ? ' -- --quick' : ''}${values.rows ? ` (rows ${values.rows})` : ''}`,
   rows,

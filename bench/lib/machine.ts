@@ -11,6 +11,8 @@ export interface MachineInfo {
   date: string;
   commit: string;
   dirty: boolean;
+  /** 1-minute load average when the bench started: other work on the machine skews every figure. */
+  loadAtStart: number;
 }
 
 function git(args: string[], cwd: string): string {
@@ -21,7 +23,7 @@ function git(args: string[], cwd: string): string {
   }
 }
 
-export function machineInfo(root: string): MachineInfo {
+export function machineInfo(root: string, loadAtStart: number): MachineInfo {
   const cpus = os.cpus();
   return {
     cpuModel: cpus[0]?.model.trim() ?? 'unknown',
@@ -33,5 +35,6 @@ export function machineInfo(root: string): MachineInfo {
     commit: git(['rev-parse', '--short=12', 'HEAD'], root) || 'unknown',
     // Uncommitted changes in src/ or bin/ mean the numbers are not exactly those of the commit.
     dirty: git(['status', '--porcelain', '--', 'src', 'bin'], root) !== '',
+    loadAtStart,
   };
 }

@@ -68,7 +68,11 @@ export function startProcess(o: StartOptions): Promise<Started> {
     const timer = setTimeout(() => fail(`not ready after ${o.timeoutMs} ms`), o.timeoutMs);
     const onData = (chunk: Buffer): void => {
       out += chunk.toString('utf8');
-      if (done) return;
+      // Once ready, keep only a tail: a service logging every request must not fill our memory.
+      if (done) {
+        if (out.length > 256_000) out = out.slice(-64_000);
+        return;
+      }
       const m = out.match(o.ready);
       if (m && child.pid !== undefined) {
         done = true;

@@ -39,11 +39,11 @@ export const FULL: Profile = {
 
 export const QUICK: Profile = {
   name: 'quick',
-  row1: { n: 60, latencyMs: 200, budget: 20, defaultN: 40, reps: 3, baselineN: 15, baselineReps: 3, timeoutMs: 60_000 },
-  row2: { n: 40, latencyMs: 200, concurrency: [1, 4, 8, 16], reps: 1, timeoutMs: 60_000 },
+  row1: { n: 60, latencyMs: 200, budget: 20, defaultN: 30, reps: 3, baselineN: 10, baselineReps: 3, timeoutMs: 60_000 },
+  row2: { n: 20, latencyMs: 200, concurrency: [1, 4, 8, 16], reps: 1, timeoutMs: 60_000 },
   shared: { n: 30 },
   row3: { reps: 3 },
   row4: { runs: 5, warmup: 1 },
-  row5: { connections: 100, durationSec: 2, reps: 3 },
-  row6: { n: 1000, windowMs: 15_000 },
+  row5: { connections: 100, durationSec: 1, reps: 3 },
+  row6: { n: 1000, windowMs: 10_000 },
 };

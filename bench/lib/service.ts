@@ -18,10 +18,12 @@ export interface ServiceParams {
   /** Extra command-line flags (from the settings below). */
   flags?: string[];
   env?: NodeJS.ProcessEnv;
+  /** Share another service's data dir (same database and JWT key); default: a fresh one. */
+  dataDir?: string;
 }
 
 export async function startServiceChild(p: ServiceParams): Promise<ServiceChild> {
-  const dataDir = await tempDir('data');
+  const dataDir = p.dataDir ?? (await tempDir('data'));
   const garminPort = new URL(p.garminUrl).port;
   const proc = await startProcess({
     name: 'service',
@@ -71,8 +73,8 @@ async function findSetting(flagCandidates: string[], envCandidates: string[]): P
 /** The per-account Garmin request budget (requests/s), if the service exposes one. */
 export function rateBudgetSetting(): Promise<Setting | undefined> {
   return findSetting(
-    ['--rate-budget', '--garmin-rate', '--garmin-rps', '--rate-limit-rps', '--garmin-rate-limit', '--upstream-rps', '--budget'],
-    ['GARMINSYNC_RATE_BUDGET', 'GARMINSYNC_GARMIN_RPS', 'GARMINSYNC_GARMIN_RATE'],
+    ['--garmin-rate-per-sec', '--garmin-rate', '--garmin-rps', '--garmin-budget', '--rate-budget', '--garmin-rate-limit', '--upstream-rps'],
+    ['GARMINSYNC_GARMIN_RATE_PER_SEC', 'GARMINSYNC_GARMIN_RATE', 'GARMINSYNC_GARMIN_RPS', 'GARMINSYNC_RATE_BUDGET'],
   );
 }
 
@@ -90,7 +92,8 @@ export function concurrencySetting(): Promise<Setting | undefined> {
  */
 export async function builtInBudget(): Promise<number | undefined> {
   const main = await serverSource();
-  if (/new AccountLimiters\(\{[^}]*ratePerSec/.test(main)) return undefined;
+  // Only a rate taken from the settings replaces the default; a test-only tuning hook does not.
+  if (/ratePerSec:\s*cfg\./.test(main)) return undefined;
   const limiter = await readFile(path.join(ROOT, 'src', 'sync', 'rate-limiter.ts'), 'utf8').catch(() => '');
   const m = limiter.match(/ratePerSec\s*\?\?\s*(\d+(?:\.\d+)?)/);
   return m ? Number(m[1]) : undefined;

@@ -30,7 +30,7 @@ export async function row6(p: Profile['row6'], log: (s: string) => void): Promis
   const budget = await rateBudgetSetting();
   const emu = await startEmulatorChild({ activities: p.n });
   try {
-    const s = await freshSession(emu.url, budget ? budget.flags(100_000) : [], budget ? budget.env(100_000) : {});
+    const s = await freshSession(emu.url, budget ? budget.flags(1000) : [], budget ? budget.env(1000) : {});
     try {
       const atStart = await peakRssMiB(s.service.pid);
       const before = await emu.stats();
