@@ -44,6 +44,8 @@ export interface CommandContext {
   env: Record<string, string | undefined>;
   out: Output;
   server: string;
+  /** Where `server` came from: suggested commands repeat `--server` only when it was a flag. */
+  serverSource: 'flag' | 'env' | 'config' | 'default';
   configDir: string;
   config: ConfigStore;
   store: CredentialStore;
@@ -78,6 +80,7 @@ export async function createContext(deps: CliDeps, globals: GlobalFlags): Promis
     env: deps.env,
     out,
     server,
+    serverSource: globals.server ? 'flag' : deps.env.GARMINSYNC_SERVER ? 'env' : settings.server ? 'config' : 'default',
     configDir: dir,
     config,
     store,

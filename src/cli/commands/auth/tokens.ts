@@ -4,9 +4,9 @@ import type { CommandContext } from '../../context.js';
 import { whenText } from '../../output/format.js';
 import { EXIT } from '../../exit-codes.js';
 
-/** The server flag to repeat in suggested commands, when it is not the default one. */
+/** The server flag to repeat in suggested commands, when the user gave it as a flag. */
 export function serverHint(ctx: CommandContext): string {
-  return ctx.server === 'http://127.0.0.1:8787' ? '' : ` --server ${ctx.server}`;
+  return ctx.serverSource === 'flag' ? ` --server ${ctx.server}` : '';
 }
 
 /**

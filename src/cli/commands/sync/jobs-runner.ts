@@ -73,7 +73,7 @@ export async function waitForJobs(opts: WaitOptions, jobs: readonly SyncJob[]): 
 
 /** The final one-liner: what happened and what to run next. */
 export function summaryLine(jobs: readonly SyncJob[], elapsedMs: number, code: number): string {
-  const took = durationText(elapsedMs / 1000);
+  const took = elapsedMs < 60_000 ? `${Math.max(1, Math.round(elapsedMs / 1000))} s` : durationText(elapsedMs / 1000);
   if (code === EXIT.JOB_FAILED) {
     const failed = jobs.filter((j) => j.status === 'failed');
     return `Sync failed: ${failed.map((j) => `${j.sync_type}: ${(j.error_message ?? 'unknown error').replace(/\.$/, '')}`).join('; ')}. Next: garminsync sync retry ${failed[0]?.job_id ?? ''}`;
