@@ -18,6 +18,8 @@ export interface ServiceParams {
   /** Extra command-line flags (from the settings below). */
   flags?: string[];
   env?: NodeJS.ProcessEnv;
+  /** Node.js flags for the service process (e.g. --cpu-prof when profiling). */
+  nodeFlags?: string[];
   /** Share another service's data dir (same database and JWT key); default: a fresh one. */
   dataDir?: string;
 }
@@ -28,7 +30,7 @@ export async function startServiceChild(p: ServiceParams): Promise<ServiceChild>
   const proc = await startProcess({
     name: 'service',
     cmd: NODE,
-    args: [BIN, 'server', '--port', '0', '--data-dir', dataDir, '--garmin-url', p.garminUrl, ...(p.flags ?? [])],
+    args: [...(p.nodeFlags ?? []), BIN, 'server', '--port', '0', '--data-dir', dataDir, '--garmin-url', p.garminUrl, ...(p.flags ?? [])],
     env: { ...process.env, ...p.env },
     // The first loopback URL printed that is not the emulator's is the service's own.
     ready: new RegExp(`http://127\\.0\\.0\\.1:(?!${garminPort}\\b)\\d+`),
