@@ -181,6 +181,8 @@ export class AuthService {
     const now = this.o.clock.now();
     const challengeId = this.o.random.uuid();
     const expiresAt = now + this.mfaTtlMs;
+    // Housekeeping: challenges dead for a day are of no use to anyone (they hold encrypted state).
+    await this.o.repos.mfaChallenges.deleteExpired(now - 24 * 60 * 60_000);
     await this.o.repos.mfaChallenges.create({
       challenge_id: challengeId,
       garmin_username: username,

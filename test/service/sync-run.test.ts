@@ -16,6 +16,10 @@ describe('sync runs through the API (workers + emulator)', () => {
     t = await loginNoMfa(h);
   });
   afterAll(async () => {
+    // Nothing secret in any log line of these runs: password, our tokens, the Garmin tokens.
+    const logs = h.logs.join('');
+    for (const s of ['demo-password', t.access_token, t.refresh_token]) expect(logs.includes(s)).toBe(false);
+    expect(logs).not.toMatch(/"(accessToken|refreshToken|access_token|refresh_token)":"(?!\[redacted\])/);
     await h.close();
   });
 

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { isAppError } from '../core/index.js';
+import { isLoopback, parseServerConfig } from './config.js';
+
+const parse = (argv: string[], env: Record<string, string> = {}) => parseServerConfig(argv, env, '/data');
+
+function refusal(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (isAppError(e, 'CONFIG_INVALID')) return e.message;
+    throw e;
+  }
+  throw new Error('expected CONFIG_INVALID');
+}
+
+describe('parseServerConfig', () => {
+  it('has the documented defaults', () => {
+    expect(parse([])).toMatchObject({
+      host: '127.0.0.1',
+      port: 8787,
+      dataDir: '/data',
+      database: '/data/garminsync.db',
+      garmin: { kind: 'domain', domain: 'garmin.com' },
+      allowUsers: null,
+      concurrency: 4,
+      mode: 'both',
+      logLevel: 'info',
+    });
+  });
+
+  it('reads GARMINSYNC_* variables, and flags win over them', () => {
+    const env = { GARMINSYNC_PORT: '9000', GARMINSYNC_ALLOWED_USERS: 'A@x.com, b@y.org', GARMINSYNC_MODE: 'workers', DATABASE_URL: 'postgres://u@h/db' };
+    expect(parse([], env)).toMatchObject({ port: 9000, allowUsers: ['a@x.com', 'b@y.org'], mode: 'workers', database: 'postgres://u@h/db' });
+    expect(parse(['--port', '1234', '--api-only'], env)).toMatchObject({ port: 1234, mode: 'api' });
+    expect(parse(['--garmin-url', 'http://127.0.0.1:9797/'])).toMatchObject({ garmin: { kind: 'url', url: 'http://127.0.0.1:9797' } });
+  });
+
+  it('names the setting in every refusal', () => {
+    expect(refusal(() => parse(['--port', '99999']))).toMatch(/^--port:/);
+    expect(refusal(() => parse(['--concurrency', '0']))).toMatch(/^--concurrency:/);
+    expect(refusal(() => parse(['--log-level', 'loud']))).toMatch(/^--log-level:/);
+    expect(refusal(() => parse(['--garmin-url', 'not a url']))).toMatch(/^--garmin-url:/);
+    expect(refusal(() => parse(['--allow-users', 'nobody']))).toMatch(/^--allow-users:/);
+    expect(refusal(() => parse(['--api-only', '--workers-only']))).toMatch(/^--api-only:/);
+    expect(refusal(() => parse(['--bogus']))).toMatch(/^arguments:/);
+    expect(refusal(() => parse([], { GARMINSYNC_MODE: 'sideways' }))).toMatch(/^GARMINSYNC_MODE:/);
+  });
+
+  it('refuses a non-loopback bind without an allow-list', () => {
+    expect(refusal(() => parse(['--host', '0.0.0.0']))).toMatch(/^--host: refusing/);
+    expect(parse(['--host', '0.0.0.0', '--allow-users', 'me@example.com']).host).toBe('0.0.0.0');
+    expect(['127.0.0.1', '127.1.2.3', '::1', '[::1]', 'localhost'].every(isLoopback)).toBe(true);
+    expect(['0.0.0.0', '192.168.1.2', '::', 'example.com'].some(isLoopback)).toBe(false);
+  });
+});
