@@ -79,7 +79,9 @@ export function buildActivity(seed: number, athlete: AthleteProfile, index: numb
   const cadence = sport.cadence[1] > 0 ? prng.range(sport.cadence[0], sport.cadence[1]) : null;
   const lapCount = sport.lapMeters > 0 && distanceM > 0 ? Math.max(1, Math.ceil(distanceM / sport.lapMeters)) : 1;
   const place = prng.pick(athlete.places);
-  const name = prng.chance(0.65) || !sport.gps ? `${sport.gps ? place : athlete.home.name} ${sport.label}` : `${place} - ${prng.pick(sport.names)}`;
+  // Garmin's default names: "<place> <sport>" with GPS, just the sport indoors; some renamed.
+  const renamed = prng.chance(0.35);
+  const name = sport.gps ? (renamed ? `${place} - ${prng.pick(sport.names)}` : `${place} ${sport.label}`) : renamed ? prng.pick(sport.names) : sport.label;
   const aerobicTE = Math.round(prng.range(1.5, 4.2) * 10) / 10;
   const intensity = (avgHr - athlete.restingHr) / (athlete.maxHr - athlete.restingHr);
   const vigorous = intensity > 0.7 ? Math.round(minutes * prng.range(0.5, 0.9)) : Math.round(minutes * prng.range(0, 0.15));
