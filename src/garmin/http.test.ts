@@ -133,6 +133,9 @@ describe('looksLikeCloudflare', () => {
     expect(looksLikeCloudflare(403, 'text/html', '<html><title>Attention Required! | Cloudflare</title>')).toBe(true);
     expect(looksLikeCloudflare(200, 'text/html', '<!DOCTYPE html><title>Access denied | sso.garmin.com used Cloudflare</title><p>Error 1015</p>')).toBe(true);
     expect(looksLikeCloudflare(502, 'text/html', '<html><title>Bad gateway | Error 502</title><p>Cloudflare Ray ID: 1</p></html>')).toBe(false);
+    expect(looksLikeCloudflare(503, 'text/html', '<html><title>Service Unavailable | Error 503</title><p>Cloudflare Ray ID: 1</p></html>')).toBe(false);
+    expect(looksLikeCloudflare(503, 'text/html', '<html><title>Just a moment...</title></html>')).toBe(true);
+    expect(looksLikeCloudflare(403, 'text/html', '<html><title>Forbidden</title>Invalid CSRF token</html>')).toBe(false);
     expect(looksLikeCloudflare(403, 'application/json', '{"message":"forbidden"}')).toBe(false);
   });
 });

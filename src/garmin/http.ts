@@ -52,7 +52,8 @@ export function looksLikeCloudflare(status: number, contentType: string | null, 
   if (!/html/i.test(contentType ?? '') && !/^\s*<(!doctype|html)/i.test(body)) return false;
   if (status === 429) return true;
   // Garmin's own 403 pages (e.g. a stale CSRF token) are not Cloudflare's; only pages naming it are.
-  if (status === 403 || status === 503) return /cloudflare/i.test(body) || CLOUDFLARE_BLOCK_HINTS.test(body);
+  // 5xx pages name Cloudflare too ("Cloudflare Ray ID"), so for them only the block words count.
+  if (status === 403) return /cloudflare/i.test(body) || CLOUDFLARE_BLOCK_HINTS.test(body);
   return CLOUDFLARE_BLOCK_HINTS.test(body);
 }
 
