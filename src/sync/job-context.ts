@@ -15,6 +15,14 @@ export class LeaseLostError extends Error {
   }
 }
 
+/** Thrown out of a wait (e.g. a 429 pause) when the user cancels: the job ends as cancelled. */
+export class CancelRequestedError extends Error {
+  constructor() {
+    super('The job was cancelled.');
+    this.name = 'CancelRequestedError';
+  }
+}
+
 export interface JobContextOptions {
   job: SyncJobRecord;
   owner: string;
@@ -30,7 +38,8 @@ export interface JobContextOptions {
   /** Pause after a 429 without Retry-After (default 5 min). */
   defaultRateLimitPauseMs: number;
   healthInitialDays: number;
-  isCancelRequested: () => boolean;
+  /** Aborts when the user asks to cancel: no new item starts and waits end at once. */
+  cancelSignal: AbortSignal;
 }
 
 /**
@@ -68,7 +77,7 @@ export class JobContext {
 
   /** True once the user asked to cancel: no new item starts. */
   get stopping(): boolean {
-    return this.o.isCancelRequested() || this.signal.aborted;
+    return this.o.cancelSignal.aborted || this.signal.aborted;
   }
 
   /**
@@ -81,7 +90,7 @@ export class JobContext {
     let limited = 0;
     for (;;) {
       this.throwIfAborted();
-      await this.o.limiter.waitWhilePaused(this.signal);
+      await this.waitWhilePaused();
       try {
         return await fn(this.signal);
       } catch (e) {
@@ -99,6 +108,17 @@ export class JobContext {
         }
         throw e;
       }
+    }
+  }
+
+  /** Waits out an account pause; a cancel request ends the wait (CancelRequestedError). */
+  private async waitWhilePaused(): Promise<void> {
+    if (this.o.limiter.pausedUntil <= this.now()) return;
+    try {
+      await this.o.limiter.waitWhilePaused(AbortSignal.any([this.signal, this.o.cancelSignal]));
+    } catch (e) {
+      if (this.o.cancelSignal.aborted && !this.signal.aborted) throw new CancelRequestedError();
+      throw e;
     }
   }
 
@@ -134,6 +154,7 @@ export class JobContext {
           const write = await work(item);
           await this.checkpoint(write);
         } catch (e) {
+          if (e instanceof CancelRequestedError) return;
           if (fatal !== undefined || this.signal.aborted || isAbortError(e) || e instanceof LeaseLostError) {
             fatal ??= e;
             return;

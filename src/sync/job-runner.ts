@@ -1,10 +1,10 @@
 import { isAbortError, isAppError, type Clock, type Logger } from '../core/index.js';
 import type { BlobStore, SyncJobRecord, SyncStore } from '../store/index.js';
 import type { GarminGateway } from './garmin.port.js';
-import { JobContext, LeaseLostError } from './job-context.js';
+import { CancelRequestedError, JobContext, LeaseLostError } from './job-context.js';
 import type { JobEventBus } from './job-event-bus.js';
 import type { AccountLimiters } from './rate-limiter.js';
-import type { SyncerRegistry } from './syncer.js';
+import type { CompletionStep, SyncerRegistry } from './syncer.js';
 
 /** The message a job fails with when the Garmin tokens cannot be refreshed (issue 4). */
 export const GARMIN_LOGIN_REQUIRED_MESSAGE = 'Garmin login required: run `garminsync auth login`';
@@ -45,9 +45,10 @@ export async function runJob(deps: JobRunnerDeps, claimed: SyncJobRecord, owner:
   const work = new AbortController();
   const onStop = () => work.abort(stopSignal.reason);
   stopSignal.addEventListener('abort', onStop, { once: true });
-  let cancelRequested = claimed.cancel_requested;
+  const cancel = new AbortController();
+  if (claimed.cancel_requested) cancel.abort();
   const unsubscribe = bus.subscribe(claimed.job_id, (e) => {
-    if (e.job.cancel_requested) cancelRequested = true;
+    if (e.job.cancel_requested) cancel.abort();
   });
   bus.publish({ type: 'progress', job: claimed });
 
@@ -62,7 +63,7 @@ export async function runJob(deps: JobRunnerDeps, claimed: SyncJobRecord, owner:
           return;
         }
         // Cancel requests made by another process reach us here.
-        if ((await store.jobs.get(claimed.job_id))?.cancel_requested) cancelRequested = true;
+        if ((await store.jobs.get(claimed.job_id))?.cancel_requested) cancel.abort();
       } catch (err) {
         log.warn({ err }, 'heartbeat failed');
       }
@@ -85,14 +86,20 @@ export async function runJob(deps: JobRunnerDeps, claimed: SyncJobRecord, owner:
       itemConcurrency: deps.itemConcurrency,
       defaultRateLimitPauseMs: deps.defaultRateLimitPauseMs,
       healthInitialDays: deps.healthInitialDays,
-      isCancelRequested: () => cancelRequested,
+      cancelSignal: cancel.signal,
     });
-    const complete = await deps.syncers.get(claimed.sync_type).run(ctx);
+    let complete: CompletionStep | void = undefined;
+    try {
+      complete = await deps.syncers.get(claimed.sync_type).run(ctx);
+    } catch (e) {
+      // Cancelled while waiting (e.g. out a 429 pause): not a failure.
+      if (!(e instanceof CancelRequestedError)) throw e;
+    }
     if (work.signal.aborted) throw work.signal.reason;
     const fresh = (await store.jobs.get(claimed.job_id)) ?? claimed;
     if (fresh.lease_owner !== owner || fresh.status !== 'running') throw new LeaseLostError(claimed.job_id);
     let final: SyncJobRecord;
-    if (cancelRequested || fresh.cancel_requested) {
+    if (cancel.signal.aborted || fresh.cancel_requested) {
       final = await store.jobs.transition(fresh, 'cancelled', clock.now());
     } else {
       final = await store.transaction(async (tx) => {

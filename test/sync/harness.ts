@@ -34,8 +34,8 @@ export interface Backend {
   activityIds(): Promise<number[]>;
   downloadFit(activityId: number): Promise<Buffer>;
   setLatency(ms: number): void;
-  /** Starts answering 429 (short Retry-After) to bursts; `false` stops. */
-  setRateLimit(on: boolean): void;
+  /** Starts answering 429 (Retry-After `retryAfterSec`, default 1) to bursts; `false` stops. */
+  setRateLimit(on: boolean, retryAfterSec?: number): void;
   corruptFits(ids: number[]): void;
   /** Access token expired and refresh token revoked: the next call needs a credential login. */
   killTokens(): void;
@@ -102,7 +102,7 @@ async function emulatorBackend(seed: Seed, limiters: AccountLimiters, clock: Clo
     activityIds: async () => (await connect.listActivities({ start: 0, limit: 1000 })).map((a) => a.activityId),
     downloadFit: (id) => connect.downloadActivityFit(id),
     setLatency: (ms) => emu.setFaults({ latencyMs: ms }),
-    setRateLimit: (on) => emu.setFaults(on ? { rateLimitRps: 8, retryAfterSec: 1, rateLimitStyle: 'json' } : { rateLimitRps: null }),
+    setRateLimit: (on, retryAfterSec = 1) => emu.setFaults(on ? { rateLimitRps: 8, retryAfterSec, rateLimitStyle: 'json' } : { rateLimitRps: null }),
     corruptFits: (ids) => emu.setFaults({ corruptFitIds: ids }),
     killTokens: () => {
       emu.expireTokens(EMAIL);
@@ -130,7 +130,10 @@ function fakeBackend(seed: Seed, clock: Clock): Backend {
     activityIds: async () => fake.activityIds(),
     downloadFit: (id) => fake.downloadActivityFit(id),
     setLatency: (ms) => void (fake.latencyMs = ms),
-    setRateLimit: (on) => void (fake.rateLimitedRequests = on ? 5 : 0),
+    setRateLimit: (on, retryAfterSec = 0.2) => {
+      fake.rateLimitedRequests = on ? 5 : 0;
+      fake.retryAfterMs = retryAfterSec * 1000;
+    },
     corruptFits: (ids) => void (fake.corruptFitIds = new Set(ids)),
     killTokens: () => void (fake.revoked = true),
     close: async () => {},

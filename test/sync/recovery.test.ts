@@ -58,6 +58,18 @@ describe('sync engine recovery: crashes, stops, rate limits, bad items, dead tok
     expect(h.backend.logins()).toBe(0);
   });
 
+  it('a cancel ends a long 429 pause at once', async () => {
+    h.backend.setRateLimit(true, 600);
+    const { job } = await h.service.create(USER, SESSION, { sync_type: 'health' });
+    h.pool().start();
+    const limiter = h.limiters.forAccount(USER);
+    await h.waitFor(job.job_id, () => limiter.pausedUntil > Date.now() + 60_000);
+    const started = Date.now();
+    await h.service.cancel(USER, job.job_id);
+    expect((await h.settled(job.job_id, 5_000)).status).toBe('cancelled');
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
   it('records a corrupt FIT as a failed item, skips it and completes the job', async () => {
     const ids = await h.backend.activityIds();
     const bad = [ids[3]!, ids[9]!];
