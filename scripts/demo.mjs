@@ -16,6 +16,7 @@ const USER = 'demo@example.com';
 const children = new Set();
 let root;
 let cleaning;
+let stopping;
 
 const say = (line = '') => process.stderr.write(`${line}\n`);
 const step = (text) => say(`\n\x1b[1m== ${text}\x1b[0m`);
@@ -82,8 +83,11 @@ async function cleanup() {
 
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, () => {
+    if (stopping) return;
+    stopping = sig;
     say(`\nStopping the demo (${sig}); cleaning up…`);
-    void cleanup().then(() => process.exit(130));
+    // Killing the parts makes main() return; the finally below finishes the cleanup and exits.
+    void cleanup();
   });
 }
 
@@ -134,9 +138,10 @@ let exitCode = 0;
 try {
   await main();
 } catch (e) {
-  say(`\nThe demo failed: ${e instanceof Error ? e.message : String(e)}`);
+  if (!stopping) say(`\nThe demo failed: ${e instanceof Error ? e.message : String(e)}`);
   exitCode = 1;
 } finally {
   await cleanup();
 }
-process.exit(exitCode);
+if (stopping) say('Stopped; every process and temporary directory of the demo is gone.');
+process.exit(stopping ? 130 : exitCode);
