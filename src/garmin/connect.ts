@@ -18,6 +18,7 @@ import {
 import type { GarminEndpoints } from './endpoints.js';
 import { FitZipExtractor, verifyFit } from './fit.js';
 import { BodyReadError } from './http.js';
+import { jwtClaims } from './jwt.js';
 import type { HttpDeps } from './http.js';
 import type { GarminActivitySummary, GarminProfile, GarminTokenSet, GarminTokenStore, GarminWorkoutSummary, RequestLimiter } from './types.js';
 import { expectObject } from './validate.js';
@@ -97,10 +98,25 @@ export class GarminConnect {
 
   // ---- tokens -------------------------------------------------------------------------------
 
+  /**
+   * The refresh margin for a token: refreshMarginMs, but at most half the token's lifetime (JWT
+   * iat→exp) so that short-lived tokens (an emulator with tokenLifetimeSec: 60) are not
+   * refreshed on every call.
+   */
+  private marginFor(t: GarminTokenSet): number {
+    const c = jwtClaims(t.accessToken);
+    if (c && typeof c.iat === 'number' && typeof c.exp === 'number' && c.exp > c.iat) return Math.min(this.marginMs, ((c.exp - c.iat) * 1000) / 2);
+    return this.marginMs;
+  }
+
+  private isFresh(t: GarminTokenSet): boolean {
+    return t.accessToken !== '' && t.accessExpiresAt - this.marginFor(t) > this.opts.clock.now();
+  }
+
   private async tokens(signal?: AbortSignal): Promise<GarminTokenSet> {
     if (!this.current) this.current = await this.opts.tokenStore.load();
     if (!this.current) throw new AppError('GARMIN_REAUTH_REQUIRED', 'There are no Garmin tokens for this account.', { reason: 'no tokens' });
-    if (this.current.accessExpiresAt - this.marginMs <= this.opts.clock.now()) return this.refreshOnce(this.current.accessToken, signal);
+    if (!this.isFresh(this.current)) return this.refreshOnce(this.current.accessToken, signal);
     return this.current;
   }
 
@@ -109,7 +125,7 @@ export class GarminConnect {
    * the token the caller found wanting; if another refresh already replaced it, that result is used.
    */
   private refreshOnce(staleAccessToken: string, signal?: AbortSignal): Promise<GarminTokenSet> {
-    if (this.current && this.current.accessToken !== staleAccessToken && this.current.accessExpiresAt - this.marginMs > this.opts.clock.now()) {
+    if (this.current && this.current.accessToken !== staleAccessToken && this.isFresh(this.current)) {
       return Promise.resolve(this.current);
     }
     if (!this.refreshing) {
@@ -131,7 +147,7 @@ export class GarminConnect {
   private async doRefresh(staleAccessToken: string): Promise<GarminTokenSet> {
     // Another process sharing the store may have rotated already; its refresh token is the live one.
     const stored = await this.opts.tokenStore.load();
-    if (stored && stored.accessToken !== staleAccessToken && stored.accessExpiresAt - this.marginMs > this.opts.clock.now()) {
+    if (stored && stored.accessToken !== staleAccessToken && this.isFresh(stored)) {
       this.current = stored;
       return stored;
     }

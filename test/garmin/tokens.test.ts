@@ -64,6 +64,24 @@ describe('DI refresh', () => {
     expect((await rejectionOf(makeAuth(emu, clock).refresh(tokens))).code).toBe('GARMIN_REAUTH_REQUIRED');
   });
 
+  it('short-lived tokens are refreshed at half their lifetime, not on every call', async () => {
+    emu.setFaults({ tokenLifetimeSec: 60 });
+    try {
+      const { tokens } = await loginNoMfa(emu, clock, ['mobile-di']);
+      const store = new MemoryTokenStore(tokens);
+      const api = makeConnect(emu, clock, makeAuth(emu, clock), store); // default margin: 15 min
+      const before = count('di.token');
+      for (let i = 0; i < 3; i++) await api.getSocialProfile();
+      expect(count('di.token')).toBe(before);
+      clock.advance(31_000);
+      await api.getSocialProfile();
+      expect(count('di.token') - before).toBe(1);
+      expect(store.saves).toHaveLength(1);
+    } finally {
+      emu.setFaults({ tokenLifetimeSec: 86_400 });
+    }
+  });
+
   it('refreshes once after a 401 and repeats the call', async () => {
     const { tokens } = await loginNoMfa(emu, clock, ['mobile-di']);
     const store = new MemoryTokenStore(tokens);
