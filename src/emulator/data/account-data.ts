@@ -1,6 +1,7 @@
 import type { AccountIdentity, DatasetOptions } from './account.types.js';
 import { drawAthlete, type AthleteProfile } from './account-profile.js';
-import { activityDetail, activityListItem } from './activity.dto.js';
+import { activityDetail } from './activity-detail.dto.js';
+import { activityListItem } from './activity-list.dto.js';
 import { ActivityStore, type ActivitySearch } from './activities.store.js';
 import { HealthStore } from './health.store.js';
 import { Prng, deriveSeed } from './prng.js';

@@ -1,6 +1,7 @@
 import type { AthleteProfile } from './account-profile.js';
 import { buildDay, type DayModel } from './health.model.js';
-import { dailyHeartRate, dailySleep, dailyStress, emptyHeartRate, hrvDay, noSleep } from './health.dto.js';
+import { dailyHeartRate, dailyStress, emptyHeartRate, hrvDay } from './health.dto.js';
+import { dailySleep, noSleep } from './sleep.dto.js';
 import { dailySummary } from './summary.dto.js';
 import { DAY_MS } from './time.js';
 import { weightDayView, weightRange, type DatedWeighIn } from './weight.dto.js';
