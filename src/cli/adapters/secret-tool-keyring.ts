@@ -4,7 +4,7 @@ import { delimiter, join } from 'node:path';
 import type { Keyring } from '../credentials/keyring.js';
 
 /** A keyring call that takes longer than this is treated as unavailable (a locked or absent D-Bus). */
-const TIMEOUT_MS = 3000;
+const DEFAULT_TIMEOUT_MS = 3000;
 
 /** Finds an executable on PATH, without running a shell. */
 export function findOnPath(name: string, pathVar: string | undefined): string | undefined {
@@ -21,7 +21,7 @@ export function findOnPath(name: string, pathVar: string | undefined): string | 
   return undefined;
 }
 
-function run(bin: string, args: string[], stdin?: string): Promise<string> {
+function run(bin: string, args: string[], timeoutMs: number, stdin?: string): Promise<string> {
   return new Promise((resolve, reject) => {
     // The secret only ever travels on stdin, never in argv (visible in `ps`).
     const child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -29,8 +29,8 @@ function run(bin: string, args: string[], stdin?: string): Promise<string> {
     const errOut: Buffer[] = [];
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`secret-tool did not answer within ${TIMEOUT_MS / 1000} s`));
-    }, TIMEOUT_MS);
+      reject(new Error(`secret-tool did not answer within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
     child.stdout.on('data', (d: Buffer) => out.push(d));
     child.stderr.on('data', (d: Buffer) => errOut.push(d));
     child.on('error', (e) => {
@@ -47,19 +47,19 @@ function run(bin: string, args: string[], stdin?: string): Promise<string> {
 }
 
 /** The freedesktop Secret Service through `secret-tool` (libsecret), when it is installed. */
-export function secretToolKeyring(bin: string): Keyring {
+export function secretToolKeyring(bin: string, timeoutMs = DEFAULT_TIMEOUT_MS): Keyring {
   const attrs = (account: string) => ['service', 'garminsync', 'server', account];
   return {
     name: 'keyring (secret-tool)',
     async get(account) {
-      const value = await run(bin, ['lookup', ...attrs(account)]);
+      const value = await run(bin, ['lookup', ...attrs(account)], timeoutMs);
       return value ? value : undefined;
     },
     async set(account, secret) {
-      await run(bin, ['store', '--label', `garminsync ${account}`, ...attrs(account)], secret);
+      await run(bin, ['store', '--label', `garminsync ${account}`, ...attrs(account)], timeoutMs, secret);
     },
     async remove(account) {
-      await run(bin, ['clear', ...attrs(account)]);
+      await run(bin, ['clear', ...attrs(account)], timeoutMs);
     },
   };
 }

@@ -42,6 +42,5 @@ export async function* parseSse(body: AsyncIterable<Uint8Array>): AsyncGenerator
       else if (field === 'id') id = value;
     }
   }
-  const last = flush();
-  if (last) yield last;
+  // An event cut off by the end of the stream is not dispatched (WHATWG); the caller polls instead.
 }
