@@ -80,18 +80,21 @@ export class SyncService {
 
   /**
    * Cancels a job: pending → cancelled at once; running → cancel requested, the worker stops
-   * before its next item and moves it to cancelled; terminal → INVALID_TRANSITION (409).
+   * before its next item and moves it to cancelled (at once when no worker holds its lease);
+   * terminal → INVALID_TRANSITION (409).
    */
   async cancel(userId: string, jobId: string): Promise<SyncJobRecord> {
     const job = await this.get(userId, jobId);
     const now = this.o.clock.now();
-    if (job.status === 'running') {
+    const unattended = job.lease_owner === null || (job.lease_expires_at ?? 0) < now;
+    if (job.status === 'running' && !unattended) {
       if (!job.cancel_requested) await this.o.store.jobs.requestCancel(jobId, now);
       const fresh = await this.get(userId, jobId);
       this.o.bus.publish({ type: isTerminal(fresh.status) ? 'end' : 'progress', job: fresh });
       return fresh;
     }
-    // pending → cancelled; a terminal job is refused by core's transitionJob (INVALID_TRANSITION).
+    // pending → cancelled, or a running job no worker holds (released or expired lease) → cancelled
+    // now; a terminal job is refused by core's transitionJob (INVALID_TRANSITION).
     const moved = await this.o.store.jobs.transition(job, 'cancelled', now);
     this.o.bus.publish({ type: 'end', job: moved });
     return moved;

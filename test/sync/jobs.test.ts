@@ -66,4 +66,16 @@ describe('sync jobs: dedupe, scoping, cancel, events', () => {
     // A new identical request after the cancel request is a new job, not the dying one.
     expect((await h.service.create(USER, SESSION, { sync_type: 'activities' })).deduplicated).toBe(false);
   });
+
+  it('cancels at once a running job that no worker holds (stopped worker released its lease)', async () => {
+    h.backend.setLatency(30);
+    const { job } = await h.service.create(USER, SESSION, { sync_type: 'activities' });
+    const pool = h.pool({ itemConcurrency: 1 });
+    pool.start();
+    await h.waitFor(job.job_id, (j) => j.processed_items >= 1);
+    await pool.stop();
+    const cancelled = await h.service.cancel(USER, job.job_id);
+    expect(cancelled).toMatchObject({ status: 'cancelled', lease_owner: null });
+    expect(cancelled.end_time).not.toBeNull();
+  });
 });
