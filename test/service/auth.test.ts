@@ -226,3 +226,24 @@ describe('allow-list', () => {
     }
   });
 });
+
+describe('two API processes sharing one database', () => {
+  it('takes the MFA code on the other process, and a refresh-token replay there revokes the session here', async () => {
+    const a = await startHarness({ args: ['--api-only'] });
+    const b = await startHarness({ args: ['--api-only'], emu: a.emu, dataDir: a.dataDir });
+    try {
+      const r = await a.api('POST', '/auth/login', { body: { username: 'demo@example.com', password: 'demo-password' } });
+      expect(r.body.status).toBe('mfa_required');
+      const done = await b.api('POST', '/auth/mfa', { body: { challenge_id: r.body.challenge_id, code: a.emu.lastMfaCode('demo@example.com') } });
+      expect(done.status).toBe(200);
+      const rotated = await a.api('POST', '/auth/refresh', { body: { refresh_token: done.body.refresh_token } });
+      expect(rotated.status).toBe(200);
+      const replay = await b.api('POST', '/auth/refresh', { body: { refresh_token: done.body.refresh_token } });
+      expect(replay.body.code).toBe('REFRESH_TOKEN_REUSED');
+      expect((await a.api('GET', '/auth/session', { token: rotated.body.access_token })).body.code).toBe('SESSION_REVOKED');
+    } finally {
+      await b.close();
+      await a.close();
+    }
+  });
+});

@@ -47,12 +47,15 @@ export interface HarnessOptions {
   /** Extra `garminsync server` flags. */
   args?: string[];
   tuning?: StartOptions['tuning'];
+  /** Share an emulator / data dir with another harness (they stay open on close). */
+  emu?: RunningEmulator;
+  dataDir?: string;
 }
 
 /** Starts the real emulator and the real service (SQLite in a temp dir) on 127.0.0.1:0. */
 export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
-  const emu = await startEmulator({ seed: 1, activities: 12, days: 10, workouts: 3, ...o.emulator });
-  const dataDir = mkdtempSync(join(tmpdir(), 'garminsync-svc-'));
+  const emu = o.emu ?? (await startEmulator({ seed: 1, activities: 12, days: 10, workouts: 3, ...o.emulator }));
+  const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'garminsync-svc-'));
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, cb) {
@@ -100,8 +103,8 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     api,
     async close() {
       await svc.close();
-      await emu.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!o.emu) await emu.close();
+      if (!o.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
