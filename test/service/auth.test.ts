@@ -184,6 +184,25 @@ describe('auth through the API with the real emulator', () => {
     expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
+  it('rate-limits logins per client address across accounts', async () => {
+    // 30 per address per window; earlier tests of this file used some of this address's budget.
+    let last;
+    for (let i = 0; i < 31; i++) {
+      last = await h.api('POST', '/auth/login', { body: { username: `user${i}@example.com`, password: 'wrong-password' } });
+      if (last.status === 429) break;
+    }
+    expect(last!.status).toBe(429);
+    expect(last!.body.code).toBe('RATE_LIMITED');
+    // The window passes: the address may try again.
+    h.clock.advance(15 * 60_000 + 1);
+    try {
+      const again = await h.api('POST', '/auth/login', { body: { username: 'someone@example.com', password: 'wrong-password' } });
+      expect(again.status).toBe(401);
+    } finally {
+      h.clock.advance(-(15 * 60_000 + 1));
+    }
+  });
+
   it('opens a per-account circuit after a Garmin 429 at login, without further Garmin logins', async () => {
     h.emu.setFaults({ loginRateLimited: true });
     try {
