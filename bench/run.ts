@@ -9,7 +9,7 @@ import { machineInfo } from './lib/machine.js';
 import { cleanupTemps, missingParts, ROOT } from './lib/paths.js';
 import { killAll } from './lib/proc.js';
 import { FULL, QUICK } from './lib/profile.js';
-import { renderReport } from './lib/report.js';
+import { renderReport, type ReportInput } from './lib/report.js';
 import { notRun, type RowResult } from './lib/result.js';
 import { row1 } from './rows/row1-budget.js';
 import { row2 } from './rows/row2-concurrency.js';
@@ -27,11 +27,24 @@ const { values } = parseArgs({
     rows: { type: 'string' },
     out: { type: 'string' },
     'no-write': { type: 'boolean', default: false },
+    /** Re-render a saved run (its JSON) with the current bench/findings.md; runs nothing. */
+    render: { type: 'string' },
   },
 });
 const profile = values.quick ? QUICK : FULL;
 const wanted = new Set((values.rows ?? '1,2,3,4,5,6,7').split(',').map((s) => Number(s.trim())));
 const out = values.out ?? (values.quick ? path.join(ROOT, '.tmp', 'benchmarks-quick.md') : path.join(ROOT, 'docs', 'benchmarks.md'));
+// The raw results of a run, so the page can be re-rendered (--render) without re-measuring.
+const rawOut = values.quick ? path.join(ROOT, '.tmp', 'benchmarks-quick.json') : path.join(ROOT, 'bench', 'results', 'full.json');
+
+if (values.render) {
+  const saved = JSON.parse(await readFile(values.render, 'utf8')) as Omit<ReportInput, 'findings'>;
+  const findings = await readFile(path.join(ROOT, 'bench', 'findings.md'), 'utf8').catch(() => undefined);
+  const md = renderReport({ ...saved, findings });
+  await writeFile(out, md);
+  process.stdout.write(`${md}\n`);
+  process.exit(0);
+}
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
 const errorText = (e: unknown): string => (e instanceof Error ? e.message.split('\n')[0] ?? e.message : String(e));
 
@@ -101,19 +114,22 @@ await attempt(7, 'PostgreSQL', [], () => row7());
 
 const rows = [...results.values()].sort((a, b) => a.id - b.id);
 const findings = values.quick ? undefined : await readFile(path.join(ROOT, 'bench', 'findings.md'), 'utf8').catch(() => undefined);
-const md = renderReport({
+const report: ReportInput = {
   machine: machineInfo(ROOT, loadAtStart),
   mode: values.quick ? 'quick: small N, a smoke check — not the published figures' : 'full run',
   command: `npm run bench${values.quick ? ' -- --quick' : ''}${values.rows ? ` (rows ${values.rows})` : ''}`,
   rows,
   totalMs: Date.now() - t0,
-  findings,
-});
+  loadAtEnd: os.loadavg()[0] ?? Number.NaN,
+};
+const md = renderReport({ ...report, findings });
 process.stdout.write(`${md}\n`);
 if (!values['no-write']) {
   await mkdir(path.dirname(out), { recursive: true });
   await writeFile(out, md);
-  log(`bench: wrote ${path.relative(ROOT, out)}`);
+  await mkdir(path.dirname(rawOut), { recursive: true });
+  await writeFile(rawOut, `${JSON.stringify(report, null, 1)}\n`);
+  log(`bench: wrote ${path.relative(ROOT, out)} and ${path.relative(ROOT, rawOut)}`);
 }
 await cleanupTemps();
 clearTimeout(watchdog);

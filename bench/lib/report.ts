@@ -1,5 +1,4 @@
 // Renders the results as Markdown: docs/benchmarks.md and the console get the same text.
-import os from 'node:os';
 import type { MachineInfo } from './machine.js';
 import type { RowResult, Target } from './result.js';
 import { fmt, summarize } from './stats.js';
@@ -44,6 +43,8 @@ export interface ReportInput {
   command: string;
   rows: RowResult[];
   totalMs: number;
+  /** 1-minute load average when the run ended. */
+  loadAtEnd: number;
   /** Hand-written analysis (bench/findings.md), appended verbatim when present. */
   findings?: string;
 }
@@ -64,7 +65,7 @@ export function renderReport(i: ReportInput): string {
     `| Node.js | ${m.node} |`,
     `| date | ${m.date} |`,
     `| git commit | ${m.commit}${m.dirty ? ' (with uncommitted changes in src/ or bin/)' : ''} |`,
-    `| load average (1 min) at start / end | ${fmt(m.loadAtStart)} / ${fmt(os.loadavg()[0] ?? Number.NaN)} (${m.cores} cores) |`,
+    `| load average (1 min) at start / end | ${fmt(m.loadAtStart)} / ${fmt(i.loadAtEnd)} (${m.cores} cores) |`,
     `| bench wall time | ${fmt(i.totalMs / 1000)} s |`,
     '',
     'Method: every figure is repeated (n column); the headline is the median, the spread is min–max',
