@@ -182,6 +182,8 @@ describe('sync', () => {
   });
 
   it('draws plain progress lines when not a TTY and a bar on a TTY, then a summary with the next command', async () => {
+    await svc.close();
+    svc = await startFakeService({ stepMs: 20 });
     await login();
     const plain = await cli(['sync', 'start', '--type', 'activities', '--wait']);
     expect(plain.code).toBe(0);

@@ -219,7 +219,8 @@ export async function startFakeService(opts: FakeServiceOptions = {}): Promise<F
               timers.delete(tick);
               res.end();
             }
-          }, opts.stepMs ?? 5);
+            // Faster than the job moves, so that no state is skipped on a busy machine.
+          }, Math.max(1, Math.floor((opts.stepMs ?? 5) / 4)));
           timers.add(tick);
           res.on('close', () => {
             clearInterval(tick);
