@@ -142,7 +142,7 @@ async function attemptOnce<T>(
   }
   try {
     if (res.status === 429 || res.status === 403 || res.status >= 500) {
-      const text = await res.text();
+      const text = await readText(res);
       const contentType = res.headers.get('content-type');
       if (res.status === 429 || looksLikeCloudflare(res.status, contentType, text)) {
         const wait = parseRetryAfterMs(res.headers.get('retry-after'), deps.clock.now(), req.rateLimitDefaultMs);
@@ -167,8 +167,9 @@ async function attemptOnce<T>(
   }
 }
 
+/** A timeout that fired while a handler waited on the body (other handler errors are bugs, not retried). */
 function isTransportError(e: unknown): boolean {
-  return e instanceof Error && (e.name === 'AbortError' || e.name === 'TimeoutError' || e.name === 'TypeError' || /terminated|socket|ECONNRESET/i.test(e.message));
+  return (e instanceof Error || e instanceof DOMException) && (e.name === 'AbortError' || e.name === 'TimeoutError');
 }
 
 /** Reads a body as text, mapping stream failures to BodyReadError (a retriable transport fault). */
