@@ -160,7 +160,12 @@ export class JobContext {
             return;
           }
           if (isAppError(e) && PERMANENT_ITEM_ERRORS.has(e.code)) {
-            await this.recordFailure(key, e);
+            try {
+              await this.recordFailure(key, e);
+            } catch (recordError) {
+              fatal ??= recordError;
+              return;
+            }
             continue;
           }
           fatal = e;

@@ -44,7 +44,8 @@ export async function runJob(deps: JobRunnerDeps, claimed: SyncJobRecord, owner:
   const log = deps.logger.child({ job_id: claimed.job_id, user_id: claimed.user_id, sync_type: claimed.sync_type });
   const work = new AbortController();
   const onStop = () => work.abort(stopSignal.reason);
-  stopSignal.addEventListener('abort', onStop, { once: true });
+  if (stopSignal.aborted) onStop();
+  else stopSignal.addEventListener('abort', onStop, { once: true });
   const cancel = new AbortController();
   if (claimed.cancel_requested) cancel.abort();
   const unsubscribe = bus.subscribe(claimed.job_id, (e) => {
