@@ -166,3 +166,14 @@ describe('daily health', () => {
     expect((range.nextDateWeight as { weight: unknown }).weight).not.toBeNull();
   });
 });
+
+describe('an account without history', () => {
+  it('adds its first activities on the end date', () => {
+    const data = createAccountData(TEST_IDENTITY, { ...TEST_OPTIONS, activities: 0 });
+    expect(data.activityIds()).toEqual([]);
+    const [id] = data.addActivities(1);
+    const item = data.searchActivities({ start: 0, limit: 10, sortOrder: 'desc' })[0]!;
+    expect(item.activityId).toBe(id);
+    expect(String(item.startTimeLocal).slice(0, 10)).toBe('2026-11-27');
+  });
+});

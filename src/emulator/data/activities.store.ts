@@ -40,7 +40,7 @@ export class ActivityStore {
     private readonly seed: number,
     private readonly athlete: AthleteProfile,
     count: number,
-    endDateMs: number,
+    private readonly endDateMs: number,
     cacheSize: number,
   ) {
     this.fitCache = new LruCache(cacheSize);
@@ -74,7 +74,8 @@ export class ActivityStore {
       const previous = this.models[index - 1];
       const p = previous
         ? appendedPlacement(this.seed, index, previous)
-        : { startMs: Date.UTC(2024, 0, 1, 7), maxMinutes: 240, id: 60_000_000_000 };
+        : // An account that started empty: the first activity is on the end date, 07:00 local.
+          { startMs: this.endDateMs + 7 * 3_600_000 - this.athlete.offsetMs, maxMinutes: 240, id: 60_000_000_000 };
       const a = buildActivity(this.seed, this.athlete, index, p.id, p.startMs, p.maxMinutes);
       this.push(a);
       added.push(a.id);
