@@ -1,9 +1,8 @@
 /**
- * GarminConnect: the typed Connect API over one account's tokens. Tokens come from a
- * GarminTokenStore; they are refreshed proactively before expiry and once after a 401, one
- * refresh at a time (single-flight), and a rotated refresh token is saved before it is used.
+ * GarminConnect: the typed Connect API over one account's tokens (kept fresh by TokenKeeper),
+ * every answer validated where it enters, FIT downloads streamed and verified.
  */
-import { AppError, cryptoRandom, isAppError, silentLogger } from '../core/index.js';
+import { AppError, cryptoRandom, silentLogger } from '../core/index.js';
 import type { Clock, Logger, Random } from '../core/index.js';
 import { apiGet, apiGetJson, fetchSocialProfile } from './api-request.js';
 import type { ApiCall } from './api-request.js';
@@ -18,9 +17,9 @@ import {
 import type { GarminEndpoints } from './endpoints.js';
 import { FitZipExtractor, verifyFit } from './fit.js';
 import { BodyReadError } from './http.js';
-import { jwtClaims } from './jwt.js';
+import { TokenKeeper } from './token-keeper.js';
 import type { HttpDeps } from './http.js';
-import type { GarminActivitySummary, GarminProfile, GarminTokenSet, GarminTokenStore, GarminWorkoutSummary, RequestLimiter } from './types.js';
+import type { GarminActivitySummary, GarminProfile, GarminTokenStore, GarminWorkoutSummary, RequestLimiter } from './types.js';
 import { expectObject } from './validate.js';
 import type { Json } from './validate.js';
 
@@ -77,14 +76,18 @@ export class GarminConnect {
   private readonly http: HttpDeps;
   private readonly logger: Logger;
   private readonly retries: number;
-  private readonly marginMs: number;
-  private current: GarminTokenSet | null = null;
-  private refreshing: Promise<GarminTokenSet> | null = null;
+  private readonly keeper: TokenKeeper;
 
   constructor(private readonly opts: GarminConnectOptions) {
     this.logger = (opts.logger ?? silentLogger).child({ component: 'garmin-connect' });
     this.retries = opts.retries ?? 3;
-    this.marginMs = opts.refreshMarginMs ?? 15 * 60_000;
+    this.keeper = new TokenKeeper({
+      auth: opts.auth,
+      tokenStore: opts.tokenStore,
+      clock: opts.clock,
+      logger: this.logger,
+      marginMs: opts.refreshMarginMs ?? 15 * 60_000,
+    });
     const limiter = opts.limiter;
     this.http = {
       fetch: opts.fetch ?? globalThis.fetch,
@@ -96,90 +99,12 @@ export class GarminConnect {
     };
   }
 
-  // ---- tokens -------------------------------------------------------------------------------
-
-  /**
-   * The refresh margin for a token: refreshMarginMs, but at most half the token's lifetime (JWT
-   * iat→exp) so that short-lived tokens (an emulator with tokenLifetimeSec: 60) are not
-   * refreshed on every call.
-   */
-  private marginFor(t: GarminTokenSet): number {
-    const c = jwtClaims(t.accessToken);
-    if (c && typeof c.iat === 'number' && typeof c.exp === 'number' && c.exp > c.iat) return Math.min(this.marginMs, ((c.exp - c.iat) * 1000) / 2);
-    return this.marginMs;
-  }
-
-  private isFresh(t: GarminTokenSet): boolean {
-    return t.accessToken !== '' && t.accessExpiresAt - this.marginFor(t) > this.opts.clock.now();
-  }
-
-  private async tokens(signal?: AbortSignal): Promise<GarminTokenSet> {
-    if (!this.current) this.current = await this.opts.tokenStore.load();
-    if (!this.current) throw new AppError('GARMIN_REAUTH_REQUIRED', 'There are no Garmin tokens for this account.', { reason: 'no tokens' });
-    if (!this.isFresh(this.current)) return this.refreshOnce(this.current.accessToken, signal);
-    return this.current;
-  }
-
-  /**
-   * Single-flight refresh: concurrent callers share one upstream refresh. `staleAccessToken` is
-   * the token the caller found wanting; if another refresh already replaced it, that result is used.
-   */
-  private refreshOnce(staleAccessToken: string, signal?: AbortSignal): Promise<GarminTokenSet> {
-    if (this.current && this.current.accessToken !== staleAccessToken && this.isFresh(this.current)) {
-      return Promise.resolve(this.current);
-    }
-    if (!this.refreshing) {
-      // Not tied to one caller's signal: a shared refresh must not die with the first caller.
-      this.refreshing = this.doRefresh(staleAccessToken).finally(() => {
-        this.refreshing = null;
-      });
-    }
-    const shared = this.refreshing;
-    if (!signal) return shared;
-    return new Promise<GarminTokenSet>((resolve, reject) => {
-      if (signal.aborted) return reject(new AppError('ABORTED'));
-      const onAbort = () => reject(new AppError('ABORTED'));
-      signal.addEventListener('abort', onAbort, { once: true });
-      shared.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-    });
-  }
-
-  private async doRefresh(staleAccessToken: string): Promise<GarminTokenSet> {
-    // Another process sharing the store may have rotated already; its refresh token is the live one.
-    const stored = await this.opts.tokenStore.load();
-    if (stored && stored.accessToken !== staleAccessToken && this.isFresh(stored)) {
-      this.current = stored;
-      return stored;
-    }
-    const base = stored ?? this.current;
-    if (!base) throw new AppError('GARMIN_REAUTH_REQUIRED', 'There are no Garmin tokens for this account.', { reason: 'no tokens' });
-    const next = await this.opts.auth.refresh(base);
-    // Persist first: if we crashed after using the new access token, the rotated refresh token would be lost.
-    await this.opts.tokenStore.save(next);
-    this.current = next;
-    this.logger.info({ kind: next.kind, expires_at: next.accessExpiresAt }, 'garmin: tokens refreshed');
-    return next;
-  }
-
-  /** Runs `fn` with a fresh access token; on a 401 refreshes once and runs it again. */
-  private async withToken<T>(signal: AbortSignal | undefined, fn: (accessToken: string) => Promise<T>): Promise<T> {
-    const tokens = await this.tokens(signal);
-    try {
-      return await fn(tokens.accessToken);
-    } catch (e) {
-      if (!isAppError(e, 'GARMIN_TOKEN_REJECTED')) throw e;
-      this.logger.info({ endpoint: e.details.endpoint }, 'garmin: access token rejected, refreshing once');
-      const fresh = await this.refreshOnce(tokens.accessToken, signal);
-      return fn(fresh.accessToken);
-    }
-  }
-
   private getJson(call: Omit<ApiCall, 'retries'>, signal?: AbortSignal): Promise<unknown> {
-    return this.withToken(signal, (token) => apiGetJson(this.http, this.opts.endpoints, token, { ...call, retries: this.retries }, signal));
+    return this.keeper.withToken(signal, (token) => apiGetJson(this.http, this.opts.endpoints, token, { ...call, retries: this.retries }, signal));
   }
 
   private async downloadFit(call: Omit<ApiCall, 'retries'>, zipped: boolean, signal?: AbortSignal): Promise<Buffer> {
-    const bytes = await this.withToken(signal, (token) =>
+    const bytes = await this.keeper.withToken(signal, (token) =>
       apiGet(
         this.http,
         this.opts.endpoints,
@@ -212,7 +137,7 @@ export class GarminConnect {
 
   /** The account's social profile (displayName, profileId, …) plus the raw answer. */
   async getSocialProfile(signal?: AbortSignal): Promise<GarminProfile & { raw: Record<string, unknown> }> {
-    return this.withToken(signal, (token) => fetchSocialProfile(this.http, this.opts.endpoints, token, this.retries, signal));
+    return this.keeper.withToken(signal, (token) => fetchSocialProfile(this.http, this.opts.endpoints, token, this.retries, signal));
   }
 
   /** /userprofile-service/userprofile/user-settings (validated: userData is an object). */
