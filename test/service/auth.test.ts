@@ -1,12 +1,12 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loginNoMfa, startHarness, type Harness } from './harness.js';
+import { loginNoMfa, serviceDialects, startHarness, type Harness } from './harness.js';
 
-describe('auth through the API with the real emulator', () => {
+describe.each(serviceDialects())('auth through the API with the real emulator (%s)', (dialect) => {
   let h: Harness;
   const secrets: string[] = ['demo-password'];
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness({ dialect });
   });
   afterAll(async () => {
     // No secret (password, MFA code, our tokens) may appear in any log line.
@@ -246,10 +246,10 @@ describe('allow-list', () => {
   });
 });
 
-describe('two API processes sharing one database', () => {
+describe.each(serviceDialects())('two API processes sharing one database (%s)', (dialect) => {
   it('takes the MFA code on the other process, and a refresh-token replay there revokes the session here', async () => {
-    const a = await startHarness({ args: ['--api-only'] });
-    const b = await startHarness({ args: ['--api-only'], emu: a.emu, dataDir: a.dataDir });
+    const a = await startHarness({ args: ['--api-only'], dialect });
+    const b = await startHarness({ args: ['--api-only'], emu: a.emu, dataDir: a.dataDir, database: a.database });
     try {
       const r = await a.api('POST', '/auth/login', { body: { username: 'demo@example.com', password: 'demo-password' } });
       expect(r.body.status).toBe('mfa_required');

@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
+import pg from 'pg';
 import pino from 'pino';
 import { systemClock, type Clock } from '../../src/core/index.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/index.js';
@@ -26,6 +28,8 @@ export interface Harness {
   emu: RunningEmulator;
   svc: RunningService;
   url: string;
+  /** The service's database setting (share it with `database`). */
+  database: string;
   clock: OffsetClock;
   dataDir: string;
   /** Every log line the service wrote (to check that no secret was logged). */
@@ -50,6 +54,35 @@ export interface HarnessOptions {
   /** Share an emulator / data dir with another harness (they stay open on close). */
   emu?: RunningEmulator;
   dataDir?: string;
+  /** Database of the service (default sqlite in the data dir); postgres needs GARMINSYNC_TEST_PG_URL. */
+  dialect?: ServiceDialect;
+  /** Share another harness's database (its `database` setting). */
+  database?: string;
+}
+
+export type ServiceDialect = 'sqlite' | 'postgres';
+
+/** The dialects the service tests run on: SQLite always, PostgreSQL when GARMINSYNC_TEST_PG_URL is set. */
+export function serviceDialects(): ServiceDialect[] {
+  return process.env.GARMINSYNC_TEST_PG_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+}
+
+/** A fresh PostgreSQL schema (so parallel test files never share rows); returns its URL and a dropper. */
+async function freshPgSchema(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const schema = `svc_${randomBytes(6).toString('hex')}`;
+  const run = async (sql: string) => {
+    const c = new pg.Client({ connectionString: baseUrl });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  await run(`CREATE SCHEMA ${schema}`);
+  const url = new URL(baseUrl);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return { url: url.toString(), drop: () => run(`DROP SCHEMA ${schema} CASCADE`) };
 }
 
 /** Starts the real emulator and the real service (SQLite in a temp dir) on 127.0.0.1:0. */
@@ -65,7 +98,13 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   });
   const logger = pino({ level: 'debug', redact: { paths: LOG_REDACT, censor: '[redacted]' } }, sink);
   const clock = new OffsetClock();
-  const cfg: ServerConfig = parseServerConfig(['--port', '0', '--data-dir', dataDir, '--garmin-url', emu.url, ...(o.args ?? [])], {}, dataDir);
+  const pgSchema = !o.database && o.dialect === 'postgres' ? await freshPgSchema(process.env.GARMINSYNC_TEST_PG_URL ?? '') : null;
+  const database = o.database ?? pgSchema?.url;
+  const cfg: ServerConfig = parseServerConfig(
+    ['--port', '0', '--data-dir', dataDir, '--garmin-url', emu.url, ...(database ? ['--database', database] : []), ...(o.args ?? [])],
+    {},
+    dataDir,
+  );
   const svc = await startService(cfg, {
     logger,
     clock,
@@ -97,6 +136,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     emu,
     svc,
     url,
+    database: cfg.database,
     clock,
     dataDir,
     logs,
@@ -105,6 +145,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
       await svc.close();
       if (!o.emu) await emu.close();
       if (!o.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      await pgSchema?.drop();
     },
   };
 }

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loginNoMfa, loginWithMfa, startHarness, type Harness } from './harness.js';
+import { loginNoMfa, loginWithMfa, serviceDialects, startHarness, type Harness } from './harness.js';
 
 /** Job API without workers: jobs stay where the API puts them, so transitions are deterministic. */
-describe('sync jobs through the API (api-only: no workers)', () => {
+describe.each(serviceDialects())('sync jobs through the API (api-only: no workers, %s)', (dialect) => {
   let h: Harness;
   let alice: Awaited<ReturnType<typeof loginNoMfa>>;
   let bob: Awaited<ReturnType<typeof loginWithMfa>>;
   beforeAll(async () => {
-    h = await startHarness({ args: ['--api-only'] });
+    h = await startHarness({ args: ['--api-only'], dialect });
     alice = await loginNoMfa(h);
     bob = await loginWithMfa(h);
   });

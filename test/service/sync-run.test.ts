@@ -1,18 +1,18 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loginNoMfa, startHarness, waitFor, type Harness } from './harness.js';
+import { loginNoMfa, serviceDialects, startHarness, waitFor, type Harness } from './harness.js';
 
 type Job = { job_id: string; status: string; total_items: number | null; processed_items: number; failed_items: number; progress: number; error_message: string | null; cancel_requested: boolean };
 
 /** Full syncs through the API with the in-process workers and the real emulator. */
-describe('sync runs through the API (workers + emulator)', () => {
+describe.each(serviceDialects())('sync runs through the API (workers + emulator, %s)', (dialect) => {
   let h: Harness;
   let t: Awaited<ReturnType<typeof loginNoMfa>>;
   const ACTIVITIES = 12;
   const WORKOUTS = 3;
 
   beforeAll(async () => {
-    h = await startHarness({ emulator: { activities: ACTIVITIES, workouts: WORKOUTS, days: 10 } });
+    h = await startHarness({ emulator: { activities: ACTIVITIES, workouts: WORKOUTS, days: 10 }, dialect });
     t = await loginNoMfa(h);
   });
   afterAll(async () => {
