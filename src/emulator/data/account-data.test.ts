@@ -177,3 +177,9 @@ describe('an account without history', () => {
     expect(String(item.startTimeLocal).slice(0, 10)).toBe('2026-11-27');
   });
 });
+
+describe('options', () => {
+  it('refuses an end date that is not a real date', () => {
+    expect(() => createAccountData(TEST_IDENTITY, { ...TEST_OPTIONS, endDate: '2026-02-30' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+  });
+});

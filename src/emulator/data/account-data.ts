@@ -1,3 +1,4 @@
+import { AppError } from '../../core/index.js';
 import type { AccountIdentity, DatasetOptions } from './account.types.js';
 import { drawAthlete, type AthleteProfile } from './account-profile.js';
 import { activityDetail } from './activity-detail.dto.js';
@@ -54,14 +55,20 @@ export interface AccountData {
 
 export type { ActivitySearch };
 
+/** Routes validate dates first; a bad one reaching here is still a 400, not a crash. */
 function dateMs(date: string): number {
   const ms = parseCalendarDate(date);
-  if (ms === undefined) throw new RangeError(`not a calendar date: ${date}`);
+  if (ms === undefined) throw new AppError('VALIDATION_FAILED', `Not a calendar date (YYYY-MM-DD): ${date}`);
   return ms;
 }
 
+/**
+ * Generates an account's dataset. Cheap up front (activity and day models only); FIT files are
+ * generated on first request. Throws CONFIG_INVALID when `endDate` is not a real date.
+ */
 export function createAccountData(identity: AccountIdentity, options: DatasetOptions): AccountData {
-  const endMs = dateMs(options.endDate);
+  const endMs = parseCalendarDate(options.endDate);
+  if (endMs === undefined) throw new AppError('CONFIG_INVALID', `Emulator option "endDate" is not a calendar date: ${options.endDate}`, { setting: 'endDate' });
   const seed = deriveSeed(options.seed, 'account', identity.accountId);
   const athlete: AthleteProfile = drawAthlete(new Prng(deriveSeed(seed, 'athlete')));
   const activities = new ActivityStore(seed, athlete, Math.max(0, Math.floor(options.activities)), endMs, options.fitCacheSize ?? 64);
