@@ -69,7 +69,7 @@ export function positionAt(r: RouteParams, fraction: number): { lat: number; lon
 export function altitudeAt(r: RouteParams, fraction: number): number {
   let v = 0;
   for (const [cycles, phase, share] of r.altWaves) {
-    // (1 - cos) so that the profile starts and ends at the base altitude.
+    // Minus sin(phase): the profile starts at the base altitude, and whole cycles end there too.
     v += share * (Math.sin(2 * Math.PI * cycles * fraction + phase) - Math.sin(phase));
   }
   return r.baseAltitude + (r.altAmplitude / 2) * v;
