@@ -45,20 +45,30 @@ describe('garminsync emulator (run)', () => {
     expect(bad.err.join('')).toContain('probability');
   });
 
-  it('runs as a process, prints URL and accounts, and exits 0 on SIGTERM', async () => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', '-e', "const m = await import('./src/emulator/main.ts'); process.exitCode = await m.run(process.argv.slice(1));", '--', '--port', '0', '--activities', '1', '--days', '1', '--workouts', '0'],
-      { cwd: new URL('../../', import.meta.url), stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    const url = await waitFor(() => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1], 30_000);
-    expect(stdout).toContain('demo@example.com');
-    expect(stdout).toContain('nomfa@example.com');
+  it('runs as a process, prints URL and accounts, and exits 0 on SIGTERM and 130 on SIGINT', async () => {
+    const launch = () => {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', '-e', "const m = await import('./src/emulator/main.ts'); process.exitCode = await m.run(process.argv.slice(1));", '--', '--port', '0', '--activities', '1', '--days', '1', '--workouts', '0'],
+        { cwd: new URL('../../', import.meta.url), stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let stdout = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      return { child, out: () => stdout };
+    };
+    // Both at once: spawning is the slow part of this test.
+    const term = launch();
+    const int = launch();
+    const url = await waitFor(() => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(term.out())?.[1], 30_000);
+    expect(term.out()).toContain('demo@example.com');
+    expect(term.out()).toContain('nomfa@example.com');
     expect((await fetch(`${url}/__emulator/stats`)).status).toBe(200);
-    child.kill('SIGTERM');
-    const [code] = await once(child, 'exit');
-    expect(code).toBe(0);
+    await waitFor(() => (int.out().includes('listening on') ? true : undefined), 30_000);
+    const termExit = once(term.child, 'exit');
+    const intExit = once(int.child, 'exit');
+    term.child.kill('SIGTERM');
+    int.child.kill('SIGINT');
+    expect((await termExit)[0]).toBe(0);
+    expect((await intExit)[0]).toBe(130);
   });
 });
