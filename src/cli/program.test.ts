@@ -88,7 +88,7 @@ describe('auth', () => {
     expect(first.code).toBe(10);
     const challenge = first.stdout.trim();
     expect(challenge).toMatch(/^ch-\d+$/);
-    expect(first.stderr).toContain(`garminsync auth mfa --challenge ${challenge} --code <code>`);
+    expect(first.stderr).toContain(`garminsync auth mfa --challenge ${challenge} --code <code> --username demo@example.com`);
     expect(first.stdout + first.stderr).not.toContain('demo-password');
 
     const wrong = await cli(['auth', 'mfa', '--challenge', challenge, '--code', '000000']);

@@ -49,7 +49,7 @@ describe('garminsync auth (real binary, real service, real emulator)', () => {
     expect(first.code).toBe(10);
     const challenge = first.stdout.trim();
     expect(challenge.length).toBeGreaterThan(8);
-    expect(first.stderr).toContain(`garminsync auth mfa --challenge ${challenge} --code <code>`);
+    expect(first.stderr).toContain(`garminsync auth mfa --challenge ${challenge} --code <code> --username demo@example.com`);
 
     const code = stack.emu.lastMfaCode('demo@example.com')!;
     const wrongCode = code === '000000' ? '111111' : '000000';

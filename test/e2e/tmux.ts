@@ -37,6 +37,11 @@ export class TmuxPane {
     await exec('tmux', ['-L', this.socket, 'send-keys', '-t', this.target, 'Enter']);
   }
 
+  /** Presses a key by tmux name, e.g. `C-c`. */
+  async press(key: string): Promise<void> {
+    await exec('tmux', ['-L', this.socket, 'send-keys', '-t', this.target, key]);
+  }
+
   /** Polls the screen until `pattern` shows up (no fixed sleeps), or fails with the screen. */
   async waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ensureBuilt, startStack, tempHome, type Stack } from './harness.js';
+import { BIN, cli, ensureBuilt, startStack, tempHome, type Stack } from './harness.js';
 import { TmuxPane } from './tmux.js';
 
 let stack: Stack;
@@ -53,5 +53,32 @@ describe('on a real terminal (tmux)', () => {
     // The bar: the three types side by side, filled, at 100%.
     expect(synced).toMatch(/activities █+\s+100% 40\/40 │ health █+\s+100% \d+\/\d+ │ workouts █+\s+100% 3\/3/);
     expect(synced).toMatch(/Synced 40 activities, \d+ health days and 3 workouts in/);
+    await sync.kill();
+  });
+
+  it('Ctrl-C while a sync is followed detaches: exit 130, and the job goes on', async () => {
+    stack.emu.setFaults({ latencyMs: 300 });
+    try {
+      const pane = await TmuxPane.start(`garminsync-e2e-${process.pid}-ctrlc`, paneCommand('sync start --type activities --full --wait'));
+      panes.push(pane);
+      await pane.waitFor(/activities [█░]+\s+\d+%/, 30_000);
+      await pane.press('C-c');
+      const screen = await pane.waitFor(/EXIT=\d+/);
+      expect(screen).toContain('EXIT=130');
+      const id = /garminsync sync watch ([0-9a-f-]{36})/.exec(screen)?.[1];
+      expect(screen).toContain('Detached; the job goes on.');
+      expect(id).toBeDefined();
+      // The job was not cancelled by the detach: it is still running or has completed since.
+      const status = await cliStatus(id!);
+      expect(['running', 'completed']).toContain(status);
+      await pane.kill();
+    } finally {
+      stack.emu.setFaults({ latencyMs: 20 });
+    }
   });
 });
+
+async function cliStatus(jobId: string): Promise<string> {
+  const r = await cli(['sync', 'status', jobId, '--json'], { home, server: stack.url });
+  return (JSON.parse(r.stdout) as { status: string }).status;
+}

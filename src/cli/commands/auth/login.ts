@@ -103,18 +103,18 @@ async function finishMfa(
     } catch (e) {
       if (!isAppError(e) || e.code !== 'MFA_CODE_INVALID') throw e;
       if (!interactive) {
-        printChallenge(out, challenge, ctx, e);
+        printChallenge(out, challenge, ctx, username, e);
         out.warn(`That MFA code is not correct${attemptsText(e)}. Try again with:`);
-        out.warn(`  ${mfaCommand(challenge, ctx)}`);
+        out.warn(`  ${mfaCommand(challenge, ctx, username)}`);
         return EXIT.MFA_REQUIRED;
       }
       out.warn(`That code is not correct${attemptsText(e)}.`);
     }
   }
   if (!interactive) {
-    printChallenge(out, challenge, ctx);
+    printChallenge(out, challenge, ctx, username);
     out.info(`Garmin sent a verification code ${via}. Finish the login with:`);
-    out.info(`  ${mfaCommand(challenge, ctx)}`);
+    out.info(`  ${mfaCommand(challenge, ctx, username)}`);
     return EXIT.MFA_REQUIRED;
   }
   out.info(`Garmin sent a verification code ${via}.`);
@@ -138,8 +138,9 @@ async function finishMfa(
   }
 }
 
-export function mfaCommand(challenge: { challenge_id: string }, ctx: CommandContext): string {
-  return `garminsync auth mfa --challenge ${challenge.challenge_id} --code <code>${serverHint(ctx)}`;
+/** The exact command that finishes the login; the e-mail rides along so `auth status` can show it. */
+export function mfaCommand(challenge: { challenge_id: string }, ctx: CommandContext, username?: string): string {
+  return `garminsync auth mfa --challenge ${challenge.challenge_id} --code <code>${username ? ` --username ${username}` : ''}${serverHint(ctx)}`;
 }
 
 function attemptsText(e: AppError): string {
@@ -148,14 +149,14 @@ function attemptsText(e: AppError): string {
 }
 
 /** The open challenge as data: its id alone on stdout, or one JSON document. */
-function printChallenge(out: Output, challenge: MfaRequiredResponse, ctx: CommandContext, wrong?: AppError): void {
+function printChallenge(out: Output, challenge: MfaRequiredResponse, ctx: CommandContext, username: string, wrong?: AppError): void {
   if (out.json) {
     const attempts = wrong?.details.attempts_left;
     out.document({
       ...challenge,
       ...(typeof attempts === 'number' ? { attempts_left: attempts } : {}),
       ...(wrong ? { error: { code: wrong.code, message: wrong.message } } : {}),
-      next: mfaCommand(challenge, ctx),
+      next: mfaCommand(challenge, ctx, username),
     });
   } else {
     out.data(challenge.challenge_id);
