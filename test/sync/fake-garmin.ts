@@ -14,6 +14,8 @@ export class FakeGarmin implements GarminConnectLike {
   corruptFitIds = new Set<number>();
   revoked = false;
   rateLimitHits = 0;
+  /** Every n-th request fails as GARMIN_UNAVAILABLE (0 = never). */
+  unavailableEvery = 0;
   private activities: { id: number; start: number }[] = [];
   private nextId = 1_000_000;
 
@@ -45,6 +47,7 @@ export class FakeGarmin implements GarminConnectLike {
     this.requests++;
     if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
     if (signal?.aborted) throw new AppError('ABORTED');
+    if (this.unavailableEvery && this.requests % this.unavailableEvery === 0) throw new AppError('GARMIN_UNAVAILABLE', '503');
     if (this.revoked) throw new AppError('GARMIN_REAUTH_REQUIRED', 'refresh token revoked');
     if (this.rateLimitedRequests > 0) {
       this.rateLimitedRequests--;

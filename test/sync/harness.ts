@@ -37,6 +37,8 @@ export interface Backend {
   /** Starts answering 429 (Retry-After `retryAfterSec`, default 1) to bursts; `false` stops. */
   setRateLimit(on: boolean, retryAfterSec?: number): void;
   corruptFits(ids: number[]): void;
+  /** Upstream fault storm: 10% 5xx, 5% connection resets, 5% truncated bodies. */
+  setStorm(on: boolean): void;
   /** Access token expired and refresh token revoked: the next call needs a credential login. */
   killTokens(): void;
   close(): Promise<void>;
@@ -104,6 +106,7 @@ async function emulatorBackend(seed: Seed, limiters: AccountLimiters, clock: Clo
     setLatency: (ms) => emu.setFaults({ latencyMs: ms }),
     setRateLimit: (on, retryAfterSec = 1) => emu.setFaults(on ? { rateLimitRps: 8, retryAfterSec, rateLimitStyle: 'json' } : { rateLimitRps: null }),
     corruptFits: (ids) => emu.setFaults({ corruptFitIds: ids }),
+    setStorm: (on) => emu.setFaults(on ? { fault5xx: 0.1, faultReset: 0.05, faultTruncate: 0.05 } : { fault5xx: 0, faultReset: 0, faultTruncate: 0 }),
     killTokens: () => {
       emu.expireTokens(EMAIL);
       emu.revokeRefreshTokens(EMAIL);
@@ -135,6 +138,7 @@ function fakeBackend(seed: Seed, clock: Clock): Backend {
       fake.retryAfterMs = retryAfterSec * 1000;
     },
     corruptFits: (ids) => void (fake.corruptFitIds = new Set(ids)),
+    setStorm: (on) => void (fake.unavailableEvery = on ? 7 : 0),
     killTokens: () => void (fake.revoked = true),
     close: async () => {},
   };

@@ -70,6 +70,19 @@ describe('sync engine recovery: crashes, stops, rate limits, bad items, dead tok
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
+  it('survives an upstream fault storm: every item exactly once, no login', async () => {
+    h.backend.setStorm(true);
+    h.pool().start();
+    for (const sync_type of ['activities', 'workouts'] as const) {
+      const { job } = await h.service.create(USER, SESSION, { sync_type });
+      expect(await h.settled(job.job_id, 60_000)).toMatchObject({ status: 'completed', failed_items: 0 });
+    }
+    h.backend.setStorm(false);
+    expect(await h.store.activities.count(USER)).toBe(12);
+    expect(await h.store.workouts.count(USER)).toBe(3);
+    expect(h.backend.logins()).toBe(0);
+  });
+
   it('records a corrupt FIT as a failed item, skips it and completes the job', async () => {
     const ids = await h.backend.activityIds();
     const bad = [ids[3]!, ids[9]!];
