@@ -4,6 +4,7 @@ import type { EmuRandom } from '../random.js';
 /** E-mail codes are valid for about ten minutes; five wrong codes end the attempt. */
 export const MFA_CODE_TTL_MS = 10 * 60_000;
 export const MFA_MAX_ATTEMPTS = 5;
+const MAX_SESSIONS = 50_000;
 
 export interface PendingMfa {
   accountId: string;
@@ -45,6 +46,8 @@ export class SsoSessions {
   create(): SsoSession {
     const session: SsoSession = { id: this.random.uuid() };
     this.sessions.set(session.id, session);
+    // Bounded like a real session store with eviction, so a benchmark cannot grow it forever.
+    if (this.sessions.size > MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value!);
     return session;
   }
 

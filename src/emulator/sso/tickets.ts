@@ -3,6 +3,8 @@ import type { EmuRandom } from '../random.js';
 
 /** CAS service tickets are redeemable for about two minutes (garmin-protocol.md §2). */
 export const TICKET_TTL_MS = 120_000;
+/** Used ticket ids remembered (to say "used" rather than "unknown"); older ones are forgotten. */
+const MAX_REMEMBERED = 50_000;
 
 export interface ServiceTicket {
   id: string;
@@ -35,6 +37,8 @@ export class TicketStore {
     const id = `ST-${this.random.digits(7)}-${this.random.alnum(20)}-${suffix}`;
     const ticket: ServiceTicket = { id, service, accountId, issuedAt: this.clock.now(), ...opts };
     this.live.set(id, ticket);
+    // Unredeemed tickets die after TICKET_TTL_MS anyway; drop the oldest beyond a bound.
+    if (this.live.size > MAX_REMEMBERED) this.live.delete(this.live.keys().next().value!);
     return ticket;
   }
 
@@ -43,6 +47,7 @@ export class TicketStore {
     if (!ticket) return { ok: false, reason: this.used.has(id) ? 'used' : 'unknown' };
     this.live.delete(id);
     this.used.add(id);
+    if (this.used.size > MAX_REMEMBERED) this.used.delete(this.used.values().next().value!);
     if (this.clock.now() - ticket.issuedAt > TICKET_TTL_MS) return { ok: false, reason: 'expired' };
     if (ticket.service !== service) return { ok: false, reason: 'service_mismatch' };
     return { ok: true, ticket };
