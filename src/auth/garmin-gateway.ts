@@ -37,13 +37,19 @@ export class AuthGarminGateway<C extends object> {
   constructor(private readonly o: GarminGatewayOptions<C>) {}
 
   async forUser(userId: string): Promise<C> {
+    const entry = await this.entryFor(userId);
+    return this.guard(userId, entry);
+  }
+
+  /** The cached client of a user, or a new one over their current tokens. */
+  private async entryFor(userId: string): Promise<Entry<C>> {
     const row = await this.o.accounts.get(userId);
     if (!row?.tokens_enc || row.status !== 'connected') {
       throw new AppError('GARMIN_REAUTH_REQUIRED', GARMIN_LOGIN_REQUIRED_MESSAGE, { user_id: userId });
     }
     const cached = this.cache.get(userId);
-    if (cached && cached.version === row.token_version) return cached.client;
-    const entry = { version: row.token_version, client: undefined as unknown as C };
+    if (cached && cached.version === row.token_version) return cached;
+    const entry: Entry<C> = { version: row.token_version, client: undefined as unknown as C };
     const tokenStore: ConnectFactoryArgs['tokenStore'] = {
       load: () => this.o.vault.load(userId),
       save: async (tokens) => {
@@ -53,9 +59,9 @@ export class AuthGarminGateway<C extends object> {
         if (after) entry.version = after.token_version;
       },
     };
-    entry.client = this.guard(userId, this.o.createConnect({ userId, tokenStore }));
+    entry.client = this.o.createConnect({ userId, tokenStore });
     this.cache.set(userId, entry);
-    return entry.client;
+    return entry;
   }
 
   /** Forgets cached clients (tests, shutdown). */
@@ -63,32 +69,43 @@ export class AuthGarminGateway<C extends object> {
     this.cache.clear();
   }
 
-  /** Wraps every method so a terminal refresh failure marks the account and reads "login required". */
-  private guard(userId: string, client: C): C {
-    const onError = async (e: unknown): Promise<never> => {
-      if (isAppError(e, 'GARMIN_REAUTH_REQUIRED')) {
+  /**
+   * Wraps every method so that a terminal refresh failure marks the account `login_required`
+   * and reads "login required". Exception: when the stored tokens changed since this client
+   * loaded them (another process or a new login rotated them), the failure is the stale client's,
+   * not the account's: the call is retried once on a fresh client instead.
+   */
+  private guard(userId: string, entry: Entry<C>): C {
+    const call = async (prop: string | symbol, args: unknown[], attempt: number): Promise<unknown> => {
+      const current = attempt === 0 ? entry : await this.entryFor(userId);
+      try {
+        return await (Reflect.get(current.client, prop) as (...a: unknown[]) => unknown).apply(current.client, args);
+      } catch (e) {
+        if (!isAppError(e, 'GARMIN_REAUTH_REQUIRED')) throw e;
         this.cache.delete(userId);
+        const row = await this.o.accounts.get(userId);
+        if (attempt === 0 && row?.status === 'connected' && row.tokens_enc && row.token_version !== current.version) {
+          this.o.logger.info({ user_id: userId }, 'Garmin tokens were rotated elsewhere; retrying with the stored ones');
+          return call(prop, args, 1);
+        }
         await this.o.vault.markLoginRequired(userId, e.message).catch((err: unknown) => {
           this.o.logger.error({ err, user_id: userId }, 'could not mark the Garmin account login_required');
         });
         this.o.logger.warn({ user_id: userId }, 'Garmin tokens cannot be refreshed; account marked login_required');
         throw new AppError('GARMIN_REAUTH_REQUIRED', GARMIN_LOGIN_REQUIRED_MESSAGE, { user_id: userId }, { cause: e });
       }
-      throw e;
     };
-    return new Proxy(client, {
+    return new Proxy(entry.client, {
       get(target, prop, receiver) {
         const v: unknown = Reflect.get(target, prop, receiver);
         if (typeof v !== 'function') return v;
-        return (...args: unknown[]) => {
-          try {
-            const r: unknown = (v as (...a: unknown[]) => unknown).apply(target, args);
-            return r instanceof Promise ? r.catch(onError) : r;
-          } catch (e) {
-            return onError(e);
-          }
-        };
+        return (...args: unknown[]) => call(prop, args, 0);
       },
     });
   }
+}
+
+interface Entry<C> {
+  version: number;
+  client: C;
 }
