@@ -57,21 +57,21 @@ export class AuthLimitsRepository {
 
   /**
    * Records a Garmin 429 for the account: failures += 1 and the circuit opens until
-   * `openUntil(failures)` (the caller's growing cool-down). Returns the new row.
+   * `openUntil(failures)` (the caller's growing cool-down). The increment is one atomic
+   * INSERT … ON CONFLICT DO UPDATE … RETURNING, so concurrent 429s on several processes each
+   * count. Returns the new row.
    */
   async tripCircuit(username: string, openUntil: (failures: number) => number, now: number): Promise<GarminCircuitRow> {
     const key = username.toLowerCase();
-    return this.db.transaction().execute(async (trx) => {
-      const cur = await trx.selectFrom('garmin_circuits').selectAll().where('garmin_username', '=', key).executeTakeFirst();
-      const failures = (cur?.failures ?? 0) + 1;
-      const row: GarminCircuitRow = { garmin_username: key, failures, open_until: openUntil(failures), last_failure_at: now };
-      await trx
-        .insertInto('garmin_circuits')
-        .values(row)
-        .onConflict((oc) => oc.column('garmin_username').doUpdateSet({ failures, open_until: row.open_until, last_failure_at: now }))
-        .execute();
-      return row;
-    });
+    const { failures } = await this.db
+      .insertInto('garmin_circuits')
+      .values({ garmin_username: key, failures: 1, open_until: null, last_failure_at: now })
+      .onConflict((oc) => oc.column('garmin_username').doUpdateSet((eb) => ({ failures: eb('garmin_circuits.failures', '+', 1), last_failure_at: now })))
+      .returning('failures')
+      .executeTakeFirstOrThrow();
+    const until = openUntil(Number(failures));
+    await this.db.updateTable('garmin_circuits').set({ open_until: until }).where('garmin_username', '=', key).execute();
+    return { garmin_username: key, failures: Number(failures), open_until: until, last_failure_at: now };
   }
 
   /** Closes the circuit after a successful Garmin login. */
