@@ -4,6 +4,7 @@ import type {
   ActivityList,
   CreateJobRequest,
   CreateJobResponse,
+  JobFailureList,
   JobList,
   ListJobsQuery,
   LoginResponse,
@@ -86,6 +87,11 @@ export class ApiClient {
 
   getJob(jobId: string, signal?: AbortSignal): Promise<SyncJob> {
     return this.authedJson<SyncJob>('GET', `/sync/jobs/${encodeURIComponent(jobId)}`, { signal });
+  }
+
+  /** Items a job skipped after a permanent upstream error. */
+  jobFailures(jobId: string): Promise<JobFailureList> {
+    return this.authedJson<JobFailureList>('GET', `/sync/jobs/${encodeURIComponent(jobId)}/failures`);
   }
 
   cancelJob(jobId: string): Promise<SyncJob> {

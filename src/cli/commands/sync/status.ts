@@ -17,8 +17,16 @@ export async function runStatus(ctx: CommandContext, jobId: string | undefined):
   const { out, clock } = ctx;
   if (jobId) {
     const job = await ctx.api.getJob(jobId);
-    if (out.json) out.document(job);
-    else for (const line of jobDetail(job, clock.now())) out.data(line);
+    if (out.json) {
+      out.document(job);
+      return EXIT.OK;
+    }
+    for (const line of jobDetail(job, clock.now())) out.data(line);
+    if (job.failed_items > 0) {
+      const { items } = await ctx.api.jobFailures(job.job_id);
+      out.data('Failed items:');
+      for (const f of items) out.data(`  ${f.item_key}  ${f.error_code}  ${f.error_message}`);
+    }
     return EXIT.OK;
   }
   const latest: SyncJob[] = [];
