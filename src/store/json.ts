@@ -1,14 +1,4 @@
-/** JSON text columns: Garmin documents and job params are stored as text in both dialects. */
-export function toJsonText(value: unknown): string | null {
-  return value === undefined || value === null ? null : JSON.stringify(value);
-}
-
-export function fromJsonText(text: string | null | undefined): unknown {
-  return text === null || text === undefined ? null : (JSON.parse(text) as unknown);
-}
-
 /** 0/1 integers stand in for booleans (better-sqlite3 cannot bind JS booleans). */
-export const toFlag = (b: boolean): number => (b ? 1 : 0);
 export const fromFlag = (n: number | boolean | null | undefined): boolean => n === 1 || n === true;
 
 /** Opaque cursor for keyset paging: base64url of a JSON array of the sort key. */
