@@ -24,6 +24,8 @@ describe('exitCodeFor', () => {
 
   it('is 130 for an abort and 1 for anything unexpected', () => {
     expect(exitCodeFor(new DOMException('x', 'AbortError'))).toBe(EXIT.INTERRUPTED);
+    const promptCtrlC = Object.assign(new Error('User force closed the prompt with SIGINT'), { name: 'ExitPromptError' });
+    expect(exitCodeFor(promptCtrlC)).toBe(EXIT.INTERRUPTED);
     expect(exitCodeFor(new TypeError('boom'))).toBe(EXIT.ERROR);
   });
 });

@@ -48,6 +48,11 @@ const BY_CODE: Partial<Record<ErrorCode, ExitCode>> = {
 /** The exit code for anything a command threw. Unknown errors are 1. */
 export function exitCodeFor(error: unknown): ExitCode {
   if (isAppError(error)) return BY_CODE[error.code] ?? EXIT.ERROR;
-  if (isAbortError(error)) return EXIT.INTERRUPTED;
+  if (isAbortError(error) || isPromptInterrupt(error)) return EXIT.INTERRUPTED;
   return EXIT.ERROR;
+}
+
+/** Ctrl-C inside a prompt: the prompt library holds the terminal in raw mode and rejects by itself. */
+export function isPromptInterrupt(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'ExitPromptError' || error.name === 'AbortPromptError');
 }

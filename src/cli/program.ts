@@ -130,7 +130,7 @@ export function reportError(deps: CliDeps, e: unknown): number {
   }
   const code = exitCodeFor(e);
   if (code === EXIT.INTERRUPTED && !isAppError(e)) {
-    deps.io.stderr.write('Interrupted.\n');
+    deps.io.stderr.write('\nInterrupted.\n');
   } else if (isAppError(e)) {
     deps.io.stderr.write(`${e.message}\n`);
   } else {

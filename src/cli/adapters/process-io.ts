@@ -12,6 +12,13 @@ export function processIO(): IO {
     if (interrupts > 1) process.exit(130);
     controller.abort(new DOMException('Interrupted by Ctrl-C.', 'AbortError'));
   });
+  // `garminsync … | head -1`: the reader went away; that is a normal end, not a crash.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(0);
+      throw e;
+    });
+  }
   return {
     stdin: process.stdin,
     stdout: process.stdout,
