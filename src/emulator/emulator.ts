@@ -162,6 +162,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     addActivities: (email, count) => controls.addActivities(email, count),
     expireTokens: controls.expireTokens,
     revokeRefreshTokens: controls.revokeRefreshTokens,
-    close: () => server.close(),
+    close: async () => {
+      await server.close();
+      await material?.cleanup();
+    },
   };
 }

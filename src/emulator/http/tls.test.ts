@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONSUMER, DI_SERVICE_TICKET_GRANT, startEmulator, type RunningEmulator } from '../index.js';
@@ -19,7 +19,11 @@ describe('TLS mode: a generated CA and routing by Host', () => {
     emu = await startEmulator({ tls: true, domain: 'garmin.test', activities: 1, days: 1, workouts: 0 });
     ca = await readFile(emu.caPath!, 'utf8');
   });
-  afterAll(() => emu.close());
+  afterAll(async () => {
+    await emu.close();
+    // The throw-away CA goes with the emulator.
+    await expect(access(emu.caPath!)).rejects.toThrow();
+  });
 
   /** Connects to 127.0.0.1 but speaks to `<sub>.garmin.test` (SNI + Host), verifying the chain. */
   const call = (sub: string, method: string, path: string, headers: Record<string, string> = {}, body?: string) =>

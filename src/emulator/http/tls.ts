@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
@@ -9,6 +9,8 @@ export interface TlsMaterial {
   caPath: string;
   cert: string;
   key: string;
+  /** Removes the temp dir holding the CA (the CA is useless once this emulator stops). */
+  cleanup(): Promise<void>;
 }
 
 /** The Garmin hosts served in TLS mode. */
@@ -55,5 +57,5 @@ export async function generateTlsMaterial(domain: string, now: Date): Promise<Tl
   const dir = await mkdtemp(join(tmpdir(), 'garminsync-emulator-ca-'));
   const caPath = join(dir, 'ca.pem');
   await writeFile(caPath, ca.cert, { mode: 0o644 });
-  return { caCert: ca.cert, caPath, cert: server.cert, key: server.private };
+  return { caCert: ca.cert, caPath, cert: server.cert, key: server.private, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
