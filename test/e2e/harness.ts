@@ -4,7 +4,7 @@
  * the service, and the REAL built `garminsync` binary spawned as a child process.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -41,8 +41,9 @@ async function builtIsStale(): Promise<boolean> {
  */
 export async function ensureBuilt(): Promise<void> {
   if (!(await builtIsStale())) return;
+  await mkdir(join(REPO, '.tmp'), { recursive: true });
   const release = await lockfile.lock(join(REPO, 'package.json'), {
-    lockfilePath: join(REPO, '.tmp-e2e-build.lock'),
+    lockfilePath: join(REPO, '.tmp', 'e2e-build.lock'),
     retries: { retries: 600, minTimeout: 100, maxTimeout: 200 },
     stale: 120_000,
   });
