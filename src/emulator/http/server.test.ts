@@ -114,6 +114,21 @@ describe('emulator HTTP server: routing, stats and faults', () => {
     );
   });
 
+  it('refuses bodies over the limit with 413', async () => {
+    const res = await fetch(`${emu.url}/mobile/api/login?service=x`, { method: 'POST', body: Buffer.alloc(8 * 1024 * 1024 + 1, 0x61) });
+    expect(res.status).toBe(413);
+  });
+
+  it('validates control API input and resets stats', async () => {
+    const bad = await fetch(`${emu.url}/__emulator/activities`, { method: 'POST', body: JSON.stringify({ count: 0 }) });
+    expect(bad.status).toBe(400);
+    const unknown = await fetch(`${emu.url}/__emulator/activities`, { method: 'POST', body: JSON.stringify({ username: 'x@example.com', count: 1 }) });
+    expect(unknown.status).toBe(404);
+    await fetch(`${emu.url}/test-probe/big`);
+    const reset = await readJson(await fetch(`${emu.url}/__emulator/reset-stats`, { method: 'POST' }));
+    expect(reset).toEqual({ total: 0, byEndpoint: {}, byStatus: {}, violations: [], logins: 0 });
+  });
+
   it('serves the MFA outbox 404 for an address that got no code', async () => {
     const res = await fetch(`${emu.url}/__emulator/mfa-code?username=nomfa@example.com`);
     expect(res.status).toBe(404);

@@ -115,8 +115,8 @@ async function handle(opts: EmuServerOptions, router: Router, window: RateWindow
     body = await readBody(req, BODY_LIMIT_BYTES);
   } catch (e) {
     if (e instanceof BodyTooLargeError) {
-      send(res, json(413, { error: 'Payload Too Large' }), false);
-      req.socket.destroySoon?.();
+      // The rest of the body is drained (not reset) so that the client reliably reads the 413.
+      send(res, json(413, { error: 'Payload Too Large' }, { connection: 'close' }), false);
       if (counted) state.stats.total++;
       record(413);
       return;
