@@ -152,15 +152,35 @@ describe('fault dice and latency', () => {
     expect(await statuses()).toEqual(a);
   });
 
-  it('delays answers by latencyMs', async () => {
+  it('delays answers by latencyMs (real clock)', async () => {
     const emu = await startEmulator({ ...SMALL, latencyMs: 150, extraRoutes: [bigProbe] });
     try {
       const t0 = performance.now();
       await (await fetch(`${emu.url}/test-probe/big`)).text();
       expect(performance.now() - t0).toBeGreaterThanOrEqual(140);
-      const c0 = performance.now();
-      await fetch(`${emu.url}/__emulator/stats`);
-      expect(performance.now() - c0).toBeLessThan(140);
+    } finally {
+      await emu.close();
+    }
+  });
+
+  it('holds Garmin answers until the clock passes the latency; control calls are not delayed', async () => {
+    const clock = new FakeClock(Date.UTC(2026, 10, 27, 12));
+    const emu = await startEmulator({ ...SMALL, clock, latencyMs: 500, extraRoutes: [bigProbe] });
+    try {
+      let done = false;
+      const pending = fetch(`${emu.url}/test-probe/big`).then((r) => {
+        done = true;
+        return r.status;
+      });
+      const until = Date.now() + 10_000;
+      while (clock.pendingSleepers === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+      expect(clock.pendingSleepers).toBe(1);
+      expect((await fetch(`${emu.url}/__emulator/stats`)).status).toBe(200);
+      expect(done).toBe(false);
+      clock.advance(499);
+      expect(clock.pendingSleepers).toBe(1);
+      clock.advance(1);
+      expect(await pending).toBe(200);
     } finally {
       await emu.close();
     }
