@@ -69,7 +69,13 @@ export async function createContext(deps: CliDeps, globals: GlobalFlags): Promis
   const color = settings.color === 'always' && colorFlag && !deps.env.NO_COLOR ? true : colorEnabled(deps.io, deps.env, colorFlag);
   const out = createOutput(deps.io, { json: Boolean(globals.json), quiet: Boolean(globals.quiet), color });
   const keyring = settings.credential_backend === 'file' ? null : deps.keyring;
-  const store = new CredentialStore({ dir, server, keyring, warn: (line) => out.warn(line) });
+  const store = new CredentialStore({
+    dir,
+    server,
+    keyring,
+    warn: (line) => out.warn(line),
+    keyringRequired: settings.credential_backend === 'keyring',
+  });
   const trace = deps.env.GARMINSYNC_DEBUG ? (line: string) => deps.io.stderr.write(`[http] ${line}\n`) : undefined;
   const http: HttpOptions = { baseUrl: server, fetch: deps.fetch, trace };
   const session = new Session({ http, store, clock: deps.clock });

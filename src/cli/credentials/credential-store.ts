@@ -39,6 +39,8 @@ export interface CredentialStoreOptions {
   keyring: Keyring | null;
   /** Where the visible fallback notice goes (stderr). */
   warn: (line: string) => void;
+  /** The user asked for the keyring (credential_backend=keyring) even if none was found. */
+  keyringRequired?: boolean;
 }
 
 /**
@@ -107,6 +109,9 @@ export class CredentialStore {
           `Could not use the OS keyring (${e instanceof Error ? e.message : String(e)}); the tokens are stored in ${this.path} (mode 0600) instead.`,
         );
       }
+    }
+    if (!this.opts.keyring && this.opts.keyringRequired) {
+      this.opts.warn(`No OS keyring was found (secret-tool is not on PATH); the tokens are stored in ${this.path} (mode 0600) instead.`);
     }
     await writePrivateFileAtomic(this.path, serialise({ version: 1, backend: 'file', ...rest, access_token, refresh_token }));
     return 'file';
