@@ -186,9 +186,20 @@ async function handle(opts: EmuServerOptions, router: Router, window: RateWindow
       response = { ...response, body: corruptFitZip(Buffer.from(response.body)) };
     }
   }
+  if (counted) response = withEdgeHeaders(response, rayId);
   const truncate = counted && faults.faultTruncate > 0 && opts.dice.next() < faults.faultTruncate;
   send(res, response, truncate);
   record(response.status);
+}
+
+/** Every Garmin answer passes Cloudflare in the recordings; clients must tolerate these headers. */
+function withEdgeHeaders(response: EmuResponse, rayId: string): EmuResponse {
+  const headers = { ...response.headers };
+  const has = (name: string) => Object.keys(headers).some((k) => k.toLowerCase() === name);
+  if (!has('server')) headers.server = 'cloudflare';
+  if (!has('cf-ray')) headers['cf-ray'] = `${rayId}-LAX`;
+  if (!has('cf-cache-status')) headers['cf-cache-status'] = 'DYNAMIC';
+  return { ...response, headers };
 }
 
 function hostnameOf(hostHeader: string, routeHost: GarminHost, domain: string): string {
