@@ -106,6 +106,23 @@ describe.each(serviceDialects())('auth through the API with the real emulator (%
     expect(unknown.body.code).toBe('REFRESH_TOKEN_INVALID');
   });
 
+  it('ends a session 30 days after the login, whatever the refreshes', async () => {
+    const t = await loginNoMfa(h);
+    const start = h.clock.offset;
+    try {
+      h.clock.advance(29 * 86_400_000);
+      const r = await h.api('POST', '/auth/refresh', { body: { refresh_token: t.refresh_token } });
+      expect(r.status).toBe(200);
+      expect(r.body.refresh_expires_at).toBe(t.refresh_expires_at); // rotation never extends the session
+      h.clock.advance(86_400_000);
+      const late = await h.api('POST', '/auth/refresh', { body: { refresh_token: r.body.refresh_token } });
+      expect(late.status).toBe(401);
+      expect(late.body.code).toBe('SESSION_EXPIRED');
+    } finally {
+      h.clock.offset = start;
+    }
+  });
+
   it('lets exactly one of two concurrent refreshes with the same token win', async () => {
     const t = await loginNoMfa(h);
     const [a, b] = await Promise.all([
@@ -204,11 +221,15 @@ describe.each(serviceDialects())('auth through the API with the real emulator (%
   });
 
   it('opens a per-account circuit after a Garmin 429 at login, without further Garmin logins', async () => {
+    const existing = await loginNoMfa(h);
     h.emu.setFaults({ loginRateLimited: true });
     try {
       const first = await h.api('POST', '/auth/login', { body: { username: 'nomfa@example.com', password: 'demo-password' } });
       expect(first.status).toBe(503);
       expect(first.body.code).toBe('GARMIN_RATE_LIMITED');
+      // The open circuit is visible in the session view of the account.
+      const view = await h.api('GET', '/auth/session', { token: existing.access_token });
+      expect(Date.parse(view.body.session.garmin.circuit_open_until)).toBeGreaterThan(Date.now());
       const loginsBefore = h.emu.stats().logins;
       const second = await h.api('POST', '/auth/login', { body: { username: 'nomfa@example.com', password: 'demo-password' } });
       expect(second.status).toBe(503);
