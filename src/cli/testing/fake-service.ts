@@ -30,6 +30,10 @@ export interface FakeServiceOptions {
   failTypes?: string[];
   /** Answer 404 on the SSE route, to exercise the polling fallback. */
   noSse?: boolean;
+  /** Serve POST /auth/import (a new session from Garmin tokens); otherwise 404 like an older service. */
+  importRoute?: boolean;
+  /** What POST /auth/import received. */
+  imported?: unknown[];
 }
 
 interface Session {
@@ -179,6 +183,11 @@ export async function startFakeService(opts: FakeServiceOptions = {}): Promise<F
         if (!s) return problem(res, 401, 'REFRESH_TOKEN_INVALID', 'The refresh token is invalid or expired.');
         rotated.add(rt);
         return send(res, 200, issue(s.id));
+      }
+      if (req.method === 'POST' && path === '/auth/import') {
+        if (!opts.importRoute) return send(res, 404, { message: `Route POST:${url.pathname} not found`, error: 'Not Found', statusCode: 404 });
+        opts.imported?.push(body);
+        return send(res, 200, newSession());
       }
       if (!authed()) return;
       if (req.method === 'POST' && path === '/auth/logout') return send(res, 204);

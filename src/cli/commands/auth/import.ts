@@ -28,8 +28,12 @@ export function define(cmd: Command, ctx: DefineContext): void {
   ctx.bind<ImportFlags>(cmd, (c, flags, args) => runImport(c, flags, args[0] ?? '-'));
 }
 
-/** Reads and recognises a token file; the secrets are sent to the service and never printed. */
-export async function readTokenFile(path: string, stdin: NodeJS.ReadableStream): Promise<{ format: string; tokens: Record<string, unknown> }> {
+/**
+ * Reads and recognises a token file; the secrets are sent to the service and never printed.
+ * JSON is checked here for a friendly message; other text (garth's base64 `dumps()` string, a
+ * bare DI refresh token) is passed on as a string for the service to recognise.
+ */
+export async function readTokenFile(path: string, stdin: NodeJS.ReadableStream): Promise<{ format: string; tokens: unknown }> {
   const parse = (text: string, what: string): Record<string, unknown> => {
     try {
       const v: unknown = JSON.parse(text);
@@ -39,9 +43,11 @@ export async function readTokenFile(path: string, stdin: NodeJS.ReadableStream):
     }
     throw usage(`${what} is not a JSON object.`);
   };
-  let doc: Record<string, unknown>;
+  let text: string;
+  let what = path;
   if (path === '-') {
-    doc = parse(await readAll(stdin as never), 'stdin');
+    text = await readAll(stdin as never);
+    what = 'stdin';
   } else {
     const st = await stat(path).catch(() => undefined);
     if (!st) throw new AppError('NOT_FOUND', `There is no file or directory ${path}.`);
@@ -50,8 +56,12 @@ export async function readTokenFile(path: string, stdin: NodeJS.ReadableStream):
       const oauth2 = parse(await readFile(join(path, 'oauth2_token.json'), 'utf8').catch(() => '?'), `${path}/oauth2_token.json`);
       return { format: 'garth', tokens: { oauth1, oauth2 } };
     }
-    doc = parse(await readFile(path, 'utf8'), path);
+    text = await readFile(path, 'utf8');
   }
+  const trimmed = text.trim();
+  if (!trimmed) throw usage(`${what} is empty.`);
+  if (!trimmed.startsWith('{')) return { format: 'text', tokens: trimmed };
+  const doc = parse(trimmed, what);
   if (typeof doc.di_token === 'string' || typeof doc.di_refresh_token === 'string') return { format: 'garminconnect', tokens: doc };
   if (doc.oauth1 && doc.oauth2) return { format: 'garth', tokens: { oauth1: doc.oauth1, oauth2: doc.oauth2 } };
   if (typeof doc.oauth_token === 'string' && typeof doc.oauth_token_secret === 'string') return { format: 'garth-oauth1', tokens: { oauth1: doc } };
