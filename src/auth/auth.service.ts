@@ -1,11 +1,12 @@
 import type { IssuedTokens as TokenResponse, LoginResult as LoginResponse, MfaChallengeIssued as MfaRequiredResponse, SessionInfo as SessionResponse } from './auth.types.js';
 import { AppError, isAppError, type Clock, type Logger, type Random } from '../core/index.js';
-import { fromFlag, toFlag, type AuthRepositories, type SessionRow, type UserRow } from '../store/index.js';
+import { toFlag, type AuthRepositories, type SessionRow, type UserRow } from '../store/index.js';
 import type { AccessTokens } from './access-token.js';
 import type { GarminLoginPort, GarminProfile, GarminTokenSet, MfaState } from './garmin.port.js';
 import type { GarminTokenVault } from './garmin-token-vault.js';
 import type { LoginLimits } from './login-limits.js';
 import { hashToken, newRefreshToken } from './refresh-token.js';
+import { DEFAULT_SCOPE, TokenIssuer } from './token-issuer.js';
 import type { SecretBox } from './secret-box.js';
 import { toSessionResponse } from './session-view.js';
 
@@ -37,7 +38,6 @@ export interface AuthServiceOptions {
 }
 
 const DAY = 24 * 60 * 60_000;
-export const DEFAULT_SCOPE = 'sync:read sync:write data:read';
 
 /**
  * Logins (with Garmin MFA), the service's own tokens and sessions (design.md §4). The Garmin
@@ -47,13 +47,13 @@ export class AuthService {
   private readonly sessionTtlMs: number;
   private readonly mfaTtlMs: number;
   private readonly mfaAttempts: number;
-  private readonly scope: string;
+  private readonly issuer: TokenIssuer;
 
   constructor(private readonly o: AuthServiceOptions) {
     this.sessionTtlMs = o.sessionTtlMs ?? 30 * DAY;
     this.mfaTtlMs = o.mfaTtlMs ?? 10 * 60_000;
     this.mfaAttempts = o.mfaAttempts ?? 5;
-    this.scope = o.scope ?? DEFAULT_SCOPE;
+    this.issuer = new TokenIssuer({ authTokens: o.repos.authTokens, accessTokens: o.accessTokens, clock: o.clock, random: o.random, scope: o.scope ?? DEFAULT_SCOPE });
   }
 
   /** Garmin credential login → our tokens, or an MFA challenge kept server-side (encrypted). */
@@ -110,7 +110,7 @@ export class AuthService {
       throw new AppError('REFRESH_TOKEN_REUSED', 'This refresh token was already used; the session was revoked. Log in again.');
     }
     if (r.kind === 'inactive') throw inactiveError(r.session, now);
-    return this.issueTokens(r.session, next);
+    return this.issuer.issue(r.session, next);
   }
 
   /** Revokes the caller's session: its access and refresh tokens stop working at once. */
@@ -219,39 +219,7 @@ export class AuthService {
       created_at: now,
     });
     this.o.logger.info({ user_id: user.user_id, session_id: session.session_id, mfa }, 'login succeeded');
-    return this.issueTokens(session, refreshToken);
-  }
-
-  private async issueTokens(session: SessionRow, refreshToken: string): Promise<TokenResponse> {
-    const now = this.o.clock.now();
-    const jti = this.o.random.uuid();
-    const mfa = fromFlag(session.mfa_enabled);
-    const { token, exp } = await this.o.accessTokens.sign({ sub: session.user_id, sid: session.session_id, jti, scope: this.scope, mfa });
-    const ttl = this.o.accessTokens.ttlSeconds;
-    await this.o.repos.authTokens.insert({
-      token_id: jti,
-      user_id: session.user_id,
-      session_id: session.session_id,
-      token_type: 'Bearer',
-      expires_in: ttl,
-      expires_at: exp * 1000,
-      scope: this.scope,
-      created_at: now,
-      mfa_verified: toFlag(mfa),
-    });
-    return {
-      status: 'authenticated',
-      access_token: token,
-      refresh_token: refreshToken,
-      token_type: 'Bearer',
-      expires_in: ttl,
-      expires_at: iso(exp * 1000),
-      refresh_expires_at: iso(session.expires_at),
-      scope: this.scope,
-      session_id: session.session_id,
-      user_id: session.user_id,
-      mfa_verified: mfa,
-    };
+    return this.issuer.issue(session, refreshToken);
   }
 }
 

@@ -13,3 +13,4 @@ export * from './key-file.js';
 export * from './login-limits.js';
 export * from './refresh-token.js';
 export * from './secret-box.js';
+export * from './token-issuer.js';
