@@ -78,7 +78,11 @@ export class CredentialStore {
       if (!secret) {
         throw new AppError('LOGIN_REQUIRED', `The tokens could not be read from the OS keyring; run \`garminsync auth login\`.`);
       }
-      tokens = JSON.parse(secret) as typeof tokens;
+      try {
+        tokens = JSON.parse(secret) as typeof tokens;
+      } catch {
+        throw new AppError('LOGIN_REQUIRED', `The tokens in the OS keyring are damaged; run \`garminsync auth login\`.`);
+      }
     }
     if (!tokens.access_token || !tokens.refresh_token) return undefined;
     const { version: _v, backend: _b, ...rest } = file;
