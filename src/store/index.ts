@@ -18,3 +18,6 @@ export { HealthDayRepository, type HealthDayRecord, type HealthDayParts } from '
 export { WorkoutRepository, type WorkoutRecord, type WorkoutUpsert } from './workout.repository.js';
 export { SyncStore } from './sync-store.js';
 export * from './auth/index.js';
+export type * from './scale.tables.js';
+export { RateBudgetRepository, type BudgetPolicy, type BudgetTake } from './rate-budget.repository.js';
+export { PgNotifications, type PgNotificationsOptions } from './pg-notifications.js';

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as authMigration from './auth/auth.migration.js';
+import * as scaleMigration from './scale.migration.js';
 import * as syncMigration from './sync.migration.js';
 
 /**
@@ -9,6 +10,7 @@ import * as syncMigration from './sync.migration.js';
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001_sync': syncMigration,
   '002_auth': authMigration,
+  '003_scale': scaleMigration,
 };
 
 /** Kysely MigrationProvider over {@link MIGRATIONS}. */

@@ -9,9 +9,22 @@
  *   const sync = new SyncService({ store, bus, clock, random, logger });          // API side
  *   const pool = new WorkerPool({ store, blobs, gateway, limiters, bus, clock, random, logger }); // workers
  *   pool.start(); … on SIGTERM: await pool.stop();   // releases leases
+ *
+ * Scale mode (PostgreSQL, several processes): `SharedAccountLimiters` (the budget and the 429
+ * pause in the database) instead of AccountLimiters, and `ClusterJobEventBus` over store's
+ * PgNotifications (LISTEN/NOTIFY) instead of InProcessJobEventBus.
  */
 export type { GarminGateway, GarminConnectLike, GarminActivitySummaryLike, GarminWorkoutSummaryLike } from './garmin.port.js';
-export { AccountLimiter, AccountLimiters, type RequestLimiter, type TokenBucketOptions } from './rate-limiter.js';
+export {
+  AccountLimiter,
+  AccountLimiters,
+  type AccountLimiterRegistry,
+  type AccountRateLimiter,
+  type RequestLimiter,
+  type TokenBucketOptions,
+} from './rate-limiter.js';
+export { SharedAccountLimiter, SharedAccountLimiters, type SharedLimiterOptions } from './shared-rate-limiter.js';
+export { ClusterJobEventBus, type ClusterJobEventBusOptions, type NotificationTransport } from './cluster-job-event-bus.js';
 export { InProcessJobEventBus, type JobEvent, type JobEventBus, type Unsubscribe } from './job-event-bus.js';
 export { SyncService, type SyncServiceOptions, type CreateJobInput } from './sync.service.js';
 export { WorkerPool, type WorkerPoolOptions } from './worker-pool.js';

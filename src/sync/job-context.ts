@@ -2,7 +2,7 @@ import { AppError, isAbortError, isAppError, progressPercent, type Clock, type L
 import type { BlobStore, SyncJobRecord, SyncStore } from '../store/index.js';
 import type { GarminConnectLike } from './garmin.port.js';
 import type { JobEventBus } from './job-event-bus.js';
-import type { AccountLimiter } from './rate-limiter.js';
+import type { AccountRateLimiter } from './rate-limiter.js';
 
 /** Upstream errors that doom one item but not the job: recorded in sync_job_failures and skipped. */
 const PERMANENT_ITEM_ERRORS = new Set(['FIT_INVALID', 'GARMIN_NOT_FOUND', 'GARMIN_PROTOCOL_CHANGED']);
@@ -29,7 +29,7 @@ export interface JobContextOptions {
   garmin: GarminConnectLike;
   store: SyncStore;
   blobs: BlobStore;
-  limiter: AccountLimiter;
+  limiter: AccountRateLimiter;
   bus: JobEventBus;
   clock: Clock;
   logger: Logger;
@@ -97,7 +97,7 @@ export class JobContext {
         if (isAppError(e, 'GARMIN_RATE_LIMITED') || isAppError(e, 'GARMIN_CIRCUIT_OPEN')) {
           if (++limited > 50) throw e;
           const ms = e.retryAfterMs ?? this.o.defaultRateLimitPauseMs;
-          this.o.limiter.pause(ms);
+          await this.o.limiter.pause(ms);
           this.logger.warn({ job_id: this.job.job_id, pause_ms: ms }, 'Garmin rate limit: pausing this account');
           continue;
         }

@@ -3,7 +3,7 @@ import type { BlobStore, SyncJobRecord, SyncStore } from '../store/index.js';
 import type { GarminGateway } from './garmin.port.js';
 import { CancelRequestedError, JobContext, LeaseLostError } from './job-context.js';
 import type { JobEventBus } from './job-event-bus.js';
-import type { AccountLimiters } from './rate-limiter.js';
+import type { AccountLimiterRegistry } from './rate-limiter.js';
 import type { CompletionStep, SyncerRegistry } from './syncer.js';
 
 /** The message a job fails with when the Garmin tokens cannot be refreshed (issue 4). */
@@ -13,7 +13,7 @@ export interface JobRunnerDeps {
   store: SyncStore;
   blobs: BlobStore;
   gateway: GarminGateway;
-  limiters: AccountLimiters;
+  limiters: AccountLimiterRegistry;
   bus: JobEventBus;
   syncers: SyncerRegistry;
   clock: Clock;

@@ -5,6 +5,26 @@ export interface RequestLimiter {
   acquire(signal?: AbortSignal): Promise<void>;
 }
 
+/**
+ * One Garmin account's budget as the engine sees it: the client awaits `acquire` before every
+ * request; the engine pauses the account after a 429 and waits out a pause between items.
+ * In-process ({@link AccountLimiter}) or shared by all processes through the database
+ * (SharedAccountLimiter).
+ */
+export interface AccountRateLimiter extends RequestLimiter {
+  /** Pauses the account for `ms` from now (a longer existing pause wins). */
+  pause(ms: number): void | Promise<void>;
+  /** Epoch ms until which the account is known to be paused (0 or past: not paused). */
+  readonly pausedUntil: number;
+  /** Resolves once the account is no longer paused (does not take a token). */
+  waitWhilePaused(signal?: AbortSignal): Promise<void>;
+}
+
+/** Hands out the limiter of an account (keyed by our user id). */
+export interface AccountLimiterRegistry {
+  forAccount(accountKey: string): AccountRateLimiter;
+}
+
 export interface TokenBucketOptions {
   clock: Clock;
   /** Sustained requests per second (default 5). */
@@ -18,7 +38,7 @@ export interface TokenBucketOptions {
  * switch: after a 429 the whole account waits until Retry-After (or a long default) before any
  * further request. Pure arithmetic over the injected clock; waits via `clock.sleep`.
  */
-export class AccountLimiter implements RequestLimiter {
+export class AccountLimiter implements AccountRateLimiter {
   private tokens: number;
   private last: number;
   private paused = 0;
@@ -79,7 +99,7 @@ export class AccountLimiter implements RequestLimiter {
  * The composition root hands `forAccount(userId)` to that user's GarminConnect and the same
  * registry to the WorkerPool, so the client's budget and the engine's 429 pause are one.
  */
-export class AccountLimiters {
+export class AccountLimiters implements AccountLimiterRegistry {
   private readonly byAccount = new Map<string, AccountLimiter>();
 
   constructor(private readonly o: TokenBucketOptions) {}

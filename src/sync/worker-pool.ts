@@ -3,7 +3,7 @@ import type { BlobStore, SyncStore } from '../store/index.js';
 import type { GarminGateway } from './garmin.port.js';
 import type { JobEventBus } from './job-event-bus.js';
 import { runJob, WorkerStopping, type JobRunnerDeps } from './job-runner.js';
-import type { AccountLimiters } from './rate-limiter.js';
+import type { AccountLimiterRegistry } from './rate-limiter.js';
 import { SyncerRegistry } from './syncer.js';
 import { activitiesSyncer } from './syncers/activities.syncer.js';
 import { healthSyncer } from './syncers/health.syncer.js';
@@ -14,7 +14,7 @@ export interface WorkerPoolOptions {
   blobs: BlobStore;
   gateway: GarminGateway;
   /** The same registry the composition root gives each user's GarminConnect as its limiter. */
-  limiters: AccountLimiters;
+  limiters: AccountLimiterRegistry;
   bus: JobEventBus;
   clock: Clock;
   random: Random;
