@@ -1,6 +1,6 @@
-import { Kysely, Migrator } from 'kysely';
+import { Kysely, Migrator, sql } from 'kysely';
 import { AppError } from '../core/index.js';
-import { createDialect, resolveLocation, type DatabaseLocation, type DialectOptions } from './dialect.js';
+import { createDialect, dialectOf, resolveLocation, type DatabaseLocation, type DialectOptions } from './dialect.js';
 import { staticMigrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
 
@@ -33,7 +33,11 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Kysely<Da
  * Throws INTERNAL naming the failed migration.
  */
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: staticMigrationProvider });
+  // PostgreSQL: name the schema of the migration tables. Without it Kysely looks for them in EVERY
+  // schema, finds another schema's (a second deployment, a parallel test) and never creates its own.
+  const migrationTableSchema =
+    dialectOf(db) === 'postgres' ? (await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db)).rows[0]?.schema ?? undefined : undefined;
+  const migrator = new Migrator({ db, provider: staticMigrationProvider, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

@@ -22,6 +22,8 @@ export interface TestDatabase {
   db: Kysely<Database>;
   /** Data dir for this database (blob store etc.). */
   dir: string;
+  /** PostgreSQL: the URL of this test schema (a second process or a LISTEN connection opens it). */
+  url?: string;
   close(): Promise<void>;
 }
 
@@ -59,6 +61,7 @@ async function openPostgres(baseUrl: string): Promise<TestDatabase> {
   return {
     db,
     dir,
+    url: url.toString(),
     close: async () => {
       await db.destroy();
       const c = new pg.Client({ connectionString: baseUrl });
