@@ -1,5 +1,8 @@
 import { access, readFile } from 'node:fs/promises';
+import { X509Certificate } from 'node:crypto';
 import { request } from 'node:https';
+import * as x509 from '@peculiar/x509';
+import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONSUMER, DI_SERVICE_TICKET_GRANT, startEmulator, type RunningEmulator } from '../index.js';
 import { decodeJwtPayload } from '../oauth/jwt.js';
@@ -50,6 +53,26 @@ describe('TLS mode: a generated CA and routing by Host', () => {
     const cookies = page.headers['set-cookie'] as string[];
     expect(cookies.find((c) => c.startsWith('SESSION='))).toContain('Secure');
     expect(cookies.find((c) => c.startsWith('_cfuvid='))).toContain('Domain=garmin.test');
+  });
+
+  it('issues a chain strict verifiers accept (key identifiers, SANs, CA constraints)', async () => {
+    const peer = await new Promise<string>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: emu.port, path: '/__emulator/stats', servername: 'diauth.garmin.test', ca }, (res) => {
+        const cert = (res.socket as TLSSocket).getPeerX509Certificate()!;
+        res.resume();
+        resolve(cert.toString());
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    const server = new x509.X509Certificate(peer);
+    const root = new x509.X509Certificate(ca);
+    expect(server.getExtension(x509.SubjectKeyIdentifierExtension)).not.toBeNull();
+    const aki = server.getExtension(x509.AuthorityKeyIdentifierExtension);
+    expect(aki?.keyId).toBe(root.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId);
+    expect(root.getExtension(x509.BasicConstraintsExtension)?.ca).toBe(true);
+    expect(new X509Certificate(peer).subjectAltName).toContain('DNS:connectapi.garmin.test');
+    expect(new X509Certificate(peer).checkIssued(new X509Certificate(ca))).toBe(true);
   });
 
   it('answers 501 when a path is asked of the wrong host', async () => {
