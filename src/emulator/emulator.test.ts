@@ -69,6 +69,23 @@ describe('the emulator end to end: login, DI token, Connect API, control API', (
   });
 });
 
+describe('determinism', () => {
+  it('hands out the same tickets, accounts and MFA codes for the same seed and requests', async () => {
+    const run = async (seed: number) => {
+      const emu = await startEmulator({ seed, activities: 1, days: 1, workouts: 0 });
+      try {
+        const ticket = await mobileTicket(emu, 'demo@example.com');
+        return { ticket, code: emu.lastMfaCode('demo@example.com'), accounts: await readJson(await fetch(`${emu.url}/__emulator/accounts`)) };
+      } finally {
+        await emu.close();
+      }
+    };
+    const a = await run(11);
+    expect(await run(11)).toEqual(a);
+    expect((await run(12)).ticket).not.toBe(a.ticket);
+  });
+});
+
 describe('start-up', () => {
   it('starts with the default dataset quickly enough for every room to use it', async () => {
     const t0 = performance.now();
