@@ -18,8 +18,11 @@ let root;
 let cleaning;
 let stopping;
 
+const color = process.stderr.isTTY && !process.env.NO_COLOR;
+const bold = (t) => (color ? `\x1b[1m${t}\x1b[0m` : t);
+const dim = (t) => (color ? `\x1b[2m${t}\x1b[0m` : t);
 const say = (line = '') => process.stderr.write(`${line}\n`);
-const step = (text) => say(`\n\x1b[1m== ${text}\x1b[0m`);
+const step = (text) => say(`\n${bold(`== ${text}`)}`);
 
 /** Starts a long-running part and resolves with its first stdout line (where it prints its URL). */
 function startPart(name, args) {
@@ -39,7 +42,7 @@ function startPart(name, args) {
 
 /** Runs the CLI like a person would; stderr (prompts, progress bars) goes straight to the terminal. */
 function garminsync(args, { env = {}, input, capture = false } = {}) {
-  say(`\x1b[2m$ garminsync ${args.join(' ')}\x1b[0m`);
+  say(dim(`$ garminsync ${args.join(' ')}`));
   const child = spawn(process.execPath, [BIN, ...args], {
     stdio: [input === undefined ? 'ignore' : 'pipe', capture ? 'pipe' : 'inherit', 'inherit'],
     env: { ...process.env, ...cliEnv, ...env },
