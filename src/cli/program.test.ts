@@ -151,9 +151,9 @@ describe('auth', () => {
 
   it('refreshes ahead of expiry when the stored token is about to expire', async () => {
     await svc.close();
-    svc = await startFakeService({ accessTtlMs: 30_000 }); // a quarter of it is inside the margin
+    svc = await startFakeService({ accessTtlMs: 100_000 }); // the last tenth of it is inside the margin
     await login();
-    const clockAhead = { now: () => Date.now() + 25_000, sleep: () => Promise.resolve() };
+    const clockAhead = { now: () => Date.now() + 95_000, sleep: () => Promise.resolve() };
     const r = await cli(['sync', 'list'], { clock: clockAhead });
     expect(r.code).toBe(0);
     expect(svc.counts.get('POST /api/v1/auth/refresh')).toBe(1);

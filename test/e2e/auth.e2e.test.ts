@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, ensureBuilt, loginWithMfa, startStack, tempHome, type Stack } from './harness.js';
 
 /** Short enough to wait for in a test, long enough for ten processes to share a refreshed token. */
-const ACCESS_TTL_SECONDS = 10;
+const ACCESS_TTL_SECONDS = 12;
 
 let stack: Stack;
 const homes: Record<'refresh' | 'ten' | 'dead', string> = { refresh: '', ten: '', dead: '' };

@@ -98,11 +98,11 @@ export class Session {
     });
   }
 
-  /** Fresh: further from expiry than a minute, or than a quarter of its lifetime when that is shorter. */
+  /** Fresh: further from expiry than a minute, or than a tenth of its lifetime when that is shorter. */
   private fresh(creds: Credentials): boolean {
     const expires = Date.parse(creds.expires_at);
     const lifetime = expires - Date.parse(creds.saved_at);
-    const margin = Number.isFinite(lifetime) && lifetime > 0 ? Math.min(REFRESH_AHEAD_MS, Math.floor(lifetime / 4)) : REFRESH_AHEAD_MS;
+    const margin = Number.isFinite(lifetime) && lifetime > 0 ? Math.min(REFRESH_AHEAD_MS, Math.floor(lifetime / 10)) : REFRESH_AHEAD_MS;
     return expires - this.opts.clock.now() > margin;
   }
 }
