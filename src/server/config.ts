@@ -14,6 +14,14 @@ export interface ServerConfig {
   /** Lower-cased Garmin e-mails allowed to log in; null = anyone (loopback only). */
   allowUsers: string[] | null;
   concurrency: number;
+  /** Jobs one worker process runs at once. */
+  maxJobs: number;
+  /** Job lease length in ms (a dead worker's job is resumed elsewhere after this). */
+  leaseMs: number;
+  /** PostgreSQL connections per process. */
+  dbPoolSize: number;
+  /** Garmin requests per second per account, all processes together. */
+  garminRatePerSec: number;
   mode: 'both' | 'api' | 'workers';
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Keys from the environment (base64/hex); otherwise key files in the data dir. */
@@ -34,6 +42,10 @@ export const SERVER_USAGE = `Usage: garminsync server [options]
   --allow-users a,b      Garmin e-mails allowed to log in (env GARMINSYNC_ALLOWED_USERS)
   --concurrency N        items in flight per job (default 4; env GARMINSYNC_CONCURRENCY)
   --api-only | --workers-only   run only the API or only the workers (env GARMINSYNC_MODE=api|workers)
+  --max-jobs N           jobs a worker process runs at once (default 2; env GARMINSYNC_MAX_JOBS)
+  --lease-ms N           job lease; a dead worker's job resumes elsewhere after it (default 30000; env GARMINSYNC_LEASE_MS)
+  --db-pool-size N       PostgreSQL connections per process (default 10; env GARMINSYNC_DB_POOL_SIZE)
+  --garmin-rate N        Garmin requests/second per account, shared by all processes (default 5; env GARMINSYNC_GARMIN_RATE)
   --log-level LEVEL      fatal|error|warn|info|debug|trace|silent (default info; env GARMINSYNC_LOG_LEVEL)
 Keys: GARMINSYNC_JWT_KEY and GARMINSYNC_ENCRYPTION_KEY (256-bit, base64 or hex), else key files in DATA_DIR.`;
 
@@ -76,6 +88,10 @@ export function parseServerConfig(argv: string[], env: Record<string, string | u
         concurrency: { type: 'string' },
         'api-only': { type: 'boolean' },
         'workers-only': { type: 'boolean' },
+        'max-jobs': { type: 'string' },
+        'lease-ms': { type: 'string' },
+        'db-pool-size': { type: 'string' },
+        'garmin-rate': { type: 'string' },
         'log-level': { type: 'string' },
       },
     }));
@@ -131,6 +147,10 @@ export function parseServerConfig(argv: string[], env: Record<string, string | u
   }
 
   const concurrency = int('--concurrency', v('concurrency', 'GARMINSYNC_CONCURRENCY') ?? '4', 1, 64);
+  const maxJobs = int('--max-jobs', v('max-jobs', 'GARMINSYNC_MAX_JOBS') ?? '2', 1, 64);
+  const leaseMs = int('--lease-ms', v('lease-ms', 'GARMINSYNC_LEASE_MS') ?? '30000', 1000, 3_600_000);
+  const dbPoolSize = int('--db-pool-size', v('db-pool-size', 'GARMINSYNC_DB_POOL_SIZE') ?? '10', 1, 500);
+  const garminRatePerSec = int('--garmin-rate', v('garmin-rate', 'GARMINSYNC_GARMIN_RATE') ?? '5', 1, 1000);
   if (values['api-only'] && values['workers-only']) fail('--api-only', 'cannot be combined with --workers-only.');
   const modeEnv = env.GARMINSYNC_MODE;
   let mode: ServerConfig['mode'] = values['api-only'] ? 'api' : values['workers-only'] ? 'workers' : 'both';
@@ -149,6 +169,10 @@ export function parseServerConfig(argv: string[], env: Record<string, string | u
     garmin,
     allowUsers,
     concurrency,
+    maxJobs,
+    leaseMs,
+    dbPoolSize,
+    garminRatePerSec,
     mode,
     logLevel,
     jwtKey: env.GARMINSYNC_JWT_KEY || null,

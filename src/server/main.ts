@@ -11,8 +11,17 @@ import type { Kysely } from 'kysely';
 import { createAuth, loadOrCreateKeyFile, parseKey, type AuthModule } from '../auth/index.js';
 import { cryptoRandom, isAppError, systemClock, type Clock, type Logger, type Random } from '../core/index.js';
 import { GarminAuth, GarminConnect, endpointsForBaseUrl, endpointsForDomain } from '../garmin/index.js';
-import { BlobStore, SyncStore, openDatabase, type Database } from '../store/index.js';
-import { AccountLimiters, InProcessJobEventBus, SyncService, WorkerPool } from '../sync/index.js';
+import { BlobStore, PgNotifications, RateBudgetRepository, SyncStore, openDatabase, resolveLocation, type Database } from '../store/index.js';
+import {
+  AccountLimiters,
+  ClusterJobEventBus,
+  InProcessJobEventBus,
+  SharedAccountLimiters,
+  SyncService,
+  WorkerPool,
+  type AccountLimiterRegistry,
+  type JobEventBus,
+} from '../sync/index.js';
 import { buildApp } from './app.js';
 import { SERVER_USAGE, parseServerConfig, type ServerConfig } from './config.js';
 
@@ -65,16 +74,25 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
     ? parseKey(cfg.encryptionKey, 'GARMINSYNC_ENCRYPTION_KEY')
     : await loadOrCreateKeyFile(join(cfg.dataDir, 'encryption.key'), random, 'GARMINSYNC_ENCRYPTION_KEY');
 
-  const db = await openDatabase({ url: cfg.database });
+  const location = resolveLocation({ url: cfg.database });
+  const db = await openDatabase({ url: cfg.database, poolSize: cfg.dbPoolSize });
+  // Scale mode (issue 6): on PostgreSQL several processes share the work, so job events travel by
+  // LISTEN/NOTIFY; the Garmin budget lives in the database whenever more than one process may
+  // call Garmin for an account (PostgreSQL, or split API/worker processes on one SQLite file).
+  let notifications: PgNotifications | null = null;
   try {
     const endpoints = cfg.garmin.kind === 'url' ? endpointsForBaseUrl(cfg.garmin.url, cfg.garmin.domain) : endpointsForDomain(cfg.garmin.domain);
     const garminLog = logger.child({ room: 'garmin' });
     const garminAuth = new GarminAuth({ endpoints, clock, random, logger: garminLog, ...(o.fetch ? { fetch: o.fetch } : {}) });
-    const limiters = new AccountLimiters({
+    const budget = {
       clock,
-      ...(o.tuning?.garminRatePerSec ? { ratePerSec: o.tuning.garminRatePerSec } : {}),
-      ...(o.tuning?.garminBurst ? { burst: o.tuning.garminBurst } : {}),
-    });
+      ratePerSec: o.tuning?.garminRatePerSec ?? cfg.garminRatePerSec,
+      burst: o.tuning?.garminBurst ?? Math.max(10, cfg.garminRatePerSec * 2),
+    };
+    const limiters: AccountLimiterRegistry =
+      location.dialect === 'postgres' || cfg.mode !== 'both'
+        ? new SharedAccountLimiters({ ...budget, budgets: new RateBudgetRepository(db), logger: logger.child({ room: 'sync' }) })
+        : new AccountLimiters(budget);
     const auth = createAuth<GarminConnect, Database>({
       db,
       garmin: garminAuth,
@@ -99,7 +117,13 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
     });
     const store = new SyncStore(db);
     const blobs = new BlobStore(join(cfg.dataDir, 'blobs'));
-    const bus = new InProcessJobEventBus();
+    let cluster: ClusterJobEventBus | null = null;
+    if (location.dialect === 'postgres') {
+      notifications = new PgNotifications({ url: location.target, db, clock, logger: logger.child({ room: 'store' }) });
+      await notifications.start();
+      cluster = new ClusterJobEventBus({ transport: notifications, getJob: (id) => store.jobs.get(id), random, logger: logger.child({ room: 'sync' }) });
+    }
+    const bus: JobEventBus = cluster ?? new InProcessJobEventBus();
     const sync = new SyncService({ store, bus, clock, random, logger: logger.child({ room: 'sync' }) });
 
     let pool: WorkerPool | null = null;
@@ -114,7 +138,8 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
         random,
         logger: logger.child({ room: 'worker' }),
         itemConcurrency: cfg.concurrency,
-        ...(o.tuning?.leaseMs ? { leaseMs: o.tuning.leaseMs } : {}),
+        maxJobs: cfg.maxJobs,
+        leaseMs: o.tuning?.leaseMs ?? cfg.leaseMs,
         ...(o.tuning?.heartbeatMs ? { heartbeatMs: o.tuning.heartbeatMs } : {}),
         ...(o.tuning?.pollMs ? { pollMs: o.tuning.pollMs } : {}),
       });
@@ -147,11 +172,15 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
         // Stop taking requests first (SSE streams end), then let workers release their leases.
         if (app) await app.close().catch((err: unknown) => logger.error({ err }, 'closing the API failed'));
         if (pool) await pool.stop().catch((err: unknown) => logger.error({ err }, 'stopping the workers failed'));
+        // The last events (a released lease, a final state) still go out before we stop listening.
+        await cluster?.close();
+        await notifications?.close();
         auth.gateway.clear();
         await db.destroy();
       })());
     return { url, app, db, auth, close };
   } catch (e) {
+    await notifications?.close().catch(() => {});
     await db.destroy().catch(() => {});
     throw e;
   }
