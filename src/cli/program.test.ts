@@ -291,3 +291,15 @@ describe('activities and config', () => {
     expect(svc.counts.get('POST /api/v1/auth/login')).toBe(1);
   });
 });
+
+describe('activity ids', () => {
+  it('refuses an id that is not a number before asking the service (exit 2)', async () => {
+    await login();
+    for (const verb of ['show', 'download']) {
+      const r = await cli(['activities', verb, 'abc']);
+      expect(r.code, verb).toBe(2);
+      expect(r.stderr.trim()).toBe('An activity id is Garmin\'s number, like 12345678901, not "abc".');
+    }
+    expect(svc.counts.get('GET /api/v1/activities/abc')).toBeUndefined();
+  });
+});

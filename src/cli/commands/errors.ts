@@ -22,3 +22,9 @@ export function parseIntFlag(value: string, flag: string, min: number, max: numb
   }
   return Number(value);
 }
+
+/** Garmin's activity ids are numbers; anything else is a typo, said before asking the service. */
+export function checkActivityId(id: string): string {
+  if (!/^\d{1,20}$/.test(id)) throw usage(`An activity id is Garmin's number, like 12345678901, not "${id}".`);
+  return id;
+}

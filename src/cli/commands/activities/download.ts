@@ -7,7 +7,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { CommandContext } from '../../context.js';
 import { EXIT } from '../../exit-codes.js';
 import { bytesText } from '../../output/format.js';
-import { usage } from '../errors.js';
+import { checkActivityId, usage } from '../errors.js';
 import { examples, type DefineContext } from '../types.js';
 
 export function define(cmd: Command, ctx: DefineContext): void {
@@ -15,7 +15,7 @@ export function define(cmd: Command, ctx: DefineContext): void {
     .argument('<activity-id>', "Garmin's activity id")
     .option('-o, --output <path>', 'where to write the FIT file (default <id>.fit; - for stdout)')
     .addHelpText('after', examples('garminsync activities download 12345678901', 'garminsync activities download 12345678901 -o - | fitdump'));
-  ctx.bind<{ output?: string }>(cmd, (c, flags, args) => runDownload(c, args[0]!, flags.output));
+  ctx.bind<{ output?: string }>(cmd, (c, flags, args) => runDownload(c, checkActivityId(args[0]!), flags.output));
 }
 
 /** Streams the original FIT file to disk (via a temp file and rename) or to stdout. */

@@ -2,11 +2,12 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../../context.js';
 import { EXIT } from '../../exit-codes.js';
 import { bytesText, durationText } from '../../output/format.js';
+import { checkActivityId } from '../errors.js';
 import { examples, type DefineContext } from '../types.js';
 
 export function define(cmd: Command, ctx: DefineContext): void {
   cmd.argument('<activity-id>', "Garmin's activity id").addHelpText('after', examples('garminsync activities show 12345678901', 'garminsync activities show 12345678901 --json'));
-  ctx.bind(cmd, (c, _flags, args) => runShow(c, args[0]!));
+  ctx.bind(cmd, (c, _flags, args) => runShow(c, checkActivityId(args[0]!)));
 }
 
 export async function runShow(ctx: CommandContext, id: string): Promise<number> {
