@@ -23,6 +23,14 @@ async function credentialPath(home: string, server: string): Promise<string> {
 
 const refreshes = () => stack.proxy.count('POST', '/api/v1/auth/refresh');
 
+/** Every secret the tests saw (tokens from credential files, MFA codes), checked against the logs at the end. */
+const secrets = new Set<string>(['demo-password']);
+async function rememberSecrets(path: string): Promise<void> {
+  const stored = JSON.parse(await readFile(path, 'utf8')) as StoredFile;
+  secrets.add(stored.access_token);
+  secrets.add(stored.refresh_token);
+}
+
 /** Polls (no fixed sleep) until the access tokens issued at login have really expired. */
 async function untilAccessTokensExpired(): Promise<void> {
   const deadline = loggedInAt + ACCESS_TTL_SECONDS * 1000 + 1500;
@@ -31,7 +39,7 @@ async function untilAccessTokensExpired(): Promise<void> {
 
 beforeAll(async () => {
   await ensureBuilt();
-  stack = await startStack({ accessTtlSeconds: ACCESS_TTL_SECONDS });
+  stack = await startStack({ accessTtlSeconds: ACCESS_TTL_SECONDS, captureLogs: true });
   for (const key of Object.keys(homes) as (keyof typeof homes)[]) homes[key] = await tempHome();
   // The three sessions that the expiry tests use are made first, so one wait serves them all.
   // Sequentially: the emulator's outbox holds only the last code sent to the account.
@@ -67,6 +75,8 @@ describe('garminsync auth (real binary, real service, real emulator)', () => {
     expect((await stat(dirname(path))).mode & 0o777).toBe(0o700);
     expect((await stat(join(home, 'garminsync'))).mode & 0o777).toBe(0o700);
     const stored = JSON.parse(await readFile(path, 'utf8')) as StoredFile;
+    await rememberSecrets(path);
+    secrets.add(code);
     // Nothing the CLI printed contains a secret.
     for (const out of [first, wrong, right]) {
       for (const secret of ['demo-password', stored.access_token, stored.refresh_token]) {
@@ -92,6 +102,7 @@ describe('garminsync auth (real binary, real service, real emulator)', () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toHaveProperty('items');
     expect(refreshes() - before).toBe(1);
+    await rememberSecrets(await credentialPath(homes.refresh, stack.url));
     const stored = JSON.parse(await readFile(await credentialPath(homes.refresh, stack.url), 'utf8')) as StoredFile;
     expect(Date.parse(stored.expires_at)).toBeGreaterThan(Date.now());
   });
@@ -102,6 +113,7 @@ describe('garminsync auth (real binary, real service, real emulator)', () => {
     // The stored expiry claims the (really expired) token is fine, so every process meets a 401
     // from the service first and must go through the locked refresh path.
     const stored = JSON.parse(await readFile(path, 'utf8')) as StoredFile;
+    await rememberSecrets(path);
     await writeFile(path, JSON.stringify({ ...stored, expires_at: new Date(Date.now() + 3_600_000).toISOString() }), { mode: 0o600 });
     const before = refreshes();
     const unauthorizedBefore = stack.proxy.count('GET', '/api/v1/sync/jobs');
@@ -115,6 +127,7 @@ describe('garminsync auth (real binary, real service, real emulator)', () => {
     const after = await cli(['auth', 'status', '--json'], { home: homes.ten, server: stack.url });
     expect(after.code).toBe(0);
     expect(JSON.parse(after.stdout)).toMatchObject({ session: { status: 'active' } });
+    await rememberSecrets(path);
   });
 
   it('when refresh is impossible: one sentence, exit 4, and the credentials stay', async () => {
@@ -133,5 +146,17 @@ describe('garminsync auth (real binary, real service, real emulator)', () => {
     expect(r.code).toBe(4);
     expect(r.stderr).toBe('Your session has expired; run `garminsync auth login`.\n');
     await stat(otherPath); // still there
+  });
+
+  it('no password, MFA code or token reached the service logs', () => {
+    expect(stack.logs.length).toBeGreaterThan(10);
+    expect(secrets.size).toBeGreaterThan(6);
+    for (const secret of secrets) {
+      // A six-digit code is looked for as a whole number, not inside timestamps or durations.
+      const found = /^\d+$/.test(secret)
+        ? stack.logs.filter((l) => new RegExp(`(^|[^0-9.])${secret}([^0-9.]|$)`).test(l))
+        : stack.logs.filter((l) => l.includes(secret));
+      expect(found, 'a secret in the service logs').toEqual([]);
+    }
   });
 });

@@ -7,13 +7,14 @@ import { execFile, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import lockfile from 'proper-lockfile';
 import pino from 'pino';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { startService, type RunningService } from '../../src/server/main.js';
+import { LOG_REDACT, startService, type RunningService } from '../../src/server/main.js';
 import { parseServerConfig } from '../../src/server/config.js';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -104,6 +105,8 @@ export interface Stack {
   /** The URL the CLI uses (through the proxy). */
   url: string;
   dataDir: string;
+  /** The service's log lines (debug level) when `captureLogs` was set. */
+  logs: string[];
   close(): Promise<void>;
 }
 
@@ -113,14 +116,23 @@ export interface StackOptions {
   days?: number;
   workouts?: number;
   latencyMs?: number;
+  /** Keep the service's debug logs in `stack.logs` (to check that no secret reaches them). */
+  captureLogs?: boolean;
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const emu = await startEmulator({ seed: 1, activities: opts.activities ?? 12, days: opts.days ?? 7, workouts: opts.workouts ?? 3, latencyMs: opts.latencyMs });
   const dataDir = await mkdtemp(join(tmpdir(), 'garminsync-e2e-svc-'));
   const cfg = parseServerConfig(['--port', '0', '--data-dir', dataDir, '--garmin-url', emu.url, '--log-level', 'silent'], {}, dataDir);
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
   const service = await startService(cfg, {
-    logger: pino({ level: 'silent' }),
+    logger: opts.captureLogs ? pino({ level: 'debug', redact: { paths: LOG_REDACT, censor: '[redacted]' } }, sink) : pino({ level: 'silent' }),
     tuning: { pollMs: 50, sseHeartbeatMs: 1000, garminRatePerSec: 500, garminBurst: 100, ...(opts.accessTtlSeconds ? { accessTtlSeconds: opts.accessTtlSeconds } : {}) },
   });
   const proxy = await startProxy(service.url!);
@@ -130,6 +142,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     proxy,
     url: proxy.url,
     dataDir,
+    logs,
     close: async () => {
       await proxy.close();
       await service.close();
