@@ -110,7 +110,7 @@ if ([3, 4, 5].some((id) => wanted.has(id))) {
 await attempt(1, 'Backfill under a rate budget', [], () => row1(profile.row1, log));
 await attempt(2, 'Backfill at concurrency 1, 4, 8, 16', [], () => row2(profile.row2, log));
 await attempt(6, 'Peak RSS', [], () => row6(profile.row6, log));
-await attempt(7, 'PostgreSQL', [], () => row7());
+await attempt(7, 'PostgreSQL', [], () => row7(profile.row7, log));
 
 const rows = [...results.values()].sort((a, b) => a.id - b.id);
 const findings = values.quick ? undefined : await readFile(path.join(ROOT, 'bench', 'findings.md'), 'utf8').catch(() => undefined);

@@ -22,6 +22,7 @@ export interface Profile {
   row5: { connections: number; durationSec: number; reps: number };
   /** The backfill runs at most `windowMs`; VmHWM is read then (the job may not be done). */
   row6: { n: number; windowMs: number };
+  row7: { backlog: number; reps: number; pickupJobs: number; timeoutMs: number };
 }
 
 export const FULL: Profile = {
@@ -34,7 +35,8 @@ export const FULL: Profile = {
   row3: { reps: 7 },
   row4: { runs: 20, warmup: 3 },
   row5: { connections: 100, durationSec: 10, reps: 5 },
-  row6: { n: 10_000, windowMs: 240_000 },
+  row6: { n: 10_000, windowMs: 400_000 },
+  row7: { backlog: 1000, reps: 3, pickupJobs: 100, timeoutMs: 180_000 },
 };
 
 export const QUICK: Profile = {
@@ -46,4 +48,5 @@ export const QUICK: Profile = {
   row4: { runs: 5, warmup: 1 },
   row5: { connections: 100, durationSec: 1, reps: 3 },
   row6: { n: 1000, windowMs: 10_000 },
+  row7: { backlog: 100, reps: 2, pickupJobs: 20, timeoutMs: 60_000 },
 };

@@ -27,16 +27,18 @@ export interface ServiceParams {
 export async function startServiceChild(p: ServiceParams): Promise<ServiceChild> {
   const dataDir = p.dataDir ?? (await tempDir('data'));
   const garminPort = new URL(p.garminUrl).port;
+  const workersOnly = (p.flags ?? []).includes('--workers-only');
   const proc = await startProcess({
-    name: 'service',
+    name: workersOnly ? 'worker process' : 'service',
     cmd: NODE,
     args: [...(p.nodeFlags ?? []), BIN, 'server', '--port', '0', '--data-dir', dataDir, '--garmin-url', p.garminUrl, ...(p.flags ?? [])],
     env: { ...process.env, ...p.env },
-    // The first loopback URL printed that is not the emulator's is the service's own.
-    ready: new RegExp(`http://127\\.0\\.0\\.1:(?!${garminPort}\\b)\\d+`),
+    // The first loopback URL printed that is not the emulator's is the service's own; a
+    // workers-only process has no URL and says so.
+    ready: workersOnly ? /workers running/ : new RegExp(`http://127\\.0\\.0\\.1:(?!${garminPort}\\b)\\d+`),
     timeoutMs: 30_000,
   });
-  return { url: proc.match[0] as string, pid: proc.pid, dataDir, proc, stop: () => proc.stop() };
+  return { url: workersOnly ? '' : (proc.match[0] as string), pid: proc.pid, dataDir, proc, stop: () => proc.stop() };
 }
 
 /** A tuning setting of the service and how to pass it, when the service has it. */

@@ -1,18 +1,172 @@
-// Row 7: job claims on PostgreSQL with 4 worker processes. The service has no PostgreSQL backend
-// yet (issue 6); the row reports that instead of a number until it does.
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { ROOT } from '../lib/paths.js';
+// Row 7: scale mode on PostgreSQL — one API process and 4 worker processes on one database.
+// Claims/s: a backlog of jobs is created while no worker runs, then the 4 workers start and the
+// spread of the jobs' start_time gives the claim rate. Pickup latency: with the workers idle,
+// jobs arrive one at a time (20 per second) and start_time − created_at is taken per job. The
+// jobs are ranged activity syncs over days without activities: each costs one upstream list
+// request, so the row measures the job machinery, not Garmin.
+import { randomBytes } from 'node:crypto';
+import { cliAccessToken, cliEnv, cliLogin } from '../lib/cli.js';
+import { ACCOUNT, startEmulatorChild } from '../lib/emulator.js';
+import { missingParts, tempDir } from '../lib/paths.js';
+import { createBenchDatabase, pgServerUrl } from '../lib/postgres.js';
+import type { Profile } from '../lib/profile.js';
 import { notRun, type RowResult } from '../lib/result.js';
+import { rateBudgetSetting, startServiceChild, type ServiceChild } from '../lib/service.js';
+import { fmt, summarize } from '../lib/stats.js';
 
 const TITLE = 'PostgreSQL with 4 worker processes: job claims/s and pickup latency';
 const TARGETS = ['≥500 claims/s', 'pickup p50 ≤50 ms'];
+const WORKERS = 4;
 
-export async function row7(): Promise<RowResult> {
-  const main = await readFile(path.join(ROOT, 'src', 'server', 'main.ts'), 'utf8').catch(() => '');
-  const hasPg = /--workers-only/.test(main) && /postgres/i.test(main);
-  const reason = hasPg
-    ? 'the service has a PostgreSQL mode, but this bench row is not written yet'
-    : 'PostgreSQL backend not built yet (issue 6): the service has no `--workers-only` / PostgreSQL mode';
-  return notRun(7, TITLE, reason, TARGETS);
+interface Job {
+  job_id: string;
+  status: string;
+  created_at: string;
+  start_time: string | null;
+}
+
+class Api {
+  constructor(
+    private readonly base: string,
+    private readonly token: string,
+  ) {}
+
+  async createJob(day: string): Promise<Job> {
+    const res = await fetch(`${this.base}/api/v1/sync/jobs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ sync_type: 'activities', from: day, to: day }),
+    });
+    if (res.status !== 202 && res.status !== 200) throw new Error(`POST /sync/jobs: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
+    return ((await res.json()) as { job: Job }).job;
+  }
+
+  async list(query: string): Promise<{ items: Job[]; next_cursor: string | null }> {
+    const res = await fetch(`${this.base}/api/v1/sync/jobs?${query}`, { headers: { authorization: `Bearer ${this.token}` } });
+    if (!res.ok) throw new Error(`GET /sync/jobs: HTTP ${res.status}`);
+    return (await res.json()) as { items: Job[]; next_cursor: string | null };
+  }
+
+  /** Polls until no job is pending or running (bounded). */
+  async drain(timeoutMs: number): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const [p, r] = await Promise.all([this.list('status=pending&limit=1'), this.list('status=running&limit=1')]);
+      if (p.items.length === 0 && r.items.length === 0) return;
+      if (Date.now() > until) throw new Error(`jobs still pending/running after ${timeoutMs} ms`);
+      await new Promise((res) => setTimeout(res, 100));
+    }
+  }
+
+  async byIds(ids: Set<string>): Promise<Job[]> {
+    const found: Job[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: Job[]; next_cursor: string | null } = await this.list(`limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      for (const j of page.items) if (ids.has(j.job_id)) found.push(j);
+      cursor = page.next_cursor;
+    } while (cursor && found.length < ids.size);
+    return found;
+  }
+}
+
+/** Distinct days long before any emulated activity, so ranged jobs are never deduplicated. */
+function day(i: number): string {
+  return new Date(Date.UTC(1990, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
+}
+
+async function createMany(api: Api, first: number, count: number, inFlight: number): Promise<Job[]> {
+  const jobs: Job[] = [];
+  let next = first;
+  const worker = async (): Promise<void> => {
+    while (next < first + count) jobs.push(await api.createJob(day(next++)));
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  return jobs;
+}
+
+export async function row7(p: Profile['row7'], log: (s: string) => void): Promise<RowResult> {
+  const t0 = Date.now();
+  const missing = missingParts(['emulator', 'server', 'cli']);
+  if (missing) return notRun(7, TITLE, missing, TARGETS);
+  const server = pgServerUrl();
+  if (!server) return notRun(7, TITLE, 'no PostgreSQL server configured (set GARMINSYNC_BENCH_PG_URL, or GARMINSYNC_TEST_PG_URL as CI does)', TARGETS);
+  const budget = await rateBudgetSetting();
+  const db = await createBenchDatabase(server);
+  const emu = await startEmulatorChild({ activities: 5 });
+  const dataDir = await tempDir('pg-data');
+  // Every process must share the keys; passing them avoids a race on creating the key files.
+  const env = { GARMINSYNC_JWT_KEY: randomBytes(32).toString('base64'), GARMINSYNC_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
+  const common = ['--database', db.url, '--log-level', 'warn', ...(budget ? budget.flags(1000) : [])];
+  const children: ServiceChild[] = [];
+  const startWorkers = async (): Promise<ServiceChild[]> =>
+    Promise.all(Array.from({ length: WORKERS }, () => startServiceChild({ garminUrl: emu.url, dataDir, env, flags: [...common, '--workers-only'] })));
+  try {
+    const apiProc = await startServiceChild({ garminUrl: emu.url, dataDir, env, flags: [...common, '--api-only'] });
+    children.push(apiProc);
+    const cfg = await tempDir('pg-config');
+    const cenv = cliEnv(apiProc.url, cfg);
+    await cliLogin(cenv, ACCOUNT.email, ACCOUNT.password);
+    const api = new Api(apiProc.url, await cliAccessToken(cenv, cfg));
+
+    const claimRates: number[] = [];
+    const failedJobs: number[] = [];
+    let dayIndex = 0;
+    for (let rep = 0; rep < p.reps; rep++) {
+      const backlog = await createMany(api, dayIndex, p.backlog, 8);
+      dayIndex += p.backlog;
+      const workers = await startWorkers();
+      try {
+        await api.drain(p.timeoutMs);
+      } finally {
+        await Promise.all(workers.map((w) => w.stop()));
+      }
+      const done = await api.byIds(new Set(backlog.map((j) => j.job_id)));
+      const starts = done.map((j) => (j.start_time ? Date.parse(j.start_time) : Number.NaN)).filter(Number.isFinite);
+      const spanSec = (Math.max(...starts) - Math.min(...starts)) / 1000;
+      claimRates.push(starts.length / Math.max(spanSec, 0.001));
+      failedJobs.push(done.filter((j) => j.status !== 'completed').length);
+      log(`  row 7 rep ${rep + 1}: ${starts.length} claims in ${fmt(spanSec)} s (${fmt(claimRates[rep] ?? 0)}/s), ${failedJobs[rep]} not completed`);
+    }
+
+    // Pickup latency: idle workers, jobs arriving one by one.
+    const workers = await startWorkers();
+    children.push(...workers);
+    const arrivals: Job[] = [];
+    for (let i = 0; i < p.pickupJobs; i++) {
+      arrivals.push(await api.createJob(day(dayIndex++)));
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    await api.drain(p.timeoutMs);
+    const picked = await api.byIds(new Set(arrivals.map((j) => j.job_id)));
+    const pickup = picked.filter((j) => j.start_time).map((j) => Date.parse(j.start_time as string) - Date.parse(j.created_at));
+    const s = summarize(pickup);
+    const p99 = pickup.length > 0 ? [...pickup].sort((a, b) => a - b)[Math.min(pickup.length - 1, Math.ceil(pickup.length * 0.99) - 1)] ?? Number.NaN : Number.NaN;
+    log(`  row 7: pickup p50 ${fmt(s.median)} ms, p99 ${fmt(p99)} ms over ${pickup.length} jobs`);
+    const rate = summarize(claimRates).median;
+    return {
+      id: 7,
+      title: TITLE,
+      params: `1 API process + ${WORKERS} worker processes (\`--workers-only\`, default --max-jobs) on a fresh PostgreSQL database; claims: backlog of ${p.backlog} jobs, ${p.reps} runs; pickup: ${p.pickupJobs} jobs arriving 50 ms apart; ${budget ? 'budget set never to bind' : "the built-in budget (no setting)"}; each job is a ranged activities sync of an empty day (one upstream request).`,
+      figures: [
+        { label: 'claims/s (backlog, 4 workers started together)', unit: 'claims/s', values: claimRates },
+        { label: 'backlog jobs not completed', unit: 'jobs', values: failedJobs },
+        { label: 'pickup latency start_time − created_at', unit: 'ms', values: pickup },
+        { label: 'pickup latency p99', unit: 'ms', values: [p99] },
+      ],
+      targets: [
+        { text: TARGETS[0] as string, measured: `${fmt(rate)} claims/s`, met: rate >= 500 },
+        { text: TARGETS[1] as string, measured: `${fmt(s.median)} ms`, met: s.median <= 50 },
+      ],
+      notes: [
+        'Claims/s is the number of backlog jobs over the spread of their start_time (first to last claim); it includes running each job (one list request, its checkpoint and completion), since a worker process takes new jobs only as its slots free up.',
+        "Timestamps are the service's own (millisecond resolution); all processes share one clock. A negative pickup latency means the worker took its claim timestamp before its claim query ran (e.g. while waiting for a database connection), so start_time can be early by that much.",
+      ],
+      wallMs: Date.now() - t0,
+    };
+  } finally {
+    await Promise.all(children.map((c) => c.stop()));
+    await emu.stop();
+    await db.drop().catch((e: unknown) => log(`  row 7: could not drop the bench database: ${String(e)}`));
+  }
 }
