@@ -1,4 +1,10 @@
-import type { IssuedTokens as TokenResponse, LoginResult as LoginResponse, MfaChallengeIssued as MfaRequiredResponse, SessionInfo as SessionResponse } from './auth.types.js';
+import type {
+  IssuedTokens as TokenResponse,
+  LoginResult as LoginResponse,
+  MfaChallengeIssued as MfaRequiredResponse,
+  SessionInfo as SessionResponse,
+  TokensImported,
+} from './auth.types.js';
 import { AppError, isAppError, type Clock, type Logger, type Random } from '../core/index.js';
 import { toFlag, type AuthRepositories, type SessionRow, type UserRow } from '../store/index.js';
 import type { AccessTokens } from './access-token.js';
@@ -96,6 +102,48 @@ export class AuthService {
     }
     if (!(await mfaChallenges.consume(ch.challenge_id, this.o.clock.now()))) throw gone();
     return this.finishLogin(ch.garmin_username, result.tokens, result.profile, true);
+  }
+
+  /**
+   * Token import (the escape hatch when Garmin's login changes). With a principal the tokens
+   * replace that user's Garmin tokens; without, `username` names the account (allow-list and
+   * login limits apply) and a new session is issued. A user whose Garmin profile is on record
+   * only accepts tokens of that same profile (FORBIDDEN otherwise).
+   */
+  async importTokens(
+    input: { username?: string | undefined; tokens: unknown },
+    clientAddress: string,
+    principal: Principal | null,
+    signal?: AbortSignal,
+  ): Promise<TokenResponse | TokensImported> {
+    const { users } = this.o.repos;
+    let username: string;
+    if (principal) {
+      const user = await users.findById(principal.userId);
+      if (!user) throw new AppError('TOKEN_INVALID', 'The access token is not known.');
+      username = user.garmin_username;
+    } else {
+      if (!input.username) throw new AppError('VALIDATION_FAILED', 'username: give the Garmin e-mail these tokens belong to.', { errors: [{ path: '/username', message: 'required without a Bearer token' }] });
+      username = normaliseUsername(input.username);
+      await this.o.limits.checkLogin(username, clientAddress);
+      this.checkAllowed(username);
+    }
+    const { tokens, profile } = await this.o.garmin.importTokens(input.tokens, signal);
+    const existing = await users.findByUsername(username);
+    if (existing?.garmin_profile_id != null && profile.profileId != null && Number(existing.garmin_profile_id) !== profile.profileId) {
+      throw new AppError('FORBIDDEN', 'These Garmin tokens belong to another Garmin account.');
+    }
+    this.o.logger.info({ user_id: existing?.user_id ?? null, with_session: principal !== null }, 'Garmin tokens imported');
+    if (!principal) return this.finishLogin(username, tokens, profile, false);
+    const now = this.o.clock.now();
+    const user = await users.upsert({ newId: principal.userId, username, displayName: profile.displayName ?? null, profileId: profile.profileId ?? null }, now);
+    await this.o.vault.save(user.user_id, tokens);
+    return {
+      status: 'imported',
+      user_id: user.user_id,
+      display_name: user.display_name,
+      garmin_access_expires_at: tokens.accessExpiresAt ? iso(tokens.accessExpiresAt) : null,
+    };
   }
 
   /** Rotates the refresh token; a replayed (rotated) token revokes the whole session (RFC 9700). */

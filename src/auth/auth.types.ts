@@ -27,6 +27,13 @@ export interface MfaChallengeIssued {
 
 export type LoginResult = IssuedTokens | MfaChallengeIssued;
 
+export interface TokensImported {
+  status: 'imported';
+  user_id: string;
+  display_name: string | null;
+  garmin_access_expires_at: string | null;
+}
+
 export interface SessionInfo {
   session: {
     session_id: string;

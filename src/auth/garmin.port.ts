@@ -9,4 +9,6 @@ export type { GarminProfile, GarminTokenSet, LoginOutcome, MfaState };
 export interface GarminLoginPort {
   startLogin(creds: { username: string; password: string }, signal?: AbortSignal): Promise<LoginOutcome>;
   completeMfa(state: MfaState, code: string, signal?: AbortSignal): Promise<{ tokens: GarminTokenSet; profile: GarminProfile }>;
+  /** Validates tokens saved by another tool (one Garmin API call) and returns them normalised. */
+  importTokens(input: unknown, signal?: AbortSignal): Promise<{ tokens: GarminTokenSet; profile: GarminProfile }>;
 }

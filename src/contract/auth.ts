@@ -91,3 +91,31 @@ export type AuthTokenView = Static<typeof AuthTokenView>;
 
 export const SessionResponse = Type.Object({ session: SessionView, token: AuthTokenView });
 export type SessionResponse = Static<typeof SessionResponse>;
+
+/**
+ * POST /auth/import: Garmin tokens saved by another tool (garth directory files, garth's base64
+ * `dumps()` string, python-garminconnect's garmin_tokens.json, a DI refresh token). With a Bearer
+ * token they replace the caller's Garmin tokens; without one, `username` names the account and
+ * the answer is a new session, like a login.
+ */
+export const ImportTokensRequest = Type.Object(
+  {
+    format: Type.Optional(Type.String({ maxLength: 64, description: 'what the client recognised (informational)' })),
+    username: Type.Optional(Type.String({ minLength: 3, maxLength: 254, description: 'Garmin account e-mail (required without a Bearer token)' })),
+    tokens: Type.Unknown({ writeOnly: true }),
+  },
+  { additionalProperties: false },
+);
+export type ImportTokensRequest = Static<typeof ImportTokensRequest>;
+
+/** Tokens imported into the caller's existing session. */
+export const ImportedResponse = Type.Object({
+  status: Type.Literal('imported'),
+  user_id: Type.String(),
+  display_name: Type.Union([Type.String(), Type.Null()]),
+  garmin_access_expires_at: NullableTimestamp,
+});
+export type ImportedResponse = Static<typeof ImportedResponse>;
+
+export const ImportTokensResponse = Type.Union([TokenResponse, ImportedResponse]);
+export type ImportTokensResponse = Static<typeof ImportTokensResponse>;

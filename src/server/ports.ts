@@ -5,7 +5,7 @@ import type { SyncService } from '../sync/index.js';
 export type { Principal };
 
 /** What the routes need from the auth room. */
-export type AuthApi = Pick<AuthService, 'login' | 'completeMfa' | 'refresh' | 'logout' | 'authenticate' | 'session'>;
+export type AuthApi = Pick<AuthService, 'login' | 'completeMfa' | 'refresh' | 'logout' | 'authenticate' | 'session' | 'importTokens'>;
 
 /** What the routes need from the sync room. */
 export type SyncApi = Pick<SyncService, 'create' | 'list' | 'get' | 'cancel' | 'watch' | 'failures'>;

@@ -18,6 +18,7 @@ describe('hostile input', () => {
     ['POST', '/auth/login'],
     ['POST', '/auth/mfa'],
     ['POST', '/auth/refresh'],
+    ['POST', '/auth/import'],
     ['POST', '/auth/logout'],
     ['GET', '/auth/session'],
     ['POST', '/sync/jobs'],

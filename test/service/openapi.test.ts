@@ -25,6 +25,7 @@ describe('GET /openapi.json', () => {
       '/api/v1/auth/login',
       '/api/v1/auth/mfa',
       '/api/v1/auth/refresh',
+      '/api/v1/auth/import',
       '/api/v1/auth/logout',
       '/api/v1/auth/session',
       '/api/v1/sync/jobs',

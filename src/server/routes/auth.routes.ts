@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { LoginRequest, LoginResponse, MfaRequest, RefreshRequest, SessionResponse, TokenResponse } from '../../contract/index.js';
+import { ImportTokensRequest, ImportTokensResponse, LoginRequest, LoginResponse, MfaRequest, RefreshRequest, SessionResponse, TokenResponse } from '../../contract/index.js';
 import { BEARER, principalOf, requireAuth } from '../auth-guard.js';
 import type { AuthApi } from '../ports.js';
 import { ERRORS } from './schemas.js';
@@ -59,6 +59,27 @@ export async function authRoutes(app: FastifyInstance, opts: { auth: AuthApi }):
       },
     },
     async (req) => auth.refresh(req.body.refresh_token),
+  );
+
+  r.post(
+    '/auth/import',
+    {
+      schema: {
+        tags: ['auth'],
+        operationId: 'importGarminTokens',
+        summary: 'Import Garmin tokens saved by another tool',
+        description:
+          'garth token files or dumps() string, python-garminconnect garmin_tokens.json, or a DI refresh token. With a Bearer token: replaces the caller’s Garmin tokens (`status: "imported"`). Without: `username` names the account and a new session is returned, like a login.',
+        security: [{}, ...BEARER],
+        body: ImportTokensRequest,
+        response: { 200: ImportTokensResponse, ...ERRORS },
+      },
+    },
+    async (req) => {
+      // The Bearer token is optional here; when one is sent it must be valid.
+      const principal = req.headers.authorization ? await auth.authenticate(req.headers.authorization) : null;
+      return auth.importTokens({ username: req.body.username, tokens: req.body.tokens }, ip(req), principal);
+    },
   );
 
   await app.register(async (guarded) => {
