@@ -76,4 +76,14 @@ describe('garminsync sync (real binary, real service, real emulator)', () => {
     expect(r.code).toBe(7);
     expect(r.stderr.trim()).toBe(`Cannot reach the sync service at ${proxy.url} (ECONNREFUSED); start it with \`garminsync server\` or pass --server.`);
   });
+
+  // Last: it breaks this account's Garmin tokens for good.
+  it('a job that fails (Garmin tokens can no longer be refreshed) is exit 5 with the reason and the next command', async () => {
+    stack.emu.expireTokens('demo@example.com');
+    stack.emu.revokeRefreshTokens('demo@example.com');
+    const r = await run(['sync', 'start', '--type', 'workouts', '--full', '--wait']);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/Sync failed: workouts: Garmin login required.*\. Next: garminsync auth login, then garminsync sync retry [0-9a-f-]{36}/);
+    expect(r.stdout).toMatch(/workouts\s+failed/);
+  });
 });

@@ -76,7 +76,11 @@ export function summaryLine(jobs: readonly SyncJob[], elapsedMs: number, code: n
   const took = elapsedMs < 60_000 ? `${Math.max(1, Math.round(elapsedMs / 1000))} s` : durationText(elapsedMs / 1000);
   if (code === EXIT.JOB_FAILED) {
     const failed = jobs.filter((j) => j.status === 'failed');
-    return `Sync failed: ${failed.map((j) => `${j.sync_type}: ${(j.error_message ?? 'unknown error').replace(/\.$/, '')}`).join('; ')}. Next: garminsync sync retry ${failed[0]?.job_id ?? ''}`;
+    const reasons = failed.map((j) => `${j.sync_type}: ${(j.error_message ?? 'unknown error').replace(/\.$/, '')}`).join('; ');
+    const retry = `garminsync sync retry ${failed[0]?.job_id ?? ''}`;
+    // When Garmin wants a new login, retrying alone cannot work: say the login first.
+    const needsLogin = failed.some((j) => (j.error_message ?? '').includes('auth login'));
+    return `Sync failed: ${reasons}. Next: ${needsLogin ? `garminsync auth login, then ${retry}` : retry}`;
   }
   if (code === EXIT.JOB_CANCELLED) return `Sync cancelled after ${itemsSummary(jobs)}. Next: garminsync sync start --type ${jobs.length > 1 ? 'all' : (jobs[0]?.sync_type ?? 'all')}`;
   const failedItems = jobs.reduce((n, j) => n + j.failed_items, 0);
