@@ -78,5 +78,6 @@ export async function runStatus(ctx: CommandContext, offline: boolean): Promise<
   }
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) out.data(`${`${k}:`.padEnd(width + 1)} ${v}`);
+  if (remote?.session.garmin.status === 'login_required') out.info('Garmin needs a new login before the next sync. Next: garminsync auth login');
   return EXIT.OK;
 }
