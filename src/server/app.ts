@@ -22,6 +22,8 @@ export interface AppDeps {
   bodyLimit?: number;
   sseHeartbeatMs?: number;
   version?: string;
+  /** Fastify trustProxy: which proxies may set X-Forwarded-For (request.ip keys the login limits). */
+  trustProxy?: string[] | null;
 }
 
 /**
@@ -37,6 +39,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
+    ...(deps.trustProxy?.length ? { trustProxy: deps.trustProxy } : {}),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
   app.decorateRequest('principal', null);

@@ -47,6 +47,12 @@ describe('parseServerConfig', () => {
     expect(refusal(() => parse([], { GARMINSYNC_MODE: 'sideways' }))).toMatch(/^GARMINSYNC_MODE:/);
   });
 
+  it('parses --trust-proxy as addresses, CIDRs or loopback', () => {
+    expect(parse(['--trust-proxy', '10.0.0.0/8, loopback']).trustProxy).toEqual(['10.0.0.0/8', 'loopback']);
+    expect(parse([]).trustProxy).toBeNull();
+    expect(refusal(() => parse(['--trust-proxy', 'everyone']))).toMatch(/^--trust-proxy:/);
+  });
+
   it('refuses a non-loopback bind without an allow-list', () => {
     expect(refusal(() => parse(['--host', '0.0.0.0']))).toMatch(/^--host: refusing/);
     expect(parse(['--host', '0.0.0.0', '--allow-users', 'me@example.com']).host).toBe('0.0.0.0');

@@ -28,6 +28,11 @@ export interface ServerConfig {
   jwtKey: string | null;
   encryptionKey: string | null;
   shutdownTimeoutMs: number;
+  /**
+   * Proxies whose X-Forwarded-For is believed (addresses/CIDRs, or `loopback`), so that per-address
+   * login limits see the real client behind a load balancer; null = the socket address.
+   */
+  trustProxy: string[] | null;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -47,6 +52,7 @@ export const SERVER_USAGE = `Usage: garminsync server [options]
   --db-pool-size N       PostgreSQL connections per process (default 10; env GARMINSYNC_DB_POOL_SIZE)
   --garmin-rate N        Garmin requests/second per account, shared by all processes (default 5; env GARMINSYNC_GARMIN_RATE)
   --log-level LEVEL      fatal|error|warn|info|debug|trace|silent (default info; env GARMINSYNC_LOG_LEVEL)
+  --trust-proxy LIST     proxies whose X-Forwarded-For is believed: addresses, CIDRs or loopback (env GARMINSYNC_TRUST_PROXY)
 Keys: GARMINSYNC_JWT_KEY and GARMINSYNC_ENCRYPTION_KEY (256-bit, base64 or hex), else key files in DATA_DIR.`;
 
 function fail(setting: string, message: string): never {
@@ -93,6 +99,7 @@ export function parseServerConfig(argv: string[], env: Record<string, string | u
         'db-pool-size': { type: 'string' },
         'garmin-rate': { type: 'string' },
         'log-level': { type: 'string' },
+        'trust-proxy': { type: 'string' },
       },
     }));
   } catch (e) {
@@ -161,6 +168,21 @@ export function parseServerConfig(argv: string[], env: Record<string, string | u
   const logLevel = (v('log-level', 'GARMINSYNC_LOG_LEVEL') ?? 'info') as ServerConfig['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) fail('--log-level', `must be one of ${LOG_LEVELS.join(', ')}.`);
 
+  const trustRaw = v('trust-proxy', 'GARMINSYNC_TRUST_PROXY');
+  const trustProxy = trustRaw
+    ? trustRaw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : null;
+  for (const p of trustProxy ?? []) {
+    const [addr, bits] = p.split('/');
+    const okBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= 128);
+    if (!(['loopback', 'linklocal', 'uniquelocal'].includes(p) || (addr && isIP(addr) && okBits))) {
+      fail('--trust-proxy', `"${p}" is not an address, a CIDR or loopback.`);
+    }
+  }
+
   return {
     host,
     port,
@@ -178,5 +200,6 @@ export function parseServerConfig(argv: string[], env: Record<string, string | u
     jwtKey: env.GARMINSYNC_JWT_KEY || null,
     encryptionKey: env.GARMINSYNC_ENCRYPTION_KEY || null,
     shutdownTimeoutMs: 10_000,
+    trustProxy,
   };
 }

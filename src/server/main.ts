@@ -158,6 +158,7 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
         },
         clock,
         logger,
+        trustProxy: cfg.trustProxy,
         ...(o.tuning?.sseHeartbeatMs ? { sseHeartbeatMs: o.tuning.sseHeartbeatMs } : {}),
       });
       await app.listen({ host: cfg.host, port: cfg.port });

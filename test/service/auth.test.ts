@@ -287,3 +287,18 @@ describe.each(serviceDialects())('two API processes sharing one database (%s)', 
     }
   });
 });
+
+describe('behind a trusted proxy', () => {
+  it('keys the per-address login limit on X-Forwarded-For from the trusted proxy', async () => {
+    const h = await startHarness({ args: ['--api-only', '--trust-proxy', 'loopback'] });
+    try {
+      const from = (ip: string, i: number) =>
+        h.api('POST', '/auth/login', { body: { username: `p${i}@example.com`, password: 'wrong-password' }, headers: { 'x-forwarded-for': ip } });
+      for (let i = 0; i < 30; i++) expect((await from('203.0.113.1', i)).status).toBe(401);
+      expect((await from('203.0.113.1', 30)).status).toBe(429);
+      expect((await from('203.0.113.2', 31)).status).toBe(401); // another client behind the same proxy
+    } finally {
+      await h.close();
+    }
+  });
+});
