@@ -143,6 +143,7 @@ export class SyncService {
         const e = pending.shift();
         if (!e) continue;
         if (e.job.updated_at < last.updated_at) continue; // stale (published before a newer read)
+        if (sameState(e.job, last)) continue; // the same row again (e.g. re-read by two announcements)
         last = e.job;
         const terminal = isTerminal(e.job.status);
         yield terminal ? { type: 'end', job: e.job } : e;
@@ -153,4 +154,16 @@ export class SyncService {
       signal?.removeEventListener('abort', onAbort);
     }
   }
+}
+
+/** Two reads of a job that a watcher cannot tell apart. */
+function sameState(a: SyncJobRecord, b: SyncJobRecord): boolean {
+  return (
+    a.updated_at === b.updated_at &&
+    a.status === b.status &&
+    a.processed_items === b.processed_items &&
+    a.failed_items === b.failed_items &&
+    a.total_items === b.total_items &&
+    a.cancel_requested === b.cancel_requested
+  );
 }
