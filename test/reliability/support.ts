@@ -1,0 +1,251 @@
+/**
+ * Shared pieces of the reliability suite (issue 7): the built service as a child process (so it
+ * can be SIGKILLed), a ledger of secrets and of everything the suite printed or logged (scanned
+ * for those secrets), a `ps`-style argv check, and the default/full size switch.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import lockfile from 'proper-lockfile';
+import { expect } from 'vitest';
+import { BIN, REPO } from '../e2e/harness.js';
+
+export { BIN, REPO };
+
+/** `npm run test:full` (GARMINSYNC_TEST_FULL=1) runs the issue's full sizes; `npm test` smaller ones. */
+export const FULL = process.env.GARMINSYNC_TEST_FULL === '1';
+
+/** Picks the default-run or full-run value. */
+export const size = <T>(normal: T, full: T): T => (FULL ? full : normal);
+
+async function newestSource(dir: string): Promise<number> {
+  let newest = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.ts') || entry.name.endsWith('.test.ts')) continue;
+    newest = Math.max(newest, (await stat(join(entry.parentPath, entry.name))).mtimeMs);
+  }
+  return newest;
+}
+
+async function distIsStale(): Promise<boolean> {
+  const built = await Promise.all(['dist/cli/main.js', 'dist/server/main.js'].map((p) => stat(join(REPO, p)).catch(() => undefined)));
+  if (built.some((b) => !b)) return true;
+  const oldest = Math.min(...built.map((b) => b!.mtimeMs));
+  return (await newestSource(join(REPO, 'src'))) > oldest;
+}
+
+/**
+ * Makes sure dist/ holds the current CLI *and* server (the crash test runs the built server).
+ * `npm test` builds first; a lone `vitest run test/reliability` builds here once, under the lock
+ * the e2e harness uses, so parallel files never run tsc twice at once.
+ */
+export async function ensureBuiltAll(): Promise<void> {
+  if (!(await distIsStale())) return;
+  await mkdir(join(REPO, '.tmp'), { recursive: true });
+  const release = await lockfile.lock(join(REPO, 'package.json'), {
+    lockfilePath: join(REPO, '.tmp', 'e2e-build.lock'),
+    retries: { retries: 600, minTimeout: 100, maxTimeout: 200 },
+    stale: 120_000,
+  });
+  try {
+    if (!(await distIsStale())) return;
+    // tsc emits even when another room has type errors in progress.
+    await new Promise<void>((resolve) => execFile('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO }, () => resolve()));
+  } finally {
+    await release();
+  }
+}
+
+/** Everything secret the suite handled, and everything it saw printed or logged. */
+export class SecretLedger {
+  private readonly secrets = new Set<string>();
+  private readonly texts: { source: string; text: string }[] = [];
+  private readonly argvs: { pid: number; argv: string[] }[] = [];
+
+  secret(...values: (string | undefined | null)[]): void {
+    for (const v of values) if (v && v.length >= 6) this.secrets.add(v);
+  }
+
+  /** Remembers the secrets in a token response (ours) or a Garmin token set. */
+  tokens(doc: unknown): void {
+    if (!doc || typeof doc !== 'object') return;
+    for (const [k, v] of Object.entries(doc as Record<string, unknown>)) {
+      if (typeof v === 'string' && /token|secret/i.test(k) && !/type/i.test(k)) this.secret(v);
+      else if (v && typeof v === 'object') this.tokens(v);
+    }
+  }
+
+  record(source: string, text: string): void {
+    if (text) this.texts.push({ source, text });
+  }
+
+  /** Reads /proc/<pid>/cmdline now (what `ps` shows) and keeps it for the scan. */
+  async argvOf(pid: number | undefined): Promise<void> {
+    if (!pid) return;
+    const raw = await readFile(`/proc/${pid}/cmdline`).catch(() => null);
+    if (raw) this.argvs.push({ pid, argv: raw.toString('utf8').split('\0').filter(Boolean) });
+  }
+
+  get secretCount(): number {
+    return this.secrets.size;
+  }
+
+  get textCount(): number {
+    return this.texts.length;
+  }
+
+  get argvCount(): number {
+    return this.argvs.length;
+  }
+
+  /** Every (source, secret) pair found; an all-digit secret (MFA code) only as a whole number. */
+  hits(): string[] {
+    const out: string[] = [];
+    const fingerprint = (s: string) => `${s.slice(0, 3)}…(${createHash('sha256').update(s).digest('hex').slice(0, 8)})`;
+    for (const secret of this.secrets) {
+      const re = /^\d+$/.test(secret) ? new RegExp(`(^|[^0-9.])${secret}([^0-9.]|$)`) : null;
+      const has = (t: string) => (re ? re.test(t) : t.includes(secret));
+      for (const { source, text } of this.texts) if (has(text)) out.push(`${source}: ${fingerprint(secret)}`);
+      for (const { pid, argv } of this.argvs) if (argv.some(has)) out.push(`argv of ${pid}: ${fingerprint(secret)}`);
+    }
+    return out;
+  }
+
+  /** Asserts that no secret was seen anywhere (the hit list names the source, never the secret). */
+  expectClean(): void {
+    expect(this.secretCount, 'the ledger knows secrets').toBeGreaterThan(0);
+    expect(this.textCount, 'the ledger saw output').toBeGreaterThan(0);
+    expect(this.hits()).toEqual([]);
+  }
+}
+
+export interface ServiceProcess {
+  url: string;
+  pid: number;
+  child: ChildProcess;
+  /** stdout+stderr so far (debug logs). */
+  output(): string;
+  exited: Promise<number | null>;
+  kill(signal: NodeJS.Signals): Promise<number | null>;
+}
+
+/**
+ * Starts `garminsync server` (the built binary) as a child process on 127.0.0.1:0 with debug
+ * logs; resolves once it printed its URL.
+ */
+export async function spawnService(args: string[], opts: { env?: Record<string, string>; ledger?: SecretLedger; label?: string; timeoutMs?: number } = {}): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, [BIN, 'server', '--host', '127.0.0.1', '--port', '0', '--log-level', 'debug', ...args], {
+    cwd: REPO,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const chunks: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
+  const label = opts.label ?? 'service';
+  exited.then(() => opts.ledger?.record(`${label} ${child.pid}`, chunks.join('')));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the service did not start: ${chunks.join('')}`)), opts.timeoutMs ?? 20_000);
+    const onData = (d: Buffer) => {
+      chunks.push(d.toString('utf8'));
+      const m = /listening on (http:\/\/\S+)/.exec(chunks.join(''));
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`the service exited (${code}) before listening: ${chunks.join('')}`));
+    });
+  });
+  await opts.ledger?.argvOf(child.pid);
+  return {
+    url,
+    pid: child.pid!,
+    child,
+    output: () => chunks.join(''),
+    exited,
+    kill: (signal) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+export interface Api {
+  status: number;
+  headers: Headers;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+  text: string;
+}
+
+/** One JSON API call to a service base URL (`/api/v1` is prefixed to relative API paths). */
+export async function call(base: string, method: string, path: string, opts: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string>; ledger?: SecretLedger } = {}): Promise<Api> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  const body = opts.raw ?? (opts.body !== undefined ? JSON.stringify(opts.body) : undefined);
+  if (body !== undefined) headers['content-type'] ??= 'application/json';
+  const res = await fetch(`${base}${path.startsWith('/api/') || path.startsWith('/healthz') ? '' : '/api/v1'}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+  const text = await res.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  // Error bodies are part of what the secrets scan looks at.
+  if (res.status >= 400) opts.ledger?.record(`${method} ${path} → ${res.status}`, text);
+  return { status: res.status, headers: res.headers, body: parsed, text };
+}
+
+/** Polls until `fn` returns a truthy value (no fixed sleeps for synchronisation). */
+export async function poll<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs: number, what: string, everyMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** A small seeded PRNG (mulberry32) so "random" kill points are reproducible. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The dialects this suite runs on: SQLite always, PostgreSQL too when GARMINSYNC_TEST_PG_URL is set. */
+export function dialects(): ('sqlite' | 'postgres')[] {
+  return process.env.GARMINSYNC_TEST_PG_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+}
+
+/** A fresh PostgreSQL schema for one test (parallel files never share rows); returns its URL and a dropper. */
+export async function freshPgSchema(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const base = process.env.GARMINSYNC_TEST_PG_URL ?? '';
+  const { default: pg } = await import('pg');
+  const schema = `rel_${createHash('sha256').update(`${process.pid}-${Date.now()}-${performance.now()}`).digest('hex').slice(0, 12)}`;
+  const run = async (sql: string) => {
+    const c = new pg.Client({ connectionString: base });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  await run(`CREATE SCHEMA ${schema}`);
+  const url = new URL(base);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return { url: url.toString(), drop: () => run(`DROP SCHEMA ${schema} CASCADE`) };
+}
