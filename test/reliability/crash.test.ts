@@ -15,7 +15,7 @@ import { GarminAuth, GarminConnect, endpointsForBaseUrl, type GarminTokenSet } f
 import { SecretLedger, call, dialects, ensureBuiltAll, freshPgSchema, poll, seeded, size, spawnService, type ServiceProcess } from './support.js';
 
 /** 1,000 in the full run (the issue's number); fewer by default to keep `npm test` fast. */
-const ACTIVITIES = size(150, 1000);
+const ACTIVITIES = size(100, 1000);
 /** SIGKILL rounds. */
 const KILLS = size(3, 6);
 const USER = { username: 'nomfa@example.com', password: 'demo-password' };
