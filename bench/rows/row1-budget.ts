@@ -8,7 +8,7 @@ import { ACCOUNT, requestsBetween, startEmulatorChild } from '../lib/emulator.js
 import { missingParts, tempDir } from '../lib/paths.js';
 import type { Profile } from '../lib/profile.js';
 import { notRun, type RowResult, type Target } from '../lib/result.js';
-import { builtInBudget, rateBudgetSetting } from '../lib/service.js';
+import { builtInBudget, concurrencySetting, rateBudgetSetting } from '../lib/service.js';
 import { freshSession } from '../lib/session.js';
 import { fmt, pairedRatios, summarize } from '../lib/stats.js';
 
@@ -81,6 +81,23 @@ export async function row1(p: Profile['row1'], log: (s: string) => void): Promis
         }
       }
     }
+    // Variant: the same budget with more items in flight. At the default concurrency and 200 ms
+    // latency the service cannot have more than concurrency / latency requests per second in
+    // flight, which is exactly a 20/s budget at concurrency 4, so the budget never binds alone.
+    const conc = setting ? await concurrencySetting() : undefined;
+    const variant: number[] = [];
+    if (setting && conc && p.variantReps > 0) {
+      for (let i = 0; i < p.variantReps; i++) {
+        const s = await freshSession(emu.url, [...v.flags, ...conc.flags(p.variantConcurrency)], { ...v.env, ...conc.env(p.variantConcurrency) });
+        try {
+          const run = await cliSyncWait(s.env, p.timeoutMs);
+          variant.push(run.ms / 1000);
+          log(`  row 1 variant --concurrency ${p.variantConcurrency} rep ${i + 1}: ${fmt(run.ms / 1000)} s`);
+        } finally {
+          await s.service.stop();
+        }
+      }
+    }
     const ratios = pairedRatios(baseProjected, ours);
     const ratioMed = summarize(ratios).median;
     const bound = v.rate ? (v.n + v.n / 100) / v.rate : undefined;
@@ -104,7 +121,7 @@ export async function row1(p: Profile['row1'], log: (s: string) => void): Promis
     return {
       id: 1,
       title: TITLE,
-      params: `N = ${v.n} activities with FIT, emulator latency ${p.latencyMs} ms, ${v.describe}; ours ${p.reps} runs (fresh service and data dir each), baseline ${p.baselineReps} runs on the newest ${baselineN} activities.`,
+      params: `N = ${v.n} activities with FIT, emulator latency ${p.latencyMs} ms, ${v.describe}, other settings at their defaults; ours ${p.reps} runs (fresh service and data dir each), baseline ${p.baselineReps} runs on the newest ${baselineN} activities${variant.length > 0 ? `; variant with \`--concurrency ${p.variantConcurrency}\`, ${variant.length} runs` : ''}.`,
       figures: [
         { label: 'ours: `sync start --wait`, wall time', unit: 's', values: ours },
         { label: 'ours: upstream requests', unit: 'requests', values: oursReq, note: 'emulator stats' },
@@ -114,6 +131,18 @@ export async function row1(p: Profile['row1'], log: (s: string) => void): Promis
         { label: `baseline: projected to N = ${v.n}`, unit: 's', values: baseProjected, note: 'per-request time × (2N + N/100)' },
         { label: 'speed-up: baseline (projected) / ours', unit: '×', values: ratios },
         ...(bound ? [{ label: `ours / bound (bound = ${fmt(bound)} s)`, unit: '×', values: overBound }] : []),
+        ...(variant.length > 0
+          ? [
+              { label: `variant \`--concurrency ${p.variantConcurrency}\`: wall time`, unit: 's', values: variant },
+              ...(bound ? [{ label: `variant \`--concurrency ${p.variantConcurrency}\`: ours / bound`, unit: '×', values: variant.map((t) => t / bound) }] : []),
+              {
+                label: `variant \`--concurrency ${p.variantConcurrency}\`: speed-up vs baseline (projected)`,
+                unit: '×',
+                values: [summarize(baseProjected).median / summarize(variant).median],
+                note: 'ratio of medians',
+              },
+            ]
+          : []),
       ],
       targets,
       notes: [
