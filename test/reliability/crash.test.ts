@@ -43,7 +43,12 @@ async function emulatorFits(): Promise<Map<string, Buffer>> {
   let tokens: GarminTokenSet = out.tokens;
   ledger.tokens(tokens);
   const connect = new GarminConnect({ endpoints, auth, clock: systemClock, tokenStore: { load: async () => tokens, save: async (t) => void (tokens = t) } });
-  const list = await connect.listActivities({ start: 0, limit: ACTIVITIES + 10 });
+  const list = [];
+  for (let start = 0; ; start += 500) {
+    const page = await connect.listActivities({ start, limit: 500 });
+    list.push(...page);
+    if (page.length < 500) break;
+  }
   const fits = new Map<string, Buffer>();
   for (let i = 0; i < list.length; i += 8) {
     await Promise.all(list.slice(i, i + 8).map(async (a) => fits.set(String(a.activityId), await connect.downloadActivityFit(a.activityId))));

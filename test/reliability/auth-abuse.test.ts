@@ -1,0 +1,95 @@
+/**
+ * Issue 7, item 4 — auth abuse. Proven in test/service/auth.test.ts (referenced, not repeated):
+ * the 6th wrong MFA code kills the challenge (410), per-account and per-address login limits
+ * answer 429 with Retry-After, a Garmin 429 at login opens the per-account circuit, JWTs with
+ * `alg: none`, a wrong key, audience or issuer, and an expired token are refused. This file adds
+ * what those leave open: forged tokens made *with the right key* (other algorithm, expired `exp`,
+ * missing claims, another session's `sid`, an unknown `jti`), and the revoked-session bound
+ * measured across two API processes sharing one database: the bound is 0 — the next request after
+ * a revocation is refused on every process, because each request reads the session row.
+ */
+import { readFileSync } from 'node:fs';
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loginNoMfa, loginWithMfa, startHarness, type Harness } from '../service/harness.js';
+import { SecretLedger, dialects } from './support.js';
+
+describe.each(dialects())('auth abuse (%s)', (dialect) => {
+  let a: Harness;
+  let b: Harness;
+  let key: Uint8Array;
+  const ledger = new SecretLedger();
+  ledger.secret('demo-password');
+
+  beforeAll(async () => {
+    a = await startHarness({ args: ['--api-only'], dialect });
+    // A second API process on the same database, data dir (keys) and emulator.
+    b = await startHarness({ args: ['--api-only'], emu: a.emu, dataDir: a.dataDir, database: a.database, dialect });
+    key = Buffer.from(readFileSync(`${a.dataDir}/jwt.key`, 'utf8').trim(), 'base64url');
+  });
+  afterAll(async () => {
+    ledger.record('service A logs', a.logs.join(''));
+    ledger.record('service B logs', b.logs.join(''));
+    await b?.close();
+    await a?.close();
+  });
+
+  const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+
+  it('refuses tokens forged with the right key: HS512, expired exp, missing claims, another session, unknown jti', async () => {
+    const t = await loginNoMfa(a);
+    const other = await loginWithMfa(a);
+    ledger.tokens(t);
+    ledger.tokens(other);
+    const c = claimsOf(t.access_token);
+    const now = Math.floor(Date.now() / 1000);
+    const sign = (claims: Record<string, unknown>, alg = 'HS256') => new SignJWT(claims).setProtectedHeader({ alg }).sign(key);
+    const forged: [string, string][] = [
+      ['HS512 with the right key', await sign(c, 'HS512')],
+      ['exp in the past', await sign({ ...c, iat: now - 3600, exp: now - 1 })],
+      ['no exp', await sign(Object.fromEntries(Object.entries(c).filter(([k]) => k !== 'exp')))],
+      ['no jti', await sign(Object.fromEntries(Object.entries(c).filter(([k]) => k !== 'jti')))],
+      ["another user's session id", await sign({ ...c, sid: other.session_id })],
+      ["another user's subject", await sign({ ...c, sub: other.user_id })],
+      ['an unknown token id', await sign({ ...c, jti: '00000000-0000-4000-8000-000000000000' })],
+    ];
+    for (const [what, token] of forged) {
+      const r = await a.api('GET', '/auth/session', { token });
+      expect(r.status, what).toBe(401);
+      expect(r.body.code, what).toBe('TOKEN_INVALID');
+      expect(r.headers.get('content-type'), what).toContain('application/problem+json');
+    }
+    // Control: the real token still works on both processes.
+    expect((await a.api('GET', '/auth/session', { token: t.access_token })).status).toBe(200);
+    expect((await b.api('GET', '/auth/session', { token: t.access_token })).status).toBe(200);
+  });
+
+  it('a revoked session is refused at once on every API process (bound: the next request)', async () => {
+    const t = await loginNoMfa(a);
+    ledger.tokens(t);
+    expect((await b.api('GET', '/sync/jobs', { token: t.access_token })).status).toBe(200);
+    expect((await a.api('POST', '/auth/logout', { token: t.access_token })).status).toBe(204);
+    for (const h of [a, b]) {
+      for (const path of ['/auth/session', '/sync/jobs', '/activities']) {
+        const r = await h.api('GET', path, { token: t.access_token });
+        expect(r.status, path).toBe(401);
+        expect(r.body.code, path).toBe('SESSION_REVOKED');
+      }
+    }
+    // Refresh-token replay on B revokes a session whose access token A is then refusing.
+    const u = await loginNoMfa(a);
+    ledger.tokens(u);
+    const rotated = await b.api('POST', '/auth/refresh', { body: { refresh_token: u.refresh_token } });
+    ledger.tokens(rotated.body);
+    expect(rotated.status).toBe(200);
+    expect((await a.api('POST', '/auth/refresh', { body: { refresh_token: u.refresh_token } })).body.code).toBe('REFRESH_TOKEN_REUSED');
+    expect((await a.api('GET', '/sync/jobs', { token: rotated.body.access_token })).status).toBe(401);
+    expect((await b.api('GET', '/sync/jobs', { token: rotated.body.access_token })).status).toBe(401);
+  });
+
+  it('no secret in the logs of either process', () => {
+    ledger.record('service A logs', a.logs.join(''));
+    ledger.record('service B logs', b.logs.join(''));
+    ledger.expectClean();
+  });
+});
