@@ -28,8 +28,10 @@ describe('sync engine recovery: crashes, stops, rate limits, bad items, dead tok
     expect(done).toMatchObject({ status: 'completed', total_items: 12, processed_items: 12, failed_items: 0, attempts: 2, lease_owner: null });
     expect(done.start_time).toBe(orphan.start_time);
     expect(await h.store.activities.count(USER)).toBe(12);
-    // The second worker fetched only what was not stored: one list page + the missing FITs.
-    expect(h.backend.requests()).toBeLessThanOrEqual(1 + (12 - orphan.processed_items));
+    // The second worker fetched only what was not stored: one list page + the missing FITs. Up to
+    // two more (the crashed worker's itemConcurrency): its aborted downloads were already on the
+    // wire and may reach the emulator's counter only after the reset.
+    expect(h.backend.requests()).toBeLessThanOrEqual(1 + (12 - orphan.processed_items) + 2);
   });
 
   it('a graceful stop releases the lease so another worker resumes at once', async () => {
