@@ -51,5 +51,5 @@ export const QUICK: Profile = {
   row4: { runs: 5, warmup: 1 },
   row5: { connections: 100, durationSec: 1, reps: 3 },
   row6: { n: 1000, windowMs: 10_000 },
-  row7: { backlog: 100, reps: 2, pickupJobs: 20, timeoutMs: 60_000 },
+  row7: { backlog: 60, reps: 2, pickupJobs: 15, timeoutMs: 60_000 },
 };
