@@ -45,24 +45,29 @@ export function resolveLocation(loc: DatabaseLocation): ResolvedLocation {
 export interface DialectOptions {
   /** PostgreSQL pool size (default 10). */
   poolSize?: number;
+  /** Told when an idle PostgreSQL connection was lost (it is replaced on the next query). */
+  onPoolError?: (err: Error) => void;
 }
 
 /** Builds the Kysely dialect for a resolved location. */
 export function createDialect(loc: ResolvedLocation, opts: DialectOptions = {}): Dialect {
   if (loc.dialect === 'postgres') {
-    return new PostgresDialect({
-      pool: new pg.Pool({
-        connectionString: loc.target,
-        max: opts.poolSize ?? 10,
-        // PostgreSQL: our timestamps are int8 (epoch ms); pg hands int8 back as strings to avoid
-        // precision loss beyond 2^53. Epoch ms stay far below that, so parse them as numbers here
-        // (per pool, not pg's global registry). COUNT(*) is int8 too and benefits alike.
-        types: {
-          getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-            oid === pg.types.builtins.INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
-        },
-      }),
+    const pool = new pg.Pool({
+      connectionString: loc.target,
+      max: opts.poolSize ?? 10,
+      // PostgreSQL: our timestamps are int8 (epoch ms); pg hands int8 back as strings to avoid
+      // precision loss beyond 2^53. Epoch ms stay far below that, so parse them as numbers here
+      // (per pool, not pg's global registry). COUNT(*) is int8 too and benefits alike.
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+          oid === pg.types.builtins.INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+      },
     });
+    // An IDLE pooled connection that dies (PostgreSQL restarted, failover, an admin's
+    // pg_terminate_backend) makes the pool emit 'error'; unheard, that event would crash the
+    // process. The pool has already dropped the client and opens a new one for the next query.
+    pool.on('error', (err) => opts.onPoolError?.(err));
+    return new PostgresDialect({ pool });
   }
   if (loc.target !== ':memory:') mkdirSync(dirname(resolve(loc.target)), { recursive: true });
   const sqlite = new SqliteDatabase(loc.target);
