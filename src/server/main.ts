@@ -75,7 +75,11 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
     : await loadOrCreateKeyFile(join(cfg.dataDir, 'encryption.key'), random, 'GARMINSYNC_ENCRYPTION_KEY');
 
   const location = resolveLocation({ url: cfg.database });
-  const db = await openDatabase({ url: cfg.database, poolSize: cfg.dbPoolSize });
+  const db = await openDatabase({
+    url: cfg.database,
+    poolSize: cfg.dbPoolSize,
+    onPoolError: (err) => logger.warn({ err }, 'an idle database connection was lost; it is replaced on the next query'),
+  });
   // Scale mode (issue 6): on PostgreSQL several processes share the work, so job events travel by
   // LISTEN/NOTIFY; the Garmin budget lives in the database whenever more than one process may
   // call Garmin for an account (PostgreSQL, or split API/worker processes on one SQLite file).
