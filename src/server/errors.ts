@@ -110,6 +110,17 @@ export function toAppError(err: unknown): AppError {
   return new AppError('INTERNAL', undefined, {}, { cause: err });
 }
 
+/**
+ * Fastify's `frameworkErrors` option: errors raised by the router before any route or error
+ * handler runs (a malformed percent-encoding, a path parameter beyond maxParamLength) would
+ * otherwise be answered with Fastify's own application/json body (found by the reliability fuzz).
+ */
+export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const appErr = toAppError(err);
+  request.log.info({ code: appErr.code, fastify_code: err.code }, 'request refused by the router');
+  return sendProblem(reply, problemFor(appErr, request.url.split('?')[0]));
+}
+
 /** Installs the one error handler and the 404 handler on the app. */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
