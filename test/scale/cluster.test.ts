@@ -190,6 +190,30 @@ describe.skipIf(Boolean(skip))(`scale-out: 2 API + 3 worker processes on Postgre
     expect(events.at(-1)).toMatchObject({ event: 'end', data: { job: { status: 'completed', processed_items: HEALTH_JOBS, total_items: HEALTH_JOBS } } });
   }, 120_000);
 
+  it('a cancel through one API process stops the job a worker process is running', async () => {
+    const [a, b] = apis as [(typeof apis)[0], (typeof apis)[0]];
+    emu.setFaults({ latencyMs: 100 }); // a job long enough to be caught in the middle
+    try {
+      const t = (await call(a.url, 'POST', '/auth/login', { username: 'nomfa@example.com', password: 'demo-password' })).body as Tokens;
+      const created = await call(a.url, 'POST', '/sync/jobs', { sync_type: 'health', from: day(-11), to: END }, t.access_token);
+      expect(created.status).toBe(202);
+      const id = created.body.job.job_id as string;
+      await until('the job to make progress', async () => {
+        const j = (await call(b.url, 'GET', `/sync/jobs/${id}`, undefined, t.access_token)).body;
+        return j.status === 'running' && j.processed_items >= 1;
+      });
+      const cancel = await call(b.url, 'POST', `/sync/jobs/${id}/cancel`, undefined, t.access_token);
+      expect(cancel.status).toBe(200);
+      const end = await until('the job to be cancelled', async () => {
+        const j = (await call(a.url, 'GET', `/sync/jobs/${id}`, undefined, t.access_token)).body;
+        return j.status === 'cancelled' ? j : undefined;
+      });
+      expect(end.processed_items).toBeLessThan(12);
+    } finally {
+      emu.setFaults({ latencyMs: 15 });
+    }
+  });
+
   it('a refresh-token replay on one API process revokes the session on the other', async () => {
     const [a, b] = apis as [(typeof apis)[0], (typeof apis)[0]];
     const login = await call(a.url, 'POST', '/auth/login', { username: 'nomfa@example.com', password: 'demo-password' });
