@@ -14,7 +14,7 @@ import { tempHome } from '../e2e/harness.js';
 import { SecretLedger, ensureBuiltAll, runCli, size } from './support.js';
 
 /** Fuzz requests in total (spread over parallel streams). */
-const REQUESTS = size(1200, 10_000);
+const REQUESTS = size(2000, 10_000);
 const STREAMS = 4;
 
 const ledger = new SecretLedger();
@@ -172,10 +172,19 @@ describe('hostile input to every API route', () => {
       new Promise<string>((resolve) => {
         const sock = connect({ host: '127.0.0.1', port: Number(port) });
         let got = '';
-        sock.on('data', (d) => (got += d.toString('latin1')));
-        sock.on('close', () => resolve(got));
-        sock.on('error', () => resolve(got));
-        sock.setTimeout(5000, () => sock.destroy());
+        const done = () => {
+          sock.destroy();
+          resolve(got);
+        };
+        // The status line is all we need; a kept-alive socket is not waited for.
+        sock.on('data', (d) => {
+          got += d.toString('latin1');
+          if (got.includes('\r\n\r\n')) done();
+        });
+        sock.on('close', done);
+        sock.on('error', done);
+        sock.setTimeout(5000, done);
+        // Half-close after the payload: a request whose body never completes ends at EOF.
         sock.end(payload);
       });
     const cases = [
@@ -187,10 +196,12 @@ describe('hostile input to every API route', () => {
       'GET /api/v1/sync/jobs/%ZZ HTTP/1.1\r\nHost: x\r\n\r\n',
       'GET /../../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n',
     ];
-    for (const c of cases) {
-      const answer = await raw(c);
-      if (answer) expect(answer, c.slice(0, 40)).toMatch(/^HTTP\/1\.1 4\d\d/);
-    }
+    const answers = await Promise.all(cases.map(raw));
+    answers.forEach((answer, i) => {
+      // A body cut short by EOF may simply be dropped (nothing to answer); all else gets a 4xx.
+      if (cases[i]!.includes('{"a":') && answer === '') return;
+      expect(answer, cases[i]!.slice(0, 60)).toMatch(/^HTTP\/1\.1 4\d\d/);
+    });
     expect((await send('GET', '/healthz', null, {})).status).toBe(200);
   });
 });
