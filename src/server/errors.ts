@@ -117,7 +117,7 @@ export function toAppError(err: unknown): AppError {
  */
 export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const appErr = toAppError(err);
-  request.log.info({ code: appErr.code, fastify_code: err.code }, 'request refused by the router');
+  request.log.info({ error_code: appErr.code, fastify_code: err.code }, 'request refused by the router');
   return sendProblem(reply, problemFor(appErr, request.url.split('?')[0]));
 }
 
@@ -129,8 +129,8 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (appErr.code === 'VALIDATION_FAILED' && Array.isArray(appErr.details.errors)) {
       problem.errors = appErr.details.errors as ProblemBody['errors'];
     }
-    if (problem.status >= 500) request.log.error({ err, code: appErr.code }, 'request failed');
-    else request.log.info({ code: appErr.code, status: problem.status }, 'request refused');
+    if (problem.status >= 500) request.log.error({ err, error_code: appErr.code }, 'request failed');
+    else request.log.info({ error_code: appErr.code, status: problem.status }, 'request refused');
     return sendProblem(reply, problem);
   });
   app.setNotFoundHandler((request, reply) =>
