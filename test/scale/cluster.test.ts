@@ -83,6 +83,8 @@ describe.skipIf(Boolean(skip))(`scale-out: 2 API + 3 worker processes on Postgre
 
   it('runs 30 jobs through both APIs on 3 workers, survives a SIGKILLed worker, exactly once', async () => {
     const [a, b] = apis as [(typeof apis)[0], (typeof apis)[0]];
+    // Five processes started at once; each migration ran once.
+    expect((await db.query<{ name: string }>('select name from kysely_migration order by name')).map((r) => r.name)).toEqual(['001_sync', '002_auth', '003_scale']);
     // MFA login: the challenge is created on A and answered on B.
     const started = await call(a.url, 'POST', '/auth/login', { username: 'demo@example.com', password: 'demo-password' });
     expect(started.body.status).toBe('mfa_required');
