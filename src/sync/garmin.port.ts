@@ -3,26 +3,11 @@
  * subset of the Garmin client's GarminConnect the syncers call. The real GarminConnect satisfies
  * it structurally; tests may pass a fake. Never a credential login from here.
  */
-export interface GarminActivitySummaryLike {
-  activityId: number;
-  activityName: string | null;
-  /** "YYYY-MM-DD HH:MM:SS" in GMT, as Garmin's list sends it. */
-  startTimeGMT: string;
-  activityType: { typeKey: string };
-  duration?: number | null;
-  distance?: number | null;
-  calories?: number | null;
-  averageHR?: number | null;
-  raw: Record<string, unknown>;
-}
+import type { GarminActivitySummary, GarminWorkoutSummary } from '../garmin/index.js';
 
-export interface GarminWorkoutSummaryLike {
-  workoutId: number;
-  workoutName: string | null;
-  sportType?: { sportTypeKey: string } | null;
-  updatedDate?: string | null;
-  raw: Record<string, unknown>;
-}
+/** An activity as the Garmin client's list returns it (startTimeGMT: "YYYY-MM-DD HH:MM:SS", GMT). */
+export type GarminActivitySummaryLike = GarminActivitySummary;
+export type GarminWorkoutSummaryLike = GarminWorkoutSummary;
 
 export interface GarminConnectLike {
   getSocialProfile(signal?: AbortSignal): Promise<{ displayName: string }>;
