@@ -63,7 +63,10 @@ describe.each(dialects())('crash safety under SIGKILL (%s)', (dialect) => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'garminsync-crash-'));
-    if (dialect === 'postgres') pgSchema = await freshPgSchema();
+    if (dialect === 'postgres') {
+      pgSchema = await freshPgSchema();
+      ledger.secret(decodeURIComponent(new URL(pgSchema.url).password));
+    }
   });
   afterAll(async () => {
     await svc?.kill('SIGKILL');
@@ -72,10 +75,12 @@ describe.each(dialects())('crash safety under SIGKILL (%s)', (dialect) => {
   });
 
   // A short lease so that a restarted process resumes the dead one's job quickly.
+  // The PostgreSQL URL (it carries a password) goes through the environment, never argv.
   const start = () =>
-    spawnService(['--data-dir', dataDir, '--garmin-url', emu.url, '--lease-ms', '1500', '--garmin-rate', '1000', ...(pgSchema ? ['--database', pgSchema.url] : [])], {
+    spawnService(['--data-dir', dataDir, '--garmin-url', emu.url, '--lease-ms', '1500', '--garmin-rate', '1000'], {
       ledger,
       label: `crash service (${dialect})`,
+      ...(pgSchema ? { env: { GARMINSYNC_DATABASE: pgSchema.url } } : {}),
     });
 
   it(
