@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
@@ -69,7 +69,13 @@ export function createDialect(loc: ResolvedLocation, opts: DialectOptions = {}):
     pool.on('error', (err) => opts.onPoolError?.(err));
     return new PostgresDialect({ pool });
   }
-  if (loc.target !== ':memory:') mkdirSync(dirname(resolve(loc.target)), { recursive: true });
+  if (loc.target !== ':memory:') {
+    mkdirSync(dirname(resolve(loc.target)), { recursive: true });
+    // A new database file is private to the service's user (SQLite gives its -wal/-shm files the
+    // same mode): it holds health data and sealed Garmin tokens, also when --database points
+    // outside the 0700 data dir. An existing file keeps the mode its operator chose.
+    closeSync(openSync(loc.target, 'a', 0o600));
+  }
   const sqlite = new SqliteDatabase(loc.target);
   // SQLite: WAL lets readers run while a writer commits; busy_timeout makes a second process
   // wait for the write lock instead of failing with SQLITE_BUSY; foreign keys are off by default.
