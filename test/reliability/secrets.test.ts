@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { openDatabase } from '../../src/store/index.js';
 import { tempHome } from '../e2e/harness.js';
 import { SecretLedger, call, ensureBuiltAll, runCli, spawnService, type ServiceProcess } from './support.js';
 
@@ -165,5 +166,23 @@ describe('no secret leaves its place', () => {
     // Key files and blobs are private to the service's user.
     for (const f of ['jwt.key', 'encryption.key']) expect((await stat(join(dataDir, f))).mode & 0o077, f).toBe(0);
     expect((await stat(dataDir)).mode & 0o077).toBe(0);
+    for (const f of files) expect((await stat(join(dataDir, f))).mode & 0o077, f).toBe(0);
   }, 120_000);
+
+  it('a SQLite database outside the data dir is created private too (with its WAL)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'garminsync-dbmode-'));
+    try {
+      // Migrations write, so the WAL exists while the handle is open.
+      const db = await openDatabase({ url: join(dir, 'elsewhere', 'garminsync.db') });
+      try {
+        const files = (await readdir(join(dir, 'elsewhere'))).filter((f) => f.startsWith('garminsync.db'));
+        expect(files).toEqual(expect.arrayContaining(['garminsync.db', 'garminsync.db-wal']));
+        for (const f of files) expect((await stat(join(dir, 'elsewhere', f))).mode & 0o077, f).toBe(0);
+      } finally {
+        await db.destroy();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
