@@ -39,6 +39,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
+    // A client that never finishes sending its request (slowloris) loses the socket after 30 s.
+    // This bounds receiving the request only; long SSE responses are not affected.
+    requestTimeout: 30_000,
     ...(deps.trustProxy?.length ? { trustProxy: deps.trustProxy } : {}),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
     // Router errors (bad URL encoding, over-long path parameters) are problem+json too.
