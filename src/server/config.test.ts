@@ -23,7 +23,7 @@ describe('parseServerConfig', () => {
       database: '/data/garminsync.db',
       garmin: { kind: 'domain', domain: 'garmin.com' },
       allowUsers: null,
-      concurrency: 4,
+      concurrency: 8,
       mode: 'both',
       logLevel: 'info',
     });

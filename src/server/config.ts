@@ -45,7 +45,7 @@ export const SERVER_USAGE = `Usage: garminsync server [options]
   --garmin-url URL       talk to this Garmin emulator base URL (env GARMINSYNC_GARMIN_URL)
   --garmin-domain D      real Garmin domain (default garmin.com; env GARMINSYNC_GARMIN_DOMAIN)
   --allow-users a,b      Garmin e-mails allowed to log in (env GARMINSYNC_ALLOWED_USERS)
-  --concurrency N        items in flight per job (default 4; env GARMINSYNC_CONCURRENCY)
+  --concurrency N        items in flight per job (default 8; env GARMINSYNC_CONCURRENCY)
   --api-only | --workers-only   run only the API or only the workers (env GARMINSYNC_MODE=api|workers)
   --max-jobs N           jobs a worker process runs at once (default 2; env GARMINSYNC_MAX_JOBS)
   --lease-ms N           job lease; a dead worker's job resumes elsewhere after it (default 30000; env GARMINSYNC_LEASE_MS)
@@ -153,7 +153,7 @@ export function parseServerConfig(argv: string[], env: Record<string, string | u
     fail('--host', `refusing to listen on ${host} (reachable from other machines) without an allow-list: add --allow-users you@example.com or bind 127.0.0.1.`);
   }
 
-  const concurrency = int('--concurrency', v('concurrency', 'GARMINSYNC_CONCURRENCY') ?? '4', 1, 64);
+  const concurrency = int('--concurrency', v('concurrency', 'GARMINSYNC_CONCURRENCY') ?? '8', 1, 64);
   const maxJobs = int('--max-jobs', v('max-jobs', 'GARMINSYNC_MAX_JOBS') ?? '2', 1, 64);
   const leaseMs = int('--lease-ms', v('lease-ms', 'GARMINSYNC_LEASE_MS') ?? '30000', 1000, 3_600_000);
   const dbPoolSize = int('--db-pool-size', v('db-pool-size', 'GARMINSYNC_DB_POOL_SIZE') ?? '10', 1, 500);
