@@ -30,15 +30,16 @@ async function newestMtime(dir: string): Promise<number> {
 }
 
 async function builtIsStale(): Promise<boolean> {
-  const built = await stat(join(REPO, 'dist/cli/main.js')).catch(() => undefined);
-  if (!built) return true;
-  const sources = Math.max(...(await Promise.all(['src/cli', 'src/core', 'src/contract'].map((d) => newestMtime(join(REPO, d))))));
-  return sources > built.mtimeMs;
+  const built = await Promise.all(['dist/cli/main.js', 'dist/server/main.js'].map((p) => stat(join(REPO, p)).catch(() => undefined)));
+  if (built.some((b) => !b)) return true;
+  const oldest = Math.min(...built.map((b) => b!.mtimeMs));
+  return (await newestMtime(join(REPO, 'src'))) > oldest;
 }
 
 /**
- * Makes sure dist/ holds the current CLI (`npm test` builds first; a lone `vitest run test/e2e`
- * builds here, once, under a lock shared by parallel test files).
+ * Makes sure dist/ holds the current CLI and server (`npm test` builds first; a lone
+ * `vitest run test/e2e` or `test/reliability` builds here, once, under a lock shared by parallel
+ * test files, so that tsc never runs twice at once).
  */
 export async function ensureBuilt(): Promise<void> {
   if (!(await builtIsStale())) return;
@@ -50,7 +51,7 @@ export async function ensureBuilt(): Promise<void> {
   });
   try {
     if (!(await builtIsStale())) return;
-    // tsc emits even when another room has type errors in progress; the CLI's files are what we need.
+    // tsc emits even when another room has type errors in progress.
     await new Promise<void>((resolve) => execFile('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO }, () => resolve()));
   } finally {
     await release();

@@ -3,59 +3,21 @@
  * can be SIGKILLed), a ledger of secrets and of everything the suite printed or logged (scanned
  * for those secrets), a `ps`-style argv check, and the default/full size switch.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import lockfile from 'proper-lockfile';
+import { readFile } from 'node:fs/promises';
 import { expect } from 'vitest';
-import { BIN, REPO } from '../e2e/harness.js';
+import { BIN, REPO, ensureBuilt } from '../e2e/harness.js';
 
 export { BIN, REPO };
+/** dist/ holds the current CLI and server (the crash test runs the built server). */
+export const ensureBuiltAll = ensureBuilt;
 
 /** `npm run test:full` (GARMINSYNC_TEST_FULL=1) runs the issue's full sizes; `npm test` smaller ones. */
 export const FULL = process.env.GARMINSYNC_TEST_FULL === '1';
 
 /** Picks the default-run or full-run value. */
 export const size = <T>(normal: T, full: T): T => (FULL ? full : normal);
-
-async function newestSource(dir: string): Promise<number> {
-  let newest = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile() || !entry.name.endsWith('.ts') || entry.name.endsWith('.test.ts')) continue;
-    newest = Math.max(newest, (await stat(join(entry.parentPath, entry.name))).mtimeMs);
-  }
-  return newest;
-}
-
-async function distIsStale(): Promise<boolean> {
-  const built = await Promise.all(['dist/cli/main.js', 'dist/server/main.js'].map((p) => stat(join(REPO, p)).catch(() => undefined)));
-  if (built.some((b) => !b)) return true;
-  const oldest = Math.min(...built.map((b) => b!.mtimeMs));
-  return (await newestSource(join(REPO, 'src'))) > oldest;
-}
-
-/**
- * Makes sure dist/ holds the current CLI *and* server (the crash test runs the built server).
- * `npm test` builds first; a lone `vitest run test/reliability` builds here once, under the lock
- * the e2e harness uses, so parallel files never run tsc twice at once.
- */
-export async function ensureBuiltAll(): Promise<void> {
-  if (!(await distIsStale())) return;
-  await mkdir(join(REPO, '.tmp'), { recursive: true });
-  const release = await lockfile.lock(join(REPO, 'package.json'), {
-    lockfilePath: join(REPO, '.tmp', 'e2e-build.lock'),
-    retries: { retries: 600, minTimeout: 100, maxTimeout: 200 },
-    stale: 120_000,
-  });
-  try {
-    if (!(await distIsStale())) return;
-    // tsc emits even when another room has type errors in progress.
-    await new Promise<void>((resolve) => execFile('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO }, () => resolve()));
-  } finally {
-    await release();
-  }
-}
 
 /** Everything secret the suite handled, and everything it saw printed or logged. */
 export class SecretLedger {
