@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { expect } from 'vitest';
 import { BIN, REPO, ensureBuilt } from '../e2e/harness.js';
+import { freshPgSchema as freshServicePgSchema } from '../service/harness.js';
 
 export { BIN, REPO };
 /** dist/ holds the current CLI and server (the crash test runs the built server). */
@@ -193,24 +194,8 @@ export function dialects(): ('sqlite' | 'postgres')[] {
 }
 
 /** A fresh PostgreSQL schema for one test (parallel files never share rows); returns its URL and a dropper. */
-export async function freshPgSchema(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const base = process.env.GARMINSYNC_TEST_PG_URL ?? '';
-  const { default: pg } = await import('pg');
-  const schema = `rel_${createHash('sha256').update(`${process.pid}-${Date.now()}-${performance.now()}`).digest('hex').slice(0, 12)}`;
-  const run = async (sql: string) => {
-    const c = new pg.Client({ connectionString: base });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
-  await run(`CREATE SCHEMA ${schema}`);
-  const url = new URL(base);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  return { url: url.toString(), drop: () => run(`DROP SCHEMA ${schema} CASCADE`) };
-}
+/** A fresh PostgreSQL schema on GARMINSYNC_TEST_PG_URL; returns its URL and a dropper. */
+export const freshPgSchema = () => freshServicePgSchema(process.env.GARMINSYNC_TEST_PG_URL ?? '', 'rel');
 
 export interface CliRun {
   code: number | null;

@@ -68,8 +68,8 @@ export function serviceDialects(): ServiceDialect[] {
 }
 
 /** A fresh PostgreSQL schema (so parallel test files never share rows); returns its URL and a dropper. */
-async function freshPgSchema(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const schema = `svc_${randomBytes(6).toString('hex')}`;
+export async function freshPgSchema(baseUrl: string, prefix = 'svc'): Promise<{ url: string; drop: () => Promise<void> }> {
+  const schema = `${prefix}_${randomBytes(6).toString('hex')}`;
   const run = async (sql: string) => {
     const c = new pg.Client({ connectionString: baseUrl });
     await c.connect();
