@@ -67,6 +67,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     days: opts.days ?? 90,
     workouts: opts.workouts ?? 12,
     endDate: opts.endDate ?? isoDay(clock.now()),
+    // With the default end date (today), no activity may lie in the future.
+    ...(opts.endDate === undefined ? { notAfterMs: clock.now() } : {}),
   });
   const state: EmuState = {
     config: {

@@ -69,6 +69,18 @@ describe('activities', () => {
     for (const key of ['running', 'cycling', 'walking', 'lap_swimming', 'strength_training']) expect(sports).toContain(key);
   });
 
+  it('with notAfterMs, places no activity that has not ended by then (same count, still deterministic)', () => {
+    const notAfterMs = Date.parse('2026-11-27T03:00:00Z');
+    const data = createAccountData(TEST_IDENTITY, { ...TEST_OPTIONS, activities: 50, notAfterMs });
+    const again = createAccountData(TEST_IDENTITY, { ...TEST_OPTIONS, activities: 50, notAfterMs });
+    const list = data.searchActivities({ start: 0, limit: 1000, sortOrder: 'desc' });
+    expect(list).toHaveLength(50);
+    for (const a of list) {
+      expect((a.beginTimestamp as number) + (a.elapsedDuration as number) * 1000).toBeLessThanOrEqual(notAfterMs);
+    }
+    expect(JSON.stringify(again.searchActivities({ start: 0, limit: 1000, sortOrder: 'desc' }))).toBe(JSON.stringify(list));
+  });
+
   it('adds newer activities deterministically after the newest one', () => {
     const a = createAccountData(TEST_IDENTITY, TEST_OPTIONS);
     const b = createAccountData(TEST_IDENTITY, TEST_OPTIONS);

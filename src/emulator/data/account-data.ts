@@ -71,7 +71,7 @@ export function createAccountData(identity: AccountIdentity, options: DatasetOpt
   if (endMs === undefined) throw new AppError('CONFIG_INVALID', `Emulator option "endDate" is not a calendar date: ${options.endDate}`, { setting: 'endDate' });
   const seed = deriveSeed(options.seed, 'account', identity.accountId);
   const athlete: AthleteProfile = drawAthlete(new Prng(deriveSeed(seed, 'athlete')));
-  const activities = new ActivityStore(seed, athlete, Math.max(0, Math.floor(options.activities)), endMs, options.fitCacheSize ?? 64);
+  const activities = new ActivityStore(seed, athlete, Math.max(0, Math.floor(options.activities)), endMs, options.fitCacheSize ?? 64, options.notAfterMs);
   const health = new HealthStore(seed, athlete, identity.profileId, endMs, Math.max(0, Math.floor(options.days)));
   const workoutModels: WorkoutModel[] = buildWorkouts(seed, Math.max(0, Math.floor(options.workouts)), endMs);
   const workoutsById = new Map(workoutModels.map((w) => [w.id, w]));

@@ -13,6 +13,12 @@ export interface DatasetOptions {
   endDate: string;
   /** How many generated FIT files (and their ZIPs) are kept in memory; default 64. */
   fitCacheSize?: number;
+  /**
+   * Epoch ms before which every initial activity must have ended (the emulator passes its clock's
+   * "now" when the end date is today), so that no activity lies in the future. Same seed + endDate
+   * + notAfterMs → same bytes.
+   */
+  notAfterMs?: number;
 }
 
 export interface AccountIdentity {

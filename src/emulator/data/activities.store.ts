@@ -42,9 +42,10 @@ export class ActivityStore {
     count: number,
     private readonly endDateMs: number,
     cacheSize: number,
+    notAfterMs?: number,
   ) {
     this.fitCache = new LruCache(cacheSize);
-    initialPlacements(seed, count, endDateMs, athlete.offsetMs).forEach((p, index) => {
+    initialPlacements(seed, count, endDateMs, athlete.offsetMs, notAfterMs).forEach((p, index) => {
       this.push(buildActivity(seed, athlete, index, p.id, p.startMs, p.maxMinutes));
     });
   }

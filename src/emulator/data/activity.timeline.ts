@@ -23,14 +23,26 @@ const SLOTS = [
 /** The longest history generated; past that, activities share days (up to three a day). */
 const MAX_SPAN_DAYS = 365 * 12;
 
-/** Placements for `count` activities, oldest first, ending on `endDateMs` (00:00 UTC of the end date). */
-export function initialPlacements(seed: number, count: number, endDateMs: number, offsetMs: number): Placement[] {
+/**
+ * Placements for `count` activities, oldest first, ending on `endDateMs` (00:00 UTC of the end
+ * date) — or, with `notAfterMs`, in the latest slot that has surely ended by then.
+ */
+export function initialPlacements(seed: number, count: number, endDateMs: number, offsetMs: number, notAfterMs?: number): Placement[] {
   if (count <= 0) return [];
   const spanDays = Math.min(count * 1.9, MAX_SPAN_DAYS);
   const meanGap = Math.max(1, (spanDays * SLOTS.length) / count);
   const endDay = Math.floor(endDateMs / DAY_MS);
   const slots: number[] = new Array<number>(count);
   let slot = endDay * SLOTS.length + new Prng(deriveSeed(seed, 'newest-slot')).int(0, SLOTS.length - 1);
+  if (notAfterMs !== undefined) {
+    // Garmin has no activity that has not happened yet: step back to a slot whose latest possible
+    // end (its last start hour plus its longest duration, in UTC) is not after notAfterMs.
+    const latestEnd = (s: number) => {
+      const part = SLOTS[s % SLOTS.length] ?? SLOTS[0];
+      return Math.floor(s / SLOTS.length) * DAY_MS + part.toHour * 3_600_000 + part.maxMinutes * 60_000 - offsetMs;
+    };
+    while (latestEnd(slot) > notAfterMs) slot -= 1;
+  }
   for (let k = count - 1; k >= 0; k--) {
     slots[k] = slot;
     const prng = new Prng(deriveSeed(seed, 'gap', k));
