@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * Reads the recorded Garmin traffic (VCR YAML cassettes in the shared garmin-recordings folder)
@@ -7,8 +8,8 @@ import { join, resolve } from 'node:path';
  * scalars holding JSON, which only need quote unescaping and line folding.
  *
  * The recordings live outside the repository (reference material, not fixtures); tests that
- * need them run when the folder is found ($GARMIN_RECORDINGS, ../shared/garmin-recordings,
- * /work/shared/garmin-recordings).
+ * need them run when the folder is found ($GARMIN_RECORDINGS, or shared/garmin-recordings beside
+ * the repository, where the team's checkouts and CI keep it).
  */
 export interface RecordedInteraction {
   method: string;
@@ -18,7 +19,8 @@ export interface RecordedInteraction {
 }
 
 export function recordingsDir(): string | undefined {
-  const candidates = [process.env.GARMIN_RECORDINGS, resolve(process.cwd(), '../shared/garmin-recordings'), '/work/shared/garmin-recordings'];
+  const repo = fileURLToPath(new URL('../../../../', import.meta.url));
+  const candidates = [process.env.GARMIN_RECORDINGS, resolve(repo, '../shared/garmin-recordings'), resolve(process.cwd(), '../shared/garmin-recordings')];
   return candidates.find((c): c is string => c !== undefined && c !== '' && existsSync(join(c, 'data')));
 }
 
