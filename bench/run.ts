@@ -33,9 +33,22 @@ const { values } = parseArgs({
 });
 const profile = values.quick ? QUICK : FULL;
 const wanted = new Set((values.rows ?? '1,2,3,4,5,6,7').split(',').map((s) => Number(s.trim())));
-const out = values.out ?? (values.quick ? path.join(ROOT, '.tmp', 'benchmarks-quick.md') : path.join(ROOT, 'docs', 'benchmarks.md'));
+// Only a run of every row (or --render) writes docs/benchmarks.md; a subset goes to .tmp/.
+const out =
+  values.out ??
+  (values.quick
+    ? path.join(ROOT, '.tmp', 'benchmarks-quick.md')
+    : values.rows
+      ? path.join(ROOT, '.tmp', 'benchmarks-rows.md')
+      : path.join(ROOT, 'docs', 'benchmarks.md'));
 // The raw results of a run, so the page can be re-rendered (--render) without re-measuring.
-const rawOut = values.quick ? path.join(ROOT, '.tmp', 'benchmarks-quick.json') : path.join(ROOT, 'bench', 'results', 'full.json');
+// Only a full run of every row replaces the committed raw results; a subset (--rows) or a quick
+// run writes its raw results beside its page instead.
+const rawOut = values.quick
+  ? path.join(ROOT, '.tmp', 'benchmarks-quick.json')
+  : values.rows || values.out
+    ? `${out.replace(/\.md$/, '')}.json`
+    : path.join(ROOT, 'bench', 'results', 'full.json');
 
 if (values.render) {
   const saved = JSON.parse(await readFile(values.render, 'utf8')) as Omit<ReportInput, 'findings'>;
