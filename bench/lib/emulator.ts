@@ -3,13 +3,9 @@
 import { BIN, NODE } from './paths.js';
 import { startProcess, type Started } from './proc.js';
 
-export interface EmulatorStats {
-  total: number;
-  byEndpoint: Record<string, number>;
-  byStatus: Record<string, number>;
-  violations: { method: string; path: string; reason: string }[];
-  logins: number;
-}
+import type { EmulatorStats } from '../../src/emulator/index.js';
+
+export type { EmulatorStats };
 
 export interface EmulatorChild {
   url: string;
