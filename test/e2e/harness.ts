@@ -165,7 +165,10 @@ export function tempHome(): Promise<string> {
 }
 
 /** Spawns the built binary with a clean environment (no keyring, no colours unless asked). */
-export function cli(args: string[], opts: { home: string; server?: string; input?: string; env?: Record<string, string>; timeoutMs?: number }): Promise<CliResult> {
+export function cli(
+  args: string[],
+  opts: { home: string; server?: string; input?: string; env?: Record<string, string>; timeoutMs?: number; onSpawn?: (pid: number | undefined) => void },
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: REPO,
@@ -179,6 +182,7 @@ export function cli(args: string[], opts: { home: string; server?: string; input
       },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
+    opts.onSpawn?.(child.pid);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { expect } from 'vitest';
-import { BIN, REPO, ensureBuilt } from '../e2e/harness.js';
+import { BIN, REPO, cli, ensureBuilt } from '../e2e/harness.js';
 import { freshPgSchema as freshServicePgSchema } from '../service/harness.js';
 
 export { BIN, REPO };
@@ -207,33 +207,12 @@ export interface CliRun {
  * Runs the built CLI like the e2e harness does (clean environment, file credentials), and hands
  * its output and its `ps`-visible argv to the ledger.
  */
-export function runCli(args: string[], opts: { home: string; server?: string; input?: string; env?: Record<string, string>; ledger: SecretLedger; timeoutMs?: number }): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: REPO,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: opts.home,
-        XDG_CONFIG_HOME: opts.home,
-        GARMINSYNC_KEYRING: 'off',
-        ...(opts.server ? { GARMINSYNC_SERVER: opts.server } : {}),
-        ...opts.env,
-      },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    void opts.ledger.argvOf(child.pid);
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const r = { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
-      opts.ledger.record(`garminsync ${args.join(' ')}`, r.stdout + r.stderr);
-      resolve(r);
-    });
-    child.stdin.end(opts.input ?? '');
-  });
+export async function runCli(
+  args: string[],
+  opts: { home: string; server?: string; input?: string; env?: Record<string, string>; ledger: SecretLedger; timeoutMs?: number },
+): Promise<CliRun> {
+  const { ledger, ...rest } = opts;
+  const r = await cli(args, { ...rest, onSpawn: (pid) => void ledger.argvOf(pid) });
+  ledger.record(`garminsync ${args.join(' ')}`, r.stdout + r.stderr);
+  return r;
 }
