@@ -3,9 +3,6 @@ import type { GarminAccountsRepository } from '../store/index.js';
 import type { GarminTokenSet } from './garmin.port.js';
 import type { GarminTokenVault } from './garmin-token-vault.js';
 
-/** The message a job fails with when the user's Garmin tokens are dead (issue 4). */
-export const GARMIN_LOGIN_REQUIRED_MESSAGE = 'Garmin login required: run `garminsync auth login`';
-
 /** What the gateway hands the Connect-client factory for one user. */
 export interface ConnectFactoryArgs {
   userId: string;
@@ -25,7 +22,7 @@ export interface GarminGatewayOptions<C extends object> {
  * The sync room's way to Garmin (its GarminGateway port): one Connect client per user, built
  * over that user's encrypted tokens. Never a credential login — when the tokens cannot be
  * refreshed the client throws GARMIN_REAUTH_REQUIRED, the account is marked `login_required`
- * (shown in GET /auth/session) and the error carries the "login required" message for the job.
+ * (shown in GET /auth/session) and the error carries the catalogue's "login required" sentence for the job.
  *
  * One client per user and process is cached so that all jobs of an account share its
  * single-flight refresh (two clients refreshing one rotating DI token would kill it). A new login
@@ -45,7 +42,7 @@ export class AuthGarminGateway<C extends object> {
   private async entryFor(userId: string): Promise<Entry<C>> {
     const row = await this.o.accounts.get(userId);
     if (!row?.tokens_enc || row.status !== 'connected') {
-      throw new AppError('GARMIN_REAUTH_REQUIRED', GARMIN_LOGIN_REQUIRED_MESSAGE, { user_id: userId });
+      throw new AppError('GARMIN_REAUTH_REQUIRED', undefined, { user_id: userId });
     }
     const cached = this.cache.get(userId);
     if (cached && cached.version === row.token_version) return cached;
@@ -92,7 +89,7 @@ export class AuthGarminGateway<C extends object> {
           this.o.logger.error({ err, user_id: userId }, 'could not mark the Garmin account login_required');
         });
         this.o.logger.warn({ user_id: userId }, 'Garmin tokens cannot be refreshed; account marked login_required');
-        throw new AppError('GARMIN_REAUTH_REQUIRED', GARMIN_LOGIN_REQUIRED_MESSAGE, { user_id: userId }, { cause: e });
+        throw new AppError('GARMIN_REAUTH_REQUIRED', undefined, { user_id: userId }, { cause: e });
       }
     };
     return new Proxy(entry.client, {

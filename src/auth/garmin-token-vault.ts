@@ -38,7 +38,7 @@ export class GarminTokenVault {
   async requireUsable(userId: string): Promise<void> {
     const row = await this.repo.get(userId);
     if (!row?.tokens_enc || row.status !== 'connected') {
-      throw new AppError('GARMIN_REAUTH_REQUIRED', 'Garmin login required: run `garminsync auth login`');
+      throw new AppError('GARMIN_REAUTH_REQUIRED');
     }
   }
 

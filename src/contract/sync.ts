@@ -39,7 +39,10 @@ export const SyncJob = Type.Object({
   failed_items: Type.Integer(),
   start_time: NullableTimestamp,
   end_time: NullableTimestamp,
-  error_message: Type.Union([Type.String(), Type.Null()]),
+  error_message: Type.Union([Type.String(), Type.Null()], { description: 'why a failed job failed, one sentence for people' }),
+  error_code: Type.Union([Type.String({ pattern: '^[A-Z][A-Z0-9_]*$' }), Type.Null()], {
+    description: 'why a failed job failed, as a stable UPPER_SNAKE error code (e.g. GARMIN_REAUTH_REQUIRED); branch on this, not on error_message; null unless failed',
+  }),
   params: Type.Object({
     from: Type.Union([CalendarDate, Type.Null()]),
     to: Type.Union([CalendarDate, Type.Null()]),

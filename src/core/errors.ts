@@ -32,7 +32,8 @@ export const ERROR_CODES = {
   GARMIN_CAPTCHA_REQUIRED: 'Garmin asks for a captcha; log in on the Garmin website once, then try again.',
   GARMIN_MFA_CODE_INVALID: 'Garmin rejected the MFA code.',
   GARMIN_MFA_EXPIRED: 'The Garmin MFA code expired or too many were tried.',
-  GARMIN_REAUTH_REQUIRED: 'The Garmin tokens can no longer be refreshed; a new login is required.',
+  // The one "login required" sentence: jobs fail with it, the gateway and the token vault throw it.
+  GARMIN_REAUTH_REQUIRED: 'Garmin login required: run `garminsync auth login`.',
   GARMIN_TOKEN_REJECTED: 'Garmin rejected the access token.',
   GARMIN_RATE_LIMITED: 'Garmin is rate limiting requests.',
   GARMIN_CIRCUIT_OPEN: 'Requests to Garmin are paused after repeated rate limiting.',

@@ -30,14 +30,17 @@ describe('job transitions', () => {
     }
   });
 
-  it('stamps start_time, end_time, error_message and progress', () => {
+  it('stamps start_time, end_time, error_code, error_message and progress', () => {
     expect(transitionJob({ job_id: 'j', status: 'pending' }, 'running', 5)).toEqual({ status: 'running', start_time: 5 });
     expect(transitionJob({ job_id: 'j', status: 'running' }, 'completed', 9)).toEqual({ status: 'completed', end_time: 9, progress: 100 });
-    expect(transitionJob({ job_id: 'j', status: 'running' }, 'failed', 9, 'boom')).toEqual({
+    expect(transitionJob({ job_id: 'j', status: 'running' }, 'failed', 9, { code: 'GARMIN_UNAVAILABLE', message: 'boom' })).toEqual({
       status: 'failed',
       end_time: 9,
+      error_code: 'GARMIN_UNAVAILABLE',
       error_message: 'boom',
     });
+    // A failure without a reason still carries a code.
+    expect(transitionJob({ job_id: 'j', status: 'running' }, 'failed', 9)).toMatchObject({ error_code: 'INTERNAL' });
     expect(transitionJob({ job_id: 'j', status: 'pending' }, 'cancelled', 3)).toEqual({ status: 'cancelled', end_time: 3 });
   });
 });

@@ -1,4 +1,4 @@
-import { AppError } from './errors.js';
+import { AppError, type ErrorCode } from './errors.js';
 
 /** What can be synced. `all` is a CLI/API convenience that starts one job per type. */
 export const SYNC_TYPES = ['activities', 'health', 'workouts'] as const;
@@ -40,20 +40,27 @@ export interface JobTransitionChanges {
   start_time?: number;
   end_time?: number;
   error_message?: string | null;
+  error_code?: ErrorCode | null;
   progress?: number;
+}
+
+/** Why a job failed: a stable catalogue code for programs and one sentence for people. */
+export interface JobFailureReason {
+  code: ErrorCode;
+  message: string;
 }
 
 /**
  * The one function through which a Sync Job changes status (design.md §3). It refuses every
  * transition the seed does not list with INVALID_TRANSITION (HTTP 409) and says which fields
- * change: start_time on pending→running, end_time on every terminal state, error_message on
- * failure, progress 100 on completion.
+ * change: start_time on pending→running, end_time on every terminal state, error_code and
+ * error_message on failure (INTERNAL when no reason is given), progress 100 on completion.
  */
 export function transitionJob(
   job: { job_id: string; status: JobStatus },
   to: JobStatus,
   nowMs: number,
-  errorMessage?: string,
+  failure?: JobFailureReason,
 ): JobTransitionChanges {
   if (!canTransition(job.status, to)) {
     throw new AppError('INVALID_TRANSITION', `A ${job.status} job cannot become ${to}.`, {
@@ -65,7 +72,10 @@ export function transitionJob(
   const changes: JobTransitionChanges = { status: to };
   if (to === 'running') changes.start_time = nowMs;
   if (isTerminal(to)) changes.end_time = nowMs;
-  if (to === 'failed') changes.error_message = errorMessage ?? 'The sync failed.';
+  if (to === 'failed') {
+    changes.error_code = failure?.code ?? 'INTERNAL';
+    changes.error_message = failure?.message ?? 'The sync failed.';
+  }
   if (to === 'completed') changes.progress = 100;
   return changes;
 }

@@ -19,6 +19,7 @@ export function jobView(j: SyncJobRecord): SyncJob {
     start_time: isoOrNull(j.start_time),
     end_time: isoOrNull(j.end_time),
     error_message: j.error_message,
+    error_code: j.error_code,
     params: { from: j.params.from, to: j.params.to, full: j.params.full },
     cancel_requested: j.cancel_requested,
     attempts: j.attempts,

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as authMigration from './auth/auth.migration.js';
+import * as jobErrorCodeMigration from './job-error-code.migration.js';
 import * as scaleMigration from './scale.migration.js';
 import * as syncMigration from './sync.migration.js';
 
@@ -11,6 +12,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001_sync': syncMigration,
   '002_auth': authMigration,
   '003_scale': scaleMigration,
+  '004_job_error_code': jobErrorCodeMigration,
 };
 
 /** Kysely MigrationProvider over {@link MIGRATIONS}. */

@@ -51,17 +51,19 @@ describe.each(testDialects())('SyncJobRepository on $name', ({ open }) => {
       const running = await store.jobs.transition(job, 'running', T0 + 1);
       if (status === 'running') return running;
       if (status === 'cancelled' && seq % 2 === 0) return store.jobs.transition(job, 'cancelled', T0 + 2).catch(() => store.jobs.transition(running, 'cancelled', T0 + 2));
-      return store.jobs.transition(running, status, T0 + 2, status === 'failed' ? 'boom' : undefined);
+      return store.jobs.transition(running, status, T0 + 2, status === 'failed' ? { code: 'GARMIN_UNAVAILABLE', message: 'boom' } : undefined);
     };
     for (const from of JOB_STATUSES) {
       for (const to of JOB_STATUSES) {
         const job = await reach(from);
         expect(job.status).toBe(from);
         if (canTransition(from, to)) {
-          const moved = await store.jobs.transition(job, to, T0 + 10, 'why');
+          const moved = await store.jobs.transition(job, to, T0 + 10, { code: 'GARMIN_NOT_FOUND', message: 'why' });
           expect(moved.status, `${from}>${to}`).toBe(to);
           if (to === 'running') expect(moved.start_time).toBe(T0 + 10);
           if (to !== 'running') expect(moved.end_time).toBe(T0 + 10);
+          // The code is stored only on failure, and read back as written on both dialects.
+          expect(moved.error_code).toBe(to === 'failed' ? 'GARMIN_NOT_FOUND' : null);
           if (to === 'failed') expect(moved.error_message).toBe('why');
           if (to === 'completed') expect(moved.progress).toBe(100);
         } else {

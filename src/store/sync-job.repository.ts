@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import { AppError, progressPercent, transitionJob, type JobStatus } from '../core/index.js';
+import { AppError, progressPercent, transitionJob, type ErrorCode, type JobFailureReason, type JobStatus } from '../core/index.js';
 import { dialectOf } from './dialect.js';
 import { decodeCursor, encodeCursor, fromFlag } from './json.js';
 import type { Database, Db } from './schema.js';
@@ -26,6 +26,7 @@ function toRecord(row: Selectable<SyncJobsTable>): SyncJobRecord {
     start_time: row.start_time,
     end_time: row.end_time,
     error_message: row.error_message,
+    error_code: row.error_code as ErrorCode | null,
     params: { from: params.from ?? null, to: params.to ?? null, full: Boolean(params.full) },
     cancel_requested: fromFlag(row.cancel_requested),
     lease_owner: row.lease_owner,
@@ -74,6 +75,7 @@ export class SyncJobRepository {
           start_time: null,
           end_time: null,
           error_message: null,
+          error_code: null,
           params,
           active_key: activeKey,
           cancel_requested: 0,
@@ -135,11 +137,12 @@ export class SyncJobRepository {
    * does not list with INVALID_TRANSITION) and applies its changes guarded by the status read.
    * A terminal state clears the lease and the dedupe key. When another writer moved the job
    * first, the transition is re-checked against the fresh state (and refused if now invalid).
+   * A move to `failed` stores the failure's catalogue code and sentence.
    */
-  async transition(job: Pick<SyncJobRecord, 'job_id' | 'status'>, to: JobStatus, now: number, errorMessage?: string): Promise<SyncJobRecord> {
+  async transition(job: Pick<SyncJobRecord, 'job_id' | 'status'>, to: JobStatus, now: number, failure?: JobFailureReason): Promise<SyncJobRecord> {
     let current: Pick<SyncJobRecord, 'job_id' | 'status'> = job;
     for (let attempt = 0; attempt < 3; attempt++) {
-      const changes = transitionJob(current, to, now, errorMessage);
+      const changes = transitionJob(current, to, now, failure);
       const terminal = to !== 'running';
       const res = await this.db
         .updateTable('sync_jobs')

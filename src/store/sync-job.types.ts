@@ -1,4 +1,4 @@
-import type { JobStatus, SyncType } from '../core/index.js';
+import type { ErrorCode, JobStatus, SyncType } from '../core/index.js';
 
 /** What the user asked for: a date range and/or a full re-sync (ignoring the watermark). */
 export interface SyncJobParams {
@@ -21,6 +21,8 @@ export interface SyncJobRecord {
   start_time: number | null;
   end_time: number | null;
   error_message: string | null;
+  /** Why a failed job failed, as a stable catalogue code; null unless failed. */
+  error_code: ErrorCode | null;
   params: SyncJobParams;
   cancel_requested: boolean;
   lease_owner: string | null;

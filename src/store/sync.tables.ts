@@ -22,6 +22,8 @@ export interface SyncJobsTable {
   start_time: number | null;
   end_time: number | null;
   error_message: string | null;
+  /** The catalogue code (core ERROR_CODES) of a failed job's error; NULL otherwise (004_job_error_code). */
+  error_code: string | null;
   /** JSON text `{from, to, full}`, written canonically so equal params compare equal as text. */
   params: string;
   /**

@@ -28,6 +28,5 @@ export { ClusterJobEventBus, type ClusterJobEventBusOptions, type NotificationTr
 export { InProcessJobEventBus, type JobEvent, type JobEventBus, type Unsubscribe } from './job-event-bus.js';
 export { SyncService, type SyncServiceOptions, type CreateJobInput } from './sync.service.js';
 export { WorkerPool, type WorkerPoolOptions } from './worker-pool.js';
-export { GARMIN_LOGIN_REQUIRED_MESSAGE } from './job-runner.js';
 export type { ActivityWatermark } from './syncers/activities.syncer.js';
 export type { HealthWatermark } from './syncers/health.syncer.js';

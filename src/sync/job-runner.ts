@@ -1,13 +1,10 @@
-import { isAbortError, isAppError, type Clock, type Logger } from '../core/index.js';
+import { ERROR_CODES, isAbortError, isAppError, type Clock, type JobFailureReason, type Logger } from '../core/index.js';
 import type { BlobStore, SyncJobRecord, SyncStore } from '../store/index.js';
 import type { GarminGateway } from './garmin.port.js';
 import { CancelRequestedError, JobContext, LeaseLostError } from './job-context.js';
 import type { JobEventBus } from './job-event-bus.js';
 import type { AccountLimiterRegistry } from './rate-limiter.js';
 import type { CompletionStep, SyncerRegistry } from './syncer.js';
-
-/** The message a job fails with when the Garmin tokens cannot be refreshed (issue 4). */
-export const GARMIN_LOGIN_REQUIRED_MESSAGE = 'Garmin login required: run `garminsync auth login`';
 
 export interface JobRunnerDeps {
   store: SyncStore;
@@ -122,29 +119,36 @@ export async function runJob(deps: JobRunnerDeps, claimed: SyncJobRecord, owner:
 
 /** Decides what an error means for the job: leave it (stop / lease lost) or fail it. */
 async function settle(deps: JobRunnerDeps, job: SyncJobRecord, owner: string, e: unknown, signal: AbortSignal, log: Logger): Promise<void> {
-  const reason: unknown = signal.aborted ? signal.reason : undefined;
-  if (e instanceof LeaseLostError || reason instanceof LeaseLostError) return;
-  if (reason instanceof WorkerStopping || (signal.aborted && isAbortError(e))) {
-    if (!(reason instanceof WorkerStopping) || reason.releaseLease) {
+  const stop: unknown = signal.aborted ? signal.reason : undefined;
+  if (e instanceof LeaseLostError || stop instanceof LeaseLostError) return;
+  if (stop instanceof WorkerStopping || (signal.aborted && isAbortError(e))) {
+    if (!(stop instanceof WorkerStopping) || stop.releaseLease) {
       await deps.store.jobs.releaseLease(job.job_id, owner, deps.clock.now()).catch(() => {});
       deps.bus.notifyClaimable();
     }
     log.info({}, 'worker stopping; job left running for the next worker');
     return;
   }
-  const message = isAppError(e, 'GARMIN_REAUTH_REQUIRED')
-    ? GARMIN_LOGIN_REQUIRED_MESSAGE
-    : isAppError(e)
-      ? e.message
-      : 'Internal error while syncing; see the service log.';
+  const reason = failureReason(e);
   log.error({ err: e, code: isAppError(e) ? e.code : undefined }, 'sync job failed');
   try {
     const fresh = await deps.store.jobs.get(job.job_id);
     if (!fresh || fresh.status !== 'running' || fresh.lease_owner !== owner) return;
-    const failed = await deps.store.jobs.transition(fresh, 'failed', deps.clock.now(), message);
+    const failed = await deps.store.jobs.transition(fresh, 'failed', deps.clock.now(), reason);
     deps.bus.publish({ type: 'end', job: failed });
   } catch (err) {
     if (!isAppError(err, 'INVALID_TRANSITION')) log.error({ err }, 'could not mark the job failed');
   }
 }
 
+
+/**
+ * What a failed job records: the error's catalogue code and sentence. A login-required failure
+ * always reads the catalogue's one "login required" sentence, whatever layer raised it; an
+ * unexpected error is INTERNAL and keeps its details in the log only.
+ */
+export function failureReason(e: unknown): JobFailureReason {
+  if (isAppError(e, 'GARMIN_REAUTH_REQUIRED')) return { code: e.code, message: ERROR_CODES.GARMIN_REAUTH_REQUIRED };
+  if (isAppError(e)) return { code: e.code, message: e.message };
+  return { code: 'INTERNAL', message: 'Internal error while syncing; see the service log.' };
+}

@@ -85,5 +85,9 @@ describe('garminsync sync (real binary, real service, real emulator)', () => {
     expect(r.code).toBe(5);
     expect(r.stderr).toMatch(/Sync failed: workouts: Garmin login required.*\. Next: garminsync auth login, then garminsync sync retry [0-9a-f-]{36}/);
     expect(r.stdout).toMatch(/workouts\s+failed/);
+    // --json carries the code scripts branch on.
+    const j = await run(['sync', 'start', '--type', 'workouts', '--full', '--wait', '--json']);
+    expect(j.code).toBe(5);
+    expect((JSON.parse(j.stdout) as { jobs: { error_code: string }[] }).jobs[0]?.error_code).toBe('GARMIN_REAUTH_REQUIRED');
   });
 });

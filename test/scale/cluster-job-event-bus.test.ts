@@ -49,6 +49,7 @@ const job = (id: string, over: Partial<SyncJobRecord> = {}): SyncJobRecord => ({
   start_time: 1,
   end_time: null,
   error_message: null,
+  error_code: null,
   params: { from: null, to: null, full: false },
   cancel_requested: false,
   lease_owner: 'w',

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuthGarminGateway, GarminTokenVault, SecretBox, type ConnectFactoryArgs, type GarminTokenSet } from '../../src/auth/index.js';
-import { AppError, FakeClock, cryptoRandom, isAppError, silentLogger } from '../../src/core/index.js';
+import { AppError, ERROR_CODES, FakeClock, cryptoRandom, isAppError, silentLogger } from '../../src/core/index.js';
 import { createAuthRepositories } from '../../src/store/index.js';
 import { testDialects, type TestDatabase } from '../../src/store/testing/dialects.js';
 
@@ -47,7 +47,7 @@ describe.each(testDialects())('AuthGarminGateway on $name', ({ open }) => {
     expect(FakeConnect.built - before).toBe(1);
     const err = await a.getSocialProfile().catch((e: unknown) => e);
     expect(isAppError(err, 'GARMIN_REAUTH_REQUIRED')).toBe(true);
-    expect((err as Error).message).toBe('Garmin login required: run `garminsync auth login`');
+    expect((err as Error).message).toBe(ERROR_CODES.GARMIN_REAUTH_REQUIRED);
     expect((await repos.garminAccounts.get('u1'))?.status).toBe('login_required');
     // Never a client for an account that needs a login.
     await expect(gateway.forUser('u1')).rejects.toThrow(/login required/);

@@ -42,6 +42,19 @@ describe('GET /openapi.json', () => {
     ]) {
       expect(paths, p).toContain(p);
     }
+    // A failed job's code is part of the published job shape, beside its sentence.
+    const jobShapes: Record<string, unknown>[] = [];
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === 'object') {
+        const props = (v as { properties?: Record<string, unknown> }).properties;
+        if (props && 'job_id' in props && 'error_message' in props) jobShapes.push(props);
+        Object.values(v).forEach(walk);
+      }
+    };
+    walk(r.body);
+    expect(jobShapes.length).toBeGreaterThan(0);
+    for (const props of jobShapes) expect(props).toHaveProperty('error_code');
     const file = join(h.dataDir, 'openapi.json');
     writeFileSync(file, r.text);
     const bin = join(process.cwd(), 'node_modules', '.bin', 'redocly');

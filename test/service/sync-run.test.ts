@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginNoMfa, serviceDialects, startHarness, waitFor, type Harness } from './harness.js';
 
-type Job = { job_id: string; status: string; total_items: number | null; processed_items: number; failed_items: number; progress: number; error_message: string | null; cancel_requested: boolean };
+type Job = { job_id: string; status: string; total_items: number | null; processed_items: number; failed_items: number; progress: number; error_message: string | null; error_code: string | null; cancel_requested: boolean };
 
 /** Full syncs through the API with the in-process workers and the real emulator. */
 describe.each(serviceDialects())('sync runs through the API (workers + emulator, %s)', (dialect) => {
@@ -36,7 +36,7 @@ describe.each(serviceDialects())('sync runs through the API (workers + emulator,
 
   it('syncs every activity with its verified FIT, with exact counts', async () => {
     const j = await finished((await start({ sync_type: 'activities' })).job_id);
-    expect(j).toMatchObject({ status: 'completed', total_items: ACTIVITIES, processed_items: ACTIVITIES, failed_items: 0, progress: 100, error_message: null });
+    expect(j).toMatchObject({ status: 'completed', total_items: ACTIVITIES, processed_items: ACTIVITIES, failed_items: 0, progress: 100, error_message: null, error_code: null });
     const list = await h.api('GET', '/activities?limit=100', { token: t.access_token });
     expect(list.body.items).toHaveLength(ACTIVITIES);
     const first = list.body.items[0];
@@ -150,6 +150,7 @@ describe.each(serviceDialects())('sync runs through the API (workers + emulator,
     const loginsBefore = h.emu.stats().logins;
     const j = await finished((await start({ sync_type: 'workouts', full: true })).job_id);
     expect(j.status).toBe('failed');
+    expect(j.error_code).toBe('GARMIN_REAUTH_REQUIRED');
     expect(j.error_message).toMatch(/login required/i);
     expect(h.emu.stats().logins).toBe(loginsBefore); // never a credential login from a job
     const s = await h.api('GET', '/auth/session', { token: t.access_token });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GARMIN_LOGIN_REQUIRED_MESSAGE } from '../../src/sync/index.js';
+import { ERROR_CODES } from '../../src/core/index.js';
 import { SESSION, USER, startHarness, type Harness } from './harness.js';
 
 describe('sync engine recovery: crashes, stops, rate limits, bad items, dead tokens', () => {
@@ -106,7 +106,7 @@ describe('sync engine recovery: crashes, stops, rate limits, bad items, dead tok
     const { job } = await h.service.create(USER, SESSION, { sync_type: 'workouts' });
     h.pool().start();
     const done = await h.settled(job.job_id);
-    expect(done).toMatchObject({ status: 'failed', error_message: GARMIN_LOGIN_REQUIRED_MESSAGE });
+    expect(done).toMatchObject({ status: 'failed', error_code: 'GARMIN_REAUTH_REQUIRED', error_message: ERROR_CODES.GARMIN_REAUTH_REQUIRED });
     expect(done.error_message).toContain('garminsync auth login');
     expect(h.backend.logins()).toBe(0);
   });

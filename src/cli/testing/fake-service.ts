@@ -102,6 +102,7 @@ export async function startFakeService(opts: FakeServiceOptions = {}): Promise<F
       start_time: null,
       end_time: null,
       error_message: null,
+      error_code: null,
       params: { from: (body.from as string) ?? null, to: (body.to as string) ?? null, full: Boolean(body.full) },
       cancel_requested: false,
       attempts: 0,
@@ -119,7 +120,7 @@ export async function startFakeService(opts: FakeServiceOptions = {}): Promise<F
       }
       const t = iso(Date.now());
       if (j.status === 'pending') Object.assign(j, { status: 'running', start_time: t, total_items: total });
-      else if (opts.failTypes?.includes(j.sync_type) && j.processed_items >= 1) Object.assign(j, { status: 'failed', end_time: t, error_message: 'Garmin did not answer properly.' });
+      else if (opts.failTypes?.includes(j.sync_type) && j.processed_items >= 1) Object.assign(j, { status: 'failed', end_time: t, error_message: 'Garmin did not answer properly.', error_code: 'GARMIN_UNAVAILABLE' });
       else {
         j.processed_items++;
         j.progress = Math.floor((j.processed_items / total) * 100);

@@ -79,7 +79,7 @@ export function summaryLine(jobs: readonly SyncJob[], elapsedMs: number, code: n
     const reasons = failed.map((j) => `${j.sync_type}: ${(j.error_message ?? 'unknown error').replace(/\.$/, '')}`).join('; ');
     const retry = `garminsync sync retry ${failed[0]?.job_id ?? ''}`;
     // When Garmin wants a new login, retrying alone cannot work: say the login first.
-    const needsLogin = failed.some((j) => (j.error_message ?? '').includes('auth login'));
+    const needsLogin = failed.some((j) => j.error_code === 'GARMIN_REAUTH_REQUIRED');
     return `Sync failed: ${reasons}. Next: ${needsLogin ? `garminsync auth login, then ${retry}` : retry}`;
   }
   if (code === EXIT.JOB_CANCELLED) return `Sync cancelled after ${itemsSummary(jobs)}. Next: garminsync sync start --type ${jobs.length > 1 ? 'all' : (jobs[0]?.sync_type ?? 'all')}`;
