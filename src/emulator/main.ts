@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { pino } from 'pino';
 import { isAppError, silentLogger, systemClock, type Logger } from '../core/index.js';
+import { runArchiveCommand } from './archive/archive.command.js';
 import { parseEmulatorCommand } from './command.js';
 import { startEmulator } from './emulator.js';
 import { DEFAULT_CONSUMER } from './state.js';
@@ -42,6 +43,7 @@ function describe(emu: RunningEmulator, consumer: { key: string; secret: string 
  * or SIGTERM (→ 0), closing the server first.
  */
 export async function run(argv: string[], io: EmulatorRunIO = processIO): Promise<number> {
+  if (argv[0] === 'archive') return runArchiveCommand(argv.slice(1), { ...io, today: new Date(systemClock.now()).toISOString().slice(0, 10) });
   let parsed;
   try {
     parsed = parseEmulatorCommand(argv, { out: io.stdout, err: io.stderr });
