@@ -1,5 +1,24 @@
 import { Type, type Static } from 'typebox';
+import { GARMIN_ID_PATTERN } from '../core/index.js';
 import { CalendarDate, NullableTimestamp, Timestamp } from './common.js';
+
+/** One of Garmin's numeric ids (activityId, workoutId); the rule lives in core (the CLI checks it too). */
+export const GarminId = Type.String({ pattern: GARMIN_ID_PATTERN, description: "Garmin's numeric id" });
+
+/** `GET /activities/{id}` and `/activities/{id}/fit`. */
+export const ActivityIdParams = Type.Object({ id: GarminId }, { additionalProperties: false });
+export type ActivityIdParams = Static<typeof ActivityIdParams>;
+
+/** `GET /activities`: a page, newest first; `cursor` is the previous page's `next_cursor`. */
+export const ActivityListQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 20 })),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    sport: Type.Optional(Type.String({ maxLength: 64, description: "Garmin's activityType.typeKey" })),
+  },
+  { additionalProperties: false },
+);
+export type ActivityListQuery = Static<typeof ActivityListQuery>;
 
 /** An activity as synced: Garmin's metadata summarised, plus the stored original FIT. */
 export const Activity = Type.Object({
@@ -20,6 +39,7 @@ export const Activity = Type.Object({
 export type Activity = Static<typeof Activity>;
 
 export const ActivityDetail = Type.Intersect([Activity, Type.Object({ raw: Type.Unknown() })]);
+export type ActivityDetail = Static<typeof ActivityDetail>;
 
 export const ActivityList = Type.Object({ items: Type.Array(Activity), next_cursor: Type.Union([Type.String(), Type.Null()]) });
 export type ActivityList = Static<typeof ActivityList>;
@@ -48,4 +68,25 @@ export const Workout = Type.Object({
   synced_at: Timestamp,
 });
 export type Workout = Static<typeof Workout>;
-export const WorkoutList = Type.Object({ items: Type.Array(Workout) });
+
+/** A workout with Garmin's definition document (steps, targets). */
+export const WorkoutDetail = Type.Intersect([Workout, Type.Object({ raw: Type.Unknown() })]);
+export type WorkoutDetail = Static<typeof WorkoutDetail>;
+
+/** Workouts by name, paged like activities. */
+export const WorkoutList = Type.Object({ items: Type.Array(Workout), next_cursor: Type.Union([Type.String(), Type.Null()]) });
+export type WorkoutList = Static<typeof WorkoutList>;
+
+/** `GET /workouts/{id}` and `/workouts/{id}/fit`. */
+export const WorkoutIdParams = Type.Object({ id: GarminId }, { additionalProperties: false });
+export type WorkoutIdParams = Static<typeof WorkoutIdParams>;
+
+/** `GET /workouts`: a page by name; `cursor` is the previous page's `next_cursor`. */
+export const WorkoutListQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+    cursor: Type.Optional(Type.String({ maxLength: 400 })),
+  },
+  { additionalProperties: false },
+);
+export type WorkoutListQuery = Static<typeof WorkoutListQuery>;

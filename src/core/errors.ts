@@ -49,6 +49,8 @@ export const ERROR_CODES = {
   CONFIG_INVALID: 'A setting is not valid.',
   ABORTED: 'The operation was aborted.',
   INTERNAL: 'An internal error occurred.',
+  // export (issue 14): local files the CLI writes
+  FILE_EXISTS: 'The file already exists.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

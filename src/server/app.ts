@@ -4,10 +4,12 @@ import { API_PREFIX, Problem } from '../contract/index.js';
 import { systemClock, type Clock } from '../core/index.js';
 import { frameworkErrorHandler, installErrorHandling } from './errors.js';
 import type { AuthApi, DataApi, SyncApi } from './ports.js';
+import { activitiesRoutes } from './routes/activities.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { dataRoutes } from './routes/data.routes.js';
 import { probeRoutes } from './routes/probe.routes.js';
 import { syncRoutes } from './routes/sync.routes.js';
+import { workoutsRoutes } from './routes/workouts.routes.js';
 
 export interface AppDeps {
   auth: AuthApi;
@@ -88,6 +90,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async (api) => {
       await api.register(authRoutes, { auth: deps.auth });
       await api.register(syncRoutes, { auth: deps.auth, sync: deps.sync, clock, streams, ...(deps.sseHeartbeatMs ? { sseHeartbeatMs: deps.sseHeartbeatMs } : {}) });
+      await api.register(activitiesRoutes, { auth: deps.auth, data: deps.data.synced });
+      await api.register(workoutsRoutes, { auth: deps.auth, data: deps.data.synced });
       await api.register(dataRoutes, { auth: deps.auth, data: deps.data });
     },
     { prefix: API_PREFIX },

@@ -46,6 +46,8 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   CONFIG_INVALID: 500,
   ABORTED: 503,
   INTERNAL: 500,
+  // export (issue 14): raised by the CLI only; a service never answers it.
+  FILE_EXISTS: 409,
 };
 
 /** Details that may travel to the client; anything else stays in the logs. */

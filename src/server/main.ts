@@ -18,6 +18,7 @@ import {
   InProcessJobEventBus,
   SharedAccountLimiters,
   SyncService,
+  SyncedDataService,
   WorkerPool,
   type AccountLimiterRegistry,
   type JobEventBus,
@@ -156,7 +157,7 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
       app = await buildApp({
         auth: auth.service,
         sync,
-        data: { activities: store.activities, health: store.healthDays, workouts: store.workouts, blobs },
+        data: { synced: new SyncedDataService({ activities: store.activities, workouts: store.workouts, blobs }), health: store.healthDays },
         ready: async () => {
           await db.selectFrom('users').select('user_id').limit(1).execute();
         },

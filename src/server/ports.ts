@@ -1,6 +1,6 @@
 import type { AuthService, Principal } from '../auth/index.js';
-import type { ActivityRepository, BlobStore, HealthDayRepository, WorkoutRepository } from '../store/index.js';
-import type { SyncService } from '../sync/index.js';
+import type { HealthDayRepository } from '../store/index.js';
+import type { SyncedDataService, SyncService } from '../sync/index.js';
 
 export type { Principal };
 
@@ -10,10 +10,12 @@ export type AuthApi = Pick<AuthService, 'login' | 'completeMfa' | 'refresh' | 'l
 /** What the routes need from the sync room. */
 export type SyncApi = Pick<SyncService, 'create' | 'list' | 'get' | 'cancel' | 'watch' | 'failures'>;
 
+/** What the activities and workouts routes need: the sync room's read side. */
+export type SyncedDataApi = Pick<SyncedDataService, 'listActivities' | 'activity' | 'activityFit' | 'listWorkouts' | 'workout' | 'workoutFit'>;
+
 /** Read access to what was synced. */
 export interface DataApi {
-  activities: ActivityRepository;
+  /** Activities and workouts (with their FIT files). */
+  synced: SyncedDataApi;
   health: HealthDayRepository;
-  workouts: WorkoutRepository;
-  blobs: BlobStore;
 }

@@ -78,6 +78,23 @@ describe.each(testDialects())('synced data repositories on $name', ({ open }) =>
     expect((await store.workouts.list('u1')).map((x) => x.workout_id)).toEqual(['7', '8']);
   });
 
+  it('pages workouts by name then id, unnamed first, and refuses a forged cursor', async () => {
+    const w = (id: string, name: string | null) => ({ user_id: 'u1', workout_id: id, name, sport: 'running', updated_at: T0, raw: {}, fit: null, job_id: 'j' });
+    for (const [id, name] of [['11', 'b tempo'], ['12', 'a easy'], ['13', null], ['14', 'b tempo'], ['15', 'c long']] as const) await store.workouts.upsert(w(id, name), T0);
+    await store.workouts.upsert({ ...w('99', 'a easy'), user_id: 'u2' }, T0);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let pages = 0; pages < 10; pages++) {
+      const p = await store.workouts.page('u1', { limit: 2, ...(cursor ? { cursor } : {}) });
+      seen.push(...p.items.map((x) => x.workout_id));
+      if (!p.next_cursor) break;
+      cursor = p.next_cursor;
+    }
+    expect(seen).toEqual(['13', '12', '11', '14', '15']);
+    await expect(store.workouts.page('u1', { cursor: 'bm90LWpzb24' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(store.workouts.page('u1', { cursor: Buffer.from(JSON.stringify([1, "x' OR 1=1"])).toString('base64url') })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
   it('stores and replaces watermarks per user and type', async () => {
     expect(await store.watermarks.get('u1', 'activities')).toBeUndefined();
     await store.watermarks.set('u1', 'activities', { start: 1, id: '9' }, T0);

@@ -1,5 +1,8 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
+import { AppError } from '../core/index.js';
+import { decodeCursor, encodeCursor } from './json.js';
 import type { Db } from './schema.js';
+import type { Page } from './sync-job.types.js';
 import type { WorkoutsTable } from './sync.tables.js';
 
 export interface WorkoutRecord {
@@ -69,6 +72,25 @@ export class WorkoutRepository {
   async list(userId: string): Promise<WorkoutRecord[]> {
     const rows = await this.db.selectFrom('workouts').selectAll().where('user_id', '=', userId).orderBy('name').orderBy('workout_id').execute();
     return rows.map(toRecord);
+  }
+
+  /**
+   * One page of a user's workouts by name (unnamed first), then id; keyset-paged so that a page
+   * boundary holds while workouts are added. The cursor is the previous page's `next_cursor`.
+   */
+  async page(userId: string, opts: { limit?: number; cursor?: string } = {}): Promise<Page<WorkoutRecord>> {
+    const limit = Math.min(1000, Math.max(1, opts.limit ?? 100));
+    const name = sql<string>`coalesce(${sql.ref('name')}, '')`;
+    let q = this.db.selectFrom('workouts').selectAll().where('user_id', '=', userId);
+    if (opts.cursor) {
+      const [after, id] = decodeCursor(opts.cursor) ?? [];
+      if (typeof after !== 'string' || typeof id !== 'string') throw new AppError('VALIDATION_FAILED', 'The cursor is not valid.');
+      q = q.where((eb) => eb.or([eb(name, '>', after), eb.and([eb(name, '=', after), eb('workout_id', '>', id)])]));
+    }
+    const rows = await q.orderBy(name).orderBy('workout_id').limit(limit + 1).execute();
+    const items = rows.slice(0, limit).map(toRecord);
+    const last = items[items.length - 1];
+    return { items, next_cursor: rows.length > limit && last ? encodeCursor([last.name ?? '', last.workout_id]) : null };
   }
 
   /** workout_id → stored updated_at and writing job (rows with a FIT): what a sync compares against Garmin's list. */

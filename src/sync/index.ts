@@ -27,6 +27,7 @@ export { SharedAccountLimiter, SharedAccountLimiters, type SharedLimiterOptions 
 export { ClusterJobEventBus, type ClusterJobEventBusOptions, type NotificationTransport } from './cluster-job-event-bus.js';
 export { InProcessJobEventBus, type JobEvent, type JobEventBus, type Unsubscribe } from './job-event-bus.js';
 export { SyncService, type SyncServiceOptions, type CreateJobInput } from './sync.service.js';
+export { SyncedDataService, type SyncedDataServiceOptions, type OpenedFit } from './synced-data.service.js';
 export { WorkerPool, type WorkerPoolOptions } from './worker-pool.js';
 export type { ActivityWatermark } from './syncers/activities.syncer.js';
 export type { HealthWatermark } from './syncers/health.syncer.js';

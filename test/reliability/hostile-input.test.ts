@@ -38,6 +38,8 @@ const ROUTES: [string, string][] = [
   ['GET', '/api/v1/activities/:id/fit'],
   ['GET', '/api/v1/health/daily'],
   ['GET', '/api/v1/workouts'],
+  ['GET', '/api/v1/workouts/:id'],
+  ['GET', '/api/v1/workouts/:id/fit'],
   ['GET', '/healthz'],
   ['GET', '/readyz'],
   ['GET', '/openapi.json'],

@@ -31,6 +31,8 @@ describe('hostile input', () => {
     ['GET', '/activities/1/fit'],
     ['GET', '/health/daily'],
     ['GET', '/workouts'],
+    ['GET', '/workouts/1'],
+    ['GET', '/workouts/1/fit'],
   ];
 
   it('never answers 5xx to random bodies, queries, path segments and tokens', async () => {

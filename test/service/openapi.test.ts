@@ -37,6 +37,8 @@ describe('GET /openapi.json', () => {
       '/api/v1/activities/{id}/fit',
       '/api/v1/health/daily',
       '/api/v1/workouts',
+      '/api/v1/workouts/{id}',
+      '/api/v1/workouts/{id}/fit',
       '/healthz',
       '/readyz',
     ]) {
