@@ -18,6 +18,7 @@ describe('exitCodeFor', () => {
       ['ABORTED', 130],
       ['GARMIN_UNAVAILABLE', 1],
       ['CREDENTIALS_INSECURE', 1],
+      ['FILE_EXISTS', 1],
     ];
     for (const [code, exit] of cases) expect(exitCodeFor(new AppError(code)), code).toBe(exit);
   });

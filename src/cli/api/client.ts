@@ -1,7 +1,8 @@
 import { isAppError } from '../../core/index.js';
 import type {
-  Activity,
+  ActivityDetail,
   ActivityList,
+  ActivityListQuery,
   CreateJobRequest,
   CreateJobResponse,
   JobFailureList,
@@ -11,6 +12,9 @@ import type {
   SessionResponse,
   SyncJob,
   TokenResponse,
+  WorkoutDetail,
+  WorkoutList,
+  WorkoutListQuery,
 } from '../../contract/index.js';
 import { send, sendJson, type HttpOptions, type RequestOptions } from './http.js';
 import { sessionExpired, type Session } from './session.js';
@@ -107,16 +111,29 @@ export class ApiClient {
     });
   }
 
-  listActivities(query: { limit?: number; cursor?: string; sport?: string }): Promise<ActivityList> {
-    return this.authedJson<ActivityList>('GET', '/activities', { query });
+  listActivities(query: ActivityListQuery, signal?: AbortSignal): Promise<ActivityList> {
+    return this.authedJson<ActivityList>('GET', '/activities', { query, signal });
   }
 
-  getActivity(id: string): Promise<Activity & { raw?: unknown }> {
-    return this.authedJson('GET', `/activities/${encodeURIComponent(id)}`);
+  getActivity(id: string, signal?: AbortSignal): Promise<ActivityDetail> {
+    return this.authedJson<ActivityDetail>('GET', `/activities/${encodeURIComponent(id)}`, { signal });
   }
 
   /** The stored original FIT file as a stream. */
   activityFit(id: string, signal?: AbortSignal): Promise<Response> {
     return this.authed('GET', `/activities/${encodeURIComponent(id)}/fit`, { accept: 'application/octet-stream, */*', signal, noTimeout: true });
+  }
+
+  listWorkouts(query: WorkoutListQuery, signal?: AbortSignal): Promise<WorkoutList> {
+    return this.authedJson<WorkoutList>('GET', '/workouts', { query, signal });
+  }
+
+  getWorkout(id: string, signal?: AbortSignal): Promise<WorkoutDetail> {
+    return this.authedJson<WorkoutDetail>('GET', `/workouts/${encodeURIComponent(id)}`, { signal });
+  }
+
+  /** A workout's stored FIT file as a stream. */
+  workoutFit(id: string, signal?: AbortSignal): Promise<Response> {
+    return this.authed('GET', `/workouts/${encodeURIComponent(id)}/fit`, { accept: 'application/octet-stream, */*', signal, noTimeout: true });
   }
 }

@@ -1,4 +1,5 @@
-import { AppError } from '../../core/index.js';
+import { InvalidArgumentError } from 'commander';
+import { AppError, isGarminId } from '../../core/index.js';
 
 /** A usage error: one sentence, exit 2. */
 export function usage(message: string): AppError {
@@ -23,8 +24,25 @@ export function parseIntFlag(value: string, flag: string, min: number, max: numb
   return Number(value);
 }
 
-/** Garmin's activity ids are numbers; anything else is a typo, said before asking the service. */
+/** Garmin's activity ids are numbers (core's rule, the one the API checks); a typo is said before asking the service. */
 export function checkActivityId(id: string): string {
-  if (!/^\d{1,20}$/.test(id)) throw usage(`An activity id is Garmin's number, like 12345678901, not "${id}".`);
+  if (!isGarminId(id)) throw usage(`An activity id is Garmin's number, like 12345678901, not "${id}".`);
   return id;
 }
+
+/** Garmin's workout ids are numbers too. */
+export function checkWorkoutId(id: string): string {
+  if (!isGarminId(id)) throw usage(`A workout id is Garmin's number, like 1000123, not "${id}".`);
+  return id;
+}
+
+/** Turns one of the parse functions above into a commander option parser (its message becomes the usage error). */
+export const flagParser =
+  <T>(parse: (v: string) => T) =>
+  (v: string): T => {
+    try {
+      return parse(v);
+    } catch (e) {
+      throw new InvalidArgumentError((e as Error).message);
+    }
+  };

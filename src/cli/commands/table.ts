@@ -49,7 +49,16 @@ export const COMMAND_TABLE: readonly NounEntry[] = [
     verbs: [
       { name: 'list', summary: 'List synced activities, newest first', load: () => import('./activities/list.js') },
       { name: 'show', summary: 'Show one activity', load: () => import('./activities/show.js') },
-      { name: 'download', summary: "Download an activity's original FIT file", load: () => import('./activities/download.js') },
+      { name: 'download', summary: "Download one activity's original FIT file (export DIR mirrors them all)", load: () => import('./activities/download.js') },
+    ],
+  },
+  {
+    name: 'workouts',
+    summary: 'Browse and download synced workout definitions',
+    verbs: [
+      { name: 'list', summary: 'List synced workouts by name', load: () => import('./workouts/list.js') },
+      { name: 'show', summary: 'Show one workout', load: () => import('./workouts/show.js') },
+      { name: 'download', summary: "Download a workout's FIT file", load: () => import('./workouts/download.js') },
     ],
   },
   {

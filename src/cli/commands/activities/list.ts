@@ -1,8 +1,9 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { CommandContext } from '../../context.js';
 import { EXIT } from '../../exit-codes.js';
 import { bytesText, durationText, table } from '../../output/format.js';
-import { parseIntFlag } from '../errors.js';
+import { flagParser, parseIntFlag } from '../errors.js';
+import { nextPageCommand } from '../paging.js';
 import { examples, type DefineContext } from '../types.js';
 
 interface ListFlags {
@@ -11,19 +12,9 @@ interface ListFlags {
   sport?: string;
 }
 
-const wrap =
-  <T>(parse: (v: string) => T) =>
-  (v: string): T => {
-    try {
-      return parse(v);
-    } catch (e) {
-      throw new InvalidArgumentError((e as Error).message);
-    }
-  };
-
 export function define(cmd: Command, ctx: DefineContext): void {
   cmd
-    .option('-L, --limit <n>', 'how many (1-1000)', wrap((v) => parseIntFlag(v, '--limit', 1, 1000)), 20)
+    .option('-L, --limit <n>', 'how many (1-1000)', flagParser((v) => parseIntFlag(v, '--limit', 1, 1000)), 20)
     .option('--cursor <cursor>', 'the next page, as printed by the previous page')
     .option('--sport <type>', "only this sport (Garmin's typeKey, e.g. running)")
     .addHelpText(
@@ -33,14 +24,16 @@ export function define(cmd: Command, ctx: DefineContext): void {
   ctx.bind<ListFlags>(cmd, (c, flags) => runList(c, flags));
 }
 
+/** One page of activities: a table (cursor-paged, filters kept in the next-page hint) or --json. */
 export async function runList(ctx: CommandContext, flags: ListFlags): Promise<number> {
-  const page = await ctx.api.listActivities({ limit: flags.limit, cursor: flags.cursor, sport: flags.sport });
+  const page = await ctx.api.listActivities({ limit: flags.limit, cursor: flags.cursor, sport: flags.sport }, ctx.io.interrupt);
   if (ctx.out.json) {
     ctx.out.document(page);
     return EXIT.OK;
   }
   if (page.items.length === 0) {
-    ctx.out.info('No activities synced yet. Next: garminsync sync start --type activities --wait');
+    if (flags.sport || flags.cursor) ctx.out.info(flags.cursor ? 'No more activities.' : `No synced activities of sport "${flags.sport}".`);
+    else ctx.out.info('No activities synced yet. Next: garminsync sync start --type activities --wait');
     return EXIT.OK;
   }
   const rows = page.items.map((a) => [
@@ -53,6 +46,6 @@ export async function runList(ctx: CommandContext, flags: ListFlags): Promise<nu
     a.name ?? '',
   ]);
   for (const line of table(['ID', 'START (UTC)', 'SPORT', 'TIME', 'DISTANCE', 'FIT', 'NAME'], rows)) ctx.out.data(line);
-  if (page.next_cursor) ctx.out.info(`More: garminsync activities list --cursor ${page.next_cursor}`);
+  if (page.next_cursor) ctx.out.info(`More: ${nextPageCommand(ctx, 'activities list', { sport: flags.sport, limit: flags.limit === 20 ? undefined : flags.limit }, page.next_cursor)}`);
   return EXIT.OK;
 }
