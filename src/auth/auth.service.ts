@@ -6,27 +6,16 @@ import type {
   TokensImported,
 } from './auth.types.js';
 import { AppError, isAppError, type Clock, type Logger, type Random } from '../core/index.js';
-import { toFlag, type AuthRepositories, type SessionRow, type UserRow } from '../store/index.js';
+import { toFlag, type AuthRepositories, type UserRow } from '../store/index.js';
 import type { AccessTokens } from './access-token.js';
 import type { GarminLoginPort, GarminProfile, GarminTokenSet, MfaState } from './garmin.port.js';
 import type { GarminTokenVault } from './garmin-token-vault.js';
-import type { LoginLimits } from './login-limits.js';
+import type { LoginAttempt, LoginLimits } from './login-limits.js';
 import { hashToken, newRefreshToken } from './refresh-token.js';
 import { DEFAULT_SCOPE, TokenIssuer } from './token-issuer.js';
 import type { SecretBox } from './secret-box.js';
 import { toSessionResponse } from './session-view.js';
-
-/** How finely auth_tokens.last_used_at and sessions.last_used_at follow use. */
-const LAST_USED_RESOLUTION_MS = 1000;
-
-/** The identity behind a verified access token. */
-export interface Principal {
-  userId: string;
-  sessionId: string;
-  tokenId: string;
-  scope: string;
-  mfa: boolean;
-}
+import { BearerAuthenticator, inactiveError, type Principal } from './bearer-auth.js';
 
 export interface AuthServiceOptions {
   repos: AuthRepositories;
@@ -57,21 +46,26 @@ export class AuthService {
   private readonly mfaTtlMs: number;
   private readonly mfaAttempts: number;
   private readonly issuer: TokenIssuer;
+  private readonly bearer: BearerAuthenticator;
 
   constructor(private readonly o: AuthServiceOptions) {
     this.sessionTtlMs = o.sessionTtlMs ?? 30 * DAY;
     this.mfaTtlMs = o.mfaTtlMs ?? 10 * 60_000;
     this.mfaAttempts = o.mfaAttempts ?? 5;
+    this.bearer = new BearerAuthenticator({ repos: o.repos, accessTokens: o.accessTokens, clock: o.clock });
     this.issuer = new TokenIssuer({ authTokens: o.repos.authTokens, accessTokens: o.accessTokens, clock: o.clock, random: o.random, scope: o.scope ?? DEFAULT_SCOPE });
   }
 
   /** Garmin credential login → our tokens, or an MFA challenge kept server-side (encrypted). */
   async login(input: { username: string; password: string }, clientAddress: string, signal?: AbortSignal): Promise<LoginResponse> {
     const username = normaliseUsername(input.username);
-    await this.o.limits.checkLogin(username, clientAddress);
+    const attempt = await this.o.limits.checkLogin(username, clientAddress);
     this.checkAllowed(username);
     await this.o.limits.checkCircuit(username);
     const outcome = await this.callGarmin(username, () => this.o.garmin.startLogin({ username, password: input.password }, signal));
+    // The password was right (with or without MFA to follow): not a failure.
+    await this.o.limits.loginSucceeded(attempt);
+    await this.o.limits.garminLoginSucceeded(username);
     if (outcome.status === 'authenticated') return this.finishLogin(username, outcome.tokens, outcome.profile, false);
     return this.createChallenge(username, outcome.state, outcome.method);
   }
@@ -81,9 +75,10 @@ export class AuthService {
     const { mfaChallenges } = this.o.repos;
     const gone = () => new AppError('MFA_CHALLENGE_GONE', 'This MFA challenge expired or has no attempts left; log in again.');
     const ch = await mfaChallenges.findById(input.challenge_id);
-    if (!ch) throw gone();
-    await this.o.limits.checkMfa(ch.garmin_username, clientAddress);
-    if (ch.consumed_at !== null || ch.expires_at <= this.o.clock.now()) throw gone();
+    // A dead challenge is refused before anything is counted: submissions against it can guess
+    // nothing, so they must not fill a limit that the owner's next, live challenge needs.
+    if (!ch || ch.consumed_at !== null || ch.expires_at <= this.o.clock.now() || ch.attempts_left <= 0) throw gone();
+    await this.o.limits.checkMfa(clientAddress);
     const attemptsLeft = await mfaChallenges.takeAttempt(ch.challenge_id);
     if (attemptsLeft === null) throw gone();
     const state = this.o.box.openJson<MfaState>(ch.state_enc, mfaContext(ch.challenge_id));
@@ -104,6 +99,8 @@ export class AuthService {
       throw e;
     }
     if (!(await mfaChallenges.consume(ch.challenge_id, this.o.clock.now()))) throw gone();
+    await this.o.limits.mfaSucceeded(clientAddress);
+    await this.o.limits.garminLoginSucceeded(ch.garmin_username);
     return this.finishLogin(ch.garmin_username, result.tokens, result.profile, true);
   }
 
@@ -121,6 +118,7 @@ export class AuthService {
   ): Promise<TokenResponse | TokensImported> {
     const { users } = this.o.repos;
     let username: string;
+    let attempt: LoginAttempt | null = null;
     if (principal) {
       const user = await users.findById(principal.userId);
       if (!user) throw new AppError('TOKEN_INVALID', 'The access token is not known.');
@@ -128,10 +126,13 @@ export class AuthService {
     } else {
       if (!input.username) throw new AppError('VALIDATION_FAILED', 'username: give the Garmin e-mail these tokens belong to.', { errors: [{ path: '/username', message: 'required without a Bearer token' }] });
       username = normaliseUsername(input.username);
-      await this.o.limits.checkLogin(username, clientAddress);
-      this.checkAllowed(username);
+      attempt = await this.o.limits.checkLogin(username, clientAddress);
     }
     const { tokens, profile } = await this.o.garmin.importTokens(input.tokens, signal);
+    // After the tokens were checked, so that an unlisted account and an unusable token file are
+    // told apart by nothing but the owner's own (valid) tokens.
+    if (!principal) this.checkAllowed(username);
+    if (attempt) await this.o.limits.loginSucceeded(attempt);
     const existing = await users.findByUsername(username);
     if (existing?.garmin_profile_id != null && profile.profileId != null && Number(existing.garmin_profile_id) !== profile.profileId) {
       throw new AppError('FORBIDDEN', 'These Garmin tokens belong to another Garmin account.');
@@ -170,32 +171,11 @@ export class AuthService {
   }
 
   /**
-   * Verifies a Bearer access token (signature, alg, iss, aud, exp), then checks that its token
-   * row and session are alive, and records the use (auth_tokens.last_used_at, sessions.last_used_at).
-   * Revocation is therefore effective immediately, not only at the token's `exp`.
+   * Verifies a Bearer access token and that its token row and session are alive (see
+   * BearerAuthenticator); revocation is therefore effective immediately, not only at `exp`.
    */
   async authenticate(authorization: string | undefined): Promise<Principal> {
-    const m = authorization ? /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(authorization) : null;
-    if (!m?.[1]) throw new AppError('UNAUTHENTICATED', 'Send an access token: Authorization: Bearer <token>.');
-    const claims = await this.o.accessTokens.verify(m[1]);
-    const { authTokens, sessions } = this.o.repos;
-    const token = await authTokens.findById(claims.jti);
-    if (!token || token.session_id !== claims.sid || token.user_id !== claims.sub) {
-      throw new AppError('TOKEN_INVALID', 'The access token is not known.');
-    }
-    const session = await sessions.findById(claims.sid);
-    const now = this.o.clock.now();
-    if (!session) throw new AppError('TOKEN_INVALID', 'The access token is not known.');
-    if (session.revoked_at !== null || session.expires_at <= now) throw inactiveError(session, now);
-    // last_used_at is kept to the second: a client polling many times a second would otherwise
-    // cost two database writes per request (bench row 5) for no information.
-    if (token.last_used_at === null || now - token.last_used_at >= LAST_USED_RESOLUTION_MS) {
-      await authTokens.touch(token.token_id, now);
-    }
-    if (session.last_used_at === null || now - session.last_used_at >= LAST_USED_RESOLUTION_MS) {
-      await sessions.touch(session.session_id, now);
-    }
-    return { userId: claims.sub, sessionId: claims.sid, tokenId: claims.jti, scope: claims.scope, mfa: claims.mfa };
+    return this.bearer.authenticate(authorization);
   }
 
   /** The seed's User Session and Authentication Token attributes of the caller (no secrets). */
@@ -213,9 +193,14 @@ export class AuthService {
     return toSessionResponse({ session, token, account, circuit, now });
   }
 
+  /**
+   * An account off the allow-list is refused with the very answer a wrong password gets, so the
+   * API does not tell anyone which e-mails are allowed; the operator still sees why in the log.
+   */
   private checkAllowed(username: string): void {
     if (this.o.allowedUsers && !this.o.allowedUsers.has(username)) {
-      throw new AppError('USER_NOT_ALLOWED', 'This Garmin account is not allowed to use this service.');
+      this.o.logger.warn({ garmin_username: username, reason: 'not_allowed' }, 'login refused: the Garmin account is not on the allow-list');
+      throw new AppError('GARMIN_INVALID_CREDENTIALS');
     }
   }
 
@@ -265,7 +250,6 @@ export class AuthService {
       now,
     );
     await this.o.vault.save(user.user_id, tokens);
-    await this.o.limits.loginSucceeded(username);
     const refreshToken = newRefreshToken(this.o.random);
     const session = await this.o.repos.sessions.create({
       session_id: this.o.random.uuid(),
@@ -290,10 +274,4 @@ function mfaContext(challengeId: string): string {
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
-}
-
-function inactiveError(session: SessionRow, now: number): AppError {
-  if (session.revoked_at !== null) return new AppError('SESSION_REVOKED', 'The session was revoked; log in again.');
-  if (session.expires_at <= now) return new AppError('SESSION_EXPIRED', 'The session has expired; log in again.');
-  return new AppError('TOKEN_INVALID');
 }

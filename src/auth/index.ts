@@ -4,6 +4,7 @@
  */
 export * from './access-token.js';
 export * from './auth.service.js';
+export * from './bearer-auth.js';
 export type * from './auth.types.js';
 export * from './create-auth.js';
 export * from './garmin-gateway.js';

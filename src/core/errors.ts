@@ -15,7 +15,6 @@ export const ERROR_CODES = {
   REFRESH_TOKEN_INVALID: 'The refresh token is invalid or expired.',
   REFRESH_TOKEN_REUSED: 'A rotated refresh token was reused; the session was revoked.',
   LOGIN_REQUIRED: 'A new login is required.',
-  USER_NOT_ALLOWED: 'This Garmin account is not allowed to use this service.',
   MFA_CODE_INVALID: 'The MFA code is not correct.',
   MFA_CHALLENGE_GONE: 'The MFA challenge expired or has no attempts left.',
   MFA_REQUIRED: 'An MFA code is required to finish the login.',

@@ -4,7 +4,7 @@
  * answer 429 with Retry-After, a Garmin 429 at login opens the per-account circuit, JWTs with
  * `alg: none`, a wrong key, audience or issuer, and an expired token are refused. This file adds
  * what those leave open: forged tokens made *with the right key* (other algorithm, expired `exp`,
- * missing claims, another session's `sid`, an unknown `jti`), and the revoked-session bound
+ * missing claims, another session's `sid`, an unknown `jti`, an `exp` other than the one issued), and the revoked-session bound
  * measured across two API processes sharing one database: the bound is 0 — the next request after
  * a revocation is refused on every process, because each request reads the session row.
  */
@@ -36,7 +36,7 @@ describe.each(dialects())('auth abuse (%s)', (dialect) => {
 
   const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
 
-  it('refuses tokens forged with the right key: HS512, expired exp, missing claims, another session, unknown jti', async () => {
+  it('refuses tokens forged with the right key: HS512, expired exp, missing claims, another session, unknown jti, a longer exp', async () => {
     const t = await loginNoMfa(a);
     const other = await loginWithMfa(a);
     ledger.tokens(t);
@@ -52,6 +52,8 @@ describe.each(dialects())('auth abuse (%s)', (dialect) => {
       ["another user's session id", await sign({ ...c, sid: other.session_id })],
       ["another user's subject", await sign({ ...c, sub: other.user_id })],
       ['an unknown token id', await sign({ ...c, jti: '00000000-0000-4000-8000-000000000000' })],
+      // Issue 12.13: the expiry stored with the token row is checked against the JWT's `exp`.
+      ['a longer exp than the one issued', await sign({ ...c, exp: (c.exp as number) + 30 * 24 * 3600 })],
     ];
     for (const [what, token] of forged) {
       const r = await a.api('GET', '/auth/session', { token });

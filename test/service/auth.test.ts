@@ -188,7 +188,7 @@ describe.each(serviceDialects())('auth through the API with the real emulator (%
     for (const r of [missing, badJson, huge, nowhere]) expect(r.text).not.toMatch(/at .*\.(js|ts):\d+/);
   });
 
-  it('rate-limits logins per account with 429 and Retry-After', async () => {
+  it('rate-limits failed logins per account and address with 429 and Retry-After', async () => {
     const statuses: number[] = [];
     let last;
     for (let i = 0; i < 11; i++) {
@@ -251,15 +251,30 @@ describe.each(serviceDialects())('auth through the API with the real emulator (%
   });
 });
 
-describe('allow-list', () => {
-  it('refuses a Garmin account that is not on the allow-list before contacting Garmin', async () => {
-    const h = await startHarness({ args: ['--allow-users', 'nomfa@example.com'] });
+describe.each(serviceDialects())('allow-list (%s)', (dialect) => {
+  it('refuses an unlisted Garmin account before contacting Garmin, with the very answer a wrong password gets', async () => {
+    const h = await startHarness({ args: ['--allow-users', 'nomfa@example.com'], dialect });
     try {
       const before = h.emu.stats().logins;
-      const r = await h.api('POST', '/auth/login', { body: { username: 'demo@example.com', password: 'demo-password' } });
-      expect(r.status).toBe(403);
-      expect(r.body.code).toBe('USER_NOT_ALLOWED');
+      const unlisted = await h.api('POST', '/auth/login', { body: { username: 'demo@example.com', password: 'demo-password' } });
       expect(h.emu.stats().logins).toBe(before);
+      const wrong = await h.api('POST', '/auth/login', { body: { username: 'nomfa@example.com', password: 'wrong-password' } });
+      // Nothing in the answer tells the two apart (issue 12.13: it was 403 USER_NOT_ALLOWED vs 401).
+      expect(unlisted.status).toBe(401);
+      expect(unlisted.body).toEqual(wrong.body);
+      expect(unlisted.headers.get('content-type')).toBe(wrong.headers.get('content-type'));
+      expect(unlisted.body.code).toBe('GARMIN_INVALID_CREDENTIALS');
+      // The operator still learns why.
+      const line = h.logs.find((l) => l.includes('not on the allow-list'));
+      expect(line).toBeDefined();
+      expect(line).toContain('demo@example.com');
+      // Token import without a session: an unlisted name and a listed one get the same answer
+      // for the same (unusable) token file.
+      const imports = await Promise.all(
+        ['demo@example.com', 'nomfa@example.com'].map((username) => h.api('POST', '/auth/import', { body: { username, tokens: { nonsense: true } } })),
+      );
+      expect(imports[0]!.status).toBe(imports[1]!.status);
+      expect(imports[0]!.body).toEqual(imports[1]!.body);
       await loginNoMfa(h, 'NoMfa@Example.com');
     } finally {
       await h.close();

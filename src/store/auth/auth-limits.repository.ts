@@ -41,6 +41,19 @@ export class AuthLimitsRepository {
     return { count: Number(row.count), windowStart: Number(row.window_start) };
   }
 
+  /**
+   * Gives one hit back (an attempt that turned out not to be a failure), never below zero.
+   * One UPDATE, so concurrent releases and hits on several processes stay exact.
+   */
+  async release(key: string): Promise<void> {
+    await this.db
+      .updateTable('auth_rate_counters')
+      .set((eb) => ({ count: eb('count', '-', 1) }))
+      .where('counter_key', '=', key)
+      .where('count', '>', 0)
+      .execute();
+  }
+
   /** Forgets a counter (e.g. after a successful login). */
   async reset(key: string): Promise<void> {
     await this.db.deleteFrom('auth_rate_counters').where('counter_key', '=', key).execute();

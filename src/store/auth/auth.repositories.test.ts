@@ -66,6 +66,10 @@ describe.each(testDialects())('auth repositories on $name', ({ open }) => {
     expect(await repos.limits.hit('k', 100, 1000)).toEqual({ count: 1, windowStart: 1000 });
     expect(await repos.limits.hit('k', 100, 1050)).toEqual({ count: 2, windowStart: 1000 });
     expect(await repos.limits.hit('k', 100, 1100)).toEqual({ count: 1, windowStart: 1100 });
+    // A released hit is given back, never below zero.
+    await repos.limits.release('k');
+    await repos.limits.release('k');
+    expect(await repos.limits.hit('k', 100, 1101)).toEqual({ count: 1, windowStart: 1100 });
     const a = await repos.limits.tripCircuit('Demo@example.com', (f) => 1000 + f * 10, 1000);
     const b = await repos.limits.tripCircuit('demo@example.com', (f) => 1000 + f * 10, 1001);
     expect([a.failures, a.open_until, b.failures, b.open_until]).toEqual([1, 1010, 2, 1020]);
