@@ -1,5 +1,6 @@
 import { access, stat } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeClock } from '../core/index.js';
 import { COMMAND_TABLE } from './commands/table.js';
 import { bufferIO } from './testing/buffer-io.js';
 import { startFakeService, type FakeService } from './testing/fake-service.js';
@@ -56,6 +57,24 @@ describe('help and usage', () => {
     }
     const date = await cli(['sync', 'start', '--from', '2026-02-30']);
     expect(date.stderr.trim()).toBe('Usage error: --from must be a date like 2026-11-27, not "2026-02-30".');
+  });
+
+  it('refuses sync dates outside 2000-01-01 … tomorrow before asking the service (issue 12.1)', async () => {
+    const clock = new FakeClock(Date.UTC(2026, 10, 27, 12, 0, 0));
+    await login();
+    for (const [argv, sentence] of [
+      [['sync', 'start', '--type', 'health', '--from', '2030-01-01'], '--from must be a day from 2000-01-01 to 2026-11-28 (tomorrow), not "2030-01-01".'],
+      [['sync', 'start', '--type', 'health', '--to', '9999-12-31'], '--to must be a day from 2000-01-01 to 2026-11-28 (tomorrow), not "9999-12-31".'],
+      [['sync', 'start', '--type', 'health', '--from', '1999-12-31'], '--from must be a day from 2000-01-01 to 2026-11-28 (tomorrow), not "1999-12-31".'],
+    ] as const) {
+      const r = await cli([...argv], { clock });
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.stderr.trim()).toBe(sentence);
+    }
+    // Nothing reached the service: the fake service would have recorded a job.
+    expect(svc.jobs.size).toBe(0);
+    const ok = await cli(['sync', 'start', '--type', 'health', '--from', '2026-11-28', '--json'], { clock });
+    expect(ok.code, ok.stderr).toBe(0);
   });
 
   it('exits 7 with the reason when the service is down, and 4 when not logged in', async () => {

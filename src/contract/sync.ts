@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { CalendarDate, NullableTimestamp, Timestamp } from './common.js';
+import { CalendarDate, NullableTimestamp, SyncDate, Timestamp } from './common.js';
 
 export const SyncTypeSchema = Type.Union([
   Type.Literal('activities'),
@@ -18,8 +18,8 @@ export const JobStatusSchema = Type.Union([
 export const CreateJobRequest = Type.Object(
   {
     sync_type: SyncTypeSchema,
-    from: Type.Optional(CalendarDate),
-    to: Type.Optional(CalendarDate),
+    from: Type.Optional(SyncDate),
+    to: Type.Optional(SyncDate),
     full: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },

@@ -4,3 +4,4 @@ export * from './sync-job.js';
 export * from './ids.js';
 export * from './garmin-id.js';
 export * from './logger.js';
+export * from './calendar-date.js';

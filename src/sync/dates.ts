@@ -1,30 +1,17 @@
-import { AppError } from '../core/index.js';
+import { AppError, syncDateProblem } from '../core/index.js';
 
-const DAY_MS = 86_400_000;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+// Calendar dates and their bounded walk live in core (one rule for API, CLI and syncers).
+export { addDays, dateRange, isCalendarDate, utcDate } from '../core/index.js';
 
-/** True for a real calendar date written YYYY-MM-DD. */
-export function isCalendarDate(s: string): boolean {
-  const m = DATE.exec(s);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.toISOString().slice(0, 10) === s;
-}
-
-/** The UTC calendar date of an instant. */
-export function utcDate(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
-export function addDays(date: string, days: number): string {
-  return utcDate(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS);
-}
-
-/** Every date from `from` to `to` inclusive, ascending. */
-export function dateRange(from: string, to: string): string[] {
-  const out: string[] = [];
-  for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);
-  return out;
+/**
+ * Refuses a job whose stored `from`/`to` lie outside the sync window (a row written before the
+ * API checked it, or by hand): the job fails with VALIDATION_FAILED instead of walking to 9999.
+ */
+export function checkJobDates(params: { from: string | null; to: string | null }, nowMs: number): void {
+  for (const [name, v] of [['from', params.from], ['to', params.to]] as const) {
+    const problem = v === null ? null : syncDateProblem(v, nowMs);
+    if (problem) throw new AppError('VALIDATION_FAILED', `The job's ${name} date ${problem}.`);
+  }
 }
 
 /**

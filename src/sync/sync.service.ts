@@ -1,6 +1,5 @@
-import { AppError, isTerminal, silentLogger, type Clock, type Logger, type Random, type SyncType } from '../core/index.js';
+import { AppError, isTerminal, silentLogger, syncDateProblem, type Clock, type Logger, type Random, type SyncType } from '../core/index.js';
 import type { JobFailureRecord, ListJobsFilter, Page, SyncJobRecord, SyncStore } from '../store/index.js';
-import { isCalendarDate } from './dates.js';
 import type { JobEvent, JobEventBus, Unsubscribe } from './job-event-bus.js';
 
 export interface CreateJobInput {
@@ -36,22 +35,23 @@ export class SyncService {
 
   /**
    * Creates a pending job, or returns the user's identical pending/running job
-   * (`deduplicated: true`). Dates must be YYYY-MM-DD with from ≤ to (VALIDATION_FAILED).
+   * (`deduplicated: true`). Dates must be days from 2000-01-01 to tomorrow with from ≤ to
+   * (core's `syncDateProblem`, the rule the CLI applies too; VALIDATION_FAILED).
    */
   async create(userId: string, sessionId: string, input: CreateJobInput): Promise<{ job: SyncJobRecord; deduplicated: boolean }> {
     const from = input.from ?? null;
     const to = input.to ?? null;
+    const now = this.o.clock.now();
     for (const [name, v] of [['from', from], ['to', to]] as const) {
-      if (v !== null && !isCalendarDate(v)) {
-        throw new AppError('VALIDATION_FAILED', `${name} must be a date written YYYY-MM-DD.`, { errors: [{ path: `/${name}`, message: 'not a calendar date' }] });
-      }
+      const problem = v === null ? null : syncDateProblem(v, now);
+      if (problem) throw new AppError('VALIDATION_FAILED', `${name} ${problem}.`, { errors: [{ path: `/${name}`, message: problem }] });
     }
     if (from && to && from > to) {
       throw new AppError('VALIDATION_FAILED', 'from must not be after to.', { errors: [{ path: '/from', message: 'after to' }] });
     }
     const res = await this.o.store.jobs.createOrGetActive(
       { job_id: this.o.random.uuid(), user_id: userId, session_id: sessionId, sync_type: input.sync_type, params: { from, to, full: Boolean(input.full) } },
-      this.o.clock.now(),
+      now,
     );
     if (!res.deduplicated) {
       this.logger.info({ job_id: res.job.job_id, user_id: userId, sync_type: input.sync_type }, 'sync job created');

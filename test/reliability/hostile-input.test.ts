@@ -54,7 +54,7 @@ const anyScalar = fc.oneof(
   fc.double(),
   fc.boolean(),
   fc.constant(null),
-  fc.constantFrom('activities', 'health', 'workouts', 'all', '2026-02-30', '2026-11-01', '9999-99-99', '-1', '0', 'NaN', '../../etc/passwd', '%00', '\u0000', 'ſ', '𝔘𝔫𝔦'),
+  fc.constantFrom('activities', 'health', 'workouts', 'all', '2026-02-30', '2026-11-01', '9999-99-99', '9999-12-31', '0000-01-01', '1999-12-31', '-1', '0', 'NaN', '../../etc/passwd', '%00', '\u0000', 'ſ', '𝔘𝔫𝔦'),
 );
 
 const bodyArb: fc.Arbitrary<{ raw: string; type: string }> = fc.oneof(

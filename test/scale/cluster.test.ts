@@ -100,7 +100,7 @@ describe.skipIf(Boolean(skip))(`scale-out: 2 API + 3 worker processes on Postgre
     // 15 distinct jobs per user (distinct params, so none is deduplicated), alternating APIs.
     const specs: { body: Record<string, unknown>; expected: number }[] = [];
     for (let k = 0; k < HEALTH_JOBS; k++) specs.push({ body: { sync_type: 'health', from: day(-k), to: END }, expected: k + 1 });
-    for (let k = 1; k <= ACTIVITY_JOBS; k++) specs.push({ body: { sync_type: 'activities', from: `2000-01-0${k}`, to: '2030-12-31' }, expected: ACTIVITIES });
+    for (let k = 1; k <= ACTIVITY_JOBS; k++) specs.push({ body: { sync_type: 'activities', from: `2000-01-0${k}`, to: day(1) }, expected: ACTIVITIES });
     specs.push({ body: { sync_type: 'workouts', full: true }, expected: WORKOUTS });
     const jobs: { id: string; expected: number; user: string }[] = [];
     let sse: Promise<{ event: string; data: { job: { status: string; processed_items: number; total_items: number | null } } }[]> | undefined;

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { AppError, isGarminId } from '../../core/index.js';
+import { AppError, isCalendarDate, isGarminId, syncDateProblem } from '../../core/index.js';
 
 /** A usage error: one sentence, exit 2. */
 export function usage(message: string): AppError {
@@ -8,12 +8,14 @@ export function usage(message: string): AppError {
 
 /** Checks a YYYY-MM-DD date that really exists (2026-02-30 is refused). */
 export function parseDateFlag(value: string, flag: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
-  if (!m || !d || d.toISOString().slice(0, 10) !== value) {
-    throw usage(`${flag} must be a date like 2026-11-27, not "${value}".`);
-  }
+  if (!isCalendarDate(value)) throw usage(`${flag} must be a date like 2026-11-27, not "${value}".`);
   return value;
+}
+
+/** A day a sync may ask for: the service's own rule (2000-01-01 to tomorrow), said before asking it. */
+export function checkSyncDateFlag(value: string | undefined, flag: string, nowMs: number): void {
+  const problem = value === undefined ? null : syncDateProblem(value, nowMs);
+  if (problem) throw usage(`${flag} ${problem}, not "${value}".`);
 }
 
 /** A whole number within bounds, for --limit and friends. */

@@ -1,6 +1,6 @@
 import type { JobContext } from '../job-context.js';
 import type { CompletionStep, Syncer } from '../syncer.js';
-import { addDays, dateRange, utcDate } from '../dates.js';
+import { addDays, checkJobDates, dateRange, utcDate } from '../dates.js';
 
 /** Newest calendar date synced. */
 export interface HealthWatermark {
@@ -20,6 +20,7 @@ export const healthSyncer: Syncer = {
   type: 'health',
   async run(ctx: JobContext): Promise<CompletionStep> {
     const { params } = ctx.job;
+    checkJobDates(params, ctx.now());
     const today = utcDate(ctx.now());
     const ranged = params.from !== null || params.to !== null;
     let from: string;

@@ -7,7 +7,7 @@ import { EXIT } from '../../exit-codes.js';
 import type { IO } from '../../io.js';
 import { jobTable } from '../../output/jobs.js';
 import type { Output } from '../../output/output.js';
-import { parseDateFlag, usage } from '../errors.js';
+import { checkSyncDateFlag, parseDateFlag, usage } from '../errors.js';
 import { examples, type DefineContext } from '../types.js';
 import { waitForJobs } from './jobs-runner.js';
 
@@ -59,6 +59,8 @@ export function define(cmd: Command, ctx: DefineContext): void {
     if (type !== 'all' && !(SYNC_TYPES as readonly string[]).includes(type)) {
       throw usage(`--type must be one of ${SYNC_TYPES.join(', ')} or all, not "${type}".`);
     }
+    checkSyncDateFlag(flags.from, '--from', c.clock.now());
+    checkSyncDateFlag(flags.to, '--to', c.clock.now());
     if (flags.from && flags.to && flags.from > flags.to) throw usage('--from must not be after --to.');
     return runStart({
       io: c.io,
