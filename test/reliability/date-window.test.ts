@@ -110,6 +110,7 @@ describe.each(dialects())('dates outside the sync window (%s)', (dialect) => {
       return ['failed', 'completed'].includes(r.body?.status) ? r.body : null;
     }, 15_000, 'the stored job to end');
     expect(ended.status).toBe('failed');
+    expect(ended.error_code).toBe('VALIDATION_FAILED');
     expect(ended.error_message).toMatch(/to 20\d\d-\d\d-\d\d \(tomorrow\)/);
     await expectAlive(svc!.url);
   }, 30_000);
