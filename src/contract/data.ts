@@ -44,21 +44,6 @@ export type ActivityDetail = Static<typeof ActivityDetail>;
 export const ActivityList = Type.Object({ items: Type.Array(Activity), next_cursor: Type.Union([Type.String(), Type.Null()]) });
 export type ActivityList = Static<typeof ActivityList>;
 
-/** One day of health data, keyed by Garmin's calendarDate; each part as Garmin sent it (or null). */
-export const HealthDay = Type.Object({
-  calendar_date: CalendarDate,
-  summary: Type.Unknown(),
-  heart_rate: Type.Unknown(),
-  sleep: Type.Unknown(),
-  stress: Type.Unknown(),
-  hrv: Type.Unknown(),
-  weight: Type.Unknown(),
-  synced_at: Timestamp,
-});
-export type HealthDay = Static<typeof HealthDay>;
-
-export const HealthDayList = Type.Object({ items: Type.Array(HealthDay) });
-
 export const Workout = Type.Object({
   workout_id: Type.String(),
   name: Type.Union([Type.String(), Type.Null()]),

@@ -6,3 +6,5 @@ export * from './common.js';
 export * from './auth.js';
 export * from './sync.js';
 export * from './data.js';
+export * from './health.js';
+export { HEALTH_FAMILY_SHAPES } from './health-families.js';

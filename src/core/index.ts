@@ -5,3 +5,4 @@ export * from './ids.js';
 export * from './garmin-id.js';
 export * from './logger.js';
 export * from './calendar-date.js';
+export * from './health-metrics.js';

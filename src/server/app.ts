@@ -3,10 +3,10 @@ import swagger from '@fastify/swagger';
 import { API_PREFIX, Problem } from '../contract/index.js';
 import { systemClock, type Clock } from '../core/index.js';
 import { frameworkErrorHandler, installErrorHandling } from './errors.js';
-import type { AuthApi, DataApi, SyncApi } from './ports.js';
+import type { AuthApi, DataApi, HealthApi, SyncApi } from './ports.js';
 import { activitiesRoutes } from './routes/activities.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
-import { dataRoutes } from './routes/data.routes.js';
+import { healthRoutes } from './routes/health.routes.js';
 import { probeRoutes } from './routes/probe.routes.js';
 import { syncRoutes } from './routes/sync.routes.js';
 import { workoutsRoutes } from './routes/workouts.routes.js';
@@ -15,6 +15,7 @@ export interface AppDeps {
   auth: AuthApi;
   sync: SyncApi;
   data: DataApi;
+  health: HealthApi;
   /** Throws when the service cannot serve (database unreachable). */
   ready: () => Promise<void>;
   clock?: Clock;
@@ -92,7 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(syncRoutes, { auth: deps.auth, sync: deps.sync, clock, streams, ...(deps.sseHeartbeatMs ? { sseHeartbeatMs: deps.sseHeartbeatMs } : {}) });
       await api.register(activitiesRoutes, { auth: deps.auth, data: deps.data.synced });
       await api.register(workoutsRoutes, { auth: deps.auth, data: deps.data.synced });
-      await api.register(dataRoutes, { auth: deps.auth, data: deps.data });
+      await api.register(healthRoutes, { auth: deps.auth, health: deps.health });
     },
     { prefix: API_PREFIX },
   );

@@ -17,6 +17,7 @@ import {
   ClusterJobEventBus,
   InProcessJobEventBus,
   SharedAccountLimiters,
+  HealthDataService,
   SyncService,
   SyncedDataService,
   WorkerPool,
@@ -157,7 +158,8 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
       app = await buildApp({
         auth: auth.service,
         sync,
-        data: { synced: new SyncedDataService({ activities: store.activities, workouts: store.workouts, blobs }), health: store.healthDays },
+        data: { synced: new SyncedDataService({ activities: store.activities, workouts: store.workouts, blobs }) },
+        health: new HealthDataService(store.healthMetrics),
         ready: async () => {
           await db.selectFrom('users').select('user_id').limit(1).execute();
         },

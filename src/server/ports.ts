@@ -1,6 +1,5 @@
 import type { AuthService, Principal } from '../auth/index.js';
-import type { HealthDayRepository } from '../store/index.js';
-import type { SyncedDataService, SyncService } from '../sync/index.js';
+import type { HealthDataService, SyncedDataService, SyncService } from '../sync/index.js';
 
 export type { Principal };
 
@@ -17,5 +16,7 @@ export type SyncedDataApi = Pick<SyncedDataService, 'listActivities' | 'activity
 export interface DataApi {
   /** Activities and workouts (with their FIT files). */
   synced: SyncedDataApi;
-  health: HealthDayRepository;
 }
+
+/** What the health routes need: the health data service. */
+export type HealthApi = Pick<HealthDataService, 'listDays' | 'getDay'>;

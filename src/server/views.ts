@@ -1,5 +1,6 @@
-import type { Activity, HealthDay, SyncJob, Workout } from '../contract/index.js';
-import type { ActivityRecord, HealthDayRecord, SyncJobRecord, WorkoutRecord } from '../store/index.js';
+import type { Activity, HealthDayDetail, HealthDayRow, SyncJob, Workout } from '../contract/index.js';
+import type { ActivityRecord, SyncJobRecord, WorkoutRecord } from '../store/index.js';
+import type { HealthDayMetrics, HealthDaySummary } from '../sync/index.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
@@ -43,17 +44,17 @@ export function activityView(a: ActivityRecord): Activity {
   };
 }
 
-export function healthDayView(d: HealthDayRecord): HealthDay {
-  return {
-    calendar_date: d.calendar_date,
-    summary: d.summary,
-    heart_rate: d.heart_rate,
-    sleep: d.sleep,
-    stress: d.stress,
-    hrv: d.hrv,
-    weight: d.weight,
-    synced_at: iso(d.synced_at),
-  };
+export function healthDayRowView(d: HealthDaySummary): HealthDayRow {
+  return { ...d, synced_at: iso(d.synced_at) };
+}
+
+/** A stored day as the contract shows it: each family's payload is its `data`. */
+export function healthDayDetailView(d: HealthDayMetrics): HealthDayDetail {
+  const metrics: HealthDayDetail['metrics'] = {};
+  for (const [family, m] of Object.entries(d.metrics) as [keyof HealthDayDetail['metrics'], NonNullable<HealthDayMetrics['metrics'][keyof HealthDayMetrics['metrics']]>][]) {
+    metrics[family] = { state: m.state, source: m.source, fetched_at: iso(m.fetched_at), complete: m.complete, data: m.payload };
+  }
+  return { calendar_date: d.calendar_date, metrics };
 }
 
 export function workoutView(w: WorkoutRecord): Workout {

@@ -57,17 +57,6 @@ describe.each(testDialects())('synced data repositories on $name', ({ open }) =>
     expect(await store.activities.count('u1')).toBe(1);
   });
 
-  it('upserts health days by calendar date and lists a range', async () => {
-    const parts = { summary: { totalSteps: 1 }, heart_rate: { restingHeartRate: 50 }, sleep: null, stress: { avgStressLevel: 20 }, hrv: null, weight: null };
-    for (const d of ['2026-11-25', '2026-11-26', '2026-11-27']) await store.healthDays.upsert('u1', d, parts, 'j1', T0);
-    await store.healthDays.upsert('u1', '2026-11-27', { ...parts, hrv: { hrvSummary: { lastNightAvg: 40 } } }, 'j2', T0 + 1);
-    expect(await store.healthDays.count('u1')).toBe(3);
-    expect(await store.healthDays.get('u1', '2026-11-27')).toMatchObject({ hrv: { hrvSummary: { lastNightAvg: 40 } }, sleep: null, job_id: 'j2' });
-    expect((await store.healthDays.list('u1', { from: '2026-11-26' })).map((d) => d.calendar_date)).toEqual(['2026-11-27', '2026-11-26']);
-    expect(await store.healthDays.storedDates('u1', '2026-11-20', '2026-11-26')).toEqual(new Set(['2026-11-25', '2026-11-26']));
-    expect(await store.healthDays.storedDates('u1', '2026-11-20', '2026-11-30', 'j2')).toEqual(new Set(['2026-11-27']));
-  });
-
   it('upserts workouts and reports their stored versions', async () => {
     const w = { user_id: 'u1', workout_id: '7', name: 'Intervals', sport: 'running', updated_at: T0, raw: { workoutId: 7 }, fit: { sha256: 'b'.repeat(64), size_bytes: 99 }, job_id: 'j' };
     await store.workouts.upsert(w, T0);

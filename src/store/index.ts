@@ -14,7 +14,15 @@ export { SyncJobRepository, canonicalParams } from './sync-job.repository.js';
 export { JobFailureRepository, type JobFailureRecord } from './job-failure.repository.js';
 export { WatermarkRepository } from './watermark.repository.js';
 export { ActivityRepository, type ActivityRecord, type ActivityUpsert } from './activity.repository.js';
-export { HealthDayRepository, type HealthDayRecord, type HealthDayParts } from './health-day.repository.js';
+export {
+  HealthMetricRepository,
+  type HealthMetricWrite,
+  type HealthMetricRecord,
+  type HealthMetricStatus,
+  type HealthDayEntry,
+  type HealthDayPage,
+} from './health/health-metric.repository.js';
+export type * from './health/health-metrics.tables.js';
 export { WorkoutRepository, type WorkoutRecord, type WorkoutUpsert } from './workout.repository.js';
 export { SyncStore } from './sync-store.js';
 export * from './auth/index.js';

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as authMigration from './auth/auth.migration.js';
 import * as jobErrorCodeMigration from './job-error-code.migration.js';
+import * as healthMetricsMigration from './health/health-metrics.migration.js';
 import * as scaleMigration from './scale.migration.js';
 import * as syncMigration from './sync.migration.js';
 
@@ -13,6 +14,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '002_auth': authMigration,
   '003_scale': scaleMigration,
   '004_job_error_code': jobErrorCodeMigration,
+  '007_health_metrics': healthMetricsMigration,
 };
 
 /** Kysely MigrationProvider over {@link MIGRATIONS}. */

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { ActivityRepository } from './activity.repository.js';
-import { HealthDayRepository } from './health-day.repository.js';
+import { HealthMetricRepository } from './health/health-metric.repository.js';
 import { JobFailureRepository } from './job-failure.repository.js';
 import type { Database, Db } from './schema.js';
 import { SyncJobRepository } from './sync-job.repository.js';
@@ -16,7 +16,7 @@ export class SyncStore {
   readonly failures: JobFailureRepository;
   readonly watermarks: WatermarkRepository;
   readonly activities: ActivityRepository;
-  readonly healthDays: HealthDayRepository;
+  readonly healthMetrics: HealthMetricRepository;
   readonly workouts: WorkoutRepository;
 
   constructor(readonly db: Db) {
@@ -24,7 +24,7 @@ export class SyncStore {
     this.failures = new JobFailureRepository(db);
     this.watermarks = new WatermarkRepository(db);
     this.activities = new ActivityRepository(db);
-    this.healthDays = new HealthDayRepository(db);
+    this.healthMetrics = new HealthMetricRepository(db);
     this.workouts = new WorkoutRepository(db);
   }
 

@@ -77,19 +77,6 @@ export interface ActivitiesTable {
   synced_at: number;
 }
 
-export interface HealthDaysTable {
-  user_id: string;
-  calendar_date: string;
-  summary: string | null;
-  heart_rate: string | null;
-  sleep: string | null;
-  stress: string | null;
-  hrv: string | null;
-  weight: string | null;
-  job_id: string | null;
-  synced_at: number;
-}
-
 export interface WorkoutsTable {
   user_id: string;
   workout_id: string;
@@ -109,6 +96,5 @@ export interface SyncTables {
   sync_job_failures: SyncJobFailuresTable;
   sync_watermarks: SyncWatermarksTable;
   activities: ActivitiesTable;
-  health_days: HealthDaysTable;
   workouts: WorkoutsTable;
 }

@@ -31,3 +31,4 @@ export { SyncedDataService, type SyncedDataServiceOptions, type OpenedFit } from
 export { WorkerPool, type WorkerPoolOptions } from './worker-pool.js';
 export type { ActivityWatermark } from './syncers/activities.syncer.js';
 export type { HealthWatermark } from './syncers/health.syncer.js';
+export { HealthDataService, type HealthDaySummary, type HealthDayMetrics, type HealthDayListInput } from './health/health-data.service.js';

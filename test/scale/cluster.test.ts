@@ -176,12 +176,12 @@ describe.skipIf(Boolean(skip))(`scale-out: 2 API + 3 worker processes on Postgre
     // No duplicate rows; exactly the data upstream has.
     const dup = await db.query(`
       select 'a' as t, user_id, activity_id as id from activities group by user_id, activity_id having count(*) > 1
-      union all select 'h', user_id, calendar_date from health_days group by user_id, calendar_date having count(*) > 1
+      union all select 'h', user_id, calendar_date || '/' || family from health_metrics group by user_id, calendar_date, family having count(*) > 1
       union all select 'w', user_id, workout_id from workouts group by user_id, workout_id having count(*) > 1`);
     expect(dup).toEqual([]);
     const counts = await db.query<{ t: string; user_id: string; n: string }>(`
       select 'activities' as t, user_id, count(*) as n from activities group by user_id
-      union all select 'health', user_id, count(*) from health_days group by user_id
+      union all select 'health', user_id, count(distinct calendar_date) from health_metrics group by user_id
       union all select 'workouts', user_id, count(*) from workouts group by user_id`);
     for (const u of users) {
       expect(counts.filter((c) => c.user_id === u.user_id).map((c) => [c.t, Number(c.n)]).sort()).toEqual([

@@ -36,6 +36,7 @@ describe('GET /openapi.json', () => {
       '/api/v1/activities/{id}',
       '/api/v1/activities/{id}/fit',
       '/api/v1/health/daily',
+      '/api/v1/health/daily/{date}',
       '/api/v1/workouts',
       '/api/v1/workouts/{id}',
       '/api/v1/workouts/{id}/fit',

@@ -51,13 +51,15 @@ describe('sync engine against the emulator: full and incremental syncs', () => {
     const { job } = await h.service.create(USER, SESSION, { sync_type: 'health' });
     const done = await h.settled(job.job_id);
     expect(done).toMatchObject({ status: 'completed', total_items: 10, processed_items: 10, failed_items: 0, progress: 100 });
-    expect(await h.store.healthDays.count(USER)).toBe(10);
-    const days = await h.store.healthDays.list(USER);
+    expect(await h.store.healthMetrics.countDays(USER)).toBe(10);
+    const { items: days } = await h.store.healthMetrics.listDays(USER);
     expect(days.map((d) => d.calendar_date)).toEqual([...days.map((d) => d.calendar_date)].sort().reverse());
     for (const d of days) {
-      expect(d.summary).toMatchObject({ calendarDate: d.calendar_date });
-      expect(d.heart_rate).not.toBeNull();
-      expect(d.stress).not.toBeNull();
+      const stored = Object.fromEntries((await h.store.healthMetrics.getDay(USER, d.calendar_date)).map((r) => [r.family, r]));
+      expect(stored.summary).toMatchObject({ state: 'present', source: 'api', payload: { calendarDate: d.calendar_date } });
+      expect(stored.heart_rate?.state).toBe('present');
+      expect(stored.stress?.state).toBe('present');
+      expect(stored.hrv?.state).toBe(stored.hrv?.payload === null ? 'empty' : 'present');
     }
     // 10 days × 5 calls + one profile call (display name for sleep) + one weight range call.
     expect(h.backend.requests()).toBe(10 * 5 + 2);
@@ -65,7 +67,7 @@ describe('sync engine against the emulator: full and incremental syncs', () => {
     // Incremental: the last 3 days are fetched again (they are partial upstream), nothing else.
     const inc = await h.service.create(USER, SESSION, { sync_type: 'health' });
     expect(await h.settled(inc.job.job_id)).toMatchObject({ status: 'completed', total_items: 3, processed_items: 3 });
-    expect(await h.store.healthDays.count(USER)).toBe(10);
+    expect(await h.store.healthMetrics.countDays(USER)).toBe(10);
   });
 
   it('syncs workout definitions with their FIT; a no-op costs ≤ 2 upstream requests', async () => {

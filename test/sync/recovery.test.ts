@@ -58,7 +58,7 @@ describe('sync engine recovery: crashes, stops, rate limits, bad items, dead tok
     expect(done).toMatchObject({ status: 'completed', total_items: 3, processed_items: 3, failed_items: 0 });
     expect(h.backend.rateLimited()).toBeGreaterThan(0);
     expect(h.limiters.forAccount(USER).pausedUntil).toBeGreaterThan(0);
-    expect(await h.store.healthDays.count(USER)).toBe(3);
+    expect(await h.store.healthMetrics.countDays(USER)).toBe(3);
     expect(h.backend.logins()).toBe(0);
   });
 

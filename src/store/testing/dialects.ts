@@ -14,8 +14,8 @@ import type { Database } from '../schema.js';
  */
 export interface TestDialect {
   name: 'sqlite' | 'postgres';
-  /** A fresh, migrated, empty database; `close()` destroys it. */
-  open(): Promise<TestDatabase>;
+  /** A fresh, migrated (unless `migrate: false`), empty database; `close()` destroys it. */
+  open(opts?: { migrate?: boolean }): Promise<TestDatabase>;
 }
 
 export interface TestDatabase {
@@ -30,13 +30,13 @@ export interface TestDatabase {
 export function testDialects(env: Record<string, string | undefined> = process.env): TestDialect[] {
   const out: TestDialect[] = [{ name: 'sqlite', open: openSqlite }];
   const pgUrl = env.GARMINSYNC_TEST_PG_URL;
-  if (pgUrl) out.push({ name: 'postgres', open: () => openPostgres(pgUrl) });
+  if (pgUrl) out.push({ name: 'postgres', open: (o) => openPostgres(pgUrl, o?.migrate) });
   return out;
 }
 
-async function openSqlite(): Promise<TestDatabase> {
+async function openSqlite(opts?: { migrate?: boolean }): Promise<TestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), 'garminsync-store-'));
-  const db = await openDatabase({ file: join(dir, 'garminsync.db') });
+  const db = await openDatabase({ file: join(dir, 'garminsync.db'), migrate: opts?.migrate ?? true });
   return {
     db,
     dir,
@@ -48,7 +48,7 @@ async function openSqlite(): Promise<TestDatabase> {
 }
 
 /** One schema per test database, so tests in parallel never see each other's rows. */
-async function openPostgres(baseUrl: string): Promise<TestDatabase> {
+async function openPostgres(baseUrl: string, migrate = true): Promise<TestDatabase> {
   const schema = `t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
@@ -56,7 +56,7 @@ async function openPostgres(baseUrl: string): Promise<TestDatabase> {
   await admin.end();
   const url = new URL(baseUrl);
   url.searchParams.set('options', `-c search_path=${schema}`);
-  const db = await openDatabase({ url: url.toString(), poolSize: 4 });
+  const db = await openDatabase({ url: url.toString(), poolSize: 4, migrate });
   const dir = mkdtempSync(join(tmpdir(), 'garminsync-store-'));
   return {
     db,

@@ -1,3 +1,5 @@
+import { healthDayEndMs, isEmptyHealthPayload, type HealthMetric } from '../../core/index.js';
+import type { HealthMetricWrite } from '../../store/index.js';
 import type { JobContext } from '../job-context.js';
 import type { CompletionStep, Syncer } from '../syncer.js';
 import { addDays, checkJobDates, dateRange, utcDate } from '../dates.js';
@@ -33,7 +35,7 @@ export const healthSyncer: Syncer = {
       to = today;
     }
     const days = from <= to ? dateRange(from, to) : [];
-    const doneBefore = await ctx.store.healthDays.storedDates(ctx.userId, from, to, ctx.job.job_id);
+    const doneBefore = await ctx.store.healthMetrics.storedDates(ctx.userId, from, to, ctx.job.job_id);
     const failedKeys = await ctx.store.failures.keysForJob(ctx.job.job_id);
     const todo = days.filter((d) => !doneBefore.has(d) && !failedKeys.has(`health:${d}`));
     await ctx.setTotal(days.length, doneBefore.size, days.filter((d) => failedKeys.has(`health:${d}`)).length);
@@ -52,7 +54,17 @@ export const healthSyncer: Syncer = {
         const stress = await ctx.upstream((s) => ctx.garmin.getStress(day, s));
         const hrv = await ctx.upstream((s) => ctx.garmin.getHrv(day, s));
         const parts = { summary, heart_rate: heart, sleep, stress, hrv, weight: weightByDay.get(day) ?? null };
-        return (tx) => tx.healthDays.upsert(ctx.userId, day, parts, ctx.job.job_id, ctx.now());
+        const fetchedAt = ctx.now();
+        const complete = fetchedAt >= healthDayEndMs(day, summary);
+        const writes: HealthMetricWrite[] = (Object.entries(parts) as [HealthMetric, unknown][]).map(([family, payload]) => ({
+          family,
+          payload,
+          state: isEmptyHealthPayload(family, payload) ? 'empty' : 'present',
+          source: 'api',
+          fetched_at: fetchedAt,
+          complete,
+        }));
+        return (tx) => tx.healthMetrics.upsertDay(ctx.userId, day, writes, ctx.job.job_id);
       });
     }
 
