@@ -40,6 +40,10 @@ export const ERROR_CODES = {
   GARMIN_NOT_FOUND: 'Garmin has no such item.',
   GARMIN_PROTOCOL_CHANGED: 'Garmin answered in a shape we do not understand.',
   FIT_INVALID: 'The FIT file failed its integrity check.',
+  // archive import (issue 16)
+  ARCHIVE_INVALID: 'The file is not a Garmin account-export archive.',
+  ARCHIVE_ENTRY_TOO_LARGE: 'An entry of the archive is larger than the importer accepts.',
+  ARCHIVE_ENTRY_CORRUPT: 'An entry of the archive cannot be read.',
   // jobs and the client side
   JOB_FAILED: 'The sync job failed.',
   JOB_CANCELLED: 'The sync job was cancelled.',

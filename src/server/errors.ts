@@ -38,6 +38,10 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   GARMIN_NOT_FOUND: 404,
   GARMIN_PROTOCOL_CHANGED: 502,
   FIT_INVALID: 502,
+  // archive import (issue 16): the uploaded file is the client's input
+  ARCHIVE_INVALID: 422,
+  ARCHIVE_ENTRY_TOO_LARGE: 422,
+  ARCHIVE_ENTRY_CORRUPT: 422,
   JOB_FAILED: 409,
   JOB_CANCELLED: 409,
   SERVICE_UNREACHABLE: 502,

@@ -61,12 +61,65 @@ export class ActivityRepository {
       fit_size: a.fit?.size_bytes ?? null,
       job_id: a.job_id,
       synced_at: now,
+      source: 'api',
     };
     await this.db
       .insertInto('activities')
       .values({ user_id: a.user_id, activity_id: a.activity_id, ...row })
       .onConflict((oc) => oc.columns(['user_id', 'activity_id']).doUpdateSet(row))
       .execute();
+  }
+
+  /**
+   * Stores an activity's summary from an account-export archive (issue 16): inserted when new,
+   * refreshed only over an earlier archive copy — never over the API's (the API's wins). The FIT
+   * is attached separately ({@link attachFit}) once the archive's FIT files are matched.
+   */
+  async upsertFromArchive(a: Omit<ActivityUpsert, 'fit'>, now: number): Promise<void> {
+    const row = {
+      name: a.name,
+      sport: a.sport,
+      start_time: a.start_time,
+      duration_seconds: a.duration_seconds,
+      distance_meters: a.distance_meters,
+      calories: a.calories,
+      average_hr: a.average_hr,
+      raw: JSON.stringify(a.raw ?? null),
+      job_id: a.job_id,
+      synced_at: now,
+    };
+    await this.db
+      .insertInto('activities')
+      .values({ user_id: a.user_id, activity_id: a.activity_id, ...row, fit_sha256: null, fit_size: null, source: 'archive' })
+      .onConflict((oc) => oc.columns(['user_id', 'activity_id']).doUpdateSet(row).where('activities.source', '=', 'archive'))
+      .execute();
+  }
+
+  /** Attaches a FIT to an activity that has none (an archive FIT never replaces a stored one); true when attached. */
+  async attachFit(userId: string, activityId: string, fit: { sha256: string; size_bytes: number }, now: number): Promise<boolean> {
+    const r = await this.db
+      .updateTable('activities')
+      .set({ fit_sha256: fit.sha256, fit_size: fit.size_bytes, synced_at: now })
+      .where('user_id', '=', userId)
+      .where('activity_id', '=', activityId)
+      .where('fit_sha256', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** Where each of these stored activities' summary came from ('api' | 'archive'), and whether it has its FIT. */
+  async sources(userId: string, activityIds: readonly string[]): Promise<Map<string, { source: string; fit: { sha256: string; size_bytes: number } | null }>> {
+    const out = new Map<string, { source: string; fit: { sha256: string; size_bytes: number } | null }>();
+    for (let i = 0; i < activityIds.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('activities')
+        .select(['activity_id', 'source', 'fit_sha256', 'fit_size'])
+        .where('user_id', '=', userId)
+        .where('activity_id', 'in', activityIds.slice(i, i + 500))
+        .execute();
+      for (const r of rows) out.set(r.activity_id, { source: r.source, fit: r.fit_sha256 && r.fit_size !== null ? { sha256: r.fit_sha256, size_bytes: Number(r.fit_size) } : null });
+    }
+    return out;
   }
 
   async get(userId: string, activityId: string): Promise<ActivityRecord | undefined> {

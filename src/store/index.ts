@@ -25,6 +25,8 @@ export {
 export type * from './health/health-metrics.tables.js';
 export { WorkoutRepository, type WorkoutRecord, type WorkoutUpsert } from './workout.repository.js';
 export { SyncStore } from './sync-store.js';
+export { ImportRepository, type ImportRecord, type ImportState, type UnmatchedFit } from './import.repository.js';
+export type * from './archive.tables.js';
 export * from './auth/index.js';
 export type * from './scale.tables.js';
 export { RateBudgetRepository, type BudgetPolicy, type BudgetTake } from './rate-budget.repository.js';

@@ -1,4 +1,5 @@
 import type { Migration, MigrationProvider } from 'kysely';
+import * as archiveMigration from './archive.migration.js';
 import * as authMigration from './auth/auth.migration.js';
 import * as jobErrorCodeMigration from './job-error-code.migration.js';
 import * as healthMetricsMigration from './health/health-metrics.migration.js';
@@ -15,6 +16,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '003_scale': scaleMigration,
   '004_job_error_code': jobErrorCodeMigration,
   '007_health_metrics': healthMetricsMigration,
+  '010_archive': archiveMigration,
 };
 
 /** Kysely MigrationProvider over {@link MIGRATIONS}. */

@@ -1,3 +1,4 @@
+import { ImportRepository } from './import.repository.js';
 import type { Kysely } from 'kysely';
 import { ActivityRepository } from './activity.repository.js';
 import { HealthMetricRepository } from './health/health-metric.repository.js';
@@ -18,6 +19,7 @@ export class SyncStore {
   readonly activities: ActivityRepository;
   readonly healthMetrics: HealthMetricRepository;
   readonly workouts: WorkoutRepository;
+  readonly imports: ImportRepository;
 
   constructor(readonly db: Db) {
     this.jobs = new SyncJobRepository(db);
@@ -26,6 +28,7 @@ export class SyncStore {
     this.activities = new ActivityRepository(db);
     this.healthMetrics = new HealthMetricRepository(db);
     this.workouts = new WorkoutRepository(db);
+    this.imports = new ImportRepository(db);
   }
 
   /** Runs `fn` in a transaction (or inside the current one); a throw rolls everything back. */

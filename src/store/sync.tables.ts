@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 /**
  * Kysely table types of the sync tables (design.md §3, §5). Merged with the auth tables into the
  * store's `Database` interface.
@@ -75,6 +76,8 @@ export interface ActivitiesTable {
   fit_size: number | null;
   job_id: string | null;
   synced_at: number;
+  /** Where the summary came from: 'api' (default) or 'archive' (issue 16; the API's wins). */
+  source: Generated<string>;
 }
 
 export interface WorkoutsTable {
