@@ -29,12 +29,19 @@ export function jobView(j: SyncJobRecord): SyncJob {
   };
 }
 
+/** Garmin's startTimeLocal from the stored summary, when it has the documented shape. */
+function localStart(raw: unknown): string | null {
+  const v = typeof raw === 'object' && raw !== null ? (raw as { startTimeLocal?: unknown }).startTimeLocal : undefined;
+  return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(v) ? v : null;
+}
+
 export function activityView(a: ActivityRecord): Activity {
   return {
     activity_id: a.activity_id,
     name: a.name,
     sport: a.sport,
     start_time: iso(a.start_time),
+    start_time_local: localStart(a.raw),
     duration_seconds: a.duration_seconds,
     distance_meters: a.distance_meters,
     calories: a.calories,

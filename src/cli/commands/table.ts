@@ -73,6 +73,7 @@ export const COMMAND_TABLE: readonly NounEntry[] = [
 
 /** Commands with no verbs. `server` and `emulator` run other entry points, launched via bin/. */
 export const LEAF_COMMANDS = {
+  export: { summary: 'Mirror everything synced into a folder: FIT, GPX, CSV, JSON (incremental)', load: () => import('./export/export.js') },
   completion: { summary: 'Print a shell completion script (bash, zsh or fish)', load: () => import('./completion/completion.js') },
 } as const;
 

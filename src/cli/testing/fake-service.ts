@@ -243,7 +243,7 @@ export async function startFakeService(opts: FakeServiceOptions = {}): Promise<F
       if (req.method === 'GET' && path === '/activities') {
         return send(res, 200, {
           items: [
-            { activity_id: '101', name: 'Morning Run', sport: 'running', start_time: '2026-11-20T07:00:00.000Z', duration_seconds: 1800, distance_meters: 5000, calories: 300, average_hr: 140, fit: { size_bytes: 2048, sha256: 'ab' }, synced_at: '2026-11-27T10:00:00.000Z' },
+            { activity_id: '101', name: 'Morning Run', sport: 'running', start_time: '2026-11-20T07:00:00.000Z', start_time_local: '2026-11-20 08:00:00', duration_seconds: 1800, distance_meters: 5000, calories: 300, average_hr: 140, fit: { size_bytes: 2048, sha256: 'ab' }, synced_at: '2026-11-27T10:00:00.000Z' },
           ],
           next_cursor: null,
         });
