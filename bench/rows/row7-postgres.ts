@@ -97,7 +97,8 @@ export async function row7(p: Profile['row7'], log: (s: string) => void): Promis
   const dataDir = await tempDir('pg-data');
   // Every process must share the keys; passing them avoids a race on creating the key files.
   const env = { GARMINSYNC_JWT_KEY: randomBytes(32).toString('base64'), GARMINSYNC_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
-  const common = ['--database', db.url, '--log-level', 'warn', ...(budget ? budget.flags(1000) : [])];
+  // One bench user queues the whole backlog: lift the per-user limit of active jobs.
+  const common = ['--database', db.url, '--log-level', 'warn', '--max-jobs-per-user', '10000', ...(budget ? budget.flags(1000) : [])];
   const children: ServiceChild[] = [];
   const startWorkers = async (): Promise<ServiceChild[]> =>
     Promise.all(Array.from({ length: WORKERS }, () => startServiceChild({ garminUrl: emu.url, dataDir, env, flags: [...common, '--workers-only'] })));

@@ -52,6 +52,8 @@ export const ERROR_CODES = {
   CONFIG_INVALID: 'A setting is not valid.',
   ABORTED: 'The operation was aborted.',
   INTERNAL: 'An internal error occurred.',
+  // per-user fairness (issue 12.6, harden-scale)
+  TOO_MANY_ACTIVE_JOBS: 'Too many sync jobs are pending or running for this user.',
   // export (issue 14): local files the CLI writes
   FILE_EXISTS: 'The file already exists.',
 } as const;

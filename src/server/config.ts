@@ -16,6 +16,8 @@ export interface ServerConfig {
   concurrency: number;
   /** Jobs one worker process runs at once. */
   maxJobs: number;
+  /** Pending + running jobs one user may have at once (issue 12.6). */
+  maxJobsPerUser: number;
   /** Job lease length in ms (a dead worker's job is resumed elsewhere after this). */
   leaseMs: number;
   /** PostgreSQL connections per process. */
@@ -48,6 +50,7 @@ export const SERVER_USAGE = `Usage: garminsync server [options]
   --concurrency N        items in flight per job (default 8; env GARMINSYNC_CONCURRENCY)
   --api-only | --workers-only   run only the API or only the workers (env GARMINSYNC_MODE=api|workers)
   --max-jobs N           jobs a worker process runs at once (default 2; env GARMINSYNC_MAX_JOBS)
+  --max-jobs-per-user N  sync jobs one user may have pending or running (default 10; env GARMINSYNC_MAX_JOBS_PER_USER)
   --lease-ms N           job lease; a dead worker's job resumes elsewhere after it (default 30000; env GARMINSYNC_LEASE_MS)
   --db-pool-size N       PostgreSQL connections per process (default 10; env GARMINSYNC_DB_POOL_SIZE)
   --garmin-rate N        Garmin requests/second per account, shared by all processes (default 5; env GARMINSYNC_GARMIN_RATE)
@@ -95,6 +98,7 @@ export function parseServerConfig(argv: string[], env: Record<string, string | u
         'api-only': { type: 'boolean' },
         'workers-only': { type: 'boolean' },
         'max-jobs': { type: 'string' },
+        'max-jobs-per-user': { type: 'string' },
         'lease-ms': { type: 'string' },
         'db-pool-size': { type: 'string' },
         'garmin-rate': { type: 'string' },
@@ -155,6 +159,7 @@ export function parseServerConfig(argv: string[], env: Record<string, string | u
 
   const concurrency = int('--concurrency', v('concurrency', 'GARMINSYNC_CONCURRENCY') ?? '8', 1, 64);
   const maxJobs = int('--max-jobs', v('max-jobs', 'GARMINSYNC_MAX_JOBS') ?? '2', 1, 64);
+  const maxJobsPerUser = int('--max-jobs-per-user', v('max-jobs-per-user', 'GARMINSYNC_MAX_JOBS_PER_USER') ?? '10', 1, 10_000);
   const leaseMs = int('--lease-ms', v('lease-ms', 'GARMINSYNC_LEASE_MS') ?? '30000', 1000, 3_600_000);
   const dbPoolSize = int('--db-pool-size', v('db-pool-size', 'GARMINSYNC_DB_POOL_SIZE') ?? '10', 1, 500);
   const garminRatePerSec = int('--garmin-rate', v('garmin-rate', 'GARMINSYNC_GARMIN_RATE') ?? '5', 1, 1000);
@@ -192,6 +197,7 @@ export function parseServerConfig(argv: string[], env: Record<string, string | u
     allowUsers,
     concurrency,
     maxJobs,
+    maxJobsPerUser,
     leaseMs,
     dbPoolSize,
     garminRatePerSec,

@@ -22,6 +22,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   INVALID_TRANSITION: 409,
   CONFLICT: 409,
   RATE_LIMITED: 429,
+  TOO_MANY_ACTIVE_JOBS: 429,
   PAYLOAD_TOO_LARGE: 413,
   GARMIN_INVALID_CREDENTIALS: 401,
   GARMIN_ACCOUNT_LOCKED: 403,
@@ -54,7 +55,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
 };
 
 /** Details that may travel to the client; anything else stays in the logs. */
-const PUBLIC_DETAILS = new Set(['attempts_left', 'job_id', 'from', 'to', 'setting']);
+const PUBLIC_DETAILS = new Set(['attempts_left', 'job_id', 'from', 'to', 'setting', 'limit']);
 
 export interface ProblemBody {
   type: string;

@@ -130,7 +130,7 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
       cluster = new ClusterJobEventBus({ transport: notifications, getJob: (id) => store.jobs.get(id), random, logger: logger.child({ room: 'sync' }) });
     }
     const bus: JobEventBus = cluster ?? new InProcessJobEventBus();
-    const sync = new SyncService({ store, bus, clock, random, logger: logger.child({ room: 'sync' }) });
+    const sync = new SyncService({ store, bus, clock, random, logger: logger.child({ room: 'sync' }), maxActiveJobsPerUser: cfg.maxJobsPerUser });
 
     let pool: WorkerPool | null = null;
     if (cfg.mode !== 'api') {

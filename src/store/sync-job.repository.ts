@@ -1,8 +1,9 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import { AppError, progressPercent, transitionJob, type ErrorCode, type JobFailureReason, type JobStatus } from '../core/index.js';
-import { dialectOf } from './dialect.js';
+import { claimNextJob } from './sync-job.claim.js';
+import { withUserJobLock } from './user-job-lock.js';
 import { decodeCursor, encodeCursor, fromFlag } from './json.js';
-import type { Database, Db } from './schema.js';
+import type { Db } from './schema.js';
 import type { SyncJobsTable } from './sync.tables.js';
 import type { JobCounters, ListJobsFilter, NewSyncJob, Page, SyncJobParams, SyncJobRecord } from './sync-job.types.js';
 
@@ -48,8 +49,11 @@ export class SyncJobRepository {
    * Inserts a pending job unless the user already has an identical (same type and params)
    * pending/running job that is not being cancelled; then that job is returned with
    * `deduplicated: true`. Race-free across processes through the unique (user_id, active_key) index.
+   * With `maxActivePerUser`, a user who already has that many pending/running jobs gets
+   * TOO_MANY_ACTIVE_JOBS instead of a new one; the count and the insert are one critical section
+   * per user (see withUserJobLock), so concurrent creates on several processes cannot exceed it.
    */
-  async createOrGetActive(input: NewSyncJob, now: number): Promise<{ job: SyncJobRecord; deduplicated: boolean }> {
+  async createOrGetActive(input: NewSyncJob, now: number, maxActivePerUser?: number): Promise<{ job: SyncJobRecord; deduplicated: boolean }> {
     const params = canonicalParams(input.params);
     const activeKey = `${input.sync_type}|${params}`;
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -60,40 +64,60 @@ export class SyncJobRepository {
         .where('active_key', '=', activeKey)
         .executeTakeFirst();
       if (existing) return { job: toRecord(existing), deduplicated: true };
-      const res = await this.db
-        .insertInto('sync_jobs')
-        .values({
-          job_id: input.job_id,
-          user_id: input.user_id,
-          session_id: input.session_id,
-          sync_type: input.sync_type,
-          status: 'pending',
-          progress: 0,
-          total_items: null,
-          processed_items: 0,
-          failed_items: 0,
-          start_time: null,
-          end_time: null,
-          error_message: null,
-          error_code: null,
-          params,
-          active_key: activeKey,
-          cancel_requested: 0,
-          lease_owner: null,
-          lease_expires_at: null,
-          attempts: 0,
-          created_at: now,
-          updated_at: now,
-        })
-        // Both dialects: ON CONFLICT DO NOTHING (no target) skips on the active_key unique index.
-        .onConflict((oc) => oc.doNothing())
-        .executeTakeFirst();
-      if (Number(res.numInsertedOrUpdatedRows ?? 0n) === 1) {
-        return { job: (await this.get(input.job_id))!, deduplicated: false };
+      const inserted =
+        maxActivePerUser === undefined
+          ? await this.insertPending(this.db, input, params, activeKey, now)
+          : await withUserJobLock(this.db, input.user_id, async (db) => {
+              const { n } = await db
+                .selectFrom('sync_jobs')
+                .select((eb) => eb.fn.countAll<number>().as('n'))
+                .where('user_id', '=', input.user_id)
+                .where('status', 'in', ['pending', 'running'])
+                .executeTakeFirstOrThrow();
+              return Number(n) >= maxActivePerUser ? ('full' as const) : this.insertPending(db, input, params, activeKey, now);
+            });
+      if (inserted === 'full') {
+        throw new AppError('TOO_MANY_ACTIVE_JOBS', `You already have ${maxActivePerUser} sync jobs pending or running; wait for one to end or cancel one.`, {
+          limit: maxActivePerUser,
+        });
       }
+      if (inserted) return { job: (await this.get(input.job_id))!, deduplicated: false };
       // Lost a race with an identical insert: loop and return the winner.
     }
     throw new AppError('CONFLICT', 'Could not create the sync job; try again.');
+  }
+
+  /** Inserts the pending row; false when an identical active job won the unique index. */
+  private async insertPending(db: Db, input: NewSyncJob, params: string, activeKey: string, now: number): Promise<boolean> {
+    const res = await db
+      .insertInto('sync_jobs')
+      .values({
+        job_id: input.job_id,
+        user_id: input.user_id,
+        session_id: input.session_id,
+        sync_type: input.sync_type,
+        status: 'pending',
+        progress: 0,
+        total_items: null,
+        processed_items: 0,
+        failed_items: 0,
+        start_time: null,
+        end_time: null,
+        error_message: null,
+        error_code: null,
+        params,
+        active_key: activeKey,
+        cancel_requested: 0,
+        lease_owner: null,
+        lease_expires_at: null,
+        attempts: 0,
+        created_at: now,
+        updated_at: now,
+      })
+      // Both dialects: ON CONFLICT DO NOTHING (no target) skips on the active_key unique index.
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    return Number(res.numInsertedOrUpdatedRows ?? 0n) === 1;
   }
 
   async get(jobId: string): Promise<SyncJobRecord | undefined> {
@@ -173,53 +197,10 @@ export class SyncJobRepository {
     return Number(res.numUpdatedRows) === 1;
   }
 
-  /**
-   * Claims the oldest claimable job for `owner`: a pending job (→ running through
-   * `transitionJob`) or a running job whose lease expired or was released (a crashed or stopped
-   * worker's job: it stays running and resumes). Sets the lease and counts the attempt.
-   * PostgreSQL locks candidates with FOR UPDATE SKIP LOCKED; SQLite relies on the guarded update
-   * (one writer at a time). Either way a job is claimed by exactly one worker.
-   */
+  /** Claims the next job for `owner`, fairly across users (see claimNextJob). */
   async claimNext(owner: string, now: number, leaseMs: number): Promise<SyncJobRecord | undefined> {
-    const claim = async (db: Db): Promise<string | null | undefined> => {
-      let q = db
-        .selectFrom('sync_jobs')
-        .select(['job_id', 'status'])
-        .where((eb) =>
-          eb.or([
-            eb('status', '=', 'pending'),
-            eb.and([eb('status', '=', 'running'), eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<', now)])]),
-          ]),
-        )
-        .orderBy('created_at', 'asc')
-        .orderBy('job_id', 'asc');
-      // PostgreSQL: lock ONE row, skipping rows other claimers hold (locking several would starve
-      // them). SQLite has no row locks and rejects the clause: read a few, win one by the guard.
-      q = dialectOf(db) === 'postgres' ? q.limit(1).forUpdate().skipLocked() : q.limit(5);
-      const candidates = await q.execute();
-      if (candidates.length === 0) return null;
-      for (const c of candidates) {
-        const lease = { lease_owner: owner, lease_expires_at: now + leaseMs, updated_at: now };
-        let uq = db.updateTable('sync_jobs').where('job_id', '=', c.job_id).where('status', '=', c.status);
-        uq =
-          c.status === 'pending'
-            ? uq.set({ ...transitionJob({ job_id: c.job_id, status: 'pending' }, 'running', now), ...lease })
-            : uq.set(lease).where((eb) => eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<', now)]));
-        const res = await uq.set((eb) => ({ attempts: eb('attempts', '+', 1) })).executeTakeFirst();
-        if (Number(res.numUpdatedRows) === 1) return c.job_id;
-      }
-      return undefined; // all lost to concurrent claimers
-    };
-    // Every candidate read may be won by a concurrent claimer; read again until one is won or none is left.
-    for (let round = 0; round < 10; round++) {
-      const id =
-        dialectOf(this.db) === 'postgres' && !this.db.isTransaction
-          ? await (this.db as Kysely<Database>).transaction().execute(claim)
-          : await claim(this.db);
-      if (id === null) return undefined;
-      if (id !== undefined) return this.get(id);
-    }
-    return undefined;
+    const id = await claimNextJob(this.db, owner, now, leaseMs);
+    return id === undefined ? undefined : this.get(id);
   }
 
   /** Extends the lease while its owner still holds it; false means the lease was lost. */

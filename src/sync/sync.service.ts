@@ -20,6 +20,8 @@ export interface SyncServiceOptions {
    * covers workers in another process until the bus carries events across processes (issue 6).
    */
   watchPollMs?: number;
+  /** Pending + running jobs one user may have (TOO_MANY_ACTIVE_JOBS beyond); undefined = no limit. */
+  maxActiveJobsPerUser?: number;
 }
 
 /**
@@ -37,6 +39,7 @@ export class SyncService {
    * Creates a pending job, or returns the user's identical pending/running job
    * (`deduplicated: true`). Dates must be days from 2000-01-01 to tomorrow with from ≤ to
    * (core's `syncDateProblem`, the rule the CLI applies too; VALIDATION_FAILED).
+   * A user at `maxActiveJobsPerUser` gets TOO_MANY_ACTIVE_JOBS (an identical job is still returned).
    */
   async create(userId: string, sessionId: string, input: CreateJobInput): Promise<{ job: SyncJobRecord; deduplicated: boolean }> {
     const from = input.from ?? null;
@@ -52,6 +55,7 @@ export class SyncService {
     const res = await this.o.store.jobs.createOrGetActive(
       { job_id: this.o.random.uuid(), user_id: userId, session_id: sessionId, sync_type: input.sync_type, params: { from, to, full: Boolean(input.full) } },
       now,
+      this.o.maxActiveJobsPerUser,
     );
     if (!res.deduplicated) {
       this.logger.info({ job_id: res.job.job_id, user_id: userId, sync_type: input.sync_type }, 'sync job created');

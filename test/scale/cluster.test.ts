@@ -58,7 +58,8 @@ describe.skipIf(Boolean(skip))(`scale-out: 2 API + 3 worker processes on Postgre
     const env = { GARMINSYNC_JWT_KEY: randomBytes(32).toString('base64'), GARMINSYNC_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
     const common = ['--data-dir', dataDir, '--database', db.url, '--garmin-url', emu.url, '--log-level', 'info', '--garmin-rate', String(RATE)];
     // All five start at once: the migrations must run exactly once (Kysely's migration lock).
-    const apiProcs = ['api-a', 'api-b'].map((n) => spawnServer(n, ['--api-only', '--port', '0', ...common], env));
+    // 15 jobs per user are queued at once: above the default per-user limit of active jobs (10).
+    const apiProcs = ['api-a', 'api-b'].map((n) => spawnServer(n, ['--api-only', '--port', '0', '--max-jobs-per-user', '20', ...common], env));
     const workerProcs = ['worker-1', 'worker-2', 'worker-3'].map((n) =>
       spawnServer(n, ['--workers-only', '--concurrency', '2', '--max-jobs', '2', '--lease-ms', '2000', ...common], env),
     );

@@ -31,7 +31,8 @@ export async function syncRoutes(app: FastifyInstance, opts: SyncRoutesOptions):
         tags: ['sync'],
         operationId: 'createSyncJob',
         summary: 'Start a sync job',
-        description: 'Answers 202 with the new job, or with the identical pending/running job (`deduplicated: true`).',
+        description:
+          'Answers 202 with the new job, or with the identical pending/running job (`deduplicated: true`). A user who already has `--max-jobs-per-user` jobs pending or running gets 429 `TOO_MANY_ACTIVE_JOBS` (with `limit`).',
         security: BEARER,
         body: CreateJobRequest,
         response: { 202: CreateJobResponse, ...ERRORS },
