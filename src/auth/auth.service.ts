@@ -12,6 +12,7 @@ import type { GarminLoginPort, GarminProfile, GarminTokenSet, MfaState } from '.
 import type { GarminTokenVault } from './garmin-token-vault.js';
 import type { LoginAttempt, LoginLimits } from './login-limits.js';
 import { hashToken, newRefreshToken } from './refresh-token.js';
+import { DEFAULT_SESSION_LIFETIME, inactiveError, refreshSession, sessionEnds, type SessionLifetime } from './session-lifetime.js';
 import { DEFAULT_SCOPE, TokenIssuer } from './token-issuer.js';
 import type { SecretBox } from './secret-box.js';
 import { toSessionResponse } from './session-view.js';
@@ -29,27 +30,26 @@ export interface AuthServiceOptions {
   logger: Logger;
   /** Lower-cased Garmin e-mails allowed to log in; null = anyone (loopback-only deployments). */
   allowedUsers: ReadonlySet<string> | null;
-  sessionTtlMs?: number;
+  /** Idle window, maximum lifetime and refresh grace window of sessions (defaults 30 d, 365 d, 30 s). */
+  lifetime?: Partial<SessionLifetime>;
   mfaTtlMs?: number;
   mfaAttempts?: number;
   scope?: string;
 }
-
-const DAY = 24 * 60 * 60_000;
 
 /**
  * Logins (with Garmin MFA), the service's own tokens and sessions (design.md §4). The Garmin
  * password passes through `login` to Garmin and is never stored or logged.
  */
 export class AuthService {
-  private readonly sessionTtlMs: number;
+  private readonly lifetime: SessionLifetime;
   private readonly mfaTtlMs: number;
   private readonly mfaAttempts: number;
   private readonly issuer: TokenIssuer;
   private readonly bearer: BearerAuthenticator;
 
   constructor(private readonly o: AuthServiceOptions) {
-    this.sessionTtlMs = o.sessionTtlMs ?? 30 * DAY;
+    this.lifetime = { ...DEFAULT_SESSION_LIFETIME, ...o.lifetime };
     this.mfaTtlMs = o.mfaTtlMs ?? 10 * 60_000;
     this.mfaAttempts = o.mfaAttempts ?? 5;
     this.bearer = new BearerAuthenticator({ repos: o.repos, accessTokens: o.accessTokens, clock: o.clock });
@@ -150,19 +150,10 @@ export class AuthService {
     };
   }
 
-  /** Rotates the refresh token; a replayed (rotated) token revokes the whole session (RFC 9700). */
+  /** Rotates the refresh token and slides the session; a replay outside the grace window revokes it (RFC 9700). */
   async refresh(refreshToken: string): Promise<TokenResponse> {
-    const now = this.o.clock.now();
-    const next = newRefreshToken(this.o.random);
-    const r = await this.o.repos.sessions.rotate(hashToken(refreshToken), hashToken(next), now);
-    if (r.kind === 'unknown') throw new AppError('REFRESH_TOKEN_INVALID', 'The refresh token is not valid; log in again.');
-    if (r.kind === 'reused') {
-      await this.o.repos.sessions.revoke(r.sessionId, 'refresh_token_reuse', now);
-      this.o.logger.warn({ session_id: r.sessionId }, 'refresh token reuse detected; session revoked');
-      throw new AppError('REFRESH_TOKEN_REUSED', 'This refresh token was already used; the session was revoked. Log in again.');
-    }
-    if (r.kind === 'inactive') throw inactiveError(r.session, now);
-    return this.issuer.issue(r.session, next);
+    const { clock, random, logger } = this.o;
+    return refreshSession({ sessions: this.o.repos.sessions, issuer: this.issuer, lifetime: this.lifetime, clock, random, logger }, refreshToken);
   }
 
   /** Revokes the caller's session: its access and refresh tokens stop working at once. */
@@ -255,7 +246,7 @@ export class AuthService {
       session_id: this.o.random.uuid(),
       user_id: user.user_id,
       refresh_token_hash: hashToken(refreshToken),
-      expires_at: now + this.sessionTtlMs,
+      ...sessionEnds(this.lifetime, now),
       mfa_enabled: toFlag(mfa),
       created_at: now,
     });

@@ -11,6 +11,7 @@ export interface IssuedTokens {
   expires_in: number;
   expires_at: string;
   refresh_expires_at: string;
+  session_absolute_expires_at: string;
   scope: string;
   session_id: string;
   user_id: string;
@@ -39,13 +40,14 @@ export interface SessionInfo {
     session_id: string;
     user_id: string;
     expires_at: string;
+    absolute_expires_at: string;
     mfa_enabled: boolean;
     created_at: string;
     last_used_at: string | null;
     revoked_at: string | null;
     status: 'active' | 'expired' | 'revoked';
     garmin: {
-      status: 'connected' | 'login_required';
+      status: 'connected' | 'reauth_required';
       access_expires_at: string | null;
       circuit_open_until: string | null;
       last_error: string | null;

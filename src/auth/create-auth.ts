@@ -8,6 +8,7 @@ import { GarminTokenVault } from './garmin-token-vault.js';
 import type { GarminLoginPort } from './garmin.port.js';
 import { DEFAULT_LOGIN_LIMITS, LoginLimits, type LoginLimitSettings } from './login-limits.js';
 import { SecretBox } from './secret-box.js';
+import type { SessionLifetime } from './session-lifetime.js';
 
 export interface CreateAuthOptions<C extends object, DB extends AuthTables = AuthTables> {
   db: Kysely<DB>;
@@ -25,6 +26,8 @@ export interface CreateAuthOptions<C extends object, DB extends AuthTables = Aut
   audience?: string;
   accessTtlSeconds?: number;
   limits?: Partial<LoginLimitSettings>;
+  /** Session idle window, maximum lifetime and refresh grace window. */
+  lifetime?: Partial<SessionLifetime>;
 }
 
 export interface AuthModule<C extends object> {
@@ -61,6 +64,7 @@ export function createAuth<C extends object, DB extends AuthTables = AuthTables>
     random: o.random,
     logger: o.logger,
     allowedUsers: o.allowedUsers,
+    ...(o.lifetime ? { lifetime: o.lifetime } : {}),
   });
   const gateway = new AuthGarminGateway<C>({ vault, accounts: repos.garminAccounts, createConnect: o.createConnect, logger: o.logger });
   return { service, gateway, vault, repos };

@@ -21,7 +21,7 @@ export interface GarminGatewayOptions<C extends object> {
 /**
  * The sync room's way to Garmin (its GarminGateway port): one Connect client per user, built
  * over that user's encrypted tokens. Never a credential login — when the tokens cannot be
- * refreshed the client throws GARMIN_REAUTH_REQUIRED, the account is marked `login_required`
+ * refreshed the client throws GARMIN_REAUTH_REQUIRED, the account is marked `reauth_required`
  * (shown in GET /auth/session) and the error carries the catalogue's "login required" sentence for the job.
  *
  * One client per user and process is cached so that all jobs of an account share its
@@ -67,7 +67,7 @@ export class AuthGarminGateway<C extends object> {
   }
 
   /**
-   * Wraps every method so that a terminal refresh failure marks the account `login_required`
+   * Wraps every method so that a terminal refresh failure marks the account `reauth_required`
    * and reads "login required". Exception: when the stored tokens changed since this client
    * loaded them (another process or a new login rotated them), the failure is the stale client's,
    * not the account's: the call is retried once on a fresh client instead.
@@ -85,10 +85,10 @@ export class AuthGarminGateway<C extends object> {
           this.o.logger.info({ user_id: userId }, 'Garmin tokens were rotated elsewhere; retrying with the stored ones');
           return call(prop, args, 1);
         }
-        await this.o.vault.markLoginRequired(userId, e.message).catch((err: unknown) => {
-          this.o.logger.error({ err, user_id: userId }, 'could not mark the Garmin account login_required');
+        await this.o.vault.markReauthRequired(userId, e.message).catch((err: unknown) => {
+          this.o.logger.error({ err, user_id: userId }, 'could not mark the Garmin account reauth_required');
         });
-        this.o.logger.warn({ user_id: userId }, 'Garmin tokens cannot be refreshed; account marked login_required');
+        this.o.logger.warn({ user_id: userId }, 'Garmin tokens cannot be refreshed; account marked reauth_required');
         throw new AppError('GARMIN_REAUTH_REQUIRED', undefined, { user_id: userId }, { cause: e });
       }
     };

@@ -42,7 +42,7 @@ export class GarminTokenVault {
     }
   }
 
-  async markLoginRequired(userId: string, reason: string): Promise<void> {
-    await this.repo.markLoginRequired(userId, reason, this.clock.now());
+  async markReauthRequired(userId: string, reason: string): Promise<void> {
+    await this.repo.markReauthRequired(userId, reason, this.clock.now());
   }
 }

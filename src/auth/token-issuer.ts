@@ -42,6 +42,7 @@ export class TokenIssuer {
       expires_in: ttl,
       expires_at: iso(exp * 1000),
       refresh_expires_at: iso(session.expires_at),
+      session_absolute_expires_at: iso(session.absolute_expires_at),
       scope,
       session_id: session.session_id,
       user_id: session.user_id,

@@ -20,6 +20,7 @@ export const TokenResponse = Type.Object({
   expires_in: Type.Integer({ description: 'access token lifetime in seconds' }),
   expires_at: Timestamp,
   refresh_expires_at: Timestamp,
+  session_absolute_expires_at: Type.String({ format: 'date-time', description: 'the session ends here at the latest, however often it is refreshed' }),
   scope: Type.String(),
   session_id: Type.String(),
   user_id: Type.String(),
@@ -59,14 +60,17 @@ export type RefreshRequest = Static<typeof RefreshRequest>;
 export const SessionView = Type.Object({
   session_id: Type.String(),
   user_id: Type.String(),
-  expires_at: Timestamp,
+  expires_at: Type.String({ format: 'date-time', description: 'the session ends here unless it is refreshed before (each refresh moves it by the idle window)' }),
+  absolute_expires_at: Type.String({ format: 'date-time', description: 'the session ends here at the latest (maximum lifetime)' }),
   mfa_enabled: Type.Boolean(),
   created_at: Timestamp,
   last_used_at: NullableTimestamp,
   revoked_at: NullableTimestamp,
   status: Type.Union([Type.Literal('active'), Type.Literal('expired'), Type.Literal('revoked')]),
   garmin: Type.Object({
-    status: Type.Union([Type.Literal('connected'), Type.Literal('login_required')]),
+    status: Type.Union([Type.Literal('connected'), Type.Literal('reauth_required')], {
+      description: 'reauth_required: Garmin refused to refresh its tokens; syncs and schedules wait for the next `auth login`',
+    }),
     access_expires_at: NullableTimestamp,
     circuit_open_until: NullableTimestamp,
     last_error: Type.Union([Type.String(), Type.Null()]),

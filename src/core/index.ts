@@ -6,3 +6,4 @@ export * from './garmin-id.js';
 export * from './logger.js';
 export * from './calendar-date.js';
 export * from './health-metrics.js';
+export * from './duration.js';

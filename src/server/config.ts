@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AppError } from '../core/index.js';
+import { AppError, parseDuration } from '../core/index.js';
 
 /** The validated settings of `garminsync server` (flags win over GARMINSYNC_* variables). */
 export interface ServerConfig {
@@ -35,6 +35,12 @@ export interface ServerConfig {
    * login limits see the real client behind a load balancer; null = the socket address.
    */
   trustProxy: string[] | null;
+  /** Sessions (issue 15, 12.4): idle window, maximum lifetime, refresh grace window, in ms. */
+  sessionIdleMs: number;
+  sessionMaxMs: number;
+  refreshGraceMs: number;
+  /** The shortest `sync schedule set --every` accepted (issue 15), in ms. */
+  scheduleMinIntervalMs: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -56,6 +62,11 @@ export const SERVER_USAGE = `Usage: garminsync server [options]
   --garmin-rate N        Garmin requests/second per account, shared by all processes (default 5; env GARMINSYNC_GARMIN_RATE)
   --log-level LEVEL      fatal|error|warn|info|debug|trace|silent (default info; env GARMINSYNC_LOG_LEVEL)
   --trust-proxy LIST     proxies whose X-Forwarded-For is believed: addresses, CIDRs or loopback (env GARMINSYNC_TRUST_PROXY)
+  --session-idle DUR     a session ends when not refreshed for this long; each refresh extends it (default 30d; env GARMINSYNC_SESSION_IDLE)
+  --session-max DUR      a session ends this long after its login at the latest (default 365d; env GARMINSYNC_SESSION_MAX)
+  --refresh-grace DUR    the refresh token rotated away last still works this long (lost answers; default 30s; env GARMINSYNC_REFRESH_GRACE)
+  --schedule-min-interval DUR   the shortest sync schedule accepted (default 15m; env GARMINSYNC_SCHEDULE_MIN_INTERVAL)
+Durations: a whole number and s, m, h or d (90s, 15m, 6h, 30d).
 Keys: GARMINSYNC_JWT_KEY and GARMINSYNC_ENCRYPTION_KEY (256-bit, base64 or hex), else key files in DATA_DIR.`;
 
 function fail(setting: string, message: string): never {
@@ -104,6 +115,10 @@ export function parseServerConfig(argv: string[], env: Record<string, string | u
         'garmin-rate': { type: 'string' },
         'log-level': { type: 'string' },
         'trust-proxy': { type: 'string' },
+        'session-idle': { type: 'string' },
+        'session-max': { type: 'string' },
+        'refresh-grace': { type: 'string' },
+        'schedule-min-interval': { type: 'string' },
       },
     }));
   } catch (e) {
@@ -188,6 +203,19 @@ export function parseServerConfig(argv: string[], env: Record<string, string | u
     }
   }
 
+  const duration = (setting: string, raw: string, minMs: number): number => {
+    const ms = parseDuration(raw);
+    if (ms === null) fail(setting, `must be a duration such as 90s, 15m, 6h or 30d (got "${raw}").`);
+    if (ms < minMs) fail(setting, `must be at least ${minMs / 1000}s (got "${raw}").`);
+    return ms;
+  };
+  const sessionIdleMs = duration('--session-idle', v('session-idle', 'GARMINSYNC_SESSION_IDLE') ?? '30d', 60_000);
+  const sessionMaxMs = duration('--session-max', v('session-max', 'GARMINSYNC_SESSION_MAX') ?? '365d', 60_000);
+  if (sessionMaxMs < sessionIdleMs) fail('--session-max', 'must not be shorter than --session-idle.');
+  const refreshGraceMs = duration('--refresh-grace', v('refresh-grace', 'GARMINSYNC_REFRESH_GRACE') ?? '30s', 0);
+  if (refreshGraceMs > 600_000) fail('--refresh-grace', 'must be at most 10m (a longer window lets a stolen refresh token be replayed unnoticed).');
+  const scheduleMinIntervalMs = duration('--schedule-min-interval', v('schedule-min-interval', 'GARMINSYNC_SCHEDULE_MIN_INTERVAL') ?? '15m', 1000);
+
   return {
     host,
     port,
@@ -207,5 +235,9 @@ export function parseServerConfig(argv: string[], env: Record<string, string | u
     encryptionKey: env.GARMINSYNC_ENCRYPTION_KEY || null,
     shutdownTimeoutMs: 10_000,
     trustProxy,
+    sessionIdleMs,
+    sessionMaxMs,
+    refreshGraceMs,
+    scheduleMinIntervalMs,
   };
 }

@@ -119,6 +119,7 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
       random,
       logger: logger.child({ room: 'auth' }),
       allowedUsers: cfg.allowUsers ? new Set(cfg.allowUsers) : null,
+      lifetime: { idleMs: cfg.sessionIdleMs, maxMs: cfg.sessionMaxMs, graceMs: cfg.refreshGraceMs },
       ...(o.tuning?.accessTtlSeconds ? { accessTtlSeconds: o.tuning.accessTtlSeconds } : {}),
     });
     const store = new SyncStore(db);

@@ -37,7 +37,14 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
   // schema, finds another schema's (a second deployment, a parallel test) and never creates its own.
   const migrationTableSchema =
     dialectOf(db) === 'postgres' ? (await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db)).rows[0]?.schema ?? undefined : undefined;
-  const migrator = new Migrator({ db, provider: staticMigrationProvider, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
+  // Migration numbers are handed out to features developed in parallel, so a database may have
+  // run 008 before 004 exists: run a late lower number instead of refusing to start.
+  const migrator = new Migrator({
+    db,
+    provider: staticMigrationProvider,
+    allowUnorderedMigrations: true,
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

@@ -119,12 +119,14 @@ export interface StackOptions {
   latencyMs?: number;
   /** Keep the service's debug logs in `stack.logs` (to check that no secret reaches them). */
   captureLogs?: boolean;
+  /** Extra `garminsync server` flags (e.g. short schedule intervals). */
+  serverArgs?: string[];
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const emu = await startEmulator({ seed: 1, activities: opts.activities ?? 12, days: opts.days ?? 7, workouts: opts.workouts ?? 3, latencyMs: opts.latencyMs });
   const dataDir = await mkdtemp(join(tmpdir(), 'garminsync-e2e-svc-'));
-  const cfg = parseServerConfig(['--port', '0', '--data-dir', dataDir, '--garmin-url', emu.url, '--log-level', 'silent'], {}, dataDir);
+  const cfg = parseServerConfig(['--port', '0', '--data-dir', dataDir, '--garmin-url', emu.url, '--log-level', 'silent', ...(opts.serverArgs ?? [])], {}, dataDir);
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {

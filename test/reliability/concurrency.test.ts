@@ -16,7 +16,9 @@ let stack: Stack;
 
 beforeAll(async () => {
   await ensureBuiltAll();
-  stack = await startStack({ captureLogs: true });
+  // No refresh grace window: this file is about what a replay does (the window is tested with
+  // injected time in test/service/auth.test.ts).
+  stack = await startStack({ captureLogs: true, serverArgs: ['--refresh-grace', '0s'] });
 }, 180_000);
 afterAll(async () => {
   await stack?.close();

@@ -56,7 +56,8 @@ describe.skipIf(Boolean(skip))(`scale-out: 2 API + 3 worker processes on Postgre
     dataDir = mkdtempSync(join(tmpdir(), 'garminsync-scale-'));
     // Keys from the environment (as on several machines); the data dir is the shared blob directory.
     const env = { GARMINSYNC_JWT_KEY: randomBytes(32).toString('base64'), GARMINSYNC_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
-    const common = ['--data-dir', dataDir, '--database', db.url, '--garmin-url', emu.url, '--log-level', 'info', '--garmin-rate', String(RATE)];
+    const common = ['--data-dir', dataDir, '--database', db.url, '--garmin-url', emu.url, '--log-level', 'info', '--garmin-rate', String(RATE), '--refresh-grace', '0s'];
+    // (no refresh grace window: the replay test below is about real processes, without a clock to advance)
     // All five start at once: the migrations must run exactly once (Kysely's migration lock).
     // 15 jobs per user are queued at once: above the default per-user limit of active jobs (10).
     const apiProcs = ['api-a', 'api-b'].map((n) => spawnServer(n, ['--api-only', '--port', '0', '--max-jobs-per-user', '20', ...common], env));

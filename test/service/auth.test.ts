@@ -92,7 +92,8 @@ describe.each(serviceDialects())('auth through the API with the real emulator (%
     const r3 = await h.api('POST', '/auth/refresh', { body: { refresh_token: r2.body.refresh_token } });
     expect(r3.status).toBe(200);
     secrets.push(t1.refresh_token, r2.body.refresh_token, r3.body.refresh_token);
-    // Replay of an old one: the whole session dies, including the newest tokens.
+    // Replay of an old one after the grace window: the whole session dies, including the newest tokens.
+    h.clock.advance(30_001);
     const replay = await h.api('POST', '/auth/refresh', { body: { refresh_token: t1.refresh_token } });
     expect(replay.status).toBe(401);
     expect(replay.body.code).toBe('REFRESH_TOKEN_REUSED');
@@ -106,15 +107,35 @@ describe.each(serviceDialects())('auth through the API with the real emulator (%
     expect(unknown.body.code).toBe('REFRESH_TOKEN_INVALID');
   });
 
-  it('ends a session 30 days after the login, whatever the refreshes', async () => {
+  it('slides the session by 30 days on each refresh, up to 365 days after the login', async () => {
+    const DAY = 86_400_000;
     const t = await loginNoMfa(h);
     const start = h.clock.offset;
+    const loginAt = Date.parse(t.refresh_expires_at) - 30 * DAY;
+    expect(Date.parse(t.session_absolute_expires_at)).toBe(loginAt + 365 * DAY);
     try {
-      h.clock.advance(29 * 86_400_000);
-      const r = await h.api('POST', '/auth/refresh', { body: { refresh_token: t.refresh_token } });
-      expect(r.status).toBe(200);
-      expect(r.body.refresh_expires_at).toBe(t.refresh_expires_at); // rotation never extends the session
-      h.clock.advance(86_400_000);
+      let refresh = t.refresh_token;
+      let last = t.refresh_expires_at;
+      // Twelve refreshes 29 days apart: each moves the end forward, past the old 30-day limit.
+      for (let i = 0; i < 12; i++) {
+        h.clock.advance(29 * DAY);
+        const r = await h.api('POST', '/auth/refresh', { body: { refresh_token: refresh } });
+        expect(r.status, `refresh ${i}`).toBe(200);
+        expect(Date.parse(r.body.refresh_expires_at)).toBeGreaterThan(Date.parse(last));
+        expect(r.body.session_absolute_expires_at).toBe(t.session_absolute_expires_at);
+        refresh = r.body.refresh_token;
+        last = r.body.refresh_expires_at;
+        secrets.push(refresh);
+      }
+      // Day 348: the idle end would be day 378, but the absolute maximum (day 365) holds.
+      expect(Date.parse(last)).toBe(Date.parse(t.session_absolute_expires_at));
+      h.clock.advance(16 * DAY);
+      const r = await h.api('POST', '/auth/refresh', { body: { refresh_token: refresh } });
+      secrets.push(r.body.refresh_token);
+      const s = await h.api('GET', '/auth/session', { token: r.body.access_token });
+      expect(s.body.session.absolute_expires_at).toBe(t.session_absolute_expires_at);
+      expect(s.body.session.expires_at).toBe(t.session_absolute_expires_at);
+      h.clock.advance(DAY + 1);
       const late = await h.api('POST', '/auth/refresh', { body: { refresh_token: r.body.refresh_token } });
       expect(late.status).toBe(401);
       expect(late.body.code).toBe('SESSION_EXPIRED');
@@ -123,13 +144,49 @@ describe.each(serviceDialects())('auth through the API with the real emulator (%
     }
   });
 
-  it('lets exactly one of two concurrent refreshes with the same token win', async () => {
+  it('ends a session that is not refreshed for 30 days', async () => {
+    const t = await loginNoMfa(h);
+    const start = h.clock.offset;
+    try {
+      h.clock.advance(30 * 86_400_000 + 1);
+      const late = await h.api('POST', '/auth/refresh', { body: { refresh_token: t.refresh_token } });
+      expect(late.status).toBe(401);
+      expect(late.body.code).toBe('SESSION_EXPIRED');
+    } finally {
+      h.clock.offset = start;
+    }
+  });
+
+  it('grace window: a lost refresh answer does not log out (30 s); after it, reuse revokes', async () => {
+    const t = await loginNoMfa(h);
+    const start = h.clock.offset;
+    try {
+      const lost = await h.api('POST', '/auth/refresh', { body: { refresh_token: t.refresh_token } });
+      expect(lost.status).toBe(200); // ... but the client never saw this answer
+      h.clock.advance(29_000);
+      const again = await h.api('POST', '/auth/refresh', { body: { refresh_token: t.refresh_token } });
+      expect(again.status).toBe(200);
+      expect(again.body.session_id).toBe(t.session_id);
+      secrets.push(lost.body.refresh_token, again.body.refresh_token);
+      expect((await h.api('GET', '/auth/session', { token: again.body.access_token })).body.session.status).toBe('active');
+      h.clock.advance(1_001); // 30.001 s after the rotation
+      const replay = await h.api('POST', '/auth/refresh', { body: { refresh_token: t.refresh_token } });
+      expect(replay.status).toBe(401);
+      expect(replay.body.code).toBe('REFRESH_TOKEN_REUSED');
+      expect((await h.api('GET', '/auth/session', { token: again.body.access_token })).body.code).toBe('SESSION_REVOKED');
+    } finally {
+      h.clock.offset = start;
+    }
+  });
+
+  it('two concurrent refreshes with the same token both succeed inside the grace window', async () => {
     const t = await loginNoMfa(h);
     const [a, b] = await Promise.all([
       h.api('POST', '/auth/refresh', { body: { refresh_token: t.refresh_token } }),
       h.api('POST', '/auth/refresh', { body: { refresh_token: t.refresh_token } }),
     ]);
-    expect([a.status, b.status].sort()).toEqual([200, 401]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(a.body.refresh_token).not.toBe(b.body.refresh_token);
   });
 
   it('logout revokes the session: access and refresh tokens stop working at once', async () => {
@@ -293,6 +350,8 @@ describe.each(serviceDialects())('two API processes sharing one database (%s)', 
       expect(done.status).toBe(200);
       const rotated = await a.api('POST', '/auth/refresh', { body: { refresh_token: done.body.refresh_token } });
       expect(rotated.status).toBe(200);
+      a.clock.advance(31_000);
+      b.clock.advance(31_000);
       const replay = await b.api('POST', '/auth/refresh', { body: { refresh_token: done.body.refresh_token } });
       expect(replay.body.code).toBe('REFRESH_TOKEN_REUSED');
       expect((await a.api('GET', '/auth/session', { token: rotated.body.access_token })).body.code).toBe('SESSION_REVOKED');

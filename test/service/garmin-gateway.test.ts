@@ -38,7 +38,7 @@ describe.each(testDialects())('AuthGarminGateway on $name', ({ open }) => {
     return { repos, vault, gateway };
   }
 
-  it('shares one client per user and marks the account login_required when refresh is dead', async () => {
+  it('shares one client per user and marks the account reauth_required when refresh is dead', async () => {
     const { repos, vault, gateway } = await setup();
     await vault.save('u1', tokens('dead'));
     const before = FakeConnect.built;
@@ -48,12 +48,12 @@ describe.each(testDialects())('AuthGarminGateway on $name', ({ open }) => {
     const err = await a.getSocialProfile().catch((e: unknown) => e);
     expect(isAppError(err, 'GARMIN_REAUTH_REQUIRED')).toBe(true);
     expect((err as Error).message).toBe(ERROR_CODES.GARMIN_REAUTH_REQUIRED);
-    expect((await repos.garminAccounts.get('u1'))?.status).toBe('login_required');
+    expect((await repos.garminAccounts.get('u1'))?.status).toBe('reauth_required');
     // Never a client for an account that needs a login.
     await expect(gateway.forUser('u1')).rejects.toThrow(/login required/);
   });
 
-  it('retries on the stored tokens when another process rotated them meanwhile (no false login_required)', async () => {
+  it('retries on the stored tokens when another process rotated them meanwhile (no false reauth_required)', async () => {
     const { repos, vault, gateway } = await setup();
     await vault.save('u1', tokens('dead'));
     const client = await gateway.forUser('u1');

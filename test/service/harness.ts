@@ -154,7 +154,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
 export async function loginNoMfa(h: Harness, username = 'nomfa@example.com') {
   const r = await h.api('POST', '/auth/login', { body: { username, password: 'demo-password' } });
   if (r.status !== 200 || r.body.status !== 'authenticated') throw new Error(`login failed: ${r.status} ${r.text}`);
-  return r.body as { access_token: string; refresh_token: string; session_id: string; user_id: string; mfa_verified: boolean; expires_at: string; refresh_expires_at: string };
+  return r.body as { access_token: string; refresh_token: string; session_id: string; user_id: string; mfa_verified: boolean; expires_at: string; refresh_expires_at: string; session_absolute_expires_at: string };
 }
 
 /** Logs in the MFA demo account with the code from the emulator's outbox. */

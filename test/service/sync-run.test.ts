@@ -155,7 +155,7 @@ describe.each(serviceDialects())('sync runs through the API (workers + emulator,
     expect(j.error_message).toMatch(/login required/i);
     expect(h.emu.stats().logins).toBe(loginsBefore); // never a credential login from a job
     const s = await h.api('GET', '/auth/session', { token: t.access_token });
-    expect(s.body.session.garmin.status).toBe('login_required');
+    expect(s.body.session.garmin.status).toBe('reauth_required');
     expect(s.body.session.garmin.last_error).toMatch(/login/i);
     // A new login connects the account again.
     const t2 = await loginNoMfa(h);

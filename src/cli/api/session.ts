@@ -34,6 +34,7 @@ export function credentialsFrom(server: string, username: string | null, t: Toke
     scope: t.scope,
     expires_at: t.expires_at,
     refresh_expires_at: t.refresh_expires_at,
+    session_absolute_expires_at: t.session_absolute_expires_at,
     mfa_verified: t.mfa_verified,
     saved_at: new Date(nowMs).toISOString(),
   };

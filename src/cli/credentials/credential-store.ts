@@ -18,7 +18,10 @@ export interface Credentials {
   scope: string;
   /** Access token expiry (ISO). */
   expires_at: string;
+  /** The session's end if not refreshed before; each refresh moves it (sliding session). */
   refresh_expires_at: string;
+  /** The session's end at the latest (absent in files written before sessions slid). */
+  session_absolute_expires_at?: string;
   mfa_verified: boolean;
   saved_at: string;
 }

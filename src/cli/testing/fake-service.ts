@@ -74,6 +74,7 @@ export async function startFakeService(opts: FakeServiceOptions = {}): Promise<F
       expires_in: Math.floor(ttl / 1000),
       expires_at: iso(now + ttl),
       refresh_expires_at: iso(now + 30 * 86_400_000),
+      session_absolute_expires_at: iso(now + 365 * 86_400_000),
       scope: 'sync:read sync:write',
       session_id: sid,
       user_id: 'user-1',

@@ -29,7 +29,7 @@ export interface GarminAccountsTable {
   token_kind: string | null;
   /** Garmin access token expiry (epoch ms), shown in the session view. */
   access_expires_at: number | null;
-  /** 'connected' | 'login_required' (refresh failed: a new credential login is needed). */
+  /** 'connected' | 'reauth_required' (Garmin refused the refresh: a new `auth login` is needed). */
   status: string;
   last_error: string | null;
   /** Bumped on every token write: lets concurrent refreshers detect that someone else rotated. */
@@ -43,8 +43,17 @@ export interface SessionsTable {
   user_id: string;
   /** sha256 (hex) of the current refresh token; the raw token only ever exists at the client. */
   refresh_token_hash: string;
-  /** Absolute end of the session (created_at + 30 days); refresh tokens die with it. */
+  /**
+   * When the session ends if it is not used: each refresh moves it to now + the idle window
+   * (default 30 days), never past `absolute_expires_at`. Refresh tokens die with it.
+   */
   expires_at: number;
+  /** The hard end of the session (created_at + the maximum lifetime, default 365 days; 008). */
+  absolute_expires_at: number;
+  /** The refresh-token hash rotated away last, accepted again within the grace window (008). */
+  previous_token_hash: string | null;
+  /** When `previous_token_hash` was rotated away (epoch ms). */
+  rotated_at: number | null;
   mfa_enabled: number;
   created_at: number;
   last_used_at: number | null;

@@ -2,7 +2,7 @@ import type { AuthDb } from './auth-db.js';
 import type { GarminAccountsTable } from './auth.tables.js';
 
 export type GarminAccountRow = GarminAccountsTable;
-export type GarminAccountStatus = 'connected' | 'login_required';
+export type GarminAccountStatus = 'connected' | 'reauth_required';
 
 /** A user's encrypted Garmin tokens and whether they still work. */
 export class GarminAccountsRepository {
@@ -48,11 +48,14 @@ export class GarminAccountsRepository {
       .execute();
   }
 
-  /** Marks the account as needing a new credential login (refresh failed); keeps the row. */
-  async markLoginRequired(userId: string, error: string, now: number): Promise<void> {
+  /**
+   * Marks the account `reauth_required` (Garmin refused the refresh: only a new `auth login` helps);
+   * keeps the row. Schedules of the user wait until saveTokens marks it connected again.
+   */
+  async markReauthRequired(userId: string, error: string, now: number): Promise<void> {
     await this.db
       .updateTable('garmin_accounts')
-      .set({ status: 'login_required', last_error: error, updated_at: now })
+      .set({ status: 'reauth_required', last_error: error, updated_at: now })
       .where('user_id', '=', userId)
       .execute();
   }

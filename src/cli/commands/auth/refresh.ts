@@ -21,6 +21,7 @@ export async function runRefresh(ctx: CommandContext): Promise<number> {
       session_id: creds.session_id,
       access_expires_at: creds.expires_at,
       refresh_expires_at: creds.refresh_expires_at,
+      session_absolute_expires_at: creds.session_absolute_expires_at ?? null,
     });
   } else {
     ctx.out.success(`Session refreshed; the access token is valid until ${whenText(creds.expires_at, ctx.clock.now())}.`);

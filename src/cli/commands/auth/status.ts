@@ -15,7 +15,8 @@ export function define(cmd: Command, ctx: DefineContext): void {
 
 /**
  * Where the credentials are (file or keyring), when each token expires, and what the service
- * says about the session. Exit 4 when not logged in, so scripts can test it.
+ * says about the session. Exit 4 when not logged in, exit 8 when Garmin's tokens died and a new
+ * `auth login` is needed (schedules wait for it), so scripts can test both.
  */
 export async function runStatus(ctx: CommandContext, offline: boolean): Promise<number> {
   const { out, clock } = ctx;
@@ -39,6 +40,7 @@ export async function runStatus(ctx: CommandContext, offline: boolean): Promise<
   }
   // A refresh may have happened just now: show the tokens as they are stored after it.
   const current = (await ctx.store.load()) ?? creds;
+  const reauth = remote?.session.garmin.status === 'reauth_required';
   if (out.json) {
     out.document({
       server: ctx.server,
@@ -51,12 +53,13 @@ export async function runStatus(ctx: CommandContext, offline: boolean): Promise<
       mfa_verified: current.mfa_verified,
       access_expires_at: current.expires_at,
       refresh_expires_at: current.refresh_expires_at,
+      session_absolute_expires_at: remote?.session.absolute_expires_at ?? current.session_absolute_expires_at ?? null,
       credentials: storage,
       session: remote?.session ?? null,
       token: remote?.token ?? null,
       ...(remoteError ? { service_error: remoteError } : {}),
     });
-    return EXIT.OK;
+    return reauth ? EXIT.GARMIN_REAUTH_REQUIRED : EXIT.OK;
   }
   const now = clock.now();
   const where = backend === 'keyring' ? `OS keyring (metadata in ${ctx.store.path})` : `file ${ctx.store.path} (0600)`;
@@ -70,14 +73,18 @@ export async function runStatus(ctx: CommandContext, offline: boolean): Promise<
     ['MFA verified', current.mfa_verified ? 'yes' : 'no'],
   ];
   if (remote) {
-    rows.push(['Session state', `${remote.session.status}, ends ${whenText(remote.session.expires_at, now)}`]);
-    rows.push(['Garmin', remote.session.garmin.status === 'connected' ? 'connected' : 'login required']);
+    rows.push(['Session state', `${remote.session.status}, ends ${whenText(remote.session.expires_at, now)} unless refreshed`]);
+    rows.push(['Session maximum', `ends ${whenText(remote.session.absolute_expires_at, now)} at the latest`]);
+    rows.push(['Garmin', reauth ? 'reauth required (schedules paused)' : 'connected']);
     if (remote.session.garmin.last_error) rows.push(['Garmin error', remote.session.garmin.last_error]);
   } else if (remoteError) {
     rows.push(['Service', `not reachable: ${remoteError}`]);
   }
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) out.data(`${`${k}:`.padEnd(width + 1)} ${v}`);
-  if (remote?.session.garmin.status === 'login_required') out.info('Garmin needs a new login before the next sync. Next: garminsync auth login');
+  if (reauth) {
+    out.info('Garmin refused to refresh its tokens; syncs and schedules wait for a new login. Next: garminsync auth login');
+    return EXIT.GARMIN_REAUTH_REQUIRED;
+  }
   return EXIT.OK;
 }
