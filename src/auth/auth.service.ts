@@ -12,11 +12,11 @@ import type { GarminLoginPort, GarminProfile, GarminTokenSet, MfaState } from '.
 import type { GarminTokenVault } from './garmin-token-vault.js';
 import type { LoginAttempt, LoginLimits } from './login-limits.js';
 import { hashToken, newRefreshToken } from './refresh-token.js';
-import { DEFAULT_SESSION_LIFETIME, inactiveError, refreshSession, sessionEnds, type SessionLifetime } from './session-lifetime.js';
+import { DEFAULT_SESSION_LIFETIME, refreshSession, sessionEnds, type SessionLifetime } from './session-lifetime.js';
 import { DEFAULT_SCOPE, TokenIssuer } from './token-issuer.js';
 import type { SecretBox } from './secret-box.js';
 import { toSessionResponse } from './session-view.js';
-import { BearerAuthenticator, inactiveError, type Principal } from './bearer-auth.js';
+import { BearerAuthenticator, type Principal } from './bearer-auth.js';
 
 export interface AuthServiceOptions {
   repos: AuthRepositories;

@@ -1,6 +1,7 @@
 import { AppError, type Clock, type Logger, type Random } from '../core/index.js';
-import type { SessionRow, SessionsRepository } from '../store/index.js';
+import type { SessionsRepository } from '../store/index.js';
 import type { IssuedTokens } from './auth.types.js';
+import { inactiveError } from './bearer-auth.js';
 import { hashToken, newRefreshToken } from './refresh-token.js';
 import type { TokenIssuer } from './token-issuer.js';
 
@@ -23,13 +24,6 @@ export const DEFAULT_SESSION_LIFETIME: SessionLifetime = { idleMs: 30 * DAY, max
 export function sessionEnds(lifetime: SessionLifetime, now: number): { expires_at: number; absolute_expires_at: number } {
   const absolute = now + lifetime.maxMs;
   return { expires_at: Math.min(now + lifetime.idleMs, absolute), absolute_expires_at: absolute };
-}
-
-/** The error for a session that is revoked or past its end. */
-export function inactiveError(session: SessionRow, now: number): AppError {
-  if (session.revoked_at !== null) return new AppError('SESSION_REVOKED', 'The session was revoked; log in again.');
-  if (session.expires_at <= now) return new AppError('SESSION_EXPIRED', 'The session has expired; log in again.');
-  return new AppError('TOKEN_INVALID');
 }
 
 /**
