@@ -1,9 +1,12 @@
 import { AppError } from '../../core/index.js';
 import type { AccountIdentity, DatasetOptions } from './account.types.js';
 import { drawAthlete, type AthleteProfile } from './account-profile.js';
+import { devices, personalRecords } from './account-extras.dto.js';
 import { activityDetail } from './activity-detail.dto.js';
+import { activityDetails } from './activity-details.dto.js';
 import { activityListItem } from './activity-list.dto.js';
 import { ActivityStore, type ActivitySearch } from './activities.store.js';
+import { HealthSurface } from './health-surface.js';
 import { HealthStore } from './health.store.js';
 import { Prng, deriveSeed } from './prng.js';
 import { socialProfile, userSettings } from './profile.dto.js';
@@ -51,6 +54,12 @@ export interface AccountData {
   workouts(start: number, limit: number): Json[];
   workout(id: number): Json | undefined;
   workoutFitBytes(id: number): Uint8Array | undefined;
+  /** The rest of the health surface (charts, respiration, SpO2, metrics, scores…). */
+  surface: HealthSurface;
+  /** Activity details (metric channels + polyline); undefined: no such activity. Each call shuffles the descriptors anew. */
+  activityDetails(id: number, maxChartSize: number, maxPolylineSize: number): Json | undefined;
+  devices(): Json[];
+  personalRecords(): Json[];
 }
 
 export type { ActivitySearch };
@@ -76,6 +85,8 @@ export function createAccountData(identity: AccountIdentity, options: DatasetOpt
   const workoutModels: WorkoutModel[] = buildWorkouts(seed, Math.max(0, Math.floor(options.workouts)), endMs);
   const workoutsById = new Map(workoutModels.map((w) => [w.id, w]));
   const workoutFits = new Map<number, Uint8Array>();
+  const surface = new HealthSurface(seed, athlete, identity.profileId, health);
+  let detailsServed = 0;
 
   return {
     identity,
@@ -104,6 +115,13 @@ export function createAccountData(identity: AccountIdentity, options: DatasetOpt
       const w = workoutsById.get(id);
       return w ? workoutDetail(w, identity.profileId) : undefined;
     },
+    surface,
+    activityDetails: (id, chart, poly) => {
+      const a = activities.get(id);
+      return a ? activityDetails(a, chart, poly, deriveSeed(seed, 'details-order', id, detailsServed++)) : undefined;
+    },
+    devices: () => devices(athlete, activities.all().at(-1)?.startMs ?? null),
+    personalRecords: () => personalRecords(activities.all(), health.allDays(), identity.profileId),
     workoutFitBytes: (id) => {
       const w = workoutsById.get(id);
       if (!w) return undefined;

@@ -59,6 +59,11 @@ export class ActivityStore {
     return this.models.length;
   }
 
+  /** Every activity model, oldest first. */
+  all(): readonly ActivityModel[] {
+    return this.models;
+  }
+
   get(id: number): ActivityModel | undefined {
     return this.byId.get(id);
   }

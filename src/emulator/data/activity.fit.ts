@@ -17,7 +17,7 @@ const PRODUCT_ID = 3113; // a fēnix-class watch
 // FIT timestamps count seconds from 1989-12-31T00:00:00Z.
 const FIT_EPOCH_MS = 631_065_600_000;
 
-interface Sample {
+export interface Sample {
   t: number;
   distance: number;
   speed: number;
@@ -45,7 +45,8 @@ function noise(prng: Prng, count: number, smoothing: number): number[] {
   return out;
 }
 
-function samplesOf(a: ActivityModel): Sample[] {
+/** The second-by-second samples the FIT records are written from (activity details reuse them). */
+export function samplesOf(a: ActivityModel): Sample[] {
   const prng = new Prng(a.fitSeed);
   const dt = recordInterval(a.durationS);
   const count = Math.floor(a.durationS / dt) + 1;

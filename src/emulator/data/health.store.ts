@@ -43,6 +43,21 @@ export class HealthStore {
     return this.daysByMs.get(dayMs);
   }
 
+  /** 00:00 UTC of the newest day with data; undefined when there are none. */
+  lastDayMs(): number | undefined {
+    return this.daysByMs.has(this.endMs) ? this.endMs : undefined;
+  }
+
+  /** Every day model, oldest first. */
+  allDays(): DayModel[] {
+    return [...this.daysByMs.values()];
+  }
+
+  /** Every weigh-in, oldest first. */
+  allWeighIns(): readonly DatedWeighIn[] {
+    return this.weighIns;
+  }
+
   private sevenDayResting(dayMs: number): number | null {
     const values: number[] = [];
     for (let i = 0; i < 7; i++) {

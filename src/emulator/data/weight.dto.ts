@@ -40,7 +40,7 @@ export function weightMetric(w: DatedWeighIn): Json {
   };
 }
 
-function average(entries: DatedWeighIn[], fromMs: number, untilMs: number): Json {
+export function average(entries: DatedWeighIn[], fromMs: number, untilMs: number): Json {
   const avg = (pick: (w: DatedWeighIn) => number | null) => {
     const values = entries.map(pick).filter((v): v is number => v !== null);
     return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
