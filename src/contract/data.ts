@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { GARMIN_ID_PATTERN } from '../core/index.js';
-import { CalendarDate, NullableTimestamp, Timestamp } from './common.js';
+import { NullableTimestamp, Timestamp } from './common.js';
 
 /** One of Garmin's numeric ids (activityId, workoutId); the rule lives in core (the CLI checks it too). */
 export const GarminId = Type.String({ pattern: GARMIN_ID_PATTERN, description: "Garmin's numeric id" });
