@@ -21,6 +21,7 @@ import { TokenKeeper } from './token-keeper.js';
 import type { HttpDeps } from './http.js';
 import type { GarminActivitySummary, GarminProfile, GarminTokenStore, GarminWorkoutSummary, RequestLimiter } from './types.js';
 import { expectObject } from './validate.js';
+import { parseLastUsedDevice, type GarminLastUsedDevice } from './last-used-device.js';
 import type { Json } from './validate.js';
 
 export interface GarminConnectOptions {
@@ -244,6 +245,15 @@ export class GarminConnect {
   async getWorkout(workoutId: number, signal?: AbortSignal): Promise<Record<string, unknown>> {
     const label = 'workout detail';
     return parseObjectWithId(await this.getJson({ path: `/workout-service/workout/${checkId(workoutId, 'workoutId')}`, label }, signal), 'workoutId', label);
+  }
+
+  /**
+   * /device-service/deviceservice/mylastused: when the account's last device upload happened — the
+   * one-request probe a scheduled run asks before listing anything (issue 15 change detection).
+   */
+  async getLastUsedDevice(signal?: AbortSignal): Promise<GarminLastUsedDevice> {
+    const label = 'last used device';
+    return parseLastUsedDevice(await this.getJson({ path: '/device-service/deviceservice/mylastused', label }, signal), label);
   }
 
   /** /workout-service/workout/FIT/{id}: raw FIT bytes (not zipped), verified like activities. */

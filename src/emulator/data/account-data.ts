@@ -2,6 +2,7 @@ import { AppError } from '../../core/index.js';
 import type { AccountIdentity, DatasetOptions } from './account.types.js';
 import { drawAthlete, type AthleteProfile } from './account-profile.js';
 import { devices, personalRecords } from './account-extras.dto.js';
+import { lastUsedDevice } from './last-used-device.dto.js';
 import { activityDetail } from './activity-detail.dto.js';
 import { activityDetails } from './activity-details.dto.js';
 import { activityListItem } from './activity-list.dto.js';
@@ -59,6 +60,8 @@ export interface AccountData {
   /** Activity details (metric channels + polyline); undefined: no such activity. Each call shuffles the descriptors anew. */
   activityDetails(id: number, maxChartSize: number, maxPolylineSize: number): Json | undefined;
   devices(): Json[];
+  /** /device-service/deviceservice/mylastused: moves when an activity is uploaded (added). */
+  lastUsedDevice(): Json;
   personalRecords(): Json[];
 }
 
@@ -121,6 +124,7 @@ export function createAccountData(identity: AccountIdentity, options: DatasetOpt
       return a ? activityDetails(a, chart, poly, deriveSeed(seed, 'details-order', id, detailsServed++)) : undefined;
     },
     devices: () => devices(athlete, activities.all().at(-1)?.startMs ?? null),
+    lastUsedDevice: () => lastUsedDevice(athlete, activities.all().at(-1)),
     personalRecords: () => personalRecords(activities.all(), health.allDays(), identity.profileId),
     workoutFitBytes: (id) => {
       const w = workoutsById.get(id);
