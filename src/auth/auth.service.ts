@@ -153,7 +153,7 @@ export class AuthService {
   /** Rotates the refresh token and slides the session; a replay outside the grace window revokes it (RFC 9700). */
   async refresh(refreshToken: string): Promise<TokenResponse> {
     const { clock, random, logger } = this.o;
-    return refreshSession({ sessions: this.o.repos.sessions, issuer: this.issuer, lifetime: this.lifetime, clock, random, logger }, refreshToken);
+    return refreshSession({ sessions: this.o.repos.sessions, users: this.o.repos.users, issuer: this.issuer, lifetime: this.lifetime, clock, random, logger }, refreshToken);
   }
 
   /** Revokes the caller's session: its access and refresh tokens stop working at once. */
@@ -181,7 +181,7 @@ export class AuthService {
     ]);
     if (!session || !token || !user) throw new AppError('TOKEN_INVALID', 'The access token is not known.');
     const circuit = await limits.getCircuit(user.garmin_username);
-    return toSessionResponse({ session, token, account, circuit, now });
+    return toSessionResponse({ session, token, account, circuit, user, now });
   }
 
   /**
@@ -251,7 +251,7 @@ export class AuthService {
       created_at: now,
     });
     this.o.logger.info({ user_id: user.user_id, session_id: session.session_id, mfa }, 'login succeeded');
-    return this.issuer.issue(session, refreshToken);
+    return this.issuer.issue(session, refreshToken, { username: user.garmin_username, display_name: user.display_name });
   }
 }
 

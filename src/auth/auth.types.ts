@@ -16,6 +16,13 @@ export interface IssuedTokens {
   session_id: string;
   user_id: string;
   mfa_verified: boolean;
+  account: AccountName;
+}
+
+/** The Garmin account of a session: its e-mail and display name (contract GarminAccountName). */
+export interface AccountName {
+  username: string;
+  display_name: string | null;
 }
 
 export interface MfaChallengeIssued {
@@ -46,6 +53,7 @@ export interface SessionInfo {
     last_used_at: string | null;
     revoked_at: string | null;
     status: 'active' | 'expired' | 'revoked';
+    account: AccountName;
     garmin: {
       status: 'connected' | 'reauth_required';
       access_expires_at: string | null;

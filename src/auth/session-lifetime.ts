@@ -1,5 +1,5 @@
 import { AppError, type Clock, type Logger, type Random } from '../core/index.js';
-import type { SessionsRepository } from '../store/index.js';
+import type { SessionsRepository, UsersRepository } from '../store/index.js';
 import type { IssuedTokens } from './auth.types.js';
 import { inactiveError } from './bearer-auth.js';
 import { hashToken, newRefreshToken } from './refresh-token.js';
@@ -32,7 +32,7 @@ export function sessionEnds(lifetime: SessionLifetime, now: number): { expires_a
  * client gets a fresh pair (issue 12.4: one lost answer must not log the user out).
  */
 export async function refreshSession(
-  o: { sessions: SessionsRepository; issuer: TokenIssuer; lifetime: SessionLifetime; clock: Clock; random: Random; logger: Logger },
+  o: { sessions: SessionsRepository; users: UsersRepository; issuer: TokenIssuer; lifetime: SessionLifetime; clock: Clock; random: Random; logger: Logger },
   refreshToken: string,
 ): Promise<IssuedTokens> {
   const now = o.clock.now();
@@ -46,5 +46,7 @@ export async function refreshSession(
   }
   if (r.kind === 'inactive') throw inactiveError(r.session, now);
   if (r.grace) o.logger.info({ session_id: r.session.session_id }, 'refresh token presented again within the grace window; new pair issued');
-  return o.issuer.issue(r.session, next);
+  const user = await o.users.findById(r.session.user_id);
+  if (!user) throw new AppError('REFRESH_TOKEN_INVALID', 'The refresh token is not valid; log in again.');
+  return o.issuer.issue(r.session, next, { username: user.garmin_username, display_name: user.display_name });
 }

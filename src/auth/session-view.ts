@@ -1,5 +1,5 @@
 import type { SessionInfo as SessionResponse } from './auth.types.js';
-import { fromFlag, type AuthTokenRow, type GarminAccountRow, type GarminCircuitRow, type SessionRow } from '../store/index.js';
+import { fromFlag, type AuthTokenRow, type GarminAccountRow, type GarminCircuitRow, type SessionRow, type UserRow } from '../store/index.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null | undefined): string | null => (ms == null ? null : iso(ms));
@@ -10,9 +10,10 @@ export function toSessionResponse(x: {
   token: AuthTokenRow;
   account: GarminAccountRow | undefined;
   circuit: GarminCircuitRow | undefined;
+  user: UserRow;
   now: number;
 }): SessionResponse {
-  const { session, token, account, circuit, now } = x;
+  const { session, token, account, circuit, user, now } = x;
   const status = session.revoked_at !== null ? 'revoked' : session.expires_at <= now ? 'expired' : 'active';
   const circuitOpen = circuit?.open_until != null && circuit.open_until > now ? circuit.open_until : null;
   return {
@@ -26,6 +27,7 @@ export function toSessionResponse(x: {
       last_used_at: isoOrNull(session.last_used_at),
       revoked_at: isoOrNull(session.revoked_at),
       status,
+      account: { username: user.garmin_username, display_name: user.display_name },
       garmin: {
         status: account?.status === 'connected' && account.tokens_enc ? 'connected' : 'reauth_required',
         access_expires_at: isoOrNull(account?.access_expires_at),

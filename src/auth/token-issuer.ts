@@ -1,7 +1,7 @@
 import type { Clock, Random } from '../core/index.js';
 import { fromFlag, toFlag, type AuthTokensRepository, type SessionRow } from '../store/index.js';
 import type { AccessTokens } from './access-token.js';
-import type { IssuedTokens } from './auth.types.js';
+import type { AccountName, IssuedTokens } from './auth.types.js';
 
 export const DEFAULT_SCOPE = 'sync:read sync:write data:read';
 
@@ -16,7 +16,7 @@ export class TokenIssuer {
     private readonly o: { authTokens: AuthTokensRepository; accessTokens: AccessTokens; clock: Clock; random: Random; scope: string },
   ) {}
 
-  async issue(session: SessionRow, refreshToken: string): Promise<IssuedTokens> {
+  async issue(session: SessionRow, refreshToken: string, account: AccountName): Promise<IssuedTokens> {
     const now = this.o.clock.now();
     const jti = this.o.random.uuid();
     const mfa = fromFlag(session.mfa_enabled);
@@ -47,6 +47,7 @@ export class TokenIssuer {
       session_id: session.session_id,
       user_id: session.user_id,
       mfa_verified: mfa,
+      account,
     };
   }
 }

@@ -11,6 +11,13 @@ export const LoginRequest = Type.Object(
 );
 export type LoginRequest = Static<typeof LoginRequest>;
 
+/** The Garmin account a session belongs to, as the service knows it (shown by the CLI). */
+export const GarminAccountName = Type.Object({
+  username: Type.String({ description: 'the Garmin e-mail the account logged in with (lower-cased)' }),
+  display_name: Type.Union([Type.String(), Type.Null()], { description: "Garmin's display name, when known" }),
+});
+export type GarminAccountName = Static<typeof GarminAccountName>;
+
 /** The service's own tokens, issued after a successful login, MFA step or refresh. */
 export const TokenResponse = Type.Object({
   status: Type.Literal('authenticated'),
@@ -25,6 +32,7 @@ export const TokenResponse = Type.Object({
   session_id: Type.String(),
   user_id: Type.String(),
   mfa_verified: Type.Boolean(),
+  account: GarminAccountName,
 });
 export type TokenResponse = Static<typeof TokenResponse>;
 
@@ -67,6 +75,7 @@ export const SessionView = Type.Object({
   last_used_at: NullableTimestamp,
   revoked_at: NullableTimestamp,
   status: Type.Union([Type.Literal('active'), Type.Literal('expired'), Type.Literal('revoked')]),
+  account: GarminAccountName,
   garmin: Type.Object({
     status: Type.Union([Type.Literal('connected'), Type.Literal('reauth_required')], {
       description: 'reauth_required: Garmin refused to refresh its tokens; syncs and schedules wait for the next `auth login`',

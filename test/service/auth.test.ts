@@ -199,6 +199,18 @@ describe.each(serviceDialects())('auth through the API with the real emulator (%
     expect(r.body.code).toBe('SESSION_REVOKED');
   });
 
+  it('names the Garmin account (e-mail, display name) in the token answers and the session (issue 18.5)', async () => {
+    const t = await h.api('POST', '/auth/login', { body: { username: 'NoMfa@Example.com', password: 'demo-password' } });
+    secrets.push(t.body.access_token, t.body.refresh_token);
+    expect(t.body.account).toMatchObject({ username: 'nomfa@example.com' });
+    expect(t.body.account.display_name === null || typeof t.body.account.display_name === 'string').toBe(true);
+    const s = await h.api('GET', '/auth/session', { token: t.body.access_token });
+    expect(s.body.session.account).toEqual(t.body.account);
+    const r = await h.api('POST', '/auth/refresh', { body: { refresh_token: t.body.refresh_token } });
+    secrets.push(r.body.access_token, r.body.refresh_token);
+    expect(r.body.account).toEqual(t.body.account);
+  });
+
   it('refuses an expired access token, and tokens with alg none, a wrong key, audience or issuer', async () => {
     const t = await loginNoMfa(h);
     h.clock.advance(15 * 60_000 + 1000);
