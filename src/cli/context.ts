@@ -34,6 +34,7 @@ export interface GlobalFlags {
   json?: boolean;
   color?: boolean;
   quiet?: boolean;
+  utc?: boolean;
 }
 
 /** What a command's run function is built from: the deps plus resolved globals. */
@@ -52,6 +53,11 @@ export interface CommandContext {
   api: ApiClient;
 }
 
+/** The server to repeat in a suggested command: only when the user gave it as --server. */
+export function suggestedServer(ctx: Pick<CommandContext, 'server' | 'serverSource'>): string | undefined {
+  return ctx.serverSource === 'flag' ? ctx.server : undefined;
+}
+
 /**
  * Resolves the global settings in their documented order (flag, environment, config file,
  * default) and builds the per-invocation objects. Nothing here touches the network.
@@ -67,7 +73,7 @@ export async function createContext(deps: CliDeps, globals: GlobalFlags): Promis
       : normaliseServerUrl(settings.server ?? DEFAULT_SERVER, 'the server setting');
   const colorFlag = globals.color !== false && settings.color !== 'never';
   const color = settings.color === 'always' && colorFlag && !deps.env.NO_COLOR ? true : colorEnabled(deps.io, deps.env, colorFlag);
-  const out = createOutput(deps.io, { json: Boolean(globals.json), quiet: Boolean(globals.quiet), color });
+  const out = createOutput(deps.io, { json: Boolean(globals.json), quiet: Boolean(globals.quiet), color, utc: Boolean(globals.utc), timeZone: deps.env.TZ });
   const keyring = settings.credential_backend === 'file' ? null : deps.keyring;
   const store = new CredentialStore({
     dir,

@@ -12,7 +12,7 @@ export interface IO {
   stdinIsTTY: boolean;
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
-  /** Terminal width for the stderr TTY (progress bars); 80 when unknown. */
+  /** Terminal width (tables on stdout, progress bars on stderr); 80 when unknown. */
   columns: number;
   /** Aborts on Ctrl-C (SIGINT). Commands that wait pass it on and detach when it fires. */
   interrupt: AbortSignal;

@@ -48,7 +48,6 @@ describe('help and usage', () => {
       ['sync', 'start', '--from', '2026-02-30'],
       ['sync', 'list', '--limit', 'ten'],
       ['auth', 'login', '--password', 'secret'],
-      ['sync'],
       ['nonsense'],
     ]) {
       const r = await cli(argv);
@@ -272,9 +271,10 @@ describe('sync', () => {
     const cancel = await cli(['sync', 'cancel', jobId, '--json']);
     expect(cancel.code).toBe(0);
     expect(JSON.parse(cancel.stdout).status).toBe('cancelled');
+    // Already cancelled is what the user wants: said, and exit 0.
     const again = await cli(['sync', 'cancel', jobId]);
-    expect(again.code).toBe(1);
-    expect(again.stderr.trim()).toBe(`Job ${jobId} is already cancelled; there is nothing to cancel.`);
+    expect(again.code).toBe(0);
+    expect(again.stderr.trim()).toBe(`✓ Job ${jobId} was already cancelled; nothing to do. Next: garminsync sync retry ${jobId}`);
     expect((await cli(['sync', 'status', 'job-nope'])).code).toBe(3);
     expect((await cli(['sync', 'watch', 'job-nope'])).code).toBe(3);
     const retry = await cli(['sync', 'retry', jobId, '--json']);
@@ -287,16 +287,22 @@ describe('sync', () => {
     await cli(['sync', 'start', '--type', 'all', '--wait']);
     const r = await cli(['sync', 'status', '--json']);
     expect(JSON.parse(r.stdout).jobs.map((j: { sync_type: string }) => j.sync_type)).toEqual(['activities', 'health', 'workouts']);
-    const human = await cli(['sync', 'status']);
+    const human = await cli(['sync', 'status', '--no-color'], { tty: true });
     expect(human.stdout.split('\n')[0]).toMatch(/^JOB\s+TYPE\s+STATUS/);
+    // Piped: tab-separated rows, no header, whole values.
+    const piped = await cli(['sync', 'status']);
+    expect(piped.stdout.split('\n')[0]).toMatch(/^job-\d+\tactivities\tcompleted\t100%\t5\/5\t\d{4}-\d\d-\d\dT[\d:.]+Z\t$/);
   });
 });
 
 describe('activities and config', () => {
   it('lists activities as a table and as JSON', async () => {
     await login();
-    const r = await cli(['activities', 'list']);
-    expect(r.stdout).toMatch(/^ID\s+START \(UTC\)\s+SPORT/);
+    const r = await cli(['activities', 'list', '--no-color'], { tty: true, env: { TZ: 'Europe/Berlin' } });
+    expect(r.stdout).toMatch(/^ID\s+START\s+SPORT/);
+    expect(r.stdout).toContain('2026-11-20 08:00'); // local time (07:00 UTC)
+    const utc = await cli(['activities', 'list', '--utc'], { tty: true, env: { TZ: 'Europe/Berlin' } });
+    expect(utc.stdout).toContain('2026-11-20 07:00 UTC');
     expect(r.stdout).toContain('Morning Run');
     expect(JSON.parse((await cli(['activities', 'list', '--json'])).stdout).items).toHaveLength(1);
   });

@@ -5,6 +5,7 @@ import type { DefineContext, RunFn } from './commands/types.js';
 import { examples } from './commands/types.js';
 import { createContext, type CliDeps, type GlobalFlags } from './context.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
+import { configureHelp, helpArgv } from './help/help.js';
 
 /** Global options that take a value; needed to find the command words in argv without parsing. */
 const GLOBAL_VALUE_OPTIONS = new Set(['--server']);
@@ -42,12 +43,15 @@ export async function buildProgram(
     .option('--json', 'print exactly one JSON document on stdout (NDJSON for sync watch)')
     .option('--no-color', 'no colours (also NO_COLOR=1)')
     .option('-q, --quiet', 'print only data and errors')
+    .option('--utc', 'show times in UTC (default: local time, TZ)')
     .version('0.1.0', '-V, --version', 'print the version')
     .helpCommand(false)
     .showSuggestionAfterError(true)
     .configureOutput({
       writeOut: (s) => void io.stdout.write(s),
       writeErr: (s) => void io.stderr.write(s),
+      getOutHelpWidth: () => Math.max(60, Math.min(io.columns, 120)),
+      getErrHelpWidth: () => Math.max(60, Math.min(io.columns, 120)),
       // "error: option '--from <date>' argument 'x' is invalid. --from must be …" → our sentence only.
       outputError: (s, write) => write(`Usage error: ${s.replace(/^error: /, '').replace(/^option .* is invalid\. /, '')}`),
     })
@@ -61,6 +65,9 @@ export async function buildProgram(
         'garminsync activities list --limit 10',
       ) + '\nExit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 login required, 5 job failed,\n6 job cancelled, 7 service unreachable, 10 MFA code required, 130 interrupted.\n',
     );
+
+  configureHelp(program);
+  program.command('help').description('Help for a command: `garminsync help sync start` (--man: its manual page)').argument('[command...]');
 
   const ctx: DefineContext = {
     bind: (cmd, run) => {
@@ -109,12 +116,11 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
     code = await run(context, cmd.opts(), cmd.args);
   };
   try {
-    const program = await buildProgram(deps, argv, { bindRun, setExitCode: (c) => (code = c) });
-    if (argv.length === 0) {
-      program.outputHelp({ error: true });
-      return EXIT.USAGE;
-    }
-    await program.parseAsync([...argv], { from: 'user' });
+    const nouns = COMMAND_TABLE.map((n) => n.name);
+    const asked = helpArgv(argv, new Set(nouns), new Set([...nouns, ...Object.keys(LEAF_COMMANDS), ...Object.keys(LAUNCHED_COMMANDS)]));
+    const program = await buildProgram(deps, asked.argv, { bindRun, setExitCode: (c) => (code = c) });
+    if (asked.man) return await printManPage(deps, program, asked.argv);
+    await program.parseAsync(asked.argv, { from: 'user' });
     return code;
   } catch (e) {
     return reportError(deps, e);
@@ -139,4 +145,17 @@ export function reportError(deps: CliDeps, e: unknown): number {
     if (deps.env.GARMINSYNC_DEBUG && e instanceof Error && e.stack) deps.io.stderr.write(`${e.stack}\n`);
   }
   return code;
+}
+
+/** `garminsync help --man [noun [verb]]`: the command's man page (roff) on stdout. */
+async function printManPage(deps: CliDeps, program: Command, words: readonly string[]): Promise<number> {
+  const { manPage } = await import('./help/man.js');
+  let cmd = program;
+  for (const w of words.filter((a) => !a.startsWith('-'))) {
+    const sub = cmd.commands.find((c) => c.name() === w);
+    if (!sub) throw new AppError('VALIDATION_FAILED', `There is no command "${words.join(' ')}"; see \`garminsync help\`.`);
+    cmd = sub;
+  }
+  deps.io.stdout.write(manPage(cmd, program.version() ?? '', new Date(deps.clock.now()).toISOString().slice(0, 10)));
+  return EXIT.OK;
 }

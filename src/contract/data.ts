@@ -76,3 +76,9 @@ export const WorkoutListQuery = Type.Object(
   { additionalProperties: false },
 );
 export type WorkoutListQuery = Static<typeof WorkoutListQuery>;
+
+/** GET /activities/sports: the sports of the caller's synced activities, most frequent first. */
+export const ActivitySportList = Type.Object({
+  items: Type.Array(Type.Object({ sport: Type.String(), count: Type.Integer({ minimum: 1 }) })),
+});
+export type ActivitySportList = Static<typeof ActivitySportList>;

@@ -26,7 +26,7 @@ export function processIO(): IO {
     stdinIsTTY: Boolean(process.stdin.isTTY),
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
-    columns: process.stderr.columns || 80,
+    columns: process.stdout.columns || process.stderr.columns || 80,
     interrupt: controller.signal,
   };
 }

@@ -3,6 +3,7 @@ import type {
   ActivityDetail,
   ActivityList,
   ActivityListQuery,
+  ActivitySportList,
   CreateJobRequest,
   CreateJobResponse,
   JobFailureList,
@@ -16,6 +17,7 @@ import type {
   WorkoutList,
   WorkoutListQuery,
 } from '../../contract/index.js';
+import type { Credentials } from '../credentials/credential-store.js';
 import { send, sendJson, type HttpOptions, type RequestOptions } from './http.js';
 import { sessionExpired, type Session } from './session.js';
 
@@ -72,6 +74,23 @@ export class ApiClient {
     return this.authedJson('POST', '/auth/logout');
   }
 
+  /**
+   * Logs out with the given credentials, without the credential store (`auth logout` of a file
+   * the store refuses): an expired access token is renewed once, and the new tokens are dropped.
+   */
+  async logoutWith(creds: Pick<Credentials, 'access_token' | 'refresh_token'>): Promise<void> {
+    try {
+      await send(this.http, 'POST', '/auth/logout', { token: creds.access_token });
+      return;
+    } catch (e) {
+      if (!isAppError(e) || e.details.status !== 401) throw e;
+    }
+    const renewed = await sendJson<TokenResponse>(this.http, 'POST', '/auth/refresh', { body: { refresh_token: creds.refresh_token } }).catch((e: unknown) => {
+      throw isAppError(e) && e.details.status === 401 ? sessionExpired(e) : e;
+    });
+    await send(this.http, 'POST', '/auth/logout', { token: renewed.access_token });
+  }
+
   sessionInfo(): Promise<SessionResponse> {
     return this.authedJson<SessionResponse>('GET', '/auth/session');
   }
@@ -113,6 +132,11 @@ export class ApiClient {
 
   listActivities(query: ActivityListQuery, signal?: AbortSignal): Promise<ActivityList> {
     return this.authedJson<ActivityList>('GET', '/activities', { query, signal });
+  }
+
+  /** The sports of the synced activities (for "nothing matched --sport X" messages). */
+  activitySports(): Promise<ActivitySportList> {
+    return this.authedJson<ActivitySportList>('GET', '/activities/sports');
   }
 
   getActivity(id: string, signal?: AbortSignal): Promise<ActivityDetail> {

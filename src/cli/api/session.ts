@@ -93,7 +93,7 @@ export class Session {
         if (isAppError(e) && (DEAD_SESSION_CODES.has(e.code) || e.details.status === 401)) throw sessionExpired(e);
         throw e;
       }
-      const next = credentialsFrom(creds.server, creds.username, answer, this.opts.clock.now());
+      const next = credentialsFrom(creds.server, answer.account?.username ?? creds.username, answer, this.opts.clock.now());
       await this.opts.store.save(next);
       return next;
     });

@@ -1,6 +1,7 @@
+import { mkdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../core/index.js';
-import { readPrivateFile, writePrivateFileAtomic } from '../credentials/secure-file.js';
+import { writeFileAtomic } from '../credentials/secure-file.js';
 
 /** The settings `garminsync config get|set` manages, with how each one is checked. */
 export const CONFIG_KEYS = {
@@ -50,16 +51,24 @@ export function normaliseServerUrl(value: string, source: string): string {
   return u.toString().replace(/\/+$/, '');
 }
 
-/** `<config dir>/config.json`, private like the credentials (it may name a private server). */
+/**
+ * `<config dir>/config.json`. Settings are not secrets (only credentials are): any mode is
+ * fine, and a symbolic link (a dotfile manager's) is followed, for reading and for writing.
+ */
 export class ConfigStore {
   readonly path: string;
-  constructor(dir: string) {
+  constructor(private readonly dir: string) {
     this.path = join(dir, 'config.json');
   }
 
   async read(): Promise<Config> {
-    const text = await readPrivateFile(this.path);
-    if (text === undefined) return {};
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      throw new AppError('CONFIG_INVALID', `The config file ${this.path} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}); fix or delete it.`);
+    }
     try {
       const parsed = JSON.parse(text) as Record<string, unknown>;
       const config: Config = {};
@@ -74,6 +83,10 @@ export class ConfigStore {
     const config = await this.read();
     if (value === undefined) delete config[key];
     else config[key] = validateConfigValue(key, value);
-    await writePrivateFileAtomic(this.path, `${JSON.stringify(config, null, 2)}\n`);
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    // Replace the file a symbolic link points to, not the link: the dotfile manager keeps it.
+    const target = await realpath(this.path).catch(() => this.path);
+    const mode = await stat(target).then((st) => st.mode & 0o777, () => 0o644);
+    await writeFileAtomic(target, `${JSON.stringify(config, null, 2)}\n`, mode);
   }
 }

@@ -4,7 +4,7 @@ import lockfile from 'proper-lockfile';
 import { AppError } from '../../core/index.js';
 import { credentialFileName } from '../config/paths.js';
 import type { Keyring } from './keyring.js';
-import { ensurePrivateDir, readPrivateFile, writePrivateFileAtomic } from './secure-file.js';
+import { ensurePrivateDir, readPrivateFile, writePrivateFileAtomic, type ExposedFile } from './secure-file.js';
 
 /** What the CLI keeps of a session: the raw tokens of design.md §3 plus when they expire. */
 export interface Credentials {
@@ -64,7 +64,18 @@ export class CredentialStore {
 
   /** Reads the credentials; undefined when there are none for this service. */
   async load(): Promise<Credentials | undefined> {
-    const text = await readPrivateFile(this.path);
+    return this.parse(await readPrivateFile(this.path));
+  }
+
+  /**
+   * Reads the credentials even from a file others can read or that is a symbolic link (reported
+   * through `onExposed`): for `auth logout`, whose job is to revoke and delete exactly such a file.
+   */
+  async loadExposed(onExposed: (e: ExposedFile) => void): Promise<Credentials | undefined> {
+    return this.parse(await readPrivateFile(this.path, onExposed));
+  }
+
+  private async parse(text: string | undefined): Promise<Credentials | undefined> {
     if (text === undefined) return undefined;
     let file: CredentialFile;
     try {
@@ -126,7 +137,7 @@ export class CredentialStore {
 
   /** Deletes the credentials (logout only: losing a refresh race never calls this). */
   async remove(): Promise<boolean> {
-    const existed = (await readPrivateFile(this.path).catch(() => 'x')) !== undefined;
+    const existed = (await readPrivateFile(this.path, () => {}).catch(() => 'x')) !== undefined;
     if (this.opts.keyring) await this.opts.keyring.remove(this.opts.server).catch(() => {});
     await rm(this.path, { force: true });
     return existed;

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { chmod, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { AppError, cryptoRandom } from '../../core/index.js';
 
@@ -16,18 +16,32 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
   if ((st.mode & GROUP_OTHER) !== 0) await chmod(dir, 0o700);
 }
 
+/** Why a secret file is not safe to use: a symbolic link, or readable/writable by others. */
+export interface ExposedFile {
+  path: string;
+  reason: 'symlink' | 'mode';
+  /** The permission bits, e.g. 0o644 (for reason 'mode'). */
+  mode?: number;
+}
+
 /**
  * Reads a secret file, refusing one that group or others could read or write, with the exact
- * command that fixes it. Returns undefined when the file does not exist.
+ * command that fixes it. Returns undefined when the file does not exist. With `onExposed`, an
+ * unsafe file is read anyway and reported there instead (for `auth logout`, which must revoke
+ * and delete such a file, not refuse it).
  */
-export async function readPrivateFile(path: string): Promise<string | undefined> {
+export async function readPrivateFile(path: string, onExposed?: (e: ExposedFile) => void): Promise<string | undefined> {
   let handle;
   try {
     handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     if ((e as NodeJS.ErrnoException).code === 'ELOOP') {
-      throw new AppError('CREDENTIALS_INSECURE', `The credential file ${path} is a symbolic link; replace it with a regular file.`, { path });
+      if (!onExposed) {
+        throw new AppError('CREDENTIALS_INSECURE', `The credential file ${path} is a symbolic link; replace it with a regular file.`, { path });
+      }
+      onExposed({ path, reason: 'symlink' });
+      return readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? undefined : Promise.reject(err)));
     }
     throw e;
   }
@@ -35,11 +49,14 @@ export async function readPrivateFile(path: string): Promise<string | undefined>
     // fstat on the opened handle: no window between the check and the read.
     const st = await handle.stat();
     if ((st.mode & GROUP_OTHER) !== 0) {
-      throw new AppError(
-        'CREDENTIALS_INSECURE',
-        `The credential file ${path} is readable by other users (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}); run \`chmod 600 ${path}\` and try again.`,
-        { path, fix: `chmod 600 ${path}` },
-      );
+      if (!onExposed) {
+        throw new AppError(
+          'CREDENTIALS_INSECURE',
+          `The credential file ${path} is readable by other users (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}); run \`chmod 600 ${path}\` and try again.`,
+          { path, fix: `chmod 600 ${path}` },
+        );
+      }
+      onExposed({ path, reason: 'mode', mode: st.mode & 0o777 });
     }
     return await handle.readFile('utf8');
   } finally {
@@ -53,13 +70,21 @@ export async function readPrivateFile(path: string): Promise<string | undefined>
  * a torn one, and readers never see a partial write.
  */
 export async function writePrivateFileAtomic(path: string, content: string): Promise<void> {
+  await ensurePrivateDir(dirname(path));
+  await writeFileAtomic(path, content, 0o600);
+}
+
+/**
+ * The atomic replace itself (temp file, fsync, rename, fsync of the directory), with the given
+ * mode; the directory must exist. Also used for the config file, which is not a secret.
+ */
+export async function writeFileAtomic(path: string, content: string, mode: number): Promise<void> {
   const dir = dirname(path);
-  await ensurePrivateDir(dir);
   const tmp = `${path}.${process.pid}.${cryptoRandom.bytes(6).toString('hex')}.tmp`;
-  const handle = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+  const handle = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
   try {
     await handle.writeFile(content, 'utf8');
-    await handle.chmod(0o600); // the umask cannot widen it, but an odd one could narrow it oddly
+    await handle.chmod(mode); // the umask cannot widen it, but an odd one could narrow it oddly
     await handle.sync();
   } catch (e) {
     await handle.close().catch(() => {});

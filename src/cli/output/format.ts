@@ -1,46 +1,5 @@
 /** Small, stable formatting helpers for human output (never used for --json). */
 
-/** A table with left-aligned columns separated by two spaces; stable for scripts that use `cut`. */
-export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  return [line(headers), ...rows.map(line)];
-}
-
-/** "in 14 min", "3 h ago", "in 29 days": how far a timestamp is from now. */
-export function relativeTime(iso: string | null | undefined, nowMs: number): string {
-  if (!iso) return '-';
-  const t = Date.parse(iso);
-  if (Number.isNaN(t)) return iso;
-  const diff = t - nowMs;
-  const abs = Math.abs(diff);
-  const units: [number, string][] = [
-    [86_400_000, 'day'],
-    [3_600_000, 'h'],
-    [60_000, 'min'],
-    [1000, 's'],
-  ];
-  let text = '0 s';
-  for (const [ms, name] of units) {
-    if (abs >= ms) {
-      const n = Math.floor(abs / ms);
-      text = name === 'day' ? `${n} day${n === 1 ? '' : 's'}` : `${n} ${name}`;
-      break;
-    }
-  }
-  return diff >= 0 ? `in ${text}` : `${text} ago`;
-}
-
-/** "2026-11-27 12:00 UTC (in 14 min)" */
-export function whenText(iso: string | null | undefined, nowMs: number): string {
-  if (!iso) return '-';
-  return `${iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC')} (${relativeTime(iso, nowMs)})`;
-}
-
 /** "1.2 MB" */
 export function bytesText(n: number): string {
   if (n < 1024) return `${n} B`;

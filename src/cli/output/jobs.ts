@@ -1,25 +1,40 @@
 import type { SyncJob } from '../../contract/index.js';
 import { EXIT } from '../exit-codes.js';
-import { durationText, table, whenText } from './format.js';
+import { durationText } from './format.js';
+import type { Output } from './output.js';
+import { printTable, type Column } from './table.js';
 
-/** The job table of `sync list` and `sync status`. */
-export function jobTable(jobs: readonly SyncJob[], nowMs: number): string[] {
-  return table(
-    ['JOB', 'TYPE', 'STATUS', 'PROGRESS', 'ITEMS', 'STARTED', 'NOTE'],
+const JOB_COLUMNS: readonly Column[] = [
+  { header: 'JOB', kind: 'id' },
+  { header: 'TYPE' },
+  { header: 'STATUS' },
+  { header: 'PROGRESS' },
+  { header: 'ITEMS' },
+  { header: 'STARTED', kind: 'when' },
+  { header: 'NOTE', shrink: true },
+];
+
+/** The job table of `sync list`, `sync status` and `sync start`. */
+export function printJobTable(out: Output, jobs: readonly SyncJob[], nowMs: number): void {
+  printTable(
+    out,
+    JOB_COLUMNS,
     jobs.map((j) => [
       j.job_id,
       j.sync_type,
       j.status,
       `${j.progress}%`,
       j.total_items === null ? `${j.processed_items}` : `${j.processed_items}/${j.total_items}`,
-      j.start_time ? whenText(j.start_time, nowMs) : 'not yet',
+      j.start_time,
       j.error_message ?? (j.failed_items > 0 ? `${j.failed_items} item(s) failed` : ''),
     ]),
+    nowMs,
   );
 }
 
 /** `key: value` lines of one job for `sync status JOB`. */
-export function jobDetail(j: SyncJob, nowMs: number): string[] {
+export function jobDetail(out: Output, j: SyncJob, nowMs: number): string[] {
+  const when = (iso: string | null) => out.fmt.when(iso, nowMs);
   const rows: [string, string][] = [
     ['Job', j.job_id],
     ['Type', j.sync_type],
@@ -27,9 +42,9 @@ export function jobDetail(j: SyncJob, nowMs: number): string[] {
     ['Progress', `${j.progress}%`],
     ['Items', `${j.processed_items} of ${j.total_items ?? '?'} processed${j.failed_items ? `, ${j.failed_items} failed` : ''}`],
     ['Range', j.params.full ? 'full' : j.params.from || j.params.to ? `${j.params.from ?? '…'} to ${j.params.to ?? '…'}` : 'incremental'],
-    ['Created', whenText(j.created_at, nowMs)],
-    ['Started', whenText(j.start_time, nowMs)],
-    ['Ended', whenText(j.end_time, nowMs)],
+    ['Created', when(j.created_at)],
+    ['Started', when(j.start_time)],
+    ['Ended', when(j.end_time)],
   ];
   if (j.start_time && j.end_time) rows.push(['Took', durationText((Date.parse(j.end_time) - Date.parse(j.start_time)) / 1000)]);
   if (j.error_message) rows.push(['Error', j.error_message]);

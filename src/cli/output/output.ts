@@ -1,5 +1,6 @@
 import pc from 'picocolors';
 import type { IO } from '../io.js';
+import { timeFormatter, type TimeFormatter } from './time.js';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
@@ -13,6 +14,8 @@ export interface Output {
   readonly json: boolean;
   readonly quiet: boolean;
   readonly color: Colors;
+  /** How times are written for people (local time, or UTC with --utc). */
+  readonly fmt: TimeFormatter;
   /** A line of data on stdout (human mode only). */
   data(line?: string): void;
   /** One JSON document on stdout. */
@@ -33,13 +36,14 @@ export function colorEnabled(io: IO, env: Record<string, string | undefined>, fl
   return io.stderrIsTTY;
 }
 
-export function createOutput(io: IO, opts: { json: boolean; quiet: boolean; color: boolean }): Output {
+export function createOutput(io: IO, opts: { json: boolean; quiet: boolean; color: boolean; utc?: boolean; timeZone?: string }): Output {
   const color = pc.createColors(opts.color);
   return {
     io,
     json: opts.json,
     quiet: opts.quiet,
     color,
+    fmt: timeFormatter({ utc: Boolean(opts.utc), timeZone: opts.timeZone }),
     data: (line = '') => void io.stdout.write(`${line}\n`),
     document: (value) => void io.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
     info: (line) => {

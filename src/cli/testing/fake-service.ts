@@ -79,6 +79,7 @@ export async function startFakeService(opts: FakeServiceOptions = {}): Promise<F
       session_id: sid,
       user_id: 'user-1',
       mfa_verified: true,
+      account: { username: 'demo@example.com', display_name: 'Demo' },
     };
   };
   const newSession = () => {

@@ -20,13 +20,13 @@ export async function runShow(ctx: CommandContext, id: string): Promise<number> 
     ['Activity', a.activity_id],
     ['Name', a.name ?? '-'],
     ['Sport', a.sport],
-    ['Start', a.start_time],
+    ['Start', ctx.out.fmt.time(a.start_time)],
     ['Duration', durationText(a.duration_seconds)],
     ['Distance', a.distance_meters === null ? '-' : `${(a.distance_meters / 1000).toFixed(2)} km`],
     ['Calories', a.calories === null ? '-' : String(a.calories)],
     ['Average HR', a.average_hr === null ? '-' : `${a.average_hr} bpm`],
     ['FIT file', a.fit ? `${bytesText(a.fit.size_bytes)}, sha256 ${a.fit.sha256}` : 'not stored'],
-    ['Synced', a.synced_at],
+    ['Synced', ctx.out.fmt.when(a.synced_at, ctx.clock.now())],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) ctx.out.data(`${`${k}:`.padEnd(width + 1)} ${v}`);

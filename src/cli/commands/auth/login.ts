@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { isAppError, type AppError, type Clock } from '../../../core/index.js';
+import { AppError, isAppError, type Clock } from '../../../core/index.js';
 import type { MfaRequiredResponse, TokenResponse } from '../../../contract/index.js';
 import type { ApiClient } from '../../api/client.js';
 import type { CommandContext } from '../../context.js';
-import { EXIT } from '../../exit-codes.js';
+import { EXIT, isPromptInterrupt } from '../../exit-codes.js';
 import { readAll, type IO } from '../../io.js';
 import type { Output } from '../../output/output.js';
 import type { Prompter } from '../../prompter.js';
@@ -102,6 +102,7 @@ async function finishMfa(
       return await saveLogin(ctx, username, await opts.api.mfa(challenge.challenge_id, opts.mfaCode, opts.io.interrupt));
     } catch (e) {
       if (!isAppError(e) || e.code !== 'MFA_CODE_INVALID') throw e;
+      if (e.details.attempts_left === 0) throw challengeUsedUp(e);
       if (!interactive) {
         printChallenge(out, challenge, ctx, username, e);
         out.warn(`That MFA code is not correct${attemptsText(e)}. Try again with:`);
@@ -119,7 +120,7 @@ async function finishMfa(
   }
   out.info(`Garmin sent a verification code ${via}.`);
   for (;;) {
-    const code = (await opts.prompter.input('MFA code:')).trim();
+    const code = (await askCode(opts, ctx, challenge, username)).trim();
     if (!/^\d{4,10}$/.test(code)) {
       out.warn('The code is 4 to 10 digits; type it again.');
       continue;
@@ -129,6 +130,7 @@ async function finishMfa(
       tokens = await opts.api.mfa(challenge.challenge_id, code, opts.io.interrupt);
     } catch (e) {
       if (isAppError(e) && e.code === 'MFA_CODE_INVALID') {
+        if (e.details.attempts_left === 0) throw challengeUsedUp(e);
         out.warn(`That code is not correct${attemptsText(e)}; type it again.`);
         continue;
       }
@@ -136,6 +138,33 @@ async function finishMfa(
     }
     return saveLogin(ctx, username, tokens);
   }
+}
+
+/**
+ * Asks for the code; Ctrl-C there keeps the challenge usable: its id and the command that
+ * finishes the login are printed before the exit (130).
+ */
+async function askCode(opts: LoginOptions, ctx: CommandContext, challenge: MfaRequiredResponse, username: string): Promise<string> {
+  try {
+    return await opts.prompter.input('MFA code:');
+  } catch (e) {
+    if (isPromptInterrupt(e)) {
+      opts.io.stderr.write(`\nInterrupted. The challenge ${challenge.challenge_id} stays open until ${opts.out.fmt.time(challenge.expires_at)}; finish with:\n  ${mfaCommand(challenge, ctx, username)}\n`);
+    }
+    throw e;
+  }
+}
+
+/**
+ * The last attempt of a challenge was wrong: no code can finish it now, so say so and what to
+ * do instead of inviting another try (exit 4, like an expired challenge).
+ */
+export function challengeUsedUp(e: AppError): AppError {
+  return new AppError(
+    'MFA_CHALLENGE_GONE',
+    'That MFA code is not correct, and it was the last attempt: this login is used up. Run `garminsync auth login` again for a new code.',
+    e.details,
+  );
 }
 
 /** The exact command that finishes the login; the e-mail rides along so `auth status` can show it. */

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../../context.js';
 import { EXIT } from '../../exit-codes.js';
-import { whenText } from '../../output/format.js';
 import { examples, type DefineContext } from '../types.js';
 
 export function define(cmd: Command, ctx: DefineContext): void {
@@ -24,7 +23,7 @@ export async function runRefresh(ctx: CommandContext): Promise<number> {
       session_absolute_expires_at: creds.session_absolute_expires_at ?? null,
     });
   } else {
-    ctx.out.success(`Session refreshed; the access token is valid until ${whenText(creds.expires_at, ctx.clock.now())}.`);
+    ctx.out.success(`Session refreshed; the access token is valid until ${ctx.out.fmt.when(creds.expires_at, ctx.clock.now())}.`);
   }
   return EXIT.OK;
 }

@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import { isAppError } from '../../../core/index.js';
 import type { SessionResponse } from '../../../contract/index.js';
 import type { CommandContext } from '../../context.js';
-import { EXIT } from '../../exit-codes.js';
-import { whenText } from '../../output/format.js';
+import { EXIT, exitCodeFor } from '../../exit-codes.js';
 import { examples, type DefineContext } from '../types.js';
 
 export function define(cmd: Command, ctx: DefineContext): void {
@@ -30,12 +29,16 @@ export async function runStatus(ctx: CommandContext, offline: boolean): Promise<
   }
   let remote: SessionResponse | undefined;
   let remoteError: string | undefined;
+  // The local facts are printed either way; the exit code still says the service could not be
+  // asked (7 unreachable, …), so `auth status && sync start` does not go on blindly.
+  let code: number = EXIT.OK;
   if (!offline) {
     try {
       remote = await ctx.api.sessionInfo();
     } catch (e) {
       if (isAppError(e) && e.code === 'LOGIN_REQUIRED') throw e;
       remoteError = e instanceof Error ? e.message : String(e);
+      code = exitCodeFor(e);
     }
   }
   // A refresh may have happened just now: show the tokens as they are stored after it.
@@ -59,13 +62,14 @@ export async function runStatus(ctx: CommandContext, offline: boolean): Promise<
       token: remote?.token ?? null,
       ...(remoteError ? { service_error: remoteError } : {}),
     });
-    return reauth ? EXIT.GARMIN_REAUTH_REQUIRED : EXIT.OK;
+    return reauth ? EXIT.GARMIN_REAUTH_REQUIRED : code;
   }
   const now = clock.now();
+  const whenText = (iso: string, at: number) => out.fmt.when(iso, at);
   const where = backend === 'keyring' ? `OS keyring (metadata in ${ctx.store.path})` : `file ${ctx.store.path} (0600)`;
   const rows: [string, string][] = [
     ['Server', ctx.server],
-    ['Account', current.username ?? current.user_id],
+    ['Account', current.username ?? remote?.session.account?.username ?? current.user_id],
     ['Session', current.session_id],
     ['Credentials', where],
     ['Access token', `expires ${whenText(current.expires_at, now)}`],
@@ -86,5 +90,5 @@ export async function runStatus(ctx: CommandContext, offline: boolean): Promise<
     out.info('Garmin refused to refresh its tokens; syncs and schedules wait for a new login. Next: garminsync auth login');
     return EXIT.GARMIN_REAUTH_REQUIRED;
   }
-  return EXIT.OK;
+  return code;
 }

@@ -4,7 +4,7 @@ import type { ApiClient } from '../../api/client.js';
 import { followJob } from '../../api/follow.js';
 import { EXIT } from '../../exit-codes.js';
 import type { IO } from '../../io.js';
-import { itemsSummary, jobTable, outcomeExitCode } from '../../output/jobs.js';
+import { itemsSummary, outcomeExitCode, printJobTable } from '../../output/jobs.js';
 import { durationText } from '../../output/format.js';
 import type { Output } from '../../output/output.js';
 import { createProgressView } from '../../output/progress.js';
@@ -65,7 +65,7 @@ export async function waitForJobs(opts: WaitOptions, jobs: readonly SyncJob[]): 
   const code = outcomeExitCode(finals);
   if (out.json && !opts.ndjson) out.document({ jobs: finals });
   if (!out.json) {
-    for (const line of jobTable(finals, clock.now())) out.data(line);
+    printJobTable(out, finals, clock.now());
     out.info(summaryLine(finals, clock.now() - started, code));
   }
   return code;

@@ -5,7 +5,7 @@ import type { ApiClient } from '../../api/client.js';
 import type { CommandContext } from '../../context.js';
 import { EXIT } from '../../exit-codes.js';
 import type { IO } from '../../io.js';
-import { jobTable } from '../../output/jobs.js';
+import { printJobTable } from '../../output/jobs.js';
 import type { Output } from '../../output/output.js';
 import { checkSyncDateFlag, parseDateFlag, usage } from '../errors.js';
 import { examples, type DefineContext } from '../types.js';
@@ -97,7 +97,7 @@ export async function reportStarted(opts: Omit<StartOptions, 'types' | 'full'>, 
   if (opts.out.json) {
     opts.out.document({ jobs });
   } else {
-    for (const line of jobTable(jobs, opts.clock.now())) opts.out.data(line);
+    printJobTable(opts.out, jobs, opts.clock.now());
     const next = jobs.length === 1 ? `garminsync sync watch ${jobs[0]!.job_id}` : 'garminsync sync status';
     opts.out.info(`Started ${jobs.length} sync job${jobs.length === 1 ? '' : 's'}. Next: ${next}`);
   }

@@ -3,7 +3,7 @@ import { SYNC_TYPES } from '../../../core/index.js';
 import type { SyncJob } from '../../../contract/index.js';
 import type { CommandContext } from '../../context.js';
 import { EXIT } from '../../exit-codes.js';
-import { jobDetail, jobTable } from '../../output/jobs.js';
+import { jobDetail, printJobTable } from '../../output/jobs.js';
 import { examples, type DefineContext } from '../types.js';
 
 export function define(cmd: Command, ctx: DefineContext): void {
@@ -21,7 +21,7 @@ export async function runStatus(ctx: CommandContext, jobId: string | undefined):
       out.document(job);
       return EXIT.OK;
     }
-    for (const line of jobDetail(job, clock.now())) out.data(line);
+    for (const line of jobDetail(out, job, clock.now())) out.data(line);
     if (job.failed_items > 0) {
       const { items } = await ctx.api.jobFailures(job.job_id);
       out.data('Failed items:');
@@ -39,7 +39,7 @@ export async function runStatus(ctx: CommandContext, jobId: string | undefined):
   } else if (latest.length === 0) {
     out.info('No sync jobs yet. Next: garminsync sync start --type all --wait');
   } else {
-    for (const line of jobTable(latest, clock.now())) out.data(line);
+    printJobTable(out, latest, clock.now());
   }
   return EXIT.OK;
 }

@@ -1,39 +1,55 @@
 import type { Command } from 'commander';
-import type { CommandContext } from '../../context.js';
+import { suggestedServer, type CommandContext } from '../../context.js';
 import { EXIT } from '../../exit-codes.js';
-import { bytesText, table } from '../../output/format.js';
+import { emptyMessage } from '../../output/empty.js';
+import { bytesText } from '../../output/format.js';
+import { fetchPages, printPagingHint } from '../../output/paging.js';
+import { printTable } from '../../output/table.js';
 import { flagParser, parseIntFlag } from '../errors.js';
-import { nextPageCommand } from '../paging.js';
 import { examples, type DefineContext } from '../types.js';
 
 interface ListFlags {
   limit: number;
   cursor?: string;
+  all?: boolean;
 }
 
 const DEFAULT_LIMIT = 100;
 
 export function define(cmd: Command, ctx: DefineContext): void {
   cmd
-    .option('-L, --limit <n>', 'how many (1-1000)', flagParser((v) => parseIntFlag(v, '--limit', 1, 1000)), DEFAULT_LIMIT)
+    .option('-L, --limit <n>', 'how many per page (1-1000)', flagParser((v) => parseIntFlag(v, '--limit', 1, 1000)), DEFAULT_LIMIT)
     .option('--cursor <cursor>', 'the next page, as printed by the previous page')
-    .addHelpText('after', examples('garminsync workouts list', 'garminsync workouts list --json | jq -r ".items[].workout_id"'));
+    .option('--all', 'follow every page (--limit is then the page size)')
+    .addHelpText('after', examples('garminsync workouts list', 'garminsync workouts list --all --json | jq -r ".items[].workout_id"'));
   ctx.bind<ListFlags>(cmd, (c, flags) => runList(c, flags));
 }
 
-/** One page of synced workouts by name: a table, or --json. */
+/** Synced workouts by name: a table (paged; --all for every page), or --json. */
 export async function runList(ctx: CommandContext, flags: ListFlags): Promise<number> {
-  const page = await ctx.api.listWorkouts({ limit: flags.limit, cursor: flags.cursor }, ctx.io.interrupt);
+  const page = await fetchPages((cursor) => ctx.api.listWorkouts({ limit: flags.limit, cursor }, ctx.io.interrupt), {
+    all: Boolean(flags.all),
+    cursor: flags.cursor,
+    signal: ctx.io.interrupt,
+  });
   if (ctx.out.json) {
     ctx.out.document(page);
     return EXIT.OK;
   }
   if (page.items.length === 0) {
-    ctx.out.info(flags.cursor ? 'No more workouts.' : 'No workouts synced yet. Next: garminsync sync start --type workouts --wait');
+    ctx.out.info(
+      flags.cursor
+        ? 'No more workouts.'
+        : emptyMessage({ plural: 'workouts', filters: [], nothingYet: 'No workouts synced yet.', next: 'garminsync sync start --type workouts --wait' }),
+    );
     return EXIT.OK;
   }
-  const rows = page.items.map((w) => [w.workout_id, w.sport ?? '-', w.updated_at ? w.updated_at.slice(0, 10) : '-', w.fit ? bytesText(w.fit.size_bytes) : '-', w.name ?? '']);
-  for (const line of table(['ID', 'SPORT', 'UPDATED', 'FIT', 'NAME'], rows)) ctx.out.data(line);
-  if (page.next_cursor) ctx.out.info(`More: ${nextPageCommand(ctx, 'workouts list', { limit: flags.limit === DEFAULT_LIMIT ? undefined : flags.limit }, page.next_cursor)}`);
+  printTable(
+    ctx.out,
+    [{ header: 'ID' }, { header: 'SPORT' }, { header: 'UPDATED', kind: 'time' }, { header: 'FIT' }, { header: 'NAME', shrink: true }],
+    page.items.map((w) => [w.workout_id, w.sport ?? '-', w.updated_at, w.fit ? bytesText(w.fit.size_bytes) : '-', w.name ?? '']),
+    ctx.clock.now(),
+  );
+  printPagingHint(ctx.out, 'workouts list', [['--limit', flags.limit === DEFAULT_LIMIT ? undefined : flags.limit]], page.next_cursor, suggestedServer(ctx));
   return EXIT.OK;
 }

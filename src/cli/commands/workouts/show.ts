@@ -35,9 +35,9 @@ export async function runShow(ctx: CommandContext, id: string): Promise<number> 
     ['Name', w.name ?? '-'],
     ['Sport', w.sport ?? '-'],
     ['Steps', steps === null ? '-' : String(steps)],
-    ['Updated', w.updated_at ?? '-'],
+    ['Updated', ctx.out.fmt.time(w.updated_at)],
     ['FIT file', w.fit ? `${bytesText(w.fit.size_bytes)}, sha256 ${w.fit.sha256}` : 'not stored'],
-    ['Synced', w.synced_at],
+    ['Synced', ctx.out.fmt.when(w.synced_at, ctx.clock.now())],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) ctx.out.data(`${`${k}:`.padEnd(width + 1)} ${v}`);
