@@ -23,7 +23,7 @@ function paneCommand(args: string): string {
 }
 
 describe('on a real terminal (tmux)', () => {
-  it('interactive login masks the password, re-asks a wrong MFA code, and sync --wait draws the progress bar', async () => {
+  it('interactive login masks the password, re-asks a wrong MFA code, and sync --wait draws the progress bar', { timeout: 120_000 }, async () => {
     expect(await TmuxPane.available()).toBe(true);
     const socket = `garminsync-e2e-${process.pid}`;
     const login = await TmuxPane.start(socket, paneCommand('auth login'));
@@ -70,7 +70,7 @@ describe('on a real terminal (tmux)', () => {
       expect(id).toBeDefined();
       // The job was not cancelled by the detach: it is still running or has completed since.
       const status = await cliStatus(id!);
-      expect(['running', 'completed']).toContain(status);
+      expect(['pending', 'running', 'completed']).toContain(status); // pending: no worker claimed it yet on a busy machine
       await pane.kill();
     } finally {
       stack.emu.setFaults({ latencyMs: 20 });
