@@ -132,22 +132,18 @@ export class ActivityRepository {
     return r ? toRecord(r) : undefined;
   }
 
-  /**
-   * Which of these Garmin ids are stored with their FIT — optionally only those written by one
-   * job (a resumed full re-sync skips its own work but refreshes older rows).
-   */
-  async storedIds(userId: string, activityIds: readonly string[], opts: { jobId?: string } = {}): Promise<Set<string>> {
+  /** Which of these Garmin ids are stored with their FIT (an incremental sync does not fetch them again). */
+  async storedIds(userId: string, activityIds: readonly string[]): Promise<Set<string>> {
     const out = new Set<string>();
     for (let i = 0; i < activityIds.length; i += 500) {
       const chunk = activityIds.slice(i, i + 500);
-      let q = this.db
+      const rows = await this.db
         .selectFrom('activities')
         .select('activity_id')
         .where('user_id', '=', userId)
         .where('activity_id', 'in', chunk)
-        .where('fit_sha256', 'is not', null);
-      if (opts.jobId) q = q.where('job_id', '=', opts.jobId);
-      const rows = await q.execute();
+        .where('fit_sha256', 'is not', null)
+        .execute();
       for (const r of rows) out.add(r.activity_id);
     }
     return out;

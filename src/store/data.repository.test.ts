@@ -42,7 +42,6 @@ describe.each(testDialects())('synced data repositories on $name', ({ open }) =>
     expect(p2.items.map((a) => a.activity_id)).toEqual(['1003', '1002', '1001']);
     expect(p2.next_cursor).toBeNull();
     expect(await store.activities.storedIds('u1', ['1001', '1002', '9'])).toEqual(new Set(['1001', '1002']));
-    expect(await store.activities.storedIds('u1', ['1001'], { jobId: 'other-job' })).toEqual(new Set());
   });
 
   it('rolls back an item and its checkpoint together', async () => {

@@ -12,6 +12,7 @@ export { encodeCursor, decodeCursor } from './json.js';
 export type { SyncJobParams, SyncJobRecord, NewSyncJob, ListJobsFilter, Page, JobCounters } from './sync-job.types.js';
 export { SyncJobRepository, canonicalParams } from './sync-job.repository.js';
 export { JobFailureRepository, type JobFailureRecord } from './job-failure.repository.js';
+export { JobItemRepository } from './job-item.repository.js';
 export { WatermarkRepository } from './watermark.repository.js';
 export { ActivityRepository, type ActivityRecord, type ActivityUpsert } from './activity.repository.js';
 export {

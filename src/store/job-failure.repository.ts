@@ -23,9 +23,18 @@ export class JobFailureRepository {
     return this.db.selectFrom('sync_job_failures').selectAll().where('job_id', '=', jobId).orderBy('created_at').orderBy('item_key').execute();
   }
 
-  /** The failed item keys of a job (a resumed job skips them instead of failing them twice). */
-  async keysForJob(jobId: string): Promise<Set<string>> {
-    const rows = await this.db.selectFrom('sync_job_failures').select('item_key').where('job_id', '=', jobId).execute();
-    return new Set(rows.map((r) => r.item_key));
+  /** Of `itemKeys`, those that failed in `jobId` (a resumed job skips them instead of failing them twice). */
+  async failedAmong(jobId: string, itemKeys: readonly string[]): Promise<Set<string>> {
+    const failed = new Set<string>();
+    for (let i = 0; i < itemKeys.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('sync_job_failures')
+        .select('item_key')
+        .where('job_id', '=', jobId)
+        .where('item_key', 'in', itemKeys.slice(i, i + 500))
+        .execute();
+      for (const r of rows) failed.add(r.item_key);
+    }
+    return failed;
   }
 }

@@ -3,6 +3,7 @@ import * as archiveMigration from './archive.migration.js';
 import * as authMigration from './auth/auth.migration.js';
 import * as jobErrorCodeMigration from './job-error-code.migration.js';
 import * as healthMetricsMigration from './health/health-metrics.migration.js';
+import * as jobItemMigration from './job-item.migration.js';
 import * as scaleMigration from './scale.migration.js';
 import * as schedulesMigration from './schedules.migration.js';
 import * as syncMigration from './sync.migration.js';
@@ -16,6 +17,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '002_auth': authMigration,
   '003_scale': scaleMigration,
   '004_job_error_code': jobErrorCodeMigration,
+  '004_sync_job_items': jobItemMigration,
   '007_health_metrics': healthMetricsMigration,
   '008_schedules': schedulesMigration,
   '010_archive': archiveMigration,

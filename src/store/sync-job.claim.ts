@@ -16,13 +16,15 @@ import type { Database, Db } from './schema.js';
  * users take turns.
  *
  * PostgreSQL locks the chosen row with FOR UPDATE SKIP LOCKED; SQLite relies on the guarded
- * update (one writer at a time). Either way a job is claimed by exactly one worker.
+ * update (one writer at a time). Either way a job is claimed by exactly one worker. Jobs in
+ * `exclude` (the claimer's own running jobs) are never claimed.
  */
-export async function claimNextJob(db: Db, owner: string, now: number, leaseMs: number): Promise<string | undefined> {
+export async function claimNextJob(db: Db, owner: string, now: number, leaseMs: number, exclude: readonly string[] = []): Promise<string | undefined> {
   const claim = async (tx: Db): Promise<string | null | undefined> => {
     let q = tx
       .selectFrom('sync_jobs')
       .select(['sync_jobs.job_id', 'sync_jobs.status'])
+      .$if(exclude.length > 0, (qb) => qb.where('sync_jobs.job_id', 'not in', exclude))
       .where((eb) =>
         eb.or([
           eb('sync_jobs.status', '=', 'pending'),

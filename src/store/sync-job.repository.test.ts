@@ -99,6 +99,9 @@ describe.each(testDialects())('SyncJobRepository on $name', ({ open }) => {
     // A released lease is claimable at once.
     expect(await store.jobs.releaseLease(job.job_id, 'w2', T0 + 2000)).toBe(true);
     expect((await store.jobs.claimNext('w3', T0 + 2001, 1000))?.lease_owner).toBe('w3');
+    // A worker still running a job whose lease ran out does not claim it a second time.
+    expect(await store.jobs.claimNext('w3', T0 + 5000, 1000, [job.job_id])).toBeUndefined();
+    expect((await store.jobs.claimNext('w3', T0 + 5000, 1000, ['some-other-job']))?.attempts).toBe(4);
   });
 
   it('claims each pending job exactly once under concurrent claimers', async () => {
@@ -159,6 +162,44 @@ describe.each(testDialects())('SyncJobRepository on $name', ({ open }) => {
     expect(await store.failures.record(f)).toBe(true);
     expect(await store.failures.record({ ...f, created_at: T0 + 1 })).toBe(false);
     expect(await store.failures.listForJob(job.job_id)).toEqual([f]);
-    expect(await store.failures.keysForJob(job.job_id)).toEqual(new Set(['activity:1']));
+    expect(await store.failures.failedAmong(job.job_id, ['activity:1', 'activity:2'])).toEqual(new Set(['activity:1']));
+    expect(await store.failures.failedAmong('another-job', ['activity:1'])).toEqual(new Set());
+  });
+
+  it('keeps item checkpoints per job until the job ends, for any number of keys', async () => {
+    const { job } = await store.jobs.createOrGetActive(newJob(), T0);
+    const other = (await store.jobs.createOrGetActive(newJob({ user_id: 'u2' }), T0)).job;
+    // More keys than one IN list holds, with quotes and non-ASCII: all read back exactly.
+    const keys = Array.from({ length: 1200 }, (_, i) => `item:${i}:'ö"`);
+    await store.transaction(async (tx) => {
+      for (const k of keys.slice(0, 700)) await tx.jobItems.markDone(job.job_id, k);
+    });
+    await store.jobItems.markDone(job.job_id, keys[0]!); // again: a no-op
+    await store.jobItems.markDone(other.job_id, keys[900]!);
+    expect((await store.jobItems.doneAmong(job.job_id, keys)).size).toBe(700);
+    expect(await store.jobItems.doneAmong(job.job_id, [keys[699]!, keys[700]!, keys[900]!])).toEqual(new Set([keys[699]]));
+    // A rolled-back item transaction leaves no checkpoint.
+    await store.transaction(async (tx) => {
+      await tx.jobItems.markDone(job.job_id, 'rolled-back');
+      throw new Error('boom');
+    }).catch(() => {});
+    expect((await store.jobItems.doneAmong(job.job_id, ['rolled-back'])).size).toBe(0);
+    // A terminal transition forgets the job's checkpoints, and only that job's.
+    const running = (await store.jobs.claimNext('w', T0 + 1, 1000))!;
+    expect(running.job_id).toBe(job.job_id);
+    await store.jobs.transition(running, 'completed', T0 + 2);
+    expect((await store.jobItems.doneAmong(job.job_id, keys)).size).toBe(0);
+    expect((await store.jobItems.doneAmong(other.job_id, keys)).size).toBe(1);
+  });
+
+  it('moves counters by deltas, counting an unknown total from zero', async () => {
+    const { job } = await store.jobs.createOrGetActive(newJob(), T0);
+    await store.jobs.claimNext('w', T0 + 1, 1000);
+    await store.jobs.updateCounters(job.job_id, 'w', { total_items: null, processed_items: 0, failed_items: 0, progress: 0 }, T0 + 2);
+    expect(await store.jobs.advanceCounters(job.job_id, 'w', { processed: 1, failed: 1, total: 4 }, T0 + 3)).toEqual({ processed_items: 1, failed_items: 1, total_items: 4, progress: 25 });
+    await Promise.all([1, 2, 3].map(() => store.jobs.advanceCounters(job.job_id, 'w', { processed: 1, failed: 0 }, T0 + 4)));
+    expect(await store.jobs.get(job.job_id)).toMatchObject({ processed_items: 4, failed_items: 1, total_items: 4, progress: 100 });
+    // Another owner cannot move them.
+    expect(await store.jobs.advanceCounters(job.job_id, 'intruder', { processed: 1, failed: 0, total: 1 }, T0 + 5)).toBeUndefined();
   });
 });

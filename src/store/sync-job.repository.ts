@@ -159,7 +159,7 @@ export class SyncJobRepository {
   /**
    * Moves a job to `to` through core's `transitionJob` (which refuses every transition the seed
    * does not list with INVALID_TRANSITION) and applies its changes guarded by the status read.
-   * A terminal state clears the lease and the dedupe key. When another writer moved the job
+   * A terminal state clears the lease, the dedupe key and the job's item checkpoints. When another writer moved the job
    * first, the transition is re-checked against the fresh state (and refused if now invalid).
    * A move to `failed` stores the failure's catalogue code and sentence.
    */
@@ -178,9 +178,12 @@ export class SyncJobRepository {
         .where('job_id', '=', current.job_id)
         .where('status', '=', current.status)
         .executeTakeFirst();
+      const moved = Number(res.numUpdatedRows) === 1;
+      // Nothing resumes an ended job: its item checkpoints go with it.
+      if (moved && terminal) await this.db.deleteFrom('sync_job_items').where('job_id', '=', current.job_id).execute();
       const fresh = await this.get(current.job_id);
       if (!fresh) throw new AppError('NOT_FOUND', 'No such sync job.', { job_id: job.job_id });
-      if (Number(res.numUpdatedRows) === 1) return fresh;
+      if (moved) return fresh;
       current = fresh;
     }
     throw new AppError('CONFLICT', 'The job changed while it was being updated; try again.', { job_id: job.job_id });
@@ -197,9 +200,13 @@ export class SyncJobRepository {
     return Number(res.numUpdatedRows) === 1;
   }
 
-  /** Claims the next job for `owner`, fairly across users (see claimNextJob). */
-  async claimNext(owner: string, now: number, leaseMs: number): Promise<SyncJobRecord | undefined> {
-    const id = await claimNextJob(this.db, owner, now, leaseMs);
+  /**
+   * Claims the next job for `owner`, fairly across users (see claimNextJob). `exclude` lists the
+   * jobs the claimer still runs: a job whose lease ran out under a busy event loop must not be
+   * claimed again by the same worker (both runs would hold one owner's lease).
+   */
+  async claimNext(owner: string, now: number, leaseMs: number, exclude: readonly string[] = []): Promise<SyncJobRecord | undefined> {
+    const id = await claimNextJob(this.db, owner, now, leaseMs, exclude);
     return id === undefined ? undefined : this.get(id);
   }
 
@@ -228,7 +235,8 @@ export class SyncJobRepository {
   }
 
   /**
-   * Adds to the counters of a running job held by `owner` (one item done, maybe failed) and
+   * Adds to the counters of a running job held by `owner` (items done, maybe failed, maybe more
+   * found: `total`) and
    * recomputes progress with core's `progressPercent`. Increments happen in SQL, so concurrent
    * checkpoints (PostgreSQL runs them in parallel) never overwrite each other. Returns the new
    * counters, or undefined when the lease was lost (a checkpoint transaction then rolls back).
@@ -236,7 +244,7 @@ export class SyncJobRepository {
   async advanceCounters(
     jobId: string,
     owner: string,
-    delta: { processed: number; failed: number },
+    delta: { processed: number; failed: number; total?: number },
     now: number,
   ): Promise<{ processed_items: number; failed_items: number; total_items: number | null; progress: number } | undefined> {
     const row = await this.db
@@ -244,6 +252,8 @@ export class SyncJobRepository {
       .set((eb) => ({
         processed_items: eb('processed_items', '+', delta.processed),
         failed_items: eb('failed_items', '+', delta.failed),
+        // A total still unknown (NULL) counts from zero once items are found.
+        ...(delta.total !== undefined ? { total_items: eb(eb.fn.coalesce('total_items', eb.lit(0)), '+', delta.total) } : {}),
         updated_at: now,
       }))
       .where('job_id', '=', jobId)

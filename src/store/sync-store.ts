@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { ActivityRepository } from './activity.repository.js';
 import { HealthMetricRepository } from './health/health-metric.repository.js';
 import { JobFailureRepository } from './job-failure.repository.js';
+import { JobItemRepository } from './job-item.repository.js';
 import type { Database, Db } from './schema.js';
 import { SyncJobRepository } from './sync-job.repository.js';
 import { WatermarkRepository } from './watermark.repository.js';
@@ -15,6 +16,7 @@ import { WorkoutRepository } from './workout.repository.js';
 export class SyncStore {
   readonly jobs: SyncJobRepository;
   readonly failures: JobFailureRepository;
+  readonly jobItems: JobItemRepository;
   readonly watermarks: WatermarkRepository;
   readonly activities: ActivityRepository;
   readonly healthMetrics: HealthMetricRepository;
@@ -24,6 +26,7 @@ export class SyncStore {
   constructor(readonly db: Db) {
     this.jobs = new SyncJobRepository(db);
     this.failures = new JobFailureRepository(db);
+    this.jobItems = new JobItemRepository(db);
     this.watermarks = new WatermarkRepository(db);
     this.activities = new ActivityRepository(db);
     this.healthMetrics = new HealthMetricRepository(db);

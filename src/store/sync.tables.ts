@@ -51,6 +51,13 @@ export interface SyncJobFailuresTable {
   created_at: number;
 }
 
+/** An item a running job has written (the engine's checkpoint, 004_sync_job_items). */
+export interface SyncJobItemsTable {
+  job_id: string;
+  /** The syncer's key of the item, e.g. `activity:123`. */
+  item_key: string;
+}
+
 /** Per-user, per-type incremental sync position (activities: newest synced start time + id). */
 export interface SyncWatermarksTable {
   user_id: string;
@@ -97,6 +104,7 @@ export interface WorkoutsTable {
 export interface SyncTables {
   sync_jobs: SyncJobsTable;
   sync_job_failures: SyncJobFailuresTable;
+  sync_job_items: SyncJobItemsTable;
   sync_watermarks: SyncWatermarksTable;
   activities: ActivitiesTable;
   workouts: WorkoutsTable;

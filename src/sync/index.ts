@@ -29,6 +29,17 @@ export { InProcessJobEventBus, type JobEvent, type JobEventBus, type Unsubscribe
 export { SyncService, type SyncServiceOptions, type CreateJobInput } from './sync.service.js';
 export { SyncedDataService, type SyncedDataServiceOptions, type OpenedFit } from './synced-data.service.js';
 export { WorkerPool, type WorkerPoolOptions } from './worker-pool.js';
+export {
+  defineSyncer,
+  SyncerRegistry,
+  type Syncer,
+  type SyncerContext,
+  type SyncerSettings,
+  type SyncData,
+  type SyncItem,
+  type SyncRun,
+} from './syncer.js';
+export { SYNCERS } from './syncers/index.js';
 export type { ActivityWatermark } from './syncers/activities.syncer.js';
 export type { HealthWatermark } from './syncers/health.syncer.js';
 export { HealthDataService, type HealthDaySummary, type HealthDayMetrics, type HealthDayListInput } from './health/health-data.service.js';

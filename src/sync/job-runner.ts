@@ -1,10 +1,11 @@
 import { ERROR_CODES, isAbortError, isAppError, type Clock, type JobFailureReason, type Logger } from '../core/index.js';
 import type { BlobStore, SyncJobRecord, SyncStore } from '../store/index.js';
 import type { GarminGateway } from './garmin.port.js';
-import { CancelRequestedError, JobContext, LeaseLostError } from './job-context.js';
+import { JobEngine, LeaseLostError } from './job-engine.js';
 import type { JobEventBus } from './job-event-bus.js';
 import type { AccountLimiterRegistry } from './rate-limiter.js';
-import type { CompletionStep, SyncerRegistry } from './syncer.js';
+import type { SyncerContext, SyncerRegistry, SyncerSettings } from './syncer.js';
+import { CancelRequestedError, UpstreamCalls } from './upstream.js';
 
 export interface JobRunnerDeps {
   store: SyncStore;
@@ -19,7 +20,7 @@ export interface JobRunnerDeps {
   heartbeatMs: number;
   itemConcurrency: number;
   defaultRateLimitPauseMs: number;
-  healthInitialDays: number;
+  settings: SyncerSettings;
 }
 
 /** Why a runner stopped without finishing: the pool is stopping (release or keep the lease). */
@@ -31,9 +32,10 @@ export class WorkerStopping extends Error {
 }
 
 /**
- * Runs one claimed job to its end: heartbeats the lease, follows cancel requests, runs the
- * syncer, then completes (with the syncer's completion step, e.g. the watermark, in the same
- * transaction), cancels or fails the job — always through the repository's guarded transitions.
+ * Runs one claimed job to its end: heartbeats the lease, follows cancel requests, opens the
+ * job's syncer and has the engine work its run, then completes (with the syncer's completion
+ * step, e.g. the watermark, in the same transaction), cancels or fails the job — always through
+ * the repository's guarded transitions.
  * When the lease is lost or the pool stops, it leaves the job running for another worker.
  */
 export async function runJob(deps: JobRunnerDeps, claimed: SyncJobRecord, owner: string, stopSignal: AbortSignal): Promise<void> {
@@ -69,26 +71,33 @@ export async function runJob(deps: JobRunnerDeps, claimed: SyncJobRecord, owner:
   })();
 
   try {
-    const garmin = await deps.gateway.forUser(claimed.user_id);
-    const ctx = new JobContext({
-      job: claimed,
-      owner,
-      garmin,
-      store,
-      blobs: deps.blobs,
+    const upstream = new UpstreamCalls({
+      userId: claimed.user_id,
+      jobId: claimed.job_id,
+      gateway: deps.gateway,
       limiter: deps.limiters.forAccount(claimed.user_id),
-      bus,
       clock,
       logger: log,
       signal: work.signal,
-      itemConcurrency: deps.itemConcurrency,
-      defaultRateLimitPauseMs: deps.defaultRateLimitPauseMs,
-      healthInitialDays: deps.healthInitialDays,
       cancelSignal: cancel.signal,
+      defaultRateLimitPauseMs: deps.defaultRateLimitPauseMs,
     });
-    let complete: CompletionStep | void = undefined;
+    const ctx: SyncerContext = {
+      job: claimed,
+      signal: work.signal,
+      logger: log,
+      settings: deps.settings,
+      now: () => clock.now(),
+      stored: store,
+      putBlob: (bytes) => deps.blobs.put(bytes),
+      garmin: (call) => upstream.call(call),
+    };
+    const engine = new JobEngine({ job: claimed, owner, store, bus, clock, logger: log, signal: work.signal, cancelSignal: cancel.signal, itemConcurrency: deps.itemConcurrency });
+    let complete: ((tx: SyncStore) => Promise<void>) | undefined;
     try {
-      complete = await deps.syncers.get(claimed.sync_type).run(ctx);
+      const run = await deps.syncers.get(claimed.sync_type).open(ctx);
+      await engine.run(run);
+      complete = run.complete?.bind(run);
     } catch (e) {
       // Cancelled while waiting (e.g. out a 429 pause): not a failure.
       if (!(e instanceof CancelRequestedError)) throw e;

@@ -45,7 +45,7 @@ describe('InProcessJobEventBus', () => {
 
 describe('SyncerRegistry', () => {
   it('fails at construction when a type has no syncer or two', () => {
-    const s = (type: 'activities' | 'health' | 'workouts') => ({ type, run: async () => {} });
+    const s = (type: 'activities' | 'health' | 'workouts') => ({ type, open: async () => ({ pages: async function* () {}, fetch: async () => null, write: async () => {} }) });
     expect(() => new SyncerRegistry([s('activities'), s('health')])).toThrow(/workouts/);
     expect(() => new SyncerRegistry([s('activities'), s('activities'), s('health'), s('workouts')])).toThrow(/Two/);
     expect(new SyncerRegistry([s('activities'), s('health'), s('workouts')]).get('health').type).toBe('health');

@@ -1,14 +1,91 @@
-import { AppError, SYNC_TYPES, type SyncType } from '../core/index.js';
-import type { SyncStore } from '../store/index.js';
-import type { JobContext } from './job-context.js';
+import { AppError, SYNC_TYPES, type Logger, type SyncType } from '../core/index.js';
+import type { BlobRef, SyncJobParams, SyncStore } from '../store/index.js';
+import type { GarminConnectLike } from './garmin.port.js';
 
-/** What a syncer leaves to do when the job completes: e.g. advance the watermark. */
-export type CompletionStep = (tx: SyncStore) => Promise<void>;
+/**
+ * The syncer port (issue 11.3). A syncer knows one kind of data: where its items come from, how
+ * to fetch one and how to store one. Everything else — resume after a crash, skipping items that
+ * failed before, recording failures, exact counters, one transaction per item with its
+ * checkpoint, item concurrency, cancellation between items, pausing the account — is done once,
+ * by the engine (job-engine.ts). Adding a syncer is one file under `syncers/` and one line in
+ * `syncers/index.ts`.
+ */
 
-/** One syncer per sync type: lists what to sync, then works through items with the context. */
+/** One unit of work of a job. `key` is stable across attempts of the job (e.g. `activity:123`). */
+export interface SyncItem {
+  readonly key: string;
+}
+
+/**
+ * The stored data a syncer reads and writes: the data repositories only. Job rows, counters,
+ * failures, checkpoints and transactions are the engine's.
+ */
+export type SyncData = Pick<SyncStore, 'activities' | 'healthMetrics' | 'workouts' | 'watermarks' | 'imports'>;
+
+/** Settings of syncers that the service configures. */
+export interface SyncerSettings {
+  /** Days of health data on a first (or full) health sync. */
+  healthInitialDays: number;
+}
+
+/** What the engine hands a syncer for one job. Nothing here assumes the items come from Garmin. */
+export interface SyncerContext {
+  readonly job: { readonly job_id: string; readonly user_id: string; readonly sync_type: SyncType; readonly params: SyncJobParams };
+  /** Aborts when the worker stops or loses the lease: pass it to every long operation. */
+  readonly signal: AbortSignal;
+  readonly logger: Logger;
+  readonly settings: SyncerSettings;
+  now(): number;
+  /** Reads of what is already stored (outside any transaction; writes go through `write`/`complete`). */
+  readonly stored: SyncData;
+  /** Stores bytes content-addressed (verified, idempotent): done in `fetch`, before the item's transaction. */
+  putBlob(bytes: Buffer): Promise<BlobRef>;
+  /**
+   * Calls Garmin under the engine's account policy: waits while the account is paused, pauses
+   * it on a rate limit and tries again, ends the wait when the job is cancelled. The user's
+   * client is obtained on first use, so a syncer that never calls Garmin never needs one.
+   */
+  garmin<T>(call: (client: GarminConnectLike, signal: AbortSignal) => Promise<T>): Promise<T>;
+}
+
+/** One job's work as a syncer plans it (`Syncer.open`). */
+export interface SyncRun<I extends SyncItem, F> {
+  /**
+   * How many items are in scope, when known before listing (e.g. the days of a range), so the
+   * progress is right from the first item. Omitted: the total grows as pages are listed.
+   */
+  readonly expectedTotal?: number;
+  /**
+   * The items, page by page, as they come upstream (Garmin's list pages, a range of days, the
+   * entries of a streamed archive). The engine works through each page before it pulls the next
+   * one, so neither side holds every item. Ending early is fine (a watermark reached, a cheap
+   * "nothing changed" probe). A key listed twice is worked once.
+   */
+  pages(): AsyncIterable<readonly I[]>;
+  /**
+   * Of a page's items this job has not handled yet, the keys whose stored copy is already
+   * current (e.g. a workout whose updatedDate did not change): they are out of this job's scope —
+   * not fetched, not counted. Omitted: every listed item is in scope.
+   */
+  alreadyCurrent?(items: readonly I[]): Promise<ReadonlySet<string>>;
+  /** Fetches one item (network, blobs). Throws AppError; FIT_INVALID and GARMIN_NOT_FOUND fail only the item. */
+  fetch(item: I, signal: AbortSignal): Promise<F>;
+  /** Writes one fetched item; runs inside the engine's transaction together with the item's checkpoint. */
+  write(tx: SyncData, item: I, fetched: F): Promise<void>;
+  /** Runs in the transaction that completes the job (e.g. moves the watermark). */
+  complete?(tx: SyncData): Promise<void>;
+}
+
+/** One syncer per sync type. */
 export interface Syncer {
   readonly type: SyncType;
-  run(ctx: JobContext): Promise<CompletionStep | void>;
+  /** Plans one job: reads what it needs (a watermark, stored versions) and returns its run. */
+  open(ctx: SyncerContext): Promise<SyncRun<SyncItem, unknown>>;
+}
+
+/** Declares a syncer with its item and fetched types checked against each other. */
+export function defineSyncer<I extends SyncItem, F>(s: { type: SyncType; open(ctx: SyncerContext): Promise<SyncRun<I, F>> }): Syncer {
+  return s as Syncer;
 }
 
 /**

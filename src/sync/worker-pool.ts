@@ -4,10 +4,8 @@ import type { GarminGateway } from './garmin.port.js';
 import type { JobEventBus } from './job-event-bus.js';
 import { runJob, WorkerStopping, type JobRunnerDeps } from './job-runner.js';
 import type { AccountLimiterRegistry } from './rate-limiter.js';
-import { SyncerRegistry } from './syncer.js';
-import { activitiesSyncer } from './syncers/activities.syncer.js';
-import { healthSyncer } from './syncers/health.syncer.js';
-import { workoutsSyncer } from './syncers/workouts.syncer.js';
+import { SyncerRegistry, type Syncer } from './syncer.js';
+import { SYNCERS } from './syncers/index.js';
 
 export interface WorkerPoolOptions {
   store: SyncStore;
@@ -34,6 +32,8 @@ export interface WorkerPoolOptions {
   defaultRateLimitPauseMs?: number;
   /** Days of health data on a first (or full) health sync (default 30). */
   healthInitialDays?: number;
+  /** The syncers, one per sync type (default: every syncer of `syncers/index.ts`). */
+  syncers?: readonly Syncer[];
 }
 
 /**
@@ -62,14 +62,14 @@ export class WorkerPool {
       gateway: o.gateway,
       limiters: o.limiters,
       bus: o.bus,
-      syncers: new SyncerRegistry([activitiesSyncer, healthSyncer, workoutsSyncer]),
+      syncers: new SyncerRegistry(o.syncers ?? SYNCERS),
       clock: o.clock,
       logger: this.logger,
       leaseMs,
       heartbeatMs: o.heartbeatMs ?? Math.max(10, Math.floor(leaseMs / 3)),
       itemConcurrency: o.itemConcurrency ?? 4,
       defaultRateLimitPauseMs: o.defaultRateLimitPauseMs ?? 300_000,
-      healthInitialDays: o.healthInitialDays ?? 30,
+      settings: { healthInitialDays: o.healthInitialDays ?? 30 },
     };
   }
 
@@ -108,7 +108,7 @@ export class WorkerPool {
       let claimedOne = false;
       if (this.running.size < maxJobs) {
         try {
-          const job = await this.o.store.jobs.claimNext(this.workerId, this.o.clock.now(), this.deps.leaseMs);
+          const job = await this.o.store.jobs.claimNext(this.workerId, this.o.clock.now(), this.deps.leaseMs, [...this.running.keys()]);
           if (job && !signal.aborted) {
             claimedOne = true;
             this.logger.info({ job_id: job.job_id, attempts: job.attempts }, 'claimed sync job');

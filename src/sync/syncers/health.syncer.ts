@@ -1,8 +1,7 @@
-import { healthDayEndMs, isEmptyHealthPayload, type HealthMetric } from '../../core/index.js';
+import { dateMs, healthDayEndMs, isEmptyHealthPayload, type HealthMetric } from '../../core/index.js';
 import type { HealthMetricWrite } from '../../store/index.js';
-import type { JobContext } from '../job-context.js';
-import type { CompletionStep, Syncer } from '../syncer.js';
-import { addDays, checkJobDates, dateRange, utcDate } from '../dates.js';
+import { defineSyncer } from '../syncer.js';
+import { addDays, checkJobDates, utcDate } from '../dates.js';
 
 /** Newest calendar date synced. */
 export interface HealthWatermark {
@@ -11,68 +10,102 @@ export interface HealthWatermark {
 
 /** Today and the two days before are partial on Garmin's side: always fetched again. */
 const REFETCH_DAYS = 3;
+/** Days per page: one weight-range request covers a page. */
+const PAGE_DAYS = 100;
+const DAY_MS = 86_400_000;
+
+interface HealthItem {
+  key: string;
+  day: string;
+  /** The weights of the item's page, by day: one range request, made when the first day of the page needs it. */
+  weights: () => Promise<Map<string, unknown>>;
+}
+
+function once<T>(fn: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | undefined;
+  return () => (p ??= fn());
+}
 
 /**
  * Health: one item per calendar day — daily summary, heart rate, sleep, stress + body battery,
- * HRV (null on 204) — plus the weight range fetched once per job and split by day. Range:
- * `from`/`to` when given; else from the watermark minus the re-fetch window (or
+ * HRV (null on 204) — plus the weight range fetched once per page of days and split by day.
+ * Range: `from`/`to` when given; else from the watermark minus the re-fetch window (or
  * `healthInitialDays` back on the first run, or with `full`) up to today (UTC).
  */
-export const healthSyncer: Syncer = {
+export const healthSyncer = defineSyncer({
   type: 'health',
-  async run(ctx: JobContext): Promise<CompletionStep> {
-    const { params } = ctx.job;
+  async open(ctx) {
+    const { params, user_id: userId } = ctx.job;
     checkJobDates(params, ctx.now());
+    const initialDays = ctx.settings.healthInitialDays;
     const today = utcDate(ctx.now());
     const ranged = params.from !== null || params.to !== null;
     let from: string;
     let to = params.to ?? today;
     if (params.from) from = params.from;
-    else if (ranged) from = addDays(to, -(ctx.healthInitialDays - 1));
+    else if (ranged) from = addDays(to, -(initialDays - 1));
     else {
-      const wm = params.full ? undefined : await ctx.store.watermarks.get<HealthWatermark>(ctx.userId, 'health');
-      from = wm ? addDays(wm.calendar_date < today ? wm.calendar_date : today, -(REFETCH_DAYS - 1)) : addDays(today, -(ctx.healthInitialDays - 1));
+      const wm = params.full ? undefined : await ctx.stored.watermarks.get<HealthWatermark>(userId, 'health');
+      from = wm ? addDays(wm.calendar_date < today ? wm.calendar_date : today, -(REFETCH_DAYS - 1)) : addDays(today, -(initialDays - 1));
       to = today;
     }
-    const days = from <= to ? dateRange(from, to) : [];
-    const doneBefore = await ctx.store.healthMetrics.storedDates(ctx.userId, from, to, ctx.job.job_id);
-    const failedKeys = await ctx.store.failures.keysForJob(ctx.job.job_id);
-    const todo = days.filter((d) => !doneBefore.has(d) && !failedKeys.has(`health:${d}`));
-    await ctx.setTotal(days.length, doneBefore.size, days.filter((d) => failedKeys.has(`health:${d}`)).length);
+    const days = from <= to ? Math.round((dateMs(to) - dateMs(from)) / DAY_MS) + 1 : 0;
+    const profile = once(() => ctx.garmin((g, signal) => g.getSocialProfile(signal)));
 
-    if (todo.length > 0) {
-      const profile = await ctx.upstream((signal) => ctx.garmin.getSocialProfile(signal));
-      const weights = await ctx.upstream((signal) => ctx.garmin.getWeightRange(todo[0]!, todo[todo.length - 1]!, signal));
-      const weightByDay = new Map<string, unknown>();
-      const summaries = (weights as { dailyWeightSummaries?: { summaryDate?: string }[] }).dailyWeightSummaries ?? [];
-      for (const w of summaries) if (w.summaryDate) weightByDay.set(w.summaryDate, w);
-
-      await ctx.forEachItem(todo, (d) => `health:${d}`, async (day) => {
-        const summary = await ctx.upstream((s) => ctx.garmin.getDailySummary(day, s));
-        const heart = await ctx.upstream((s) => ctx.garmin.getDailyHeartRate(day, s));
-        const sleep = await ctx.upstream((s) => ctx.garmin.getSleep(day, profile.displayName, s));
-        const stress = await ctx.upstream((s) => ctx.garmin.getStress(day, s));
-        const hrv = await ctx.upstream((s) => ctx.garmin.getHrv(day, s));
+    return {
+      expectedTotal: days,
+      async *pages() {
+        for (let offset = 0; offset < days; offset += PAGE_DAYS) {
+          const first = addDays(from, offset);
+          const count = Math.min(PAGE_DAYS, days - offset);
+          const last = addDays(first, count - 1);
+          const weights = once(async () => {
+            const range = await ctx.garmin((g, signal) => g.getWeightRange(first, last, signal));
+            const byDay = new Map<string, unknown>();
+            for (const w of (range as { dailyWeightSummaries?: { summaryDate?: string }[] }).dailyWeightSummaries ?? []) {
+              if (w.summaryDate) byDay.set(w.summaryDate, w);
+            }
+            return byDay;
+          });
+          const page: HealthItem[] = [];
+          for (let i = 0; i < count; i++) {
+            const day = addDays(first, i);
+            page.push({ key: `health:${day}`, day, weights });
+          }
+          yield page;
+        }
+      },
+      async fetch(item: HealthItem) {
+        const { day } = item;
+        const { displayName } = await profile();
+        const weightByDay = await item.weights();
+        const summary = await ctx.garmin((g, s) => g.getDailySummary(day, s));
+        const heart = await ctx.garmin((g, s) => g.getDailyHeartRate(day, s));
+        const sleep = await ctx.garmin((g, s) => g.getSleep(day, displayName, s));
+        const stress = await ctx.garmin((g, s) => g.getStress(day, s));
+        const hrv = await ctx.garmin((g, s) => g.getHrv(day, s));
         const parts = { summary, heart_rate: heart, sleep, stress, hrv, weight: weightByDay.get(day) ?? null };
         const fetchedAt = ctx.now();
         const complete = fetchedAt >= healthDayEndMs(day, summary);
-        const writes: HealthMetricWrite[] = (Object.entries(parts) as [HealthMetric, unknown][]).map(([family, payload]) => ({
-          family,
-          payload,
-          state: isEmptyHealthPayload(family, payload) ? 'empty' : 'present',
-          source: 'api',
-          fetched_at: fetchedAt,
-          complete,
-        }));
-        return (tx) => tx.healthMetrics.upsertDay(ctx.userId, day, writes, ctx.job.job_id);
-      });
-    }
-
-    return async (tx) => {
-      if (ranged || days.length === 0) return;
-      const newest = days[days.length - 1]!;
-      const current = await tx.watermarks.get<HealthWatermark>(ctx.userId, 'health');
-      if (!current || current.calendar_date < newest) await tx.watermarks.set(ctx.userId, 'health', { calendar_date: newest }, ctx.now());
+        return (Object.entries(parts) as [HealthMetric, unknown][]).map(
+          ([family, payload]): HealthMetricWrite => ({
+            family,
+            payload,
+            state: isEmptyHealthPayload(family, payload) ? 'empty' : 'present',
+            source: 'api',
+            fetched_at: fetchedAt,
+            complete,
+          }),
+        );
+      },
+      async write(tx, item, writes) {
+        await tx.healthMetrics.upsertDay(userId, item.day, writes, ctx.job.job_id);
+      },
+      async complete(tx) {
+        if (ranged || days === 0) return;
+        const current = await tx.watermarks.get<HealthWatermark>(userId, 'health');
+        if (!current || current.calendar_date < to) await tx.watermarks.set(userId, 'health', { calendar_date: to }, ctx.now());
+      },
     };
   },
-};
+});
