@@ -16,6 +16,7 @@ import {
 } from './connect-parsers.js';
 import type { GarminEndpoints } from './endpoints.js';
 import { FitZipExtractor, verifyFit } from './fit.js';
+import { GarminHealthApi } from './health-api.js';
 import { BodyReadError } from './http.js';
 import { TokenKeeper } from './token-keeper.js';
 import type { HttpDeps } from './http.js';
@@ -78,6 +79,8 @@ export class GarminConnect {
   private readonly logger: Logger;
   private readonly retries: number;
   private readonly keeper: TokenKeeper;
+  /** The rest of the health surface (body battery reports, respiration, SpO2, readiness, details…). */
+  readonly health: GarminHealthApi;
 
   constructor(private readonly opts: GarminConnectOptions) {
     this.logger = (opts.logger ?? silentLogger).child({ component: 'garmin-connect' });
@@ -98,6 +101,7 @@ export class GarminConnect {
       timeoutMs: opts.timeoutMs ?? 30_000,
       beforeRequest: limiter ? (signal) => limiter.acquire(signal) : undefined,
     };
+    this.health = new GarminHealthApi((call, signal) => this.getJson(call, signal));
   }
 
   private getJson(call: Omit<ApiCall, 'retries'>, signal?: AbortSignal): Promise<unknown> {

@@ -19,6 +19,7 @@ export { GarminAuth } from './auth.js';
 export type { GarminAuthOptions } from './auth.js';
 export { GarminConnect } from './connect.js';
 export type { GarminLastUsedDevice } from './last-used-device.js';
+export { GarminHealthApi } from './health-api.js';
 export type { GarminConnectOptions } from './connect.js';
 export { DEFAULT_STRATEGIES } from './strategies.js';
 export { DI_CLIENT_IDS } from './di-token.js';

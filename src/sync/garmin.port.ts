@@ -3,7 +3,7 @@
  * subset of the Garmin client's GarminConnect the syncers call. The real GarminConnect satisfies
  * it structurally; tests may pass a fake. Never a credential login from here.
  */
-import type { GarminActivitySummary, GarminWorkoutSummary } from '../garmin/index.js';
+import type { GarminActivitySummary, GarminHealthApi, GarminWorkoutSummary } from '../garmin/index.js';
 
 /** An activity as the Garmin client's list returns it (startTimeGMT: "YYYY-MM-DD HH:MM:SS", GMT). */
 export type GarminActivitySummaryLike = GarminActivitySummary;
@@ -22,6 +22,8 @@ export interface GarminConnectLike {
   getStress(date: string, signal?: AbortSignal): Promise<Record<string, unknown>>;
   getHrv(date: string, signal?: AbortSignal): Promise<Record<string, unknown> | null>;
   getWeightRange(startDate: string, endDate: string, signal?: AbortSignal): Promise<Record<string, unknown>>;
+  /** The health surface beyond the six daily answers. */
+  health: Pick<GarminHealthApi, 'getBodyBatteryReports' | 'getRespiration' | 'getSpo2' | 'getTrainingReadiness'>;
   listWorkouts(q: { start: number; limit: number }, signal?: AbortSignal): Promise<GarminWorkoutSummaryLike[]>;
   getWorkout(workoutId: number, signal?: AbortSignal): Promise<Record<string, unknown>>;
   downloadWorkoutFit(workoutId: number, signal?: AbortSignal): Promise<Buffer>;

@@ -110,6 +110,24 @@ export class FakeGarmin implements GarminConnectLike {
     await this.hit(signal);
     return date.endsWith('1') ? null : { hrvSummary: { calendarDate: date } };
   }
+  readonly health = {
+    getBodyBatteryReports: async (startDate: string, _endDate: string, signal?: AbortSignal) => {
+      await this.hit(signal);
+      return [{ date: startDate, charged: 10, drained: 10, bodyBatteryValuesArray: [[0, 50]] }];
+    },
+    getRespiration: async (date: string, signal?: AbortSignal) => {
+      await this.hit(signal);
+      return { calendarDate: date, avgWakingRespirationValue: 14 };
+    },
+    getSpo2: async (date: string, signal?: AbortSignal) => {
+      await this.hit(signal);
+      return { calendarDate: date, averageSpO2: 95 };
+    },
+    getTrainingReadiness: async (date: string, signal?: AbortSignal) => {
+      await this.hit(signal);
+      return [{ calendarDate: date, score: 60 }];
+    },
+  };
   async getWeightRange(startDate: string, endDate: string, signal?: AbortSignal) {
     await this.hit(signal);
     return { dailyWeightSummaries: [{ summaryDate: endDate, latestWeight: { weight: 70000 } }], startDate };

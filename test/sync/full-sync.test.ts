@@ -61,8 +61,8 @@ describe('sync engine against the emulator: full and incremental syncs', () => {
       expect(stored.stress?.state).toBe('present');
       expect(stored.hrv?.state).toBe(stored.hrv?.payload === null ? 'empty' : 'present');
     }
-    // 10 days × 5 calls + one profile call (display name for sleep) + one weight range call.
-    expect(h.backend.requests()).toBe(10 * 5 + 2);
+    // 10 days × 8 calls + one profile call (display name for sleep) + the weight range and body battery reports once per job.
+    expect(h.backend.requests()).toBe(10 * 8 + 3);
 
     // Incremental: the last 3 days are fetched again (they are partial upstream), nothing else.
     const inc = await h.service.create(USER, SESSION, { sync_type: 'health' });

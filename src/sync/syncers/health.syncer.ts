@@ -19,6 +19,8 @@ interface HealthItem {
   day: string;
   /** The weights of the item's page, by day: one range request, made when the first day of the page needs it. */
   weights: () => Promise<Map<string, unknown>>;
+  /** The body battery reports of the item's page, by day: one ranged request per page, like the weights. */
+  batteries: () => Promise<Map<string, unknown>>;
 }
 
 function once<T>(fn: () => Promise<T>): () => Promise<T> {
@@ -27,9 +29,11 @@ function once<T>(fn: () => Promise<T>): () => Promise<T> {
 }
 
 /**
- * Health: one item per calendar day — daily summary, heart rate, sleep, stress + body battery,
- * HRV (null on 204) — plus the weight range fetched once per page of days and split by day.
- * Range: `from`/`to` when given; else from the watermark minus the re-fetch window (or
+ * Health: one item per calendar day, storing every family of the default set (core's
+ * DEFAULT_HEALTH_METRICS) per calendarDate: per day the summary, heart rate, sleep, stress, HRV
+ * (null on 204), respiration, SpO2 and training readiness; the ranged ones — weight and body
+ * battery reports — fetched once per page of days and split by day (3 requests per page + 8 per
+ * day). Range: `from`/`to` when given; else from the watermark minus the re-fetch window (or
  * `healthInitialDays` back on the first run, or with `full`) up to today (UTC).
  */
 export const healthSyncer = defineSyncer({
@@ -67,10 +71,14 @@ export const healthSyncer = defineSyncer({
             }
             return byDay;
           });
+          const batteries = once(async () => {
+            const reports = await ctx.garmin((g, signal) => g.health.getBodyBatteryReports(first, last, signal));
+            return new Map<string, unknown>(reports.map((r) => [String(r.date), r]));
+          });
           const page: HealthItem[] = [];
           for (let i = 0; i < count; i++) {
             const day = addDays(first, i);
-            page.push({ key: `health:${day}`, day, weights });
+            page.push({ key: `health:${day}`, day, weights, batteries });
           }
           yield page;
         }
@@ -84,7 +92,14 @@ export const healthSyncer = defineSyncer({
         const sleep = await ctx.garmin((g, s) => g.getSleep(day, displayName, s));
         const stress = await ctx.garmin((g, s) => g.getStress(day, s));
         const hrv = await ctx.garmin((g, s) => g.getHrv(day, s));
-        const parts = { summary, heart_rate: heart, sleep, stress, hrv, weight: weightByDay.get(day) ?? null };
+        const batteryByDay = await item.batteries();
+        const respiration = await ctx.garmin((g, s) => g.health.getRespiration(day, s));
+        const spo2 = await ctx.garmin((g, s) => g.health.getSpo2(day, s));
+        const readiness = await ctx.garmin((g, s) => g.health.getTrainingReadiness(day, s));
+        const parts: Partial<Record<HealthMetric, unknown>> = {
+          summary, heart_rate: heart, sleep, stress, body_battery: batteryByDay.get(day) ?? null, hrv, weight: weightByDay.get(day) ?? null,
+          respiration, spo2, training_readiness: readiness,
+        };
         const fetchedAt = ctx.now();
         const complete = fetchedAt >= healthDayEndMs(day, summary);
         return (Object.entries(parts) as [HealthMetric, unknown][]).map(
