@@ -8,3 +8,4 @@ export * from './sync.js';
 export * from './data.js';
 export * from './health.js';
 export { HEALTH_FAMILY_SHAPES } from './health-families.js';
+export * from './strings.js';

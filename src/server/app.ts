@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import swagger from '@fastify/swagger';
 import { API_PREFIX, Problem } from '../contract/index.js';
 import { systemClock, type Clock } from '../core/index.js';
-import { frameworkErrorHandler, installErrorHandling } from './errors.js';
+import { frameworkErrorHandler, installErrorHandling, refuseNulStrings } from './errors.js';
 import type { AuthApi, DataApi, HealthApi, SyncApi } from './ports.js';
 import { activitiesRoutes } from './routes/activities.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
@@ -52,6 +52,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.decorateRequest('principal', null);
   installErrorHandling(app);
+  refuseNulStrings(app);
   app.addSchema(Problem);
 
   await app.register(swagger, {

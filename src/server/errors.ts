@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { findNul } from '../contract/index.js';
 import { AppError, ERROR_CODES, type ErrorCode } from '../core/index.js';
 
 /**
@@ -125,6 +126,23 @@ export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest
   const appErr = toAppError(err);
   request.log.info({ error_code: appErr.code, fastify_code: err.code }, 'request refused by the router');
   return sendProblem(reply, problemFor(appErr, request.url.split('?')[0]));
+}
+
+/**
+ * The contract's NUL rule (`findNul`), applied to every route's body, query string and path
+ * parameters before its schema validation: 400 VALIDATION_FAILED naming where (issue 12.3).
+ */
+export function refuseNulStrings(app: FastifyInstance): void {
+  app.addHook('preValidation', async (request) => {
+    for (const [part, value] of [['body', request.body], ['querystring', request.query], ['params', request.params]] as const) {
+      const at = findNul(value);
+      if (at !== null) {
+        throw new AppError('VALIDATION_FAILED', 'The request is not valid: a string holds a NUL character.', {
+          errors: [{ path: `/${part}${at === '/' ? '' : at}`, message: 'must not contain a NUL character' }],
+        });
+      }
+    }
+  });
 }
 
 /** Installs the one error handler and the 404 handler on the app. */

@@ -1,5 +1,4 @@
 import type { Selectable } from 'kysely';
-import { AppError } from '../core/index.js';
 import { decodeCursor, encodeCursor } from './json.js';
 import type { Db } from './schema.js';
 import type { ActivitiesTable } from './sync.tables.js';
@@ -162,8 +161,7 @@ export class ActivityRepository {
     if (opts.to !== undefined) q = q.where('start_time', '<', opts.to);
     if (opts.sport) q = q.where('sport', '=', opts.sport);
     if (opts.cursor) {
-      const [at, id] = decodeCursor(opts.cursor) ?? [];
-      if (typeof at !== 'number' || typeof id !== 'string') throw new AppError('VALIDATION_FAILED', 'The cursor is not valid.');
+      const [at, id] = decodeCursor(opts.cursor, ['integer', 'string']);
       q = q.where((eb) => eb.or([eb('start_time', '<', at), eb.and([eb('start_time', '=', at), eb('activity_id', '<', id)])]));
     }
     const rows = await q.orderBy('start_time', 'desc').orderBy('activity_id', 'desc').limit(limit + 1).execute();

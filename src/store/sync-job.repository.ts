@@ -143,11 +143,7 @@ export class SyncJobRepository {
     if (filter.status) q = q.where('status', '=', filter.status);
     if (filter.sync_type) q = q.where('sync_type', '=', filter.sync_type);
     if (filter.cursor) {
-      const key = decodeCursor(filter.cursor);
-      const [at, id] = key ?? [];
-      if (typeof at !== 'number' || typeof id !== 'string') {
-        throw new AppError('VALIDATION_FAILED', 'The cursor is not valid.', { errors: [{ path: '/cursor', message: 'invalid cursor' }] });
-      }
+      const [at, id] = decodeCursor(filter.cursor, ['integer', 'string']);
       q = q.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('job_id', '<', id)])]));
     }
     const rows = await q.orderBy('created_at', 'desc').orderBy('job_id', 'desc').limit(limit + 1).execute();

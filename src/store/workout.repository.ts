@@ -1,5 +1,4 @@
 import { sql, type Selectable } from 'kysely';
-import { AppError } from '../core/index.js';
 import { decodeCursor, encodeCursor } from './json.js';
 import type { Db } from './schema.js';
 import type { Page } from './sync-job.types.js';
@@ -83,8 +82,7 @@ export class WorkoutRepository {
     const name = sql<string>`coalesce(${sql.ref('name')}, '')`;
     let q = this.db.selectFrom('workouts').selectAll().where('user_id', '=', userId);
     if (opts.cursor) {
-      const [after, id] = decodeCursor(opts.cursor) ?? [];
-      if (typeof after !== 'string' || typeof id !== 'string') throw new AppError('VALIDATION_FAILED', 'The cursor is not valid.');
+      const [after, id] = decodeCursor(opts.cursor, ['string', 'string']);
       q = q.where((eb) => eb.or([eb(name, '>', after), eb.and([eb(name, '=', after), eb('workout_id', '>', id)])]));
     }
     const rows = await q.orderBy(name).orderBy('workout_id').limit(limit + 1).execute();

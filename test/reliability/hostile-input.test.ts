@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginNoMfa, startHarness, type Harness } from '../service/harness.js';
 import { tempHome } from '../e2e/harness.js';
-import { SecretLedger, ensureBuiltAll, runCli, size } from './support.js';
+import { SecretLedger, dialects, ensureBuiltAll, runCli, size } from './support.js';
 
 /** Fuzz requests in total (spread over parallel streams). */
 const REQUESTS = size(2000, 10_000);
@@ -73,14 +73,22 @@ const bodyArb: fc.Arbitrary<{ raw: string; type: string }> = fc.oneof(
 
 const segmentArb = fc.oneof(
   fc.string({ maxLength: 60 }),
-  fc.constantFrom('..', '%2e%2e', '%2F', '0', '-1', '1e309', '99999999999999999999999', 'null', 'undefined', '__proto__', ' ', '%', '%zz', 'a'.repeat(5000), '00000000-0000-0000-0000-000000000000'),
+  fc.constantFrom('\u0000', 'a\u0000', '..', '%2e%2e', '%2F', '0', '-1', '1e309', '99999999999999999999999', 'null', 'undefined', '__proto__', ' ', '%', '%zz', 'a'.repeat(5000), '00000000-0000-0000-0000-000000000000'),
   fc.uuid(),
   fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }).map(String),
 );
 
+/** Cursors forged from valid-looking JSON (PostgreSQL once answered 500 to `[1.5,"x"]`, issue 12.3). */
+const cursorArb = fc
+  .oneof(
+    fc.tuple(fc.oneof(fc.double(), fc.integer(), fc.constantFrom(1e300, -1e300, 2 ** 60, 1.5)), fc.oneof(fc.string({ maxLength: 10 }), fc.constant('x\u0000'))),
+    fc.jsonValue({ maxDepth: 2 }),
+  )
+  .map((v) => Buffer.from(JSON.stringify(v) ?? 'null').toString('base64url'));
+
 const queryArb = fc.dictionary(
   fc.constantFrom('status', 'sync_type', 'type', 'limit', 'cursor', 'from', 'to', 'sport', 'x', '__proto__', 'limit[]', 'cursor[a]'),
-  fc.oneof(fc.string({ maxLength: 40 }), segmentArb),
+  fc.oneof(fc.string({ maxLength: 40 }), segmentArb, cursorArb, fc.constantFrom('\u0000', 'a\u0000b')),
   { maxKeys: 4 },
 );
 
@@ -100,13 +108,13 @@ const headersArb = fc.record(
   { requiredKeys: [] },
 );
 
-describe('hostile input to every API route', () => {
+describe.each(dialects())('hostile input to every API route (%s)', (dialect) => {
   let h: Harness;
   let token: string;
   const statuses = new Map<number, number>();
 
   beforeAll(async () => {
-    h = await startHarness({ args: ['--api-only'] });
+    h = await startHarness({ args: ['--api-only'], dialect });
     const t = await loginNoMfa(h);
     ledger.tokens(t);
     token = t.access_token;
