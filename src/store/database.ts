@@ -28,8 +28,9 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Kysely<Da
 }
 
 /**
- * Runs every pending migration of the static list (001_sync, 002_auth, …) with Kysely's Migrator,
- * which takes a lock so that several processes starting at once migrate exactly once.
+ * Runs every pending migration of the static list (001_sync, 002_auth, …) with Kysely's Migrator
+ * under a lock, so that several processes starting at once migrate exactly once: PostgreSQL's
+ * advisory lock, and on SQLite the write lock (`BEGIN IMMEDIATE`, see migration-lock.ts).
  * Throws INTERNAL naming the failed migration.
  */
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {

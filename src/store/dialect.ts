@@ -2,8 +2,9 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
-import { PostgresAdapter, PostgresDialect, SqliteDialect, type Dialect, type Kysely } from 'kysely';
+import { PostgresAdapter, type Dialect, type Kysely } from 'kysely';
 import { AppError } from '../core/index.js';
+import { CurrentSchemaPostgresDialect, LockingSqliteDialect } from './migration-lock.js';
 
 /**
  * THE place for dialect-specific code (style.md: "a dialect seam behind one API"). Everything
@@ -67,7 +68,7 @@ export function createDialect(loc: ResolvedLocation, opts: DialectOptions = {}):
     // pg_terminate_backend) makes the pool emit 'error'; unheard, that event would crash the
     // process. The pool has already dropped the client and opens a new one for the next query.
     pool.on('error', (err) => opts.onPoolError?.(err));
-    return new PostgresDialect({ pool });
+    return new CurrentSchemaPostgresDialect({ pool });
   }
   if (loc.target !== ':memory:') {
     mkdirSync(dirname(resolve(loc.target)), { recursive: true });
@@ -83,7 +84,7 @@ export function createDialect(loc: ResolvedLocation, opts: DialectOptions = {}):
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
-  return new SqliteDialect({ database: sqlite });
+  return new LockingSqliteDialect({ database: sqlite });
 }
 
 /** Which dialect a handle (or transaction) speaks. */

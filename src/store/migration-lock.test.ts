@@ -1,0 +1,45 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from './migrations.js';
+
+const CHILD = fileURLToPath(new URL('./testing/migrate-at.ts', import.meta.url));
+/** Processes racing on one fresh file per round (the issue saw 2 failures in 30 starts of two). */
+const PROCESSES = 6;
+const ROUNDS = 8;
+
+/** A child that migrates each database it is sent (testing/migrate-at.ts); `next()` is its next line. */
+function racer(): { child: ChildProcess; next: () => Promise<string> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  return { child, next: async () => String((await lines.next()).value ?? 'exited') };
+}
+
+describe('migrations on one fresh SQLite file from many processes at once (issue 12.10)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'garminsync-migrate-race-'));
+  const racers = Array.from({ length: PROCESSES }, racer);
+  afterAll(() => {
+    for (const r of racers) r.child.kill();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it(`${PROCESSES} processes x ${ROUNDS} fresh files: every start succeeds and each migration ran once`, async () => {
+    expect(await Promise.all(racers.map((r) => r.next()))).toEqual(racers.map(() => 'ready'));
+    for (let round = 0; round < ROUNDS; round++) {
+      const file = join(dir, `race-${round}.db`);
+      // All loaded and told at once: they open and migrate the fresh file together.
+      for (const r of racers) r.child.stdin!.write(`${file}\n`);
+      const outcomes = await Promise.all(racers.map((r) => r.next()));
+      expect(outcomes.filter((o) => o !== 'migrated'), `round ${round}`).toEqual([]);
+      const db = new Database(file, { readonly: true });
+      const names = db.prepare('select name from kysely_migration order by name').all() as { name: string }[];
+      db.close();
+      expect(names.map((n) => n.name)).toEqual(Object.keys(MIGRATIONS).sort());
+    }
+  }, 240_000);
+});

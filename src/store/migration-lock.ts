@@ -1,0 +1,88 @@
+import {
+  PostgresDialect,
+  SqliteAdapter,
+  SqliteDialect,
+  sql,
+  type DatabaseIntrospector,
+  type DatabaseMetadata,
+  type DatabaseMetadataOptions,
+  type DialectAdapter,
+  type Kysely,
+  type MigrationLockOptions,
+  type SchemaMetadata,
+  type TableMetadata,
+} from 'kysely';
+
+/**
+ * How long a starting process waits for another one's migrations on the same SQLite file.
+ * Migrating a fresh file takes milliseconds; this covers dozens of processes queued behind it.
+ */
+const SQLITE_MIGRATION_WAIT_MS = 60_000;
+/** The busy_timeout the connection runs with otherwise (dialect.ts). */
+const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Kysely's SQLite adapter takes no migration lock ("only one connection"), but two processes
+ * on one file are two connections: both saw no migrations and both ran `001_sync`, and one
+ * failed with "table sync_jobs already exists" (issue 12.10: 2 of 30 starts). Here the
+ * migration connection holds SQLite's write lock (`BEGIN IMMEDIATE`) from before it reads the
+ * migration table until it has written its results, so the next process waits, then finds the
+ * migrations done. SQLite DDL is transactional, so the whole run commits (or fails) as one.
+ */
+class MigrationLockingSqliteAdapter extends SqliteAdapter {
+  override async acquireMigrationLock(db: Kysely<unknown>, _opt: MigrationLockOptions): Promise<void> {
+    await sql.raw(`PRAGMA busy_timeout = ${SQLITE_MIGRATION_WAIT_MS}`).execute(db);
+    try {
+      await sql`BEGIN IMMEDIATE`.execute(db);
+    } finally {
+      await sql.raw(`PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`).execute(db);
+    }
+  }
+
+  override async releaseMigrationLock(db: Kysely<unknown>, _opt: MigrationLockOptions): Promise<void> {
+    await sql`COMMIT`.execute(db);
+  }
+}
+
+/** SQLite with a migration lock that works across processes (see MigrationLockingSqliteAdapter). */
+export class LockingSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new MigrationLockingSqliteAdapter();
+  }
+}
+
+/**
+ * Kysely's PostgreSQL introspector lists the tables of EVERY schema and calls
+ * `has_schema_privilege(name, …)` per schema; a schema dropped meanwhile (another deployment or
+ * test in the same database) made that call fail with 3F000 "schema … does not exist", and the
+ * start-up with it. The migrator only asks whether its own tables exist, so this introspector
+ * looks in the connection's current schema only, through oid-based catalog views.
+ */
+class CurrentSchemaIntrospector implements DatabaseIntrospector {
+  constructor(private readonly db: Kysely<unknown>) {}
+
+  async getSchemas(): Promise<SchemaMetadata[]> {
+    const r = await sql<{ name: string }>`select current_schema() as name`.execute(this.db);
+    return r.rows.filter((row) => row.name !== null);
+  }
+
+  async getTables(options: DatabaseMetadataOptions = { withInternalKyselyTables: false }): Promise<TableMetadata[]> {
+    const r = await sql<{ schema: string; name: string; type: string }>`
+      select table_schema as schema, table_name as name, table_type as type
+      from information_schema.tables where table_schema = current_schema()`.execute(this.db);
+    return r.rows
+      .filter((t) => options.withInternalKyselyTables || !t.name.startsWith('kysely_'))
+      .map((t) => ({ name: t.name, schema: t.schema, isView: t.type === 'VIEW', columns: [] }));
+  }
+
+  async getMetadata(options?: DatabaseMetadataOptions): Promise<DatabaseMetadata> {
+    return { tables: await this.getTables(options) };
+  }
+}
+
+/** PostgreSQL whose introspection (used by the migrator) stays inside the current schema. */
+export class CurrentSchemaPostgresDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new CurrentSchemaIntrospector(db);
+  }
+}
