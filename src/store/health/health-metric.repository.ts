@@ -146,11 +146,9 @@ export class HealthMetricRepository {
     const limit = Math.min(MAX_LIMIT, Math.max(1, Math.floor(opts.limit ?? 366)));
     let before: string | undefined;
     if (opts.cursor !== undefined) {
-      const key = decodeCursor(opts.cursor);
-      if (!key || key.length !== 1 || typeof key[0] !== 'string' || !DATE_RE.test(key[0])) {
-        throw new AppError('VALIDATION_FAILED', 'The cursor is not valid.', { field: 'cursor' });
-      }
-      before = key[0];
+      const [date] = decodeCursor(opts.cursor, ['string']);
+      if (!DATE_RE.test(date)) throw new AppError('VALIDATION_FAILED', 'The cursor is not valid.', { field: 'cursor' });
+      before = date;
     }
     let q = this.db
       .selectFrom('health_metrics')
