@@ -66,7 +66,7 @@ export async function waitForJobs(opts: WaitOptions, jobs: readonly SyncJob[]): 
   if (out.json && !opts.ndjson) out.document({ jobs: finals });
   if (!out.json) {
     printJobTable(out, finals, clock.now());
-    out.info(summaryLine(finals, clock.now() - started, code));
+    out.info(summaryLine(finals, jobsDuration(finals) ?? clock.now() - started, code));
   }
   return code;
 }
@@ -85,5 +85,24 @@ export function summaryLine(jobs: readonly SyncJob[], elapsedMs: number, code: n
   if (code === EXIT.JOB_CANCELLED) return `Sync cancelled after ${itemsSummary(jobs)}. Next: garminsync sync start --type ${jobs.length > 1 ? 'all' : (jobs[0]?.sync_type ?? 'all')}`;
   const failedItems = jobs.reduce((n, j) => n + j.failed_items, 0);
   const note = failedItems > 0 ? ` (${failedItems} item(s) could not be synced)` : '';
-  return `Synced ${itemsSummary(jobs)} in ${took}${note}. Next: garminsync activities list`;
+  return `Synced ${itemsSummary(jobs)} in ${took}${note}. Next: ${nextAfterSync(jobs)}`;
+}
+
+/**
+ * How long the jobs themselves took (first start to last end), so that watching a job that
+ * ended long ago does not report the watch's own second; undefined when a job lacks the times.
+ */
+export function jobsDuration(jobs: readonly SyncJob[]): number | undefined {
+  const starts = jobs.map((j) => (j.start_time ? Date.parse(j.start_time) : Number.NaN));
+  const ends = jobs.map((j) => (j.end_time ? Date.parse(j.end_time) : Number.NaN));
+  if (jobs.length === 0 || [...starts, ...ends].some(Number.isNaN)) return undefined;
+  return Math.max(0, Math.max(...ends) - Math.min(...starts));
+}
+
+/** Where to look at what was synced: the list of that type (a health-only sync is not activities). */
+export function nextAfterSync(jobs: readonly SyncJob[]): string {
+  const types = new Set(jobs.map((j) => j.sync_type));
+  if (types.size === 1 && types.has('workouts')) return 'garminsync workouts list';
+  if (types.size === 1 && types.has('health')) return 'garminsync sync status';
+  return 'garminsync activities list';
 }
