@@ -36,19 +36,18 @@ describe('parseServerConfig', () => {
     expect(parse(['--garmin-url', 'http://127.0.0.1:9797/'])).toMatchObject({ garmin: { kind: 'url', url: 'http://127.0.0.1:9797' } });
   });
 
-  it('reads session lifetimes, the refresh grace window and the schedule minimum as durations', () => {
-    expect(parse([])).toMatchObject({ sessionIdleMs: 30 * 86_400_000, sessionMaxMs: 365 * 86_400_000, refreshGraceMs: 30_000, scheduleMinIntervalMs: 900_000 });
+  it('reads session lifetimes and the refresh grace window as durations', () => {
+    expect(parse([])).toMatchObject({ sessionIdleMs: 30 * 86_400_000, sessionMaxMs: 365 * 86_400_000, refreshGraceMs: 30_000 });
     const env = { GARMINSYNC_SESSION_IDLE: '2h', GARMINSYNC_REFRESH_GRACE: '5s' };
-    expect(parse(['--session-max', '1d', '--schedule-min-interval', '2s'], env)).toMatchObject({
+    expect(parse(['--session-max', '1d'], env)).toMatchObject({
       sessionIdleMs: 7_200_000,
       sessionMaxMs: 86_400_000,
       refreshGraceMs: 5000,
-      scheduleMinIntervalMs: 2000,
     });
     expect(refusal(() => parse(['--session-idle', '6 hours']))).toMatch(/^--session-idle: must be a duration/);
     expect(refusal(() => parse(['--session-idle', '2d', '--session-max', '1d']))).toMatch(/^--session-max: must not be shorter/);
     expect(refusal(() => parse(['--refresh-grace', '1h']))).toMatch(/^--refresh-grace: must be at most 10m/);
-    expect(refusal(() => parse(['--schedule-min-interval', '0s']))).toMatch(/^--schedule-min-interval: must be at least 1s/);
+    expect(refusal(() => parse(['--refresh-grace=-1s']))).toMatch(/^--refresh-grace: must be a duration/);
   });
 
   it('names the setting in every refusal', () => {

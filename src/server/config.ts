@@ -39,8 +39,6 @@ export interface ServerConfig {
   sessionIdleMs: number;
   sessionMaxMs: number;
   refreshGraceMs: number;
-  /** The shortest `sync schedule set --every` accepted (issue 15), in ms. */
-  scheduleMinIntervalMs: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -65,7 +63,6 @@ export const SERVER_USAGE = `Usage: garminsync server [options]
   --session-idle DUR     a session ends when not refreshed for this long; each refresh extends it (default 30d; env GARMINSYNC_SESSION_IDLE)
   --session-max DUR      a session ends this long after its login at the latest (default 365d; env GARMINSYNC_SESSION_MAX)
   --refresh-grace DUR    the refresh token rotated away last still works this long (lost answers; default 30s; env GARMINSYNC_REFRESH_GRACE)
-  --schedule-min-interval DUR   the shortest sync schedule accepted (default 15m; env GARMINSYNC_SCHEDULE_MIN_INTERVAL)
 Durations: a whole number and s, m, h or d (90s, 15m, 6h, 30d).
 Keys: GARMINSYNC_JWT_KEY and GARMINSYNC_ENCRYPTION_KEY (256-bit, base64 or hex), else key files in DATA_DIR.`;
 
@@ -118,7 +115,6 @@ export function parseServerConfig(argv: string[], env: Record<string, string | u
         'session-idle': { type: 'string' },
         'session-max': { type: 'string' },
         'refresh-grace': { type: 'string' },
-        'schedule-min-interval': { type: 'string' },
       },
     }));
   } catch (e) {
@@ -214,7 +210,6 @@ export function parseServerConfig(argv: string[], env: Record<string, string | u
   if (sessionMaxMs < sessionIdleMs) fail('--session-max', 'must not be shorter than --session-idle.');
   const refreshGraceMs = duration('--refresh-grace', v('refresh-grace', 'GARMINSYNC_REFRESH_GRACE') ?? '30s', 0);
   if (refreshGraceMs > 600_000) fail('--refresh-grace', 'must be at most 10m (a longer window lets a stolen refresh token be replayed unnoticed).');
-  const scheduleMinIntervalMs = duration('--schedule-min-interval', v('schedule-min-interval', 'GARMINSYNC_SCHEDULE_MIN_INTERVAL') ?? '15m', 1000);
 
   return {
     host,
@@ -238,6 +233,5 @@ export function parseServerConfig(argv: string[], env: Record<string, string | u
     sessionIdleMs,
     sessionMaxMs,
     refreshGraceMs,
-    scheduleMinIntervalMs,
   };
 }
