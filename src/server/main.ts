@@ -25,24 +25,10 @@ import {
   type JobEventBus,
 } from '../sync/index.js';
 import { buildApp } from './app.js';
+import { LOG_REDACTION } from './log-redaction.js';
 import { SERVER_USAGE, parseServerConfig, type ServerConfig } from './config.js';
 
-/** Secrets never reach the logs, whatever a log call passes. */
-export const LOG_REDACT = [
-  'password',
-  '*.password',
-  'code',
-  '*.code',
-  'access_token',
-  '*.access_token',
-  'refresh_token',
-  '*.refresh_token',
-  'tokens',
-  '*.tokens',
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'res.headers["set-cookie"]',
-];
+export { LOG_REDACT, LOG_REDACTION } from './log-redaction.js';
 
 export interface StartOptions {
   logger: Logger & pino.Logger;
@@ -209,7 +195,7 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   const logger = pino(
-    { level: cfg.logLevel, redact: { paths: LOG_REDACT, censor: '[redacted]' }, base: { pid: process.pid } },
+    { level: cfg.logLevel, redact: LOG_REDACTION, base: { pid: process.pid } },
     pino.destination({ dest: 2, sync: true }),
   );
   let service: RunningService;

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import lockfile from 'proper-lockfile';
 import pino from 'pino';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { LOG_REDACT, startService, type RunningService } from '../../src/server/main.js';
+import { LOG_REDACTION, startService, type RunningService } from '../../src/server/main.js';
 import { parseServerConfig } from '../../src/server/config.js';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -135,7 +135,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     },
   });
   const service = await startService(cfg, {
-    logger: opts.captureLogs ? pino({ level: 'debug', redact: { paths: LOG_REDACT, censor: '[redacted]' } }, sink) : pino({ level: 'silent' }),
+    logger: opts.captureLogs ? pino({ level: 'debug', redact: LOG_REDACTION }, sink) : pino({ level: 'silent' }),
     tuning: { pollMs: 50, sseHeartbeatMs: 1000, garminRatePerSec: 500, garminBurst: 100, ...(opts.accessTtlSeconds ? { accessTtlSeconds: opts.accessTtlSeconds } : {}) },
   });
   const proxy = await startProxy(service.url!);

@@ -7,7 +7,7 @@ import pg from 'pg';
 import pino from 'pino';
 import { systemClock, type Clock } from '../../src/core/index.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/index.js';
-import { LOG_REDACT, startService, type RunningService, type StartOptions } from '../../src/server/main.js';
+import { LOG_REDACTION, startService, type RunningService, type StartOptions } from '../../src/server/main.js';
 import { parseServerConfig, type ServerConfig } from '../../src/server/config.js';
 
 /** A clock on real time that a test can move forward (timers still run in real time). */
@@ -96,7 +96,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
       cb();
     },
   });
-  const logger = pino({ level: 'debug', redact: { paths: LOG_REDACT, censor: '[redacted]' } }, sink);
+  const logger = pino({ level: 'debug', redact: LOG_REDACTION }, sink);
   const clock = new OffsetClock();
   const pgSchema = !o.database && o.dialect === 'postgres' ? await freshPgSchema(process.env.GARMINSYNC_TEST_PG_URL ?? '') : null;
   const database = o.database ?? pgSchema?.url;
