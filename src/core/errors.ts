@@ -25,6 +25,8 @@ export const ERROR_CODES = {
   CONFLICT: 'The request conflicts with the current state.',
   RATE_LIMITED: 'Too many requests.',
   PAYLOAD_TOO_LARGE: 'The request body is too large.',
+  // harden-input (issue 12.11): refused by the HTTP parser before any route ran
+  HEADERS_TOO_LARGE: 'The request headers are too large.',
   // Garmin (upstream)
   GARMIN_INVALID_CREDENTIALS: 'Garmin rejected the e-mail or password.',
   GARMIN_ACCOUNT_LOCKED: 'The Garmin account is locked.',

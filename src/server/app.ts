@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import swagger from '@fastify/swagger';
 import { API_PREFIX, Problem } from '../contract/index.js';
 import { systemClock, type Clock } from '../core/index.js';
-import { frameworkErrorHandler, installErrorHandling, refuseNulStrings } from './errors.js';
+import { clientErrorHandler, frameworkErrorHandler, installErrorHandling, refuseNulStrings } from './errors.js';
 import type { AuthApi, DataApi, HealthApi, SyncApi } from './ports.js';
 import { activitiesRoutes } from './routes/activities.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
@@ -49,6 +49,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
     // Router errors (bad URL encoding, over-long path parameters) are problem+json too.
     frameworkErrors: frameworkErrorHandler,
+    // Parser-level errors (bad method, bad headers, 431, CL+TE) are problem+json too.
+    clientErrorHandler,
   });
   app.decorateRequest('principal', null);
   installErrorHandling(app);

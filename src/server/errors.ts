@@ -1,4 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { findNul } from '../contract/index.js';
 import { AppError, ERROR_CODES, type ErrorCode } from '../core/index.js';
 
@@ -25,6 +27,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   RATE_LIMITED: 429,
   TOO_MANY_ACTIVE_JOBS: 429,
   PAYLOAD_TOO_LARGE: 413,
+  HEADERS_TOO_LARGE: 431,
   GARMIN_INVALID_CREDENTIALS: 401,
   GARMIN_ACCOUNT_LOCKED: 403,
   GARMIN_CAPTCHA_REQUIRED: 403,
@@ -143,6 +146,29 @@ export function refuseNulStrings(app: FastifyInstance): void {
       }
     }
   });
+}
+
+/**
+ * Fastify's `clientErrorHandler`: a request the HTTP parser refuses (unknown method, malformed
+ * or conflicting headers such as Content-Length with Transfer-Encoding, headers beyond the
+ * limit) never reaches a route; Node answered it with a bare 400 or closed the socket. It gets
+ * a problem+json answer like every other error, then the connection closes (issue 12.11).
+ */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const appErr =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? new AppError('HEADERS_TOO_LARGE', 'The request headers are too large.')
+      : new AppError('VALIDATION_FAILED', 'The request is not valid HTTP.');
+  const problem = problemFor(appErr);
+  const body = JSON.stringify(problem);
+  socket.end(
+    `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status] ?? 'Bad Request'}\r\nContent-Type: application/problem+json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** Installs the one error handler and the 404 handler on the app. */
