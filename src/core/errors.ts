@@ -48,6 +48,8 @@ export const ERROR_CODES = {
   ARCHIVE_ENTRY_CORRUPT: 'An entry of the archive cannot be read.',
   // jobs and the client side
   JOB_FAILED: 'The sync job failed.',
+  // arch-sync (issue 12.1): the attempts cap of a job that keeps crashing its worker.
+  JOB_ATTEMPTS_EXHAUSTED: 'The sync job was started too many times without finishing.',
   JOB_CANCELLED: 'The sync job was cancelled.',
   SERVICE_UNREACHABLE: 'The sync service cannot be reached.',
   CREDENTIALS_INSECURE: 'The credential file is readable by other users.',

@@ -20,6 +20,8 @@ export interface ServerConfig {
   maxJobsPerUser: number;
   /** Job lease length in ms (a dead worker's job is resumed elsewhere after this). */
   leaseMs: number;
+  /** Claims a job may take before it fails JOB_ATTEMPTS_EXHAUSTED (a job that keeps crashing its worker, issue 12.1). */
+  maxJobAttempts: number;
   /** PostgreSQL connections per process. */
   dbPoolSize: number;
   /** Garmin requests per second per account, all processes together. */
@@ -56,6 +58,7 @@ export const SERVER_USAGE = `Usage: garminsync server [options]
   --max-jobs N           jobs a worker process runs at once (default 2; env GARMINSYNC_MAX_JOBS)
   --max-jobs-per-user N  sync jobs one user may have pending or running (default 10; env GARMINSYNC_MAX_JOBS_PER_USER)
   --lease-ms N           job lease; a dead worker's job resumes elsewhere after it (default 30000; env GARMINSYNC_LEASE_MS)
+  --max-job-attempts N   claims of one job (crashed or stopped workers) before it fails (default 3; env GARMINSYNC_MAX_JOB_ATTEMPTS)
   --db-pool-size N       PostgreSQL connections per process (default 10; env GARMINSYNC_DB_POOL_SIZE)
   --garmin-rate N        Garmin requests/second per account, shared by all processes (default 5; env GARMINSYNC_GARMIN_RATE)
   --log-level LEVEL      fatal|error|warn|info|debug|trace|silent (default info; env GARMINSYNC_LOG_LEVEL)
@@ -108,6 +111,7 @@ export function parseServerConfig(argv: string[], env: Record<string, string | u
         'max-jobs': { type: 'string' },
         'max-jobs-per-user': { type: 'string' },
         'lease-ms': { type: 'string' },
+        'max-job-attempts': { type: 'string' },
         'db-pool-size': { type: 'string' },
         'garmin-rate': { type: 'string' },
         'log-level': { type: 'string' },
@@ -172,6 +176,7 @@ export function parseServerConfig(argv: string[], env: Record<string, string | u
   const maxJobs = int('--max-jobs', v('max-jobs', 'GARMINSYNC_MAX_JOBS') ?? '2', 1, 64);
   const maxJobsPerUser = int('--max-jobs-per-user', v('max-jobs-per-user', 'GARMINSYNC_MAX_JOBS_PER_USER') ?? '10', 1, 10_000);
   const leaseMs = int('--lease-ms', v('lease-ms', 'GARMINSYNC_LEASE_MS') ?? '30000', 1000, 3_600_000);
+  const maxJobAttempts = int('--max-job-attempts', v('max-job-attempts', 'GARMINSYNC_MAX_JOB_ATTEMPTS') ?? '3', 1, 1000);
   const dbPoolSize = int('--db-pool-size', v('db-pool-size', 'GARMINSYNC_DB_POOL_SIZE') ?? '10', 1, 500);
   const garminRatePerSec = int('--garmin-rate', v('garmin-rate', 'GARMINSYNC_GARMIN_RATE') ?? '5', 1, 1000);
   if (values['api-only'] && values['workers-only']) fail('--api-only', 'cannot be combined with --workers-only.');
@@ -222,6 +227,7 @@ export function parseServerConfig(argv: string[], env: Record<string, string | u
     maxJobs,
     maxJobsPerUser,
     leaseMs,
+    maxJobAttempts,
     dbPoolSize,
     garminRatePerSec,
     mode,

@@ -133,6 +133,7 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
         itemConcurrency: cfg.concurrency,
         maxJobs: cfg.maxJobs,
         leaseMs: o.tuning?.leaseMs ?? cfg.leaseMs,
+        maxAttempts: cfg.maxJobAttempts,
         ...(o.tuning?.heartbeatMs ? { heartbeatMs: o.tuning.heartbeatMs } : {}),
         ...(o.tuning?.pollMs ? { pollMs: o.tuning.pollMs } : {}),
       });

@@ -1,5 +1,5 @@
 import { silentLogger, type Clock, type Logger, type Random } from '../core/index.js';
-import type { BlobStore, SyncStore } from '../store/index.js';
+import type { BlobStore, SyncJobRecord, SyncStore } from '../store/index.js';
 import type { GarminGateway } from './garmin.port.js';
 import type { JobEventBus } from './job-event-bus.js';
 import { runJob, WorkerStopping, type JobRunnerDeps } from './job-runner.js';
@@ -32,6 +32,11 @@ export interface WorkerPoolOptions {
   defaultRateLimitPauseMs?: number;
   /** Days of health data on a first (or full) health sync (default 30). */
   healthInitialDays?: number;
+  /**
+   * Claims a job may take (default 3): a job claimed again after that — its workers kept dying
+   * (or stopping) before it ended — fails JOB_ATTEMPTS_EXHAUSTED instead of being claimed forever.
+   */
+  maxAttempts?: number;
   /** The syncers, one per sync type (default: every syncer of `syncers/index.ts`). */
   syncers?: readonly Syncer[];
 }
@@ -109,7 +114,10 @@ export class WorkerPool {
       if (this.running.size < maxJobs) {
         try {
           const job = await this.o.store.jobs.claimNext(this.workerId, this.o.clock.now(), this.deps.leaseMs, [...this.running.keys()]);
-          if (job && !signal.aborted) {
+          if (job && !signal.aborted && job.attempts > (this.o.maxAttempts ?? 3)) {
+            claimedOne = true;
+            await this.giveUp(job);
+          } else if (job && !signal.aborted) {
             claimedOne = true;
             this.logger.info({ job_id: job.job_id, attempts: job.attempts }, 'claimed sync job');
             const p = runJob(this.deps, job, this.workerId, signal)
@@ -130,5 +138,16 @@ export class WorkerPool {
       tick.abort();
       this.wakeUp = undefined;
     }
+  }
+
+  /** Ends a job that was claimed more often than allowed (it keeps killing its workers). */
+  private async giveUp(job: SyncJobRecord): Promise<void> {
+    const limit = this.o.maxAttempts ?? 3;
+    this.logger.error({ job_id: job.job_id, attempts: job.attempts }, 'sync job claimed too often; failing it');
+    const failed = await this.o.store.jobs.transition(job, 'failed', this.o.clock.now(), {
+      code: 'JOB_ATTEMPTS_EXHAUSTED',
+      message: `The sync job was started ${limit} times without finishing (its worker stopped each time); see the service log.`,
+    });
+    this.o.bus.publish({ type: 'end', job: failed });
   }
 }

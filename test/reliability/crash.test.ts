@@ -74,10 +74,11 @@ describe.each(dialects())('crash safety under SIGKILL (%s)', (dialect) => {
     await pgSchema?.drop();
   });
 
-  // A short lease so that a restarted process resumes the dead one's job quickly.
+  // A short lease so that a restarted process resumes the dead one's job quickly; the attempts
+  // cap above the number of kills (each kill costs the job one claim).
   // The PostgreSQL URL (it carries a password) goes through the environment, never argv.
   const start = () =>
-    spawnService(['--data-dir', dataDir, '--garmin-url', emu.url, '--lease-ms', '1500', '--garmin-rate', '1000'], {
+    spawnService(['--data-dir', dataDir, '--garmin-url', emu.url, '--lease-ms', '1500', '--garmin-rate', '1000', '--max-job-attempts', String(KILLS + 2)], {
       ledger,
       label: `crash service (${dialect})`,
       ...(pgSchema ? { env: { GARMINSYNC_DATABASE: pgSchema.url } } : {}),

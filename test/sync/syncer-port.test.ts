@@ -156,6 +156,25 @@ describe.each(testDialects())('the syncer port: one engine for every syncer ($na
     expect(await store.workouts.count(USER)).toBe(6);
   });
 
+  it('a job that keeps killing its worker ends failed with JOB_ATTEMPTS_EXHAUSTED instead of being claimed forever', async () => {
+    const hold = new Set<string>();
+    const s = streamSyncer([['x1', 'x2']], { hold });
+    const { job } = await service.create(USER, 's', { sync_type: 'workouts' });
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      hold.add('x1');
+      const worker = pool(s.syncer, { leaseMs: 30_000, maxAttempts: 3 });
+      await until(`attempt ${attempt} to be in flight`, () => s.log.filter((l) => l === 'fetch:x1').length === attempt);
+      await worker.stop({ releaseLeases: false }); // dies mid-item, keeping the lease
+      expect(await store.jobs.get(job.job_id)).toMatchObject({ status: 'running', attempts: attempt });
+      clock.advance(30_001);
+    }
+    pool(s.syncer, { leaseMs: 30_000, maxAttempts: 3 });
+    const done = await settled(job.job_id);
+    expect(done).toMatchObject({ status: 'failed', error_code: 'JOB_ATTEMPTS_EXHAUSTED', attempts: 4, lease_owner: null });
+    expect(done.error_message).toMatch(/3 times/);
+    expect(s.log.filter((l) => l === 'fetch:x1')).toHaveLength(3); // the fourth claim ran nothing
+  });
+
   it('a known total counts from the start, and a cancel stops before the next item', async () => {
     const s = streamSyncer([['d1', 'd2', 'd3', 'd4', 'd5']], { expectedTotal: 5, hold: new Set(['d2']) });
     const { job } = await service.create(USER, 's', { sync_type: 'workouts' });
