@@ -31,7 +31,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-describe('garminsync export DIR', () => {
+describe('garminsync export DIR', { timeout: 240_000 }, () => {
   it('writes one byte-identical FIT per activity and workout, a valid GPX per activity with positions, and CSVs with the API’s counts', async () => {
     const originals = await emulatorOriginals(stack.emu);
     const first = await exportJson();
@@ -64,6 +64,22 @@ describe('garminsync export DIR', () => {
 
     expect(await csvRows('activities.csv')).toBe((await listJson(['activities', 'list'])).length);
     expect(await csvRows('workouts.csv')).toBe((await listJson(['workouts', 'list'])).length);
+
+    // Health: one row per synced day in daily.csv, one JSON per day, one CSV per stored family.
+    const healthDays = await listJson<{ calendar_date: string }>(['health', 'list']);
+    expect(healthDays.length).toBeGreaterThan(0);
+    expect(await csvRows('health/daily.csv')).toBe(healthDays.length);
+    const dayFiles = files.filter((f) => /^health\/\d{4}\/\d{4}-\d{2}-\d{2}\.json$/.test(f));
+    expect(dayFiles.map((f) => f.slice(-15, -5)).sort()).toEqual(healthDays.map((d) => d.calendar_date).sort());
+    const docs = await Promise.all(dayFiles.map(async (f) => JSON.parse(await readFile(join(dir, f), 'utf8')) as { metrics: Record<string, unknown> }));
+    const api = JSON.parse((await run(['health', 'show', healthDays[0]!.calendar_date, '--json'])).stdout) as unknown;
+    expect(JSON.parse(await readFile(join(dir, `health/${healthDays[0]!.calendar_date.slice(0, 4)}/${healthDays[0]!.calendar_date}.json`), 'utf8'))).toEqual(api);
+    for (const family of ['summary', 'sleep', 'hrv']) {
+      const days = docs.filter((d) => d.metrics[family]).length;
+      expect(days, family).toBeGreaterThan(0);
+      expect(await csvRows(`health/${family}.csv`), family).toBe(days);
+    }
+    expect((await readFile(join(dir, 'health/summary.csv'), 'utf8')).split('\n')[0]).toMatch(/^calendar_date,state,complete,source,fetched_at_utc,calendarDate,totalSteps,.*totalDistanceMeters_m/);
     const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { tool: { version: string }; files: Record<string, { sha256: string; source: { type: string; id: string } }> };
     expect(manifest.tool.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(Object.keys(manifest.files).sort()).toEqual(files.filter((f) => f !== 'manifest.json' && !f.startsWith('.')).sort());

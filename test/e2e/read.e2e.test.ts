@@ -99,3 +99,39 @@ describe('activities download', () => {
     expect(none.stderr).toContain('No activities match --sport no_such_sport.');
   });
 });
+
+describe('health list|show', () => {
+  it('lists one row per synced day with the headline numbers; pages keep --from/--to', async () => {
+    const doc = JSON.parse((await run(['health', 'list', '--json'])).stdout) as { items: { calendar_date: string; steps: number | null; families: string[] }[] };
+    // The health sync's default window (30 days), whatever the emulator's history.
+    expect(doc.items.length).toBeGreaterThanOrEqual(3);
+    // Days before the emulator's 3 days of history are stored as empty.
+    expect(doc.items.slice(0, 3).every((d) => d.families.includes('summary'))).toBe(true);
+    const [newest, , oldest] = doc.items;
+    const table = await run(['health', 'list', '--from', oldest!.calendar_date, '--to', newest!.calendar_date, '--limit', '2']);
+    expect(table.code).toBe(0);
+    const lines = table.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^DATE\s+STEPS\s+RESTING HR\s+SLEEP \(H:MM\)\s+HRV \(MS\)\s+STRESS\s+BODY BATTERY\s+WEIGHT \(KG\)$/);
+    expect(lines[1]).toContain(newest!.calendar_date);
+    expect(lines).toHaveLength(3);
+    expect(table.stderr).toMatch(new RegExp(`More: garminsync health list --from ${oldest!.calendar_date} --to ${newest!.calendar_date} --limit 2 --cursor \\S+`));
+    const empty = await run(['health', 'list', '--from', '2001-01-01', '--to', '2001-01-31']);
+    expect(empty.code).toBe(0);
+    expect(empty.stderr).toContain('No health data synced for 2001-01-01 to 2001-01-31.');
+  });
+
+  it('shows every family stored for a day, or one with its data', async () => {
+    const [day] = (JSON.parse((await run(['health', 'list', '--json'])).stdout) as { items: { calendar_date: string; families: string[] }[] }).items;
+    const show = await run(['health', 'show', day!.calendar_date]);
+    expect(show.code).toBe(0);
+    for (const f of day!.families) expect(show.stdout).toMatch(new RegExp(`^${f}\\s+data\\s`, 'm'));
+    const one = await run(['health', 'show', day!.calendar_date, '--metric', 'summary']);
+    expect(one.code).toBe(0);
+    expect(one.stdout).toContain('"totalSteps"');
+    expect((await run(['health', 'show', day!.calendar_date, '--metric', 'nope'])).code).toBe(2);
+    expect((await run(['health', 'show', '2026-02-30'])).code).toBe(2);
+    const missing = await run(['health', 'show', '2001-01-01']);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr.trim()).toBe('No health data is stored for 2001-01-01.');
+  });
+});

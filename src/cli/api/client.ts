@@ -6,6 +6,9 @@ import type {
   ActivitySportList,
   CreateJobRequest,
   CreateJobResponse,
+  HealthDayDetail,
+  HealthDayList,
+  HealthDayListQuery,
   JobFailureList,
   JobList,
   ListJobsQuery,
@@ -146,6 +149,16 @@ export class ApiClient {
   /** The stored original FIT file as a stream. */
   activityFit(id: string, signal?: AbortSignal): Promise<Response> {
     return this.authed('GET', `/activities/${encodeURIComponent(id)}/fit`, { accept: 'application/octet-stream, */*', signal, noTimeout: true });
+  }
+
+  /** Health days (newest first) with their headline numbers. */
+  listHealthDays(query: HealthDayListQuery, signal?: AbortSignal): Promise<HealthDayList> {
+    return this.authedJson<HealthDayList>('GET', '/health/daily', { query: { ...query }, signal });
+  }
+
+  /** One health day with every stored family (only `metric` when given). */
+  getHealthDay(date: string, metric?: string, signal?: AbortSignal): Promise<HealthDayDetail> {
+    return this.authedJson<HealthDayDetail>('GET', `/health/daily/${encodeURIComponent(date)}`, { query: { metric }, signal });
   }
 
   listWorkouts(query: WorkoutListQuery, signal?: AbortSignal): Promise<WorkoutList> {

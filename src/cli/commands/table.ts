@@ -53,6 +53,14 @@ export const COMMAND_TABLE: readonly NounEntry[] = [
     ],
   },
   {
+    name: 'health',
+    summary: 'Browse synced health days (steps, sleep, HRV, stress, body battery, weight, …)',
+    verbs: [
+      { name: 'list', summary: 'One row per synced day: steps, resting HR, sleep, HRV, stress, body battery, weight', load: () => import('./health/list.js') },
+      { name: 'show', summary: 'Every health family stored for one day (or one, with its data)', load: () => import('./health/show.js') },
+    ],
+  },
+  {
     name: 'workouts',
     summary: 'Browse and download synced workout definitions',
     verbs: [

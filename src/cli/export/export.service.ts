@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../core/index.js';
-import type { Activity, ActivityList, Workout, WorkoutList } from '../../contract/index.js';
+import type { Activity, ActivityList, HealthDayDetail, Workout, WorkoutList } from '../../contract/index.js';
 import { gpxDocument, trackPoints } from './gpx.js';
+import { exportHealthDay, listHealthDays, writeHealthTables, type HealthExportApi } from './health-export.js';
 import { Mirror, sha256Hex, type FileSource } from './mirror.js';
 import { activityStem, workoutFitPath } from './names.js';
 import { ACTIVITY_COLUMNS, WORKOUT_COLUMNS, activityOrder, csv, workoutOrder, type ActivityRow } from './tables.js';
@@ -13,7 +14,7 @@ export const EXPORT_FORMATS = ['fit', 'gpx', 'csv', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** What the export needs from the service (the CLI's API client). */
-export interface ExportApi {
+export interface ExportApi extends HealthExportApi {
   listActivities(query: { limit?: number; cursor?: string }, signal?: AbortSignal): Promise<ActivityList>;
   activityFit(id: string, signal?: AbortSignal): Promise<Response>;
   listWorkouts(query: { limit?: number; cursor?: string }, signal?: AbortSignal): Promise<WorkoutList>;
@@ -94,9 +95,12 @@ export async function exportAll(api: ExportApi, o: ExportOptions): Promise<{ sum
 
   const activities = o.types.has('activities') ? (await all((cursor) => api.listActivities({ limit: 1000, cursor }, signal))).sort(activityOrder) : [];
   const workouts = o.types.has('workouts') ? (await all((cursor) => api.listWorkouts({ limit: 1000, cursor }, signal))).sort(workoutOrder) : [];
+  const healthWanted = o.types.has('health') && (o.formats.has('csv') || o.formats.has('json'));
+  const healthRows = healthWanted ? await listHealthDays(api, signal) : [];
   counts.activities = activities.length;
   counts.workouts = workouts.length;
-  const total = activities.length + workouts.length;
+  counts.health_days = healthRows.length;
+  const total = activities.length + workouts.length + healthRows.length;
   let done = 0;
   const tick = () => o.progress?.(++done, total);
   o.progress?.(0, total);
@@ -121,6 +125,15 @@ export async function exportAll(api: ExportApi, o: ExportOptions): Promise<{ sum
     if (o.types.has('workouts') && o.formats.has('csv')) {
       await mirror.put('workouts.csv', csv(WORKOUT_COLUMNS, workouts.map((w) => ({ ...w, fit_file: fitFiles.get(w.workout_id) ?? null }))), { type: 'table', id: 'workouts' });
     }
+
+    const days = new Map<string, HealthDayDetail>();
+    await pool(healthRows, o.concurrency ?? 4, signal, async (row) => {
+      const day = await exportHealthDay(api, mirror, row, { dir: o.dir, json: o.formats.has('json'), inScope: inScope(row.calendar_date), signal, dryRun: o.dryRun });
+      if (day) days.set(row.calendar_date, day);
+      await mirror.checkpoint(stamp());
+      tick();
+    });
+    if (healthWanted && o.formats.has('csv')) await writeHealthTables(mirror, healthRows, healthRows.flatMap((r) => days.get(r.calendar_date) ?? []));
   } finally {
     // Even an interrupted run records what it wrote, so the next one resumes from there.
     await mirror.save(stamp(), true);
