@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import type { HealthDayRow } from '../../../contract/index.js';
-import type { CommandContext } from '../../context.js';
+import { suggestedServer, type CommandContext } from '../../context.js';
 import { EXIT } from '../../exit-codes.js';
-import { durationText, table } from '../../output/format.js';
+import { durationText } from '../../output/format.js';
+import { printPagingHint } from '../../output/paging.js';
+import { printTable } from '../../output/table.js';
 import { flagParser, parseDateFlag, parseIntFlag, usage } from '../errors.js';
-import { nextPageCommand } from '../paging.js';
 import { examples, type DefineContext } from '../types.js';
 
 interface ListFlags {
@@ -58,9 +59,7 @@ export async function runList(ctx: CommandContext, flags: ListFlags): Promise<nu
     else ctx.out.info('No health data synced yet. Next: garminsync sync start --type health --wait');
     return EXIT.OK;
   }
-  for (const line of table(['DATE', 'STEPS', 'RESTING HR', 'SLEEP (H:MM)', 'HRV (MS)', 'STRESS', 'BODY BATTERY', 'WEIGHT (KG)'], page.items.map(row))) ctx.out.data(line);
-  if (page.next_cursor) {
-    ctx.out.info(`More: ${nextPageCommand(ctx, 'health list', { from: flags.from, to: flags.to, limit: flags.limit === DEFAULT_LIMIT ? undefined : flags.limit }, page.next_cursor)}`);
-  }
+  printTable(ctx.out, ['DATE', 'STEPS', 'RESTING HR', 'SLEEP (H:MM)', 'HRV (MS)', 'STRESS', 'BODY BATTERY', 'WEIGHT (KG)'].map((header) => ({ header })), page.items.map(row), ctx.clock.now());
+  printPagingHint(ctx.out, 'health list', [['--from', flags.from], ['--to', flags.to], ['--limit', flags.limit === DEFAULT_LIMIT ? undefined : flags.limit]], page.next_cursor, suggestedServer(ctx));
   return EXIT.OK;
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { HEALTH_METRICS, isHealthMetric } from '../../../core/index.js';
 import type { CommandContext } from '../../context.js';
 import { EXIT } from '../../exit-codes.js';
-import { table } from '../../output/format.js';
+import { printTable } from '../../output/table.js';
 import { flagParser, parseDateFlag, usage } from '../errors.js';
 import { examples, type DefineContext } from '../types.js';
 
@@ -35,7 +35,7 @@ export async function runShow(ctx: CommandContext, date: string, flags: ShowFlag
   const entries = Object.entries(day.metrics).filter((e): e is [string, NonNullable<(typeof e)[1]>] => e[1] !== undefined);
   const rows = entries.map(([family, m]) => [family, m.state === 'present' ? 'data' : 'no data', m.complete ? 'complete' : 'partial (day not over)', m.source, m.fetched_at.replace('T', ' ').slice(0, 16)]);
   ctx.out.data(`Health ${day.calendar_date}`);
-  for (const line of table(['FAMILY', 'STATE', 'DAY', 'SOURCE', 'FETCHED (UTC)'], rows)) ctx.out.data(line);
+  printTable(ctx.out, ['FAMILY', 'STATE', 'DAY', 'SOURCE', 'FETCHED (UTC)'].map((header) => ({ header })), rows, ctx.clock.now());
   if (flags.metric) {
     const m = day.metrics[flags.metric as keyof typeof day.metrics];
     ctx.out.data();
