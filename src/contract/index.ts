@@ -7,5 +7,6 @@ export * from './auth.js';
 export * from './sync.js';
 export * from './data.js';
 export * from './health.js';
+export * from './imports.js';
 export { HEALTH_FAMILY_SHAPES } from './health-families.js';
 export * from './strings.js';

@@ -6,6 +6,8 @@ export const SyncTypeSchema = Type.Union([
   Type.Literal('health'),
   Type.Literal('workouts'),
 ]);
+/** Every job type: the sync types plus `archive` (an uploaded account export being imported; see POST /imports). */
+export const JobTypeSchema = Type.Union([...SyncTypeSchema.anyOf, Type.Literal('archive')]);
 export const JobStatusSchema = Type.Union([
   Type.Literal('pending'),
   Type.Literal('running'),
@@ -31,7 +33,7 @@ export const SyncJob = Type.Object({
   job_id: Type.String(),
   user_id: Type.String(),
   session_id: Type.String(),
-  sync_type: SyncTypeSchema,
+  sync_type: JobTypeSchema,
   status: JobStatusSchema,
   progress: Type.Integer({ minimum: 0, maximum: 100 }),
   total_items: Type.Union([Type.Integer(), Type.Null()]),
@@ -47,6 +49,7 @@ export const SyncJob = Type.Object({
     from: Type.Union([CalendarDate, Type.Null()]),
     to: Type.Union([CalendarDate, Type.Null()]),
     full: Type.Boolean(),
+    import_id: Type.Optional(Type.String({ description: 'an archive job: the import it runs (GET /imports/{import_id})' })),
   }),
   cancel_requested: Type.Boolean(),
   attempts: Type.Integer(),
@@ -64,7 +67,7 @@ export type CreateJobResponse = Static<typeof CreateJobResponse>;
 export const ListJobsQuery = Type.Object(
   {
     status: Type.Optional(JobStatusSchema),
-    sync_type: Type.Optional(SyncTypeSchema),
+    sync_type: Type.Optional(JobTypeSchema),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
     cursor: Type.Optional(Type.String({ maxLength: 200 })),
   },

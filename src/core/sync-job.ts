@@ -8,6 +8,17 @@ export function isSyncType(v: unknown): v is SyncType {
   return typeof v === 'string' && (SYNC_TYPES as readonly string[]).includes(v);
 }
 
+/**
+ * Every kind of job: the sync types (started with POST /sync/jobs, from Garmin) and `archive`,
+ * the import of an uploaded Garmin account export (started by its upload, POST /imports).
+ */
+export const JOB_TYPES = [...SYNC_TYPES, 'archive'] as const;
+export type JobType = (typeof JOB_TYPES)[number];
+
+export function isJobType(v: unknown): v is JobType {
+  return typeof v === 'string' && (JOB_TYPES as readonly string[]).includes(v);
+}
+
 /** The seed's Sync Job statuses (data-model.md "State Transitions"). */
 export const JOB_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];

@@ -1,5 +1,5 @@
 import type { AuthService, Principal } from '../auth/index.js';
-import type { HealthDataService, SyncedDataService, SyncService } from '../sync/index.js';
+import type { ArchiveImportService, HealthDataService, SyncedDataService, SyncService } from '../sync/index.js';
 
 export type { Principal };
 
@@ -20,3 +20,6 @@ export interface DataApi {
 
 /** What the health routes need: the health data service. */
 export type HealthApi = Pick<HealthDataService, 'listDays' | 'getDay'>;
+
+/** What the import routes need: archive uploads and their reports. */
+export type ImportsApi = Pick<ArchiveImportService, 'upload' | 'get' | 'list' | 'maxBytes'>;

@@ -1,5 +1,5 @@
-import type { Activity, HealthDayDetail, HealthDayRow, SyncJob, Workout } from '../contract/index.js';
-import type { ActivityRecord, SyncJobRecord, WorkoutRecord } from '../store/index.js';
+import type { Activity, ArchiveImport, HealthDayDetail, HealthDayRow, ImportReport, SyncJob, Workout } from '../contract/index.js';
+import type { ActivityRecord, ImportRecord, SyncJobRecord, WorkoutRecord } from '../store/index.js';
 import type { HealthDayMetrics, HealthDaySummary } from '../sync/index.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -21,7 +21,7 @@ export function jobView(j: SyncJobRecord): SyncJob {
     end_time: isoOrNull(j.end_time),
     error_message: j.error_message,
     error_code: j.error_code,
-    params: { from: j.params.from, to: j.params.to, full: j.params.full },
+    params: { from: j.params.from, to: j.params.to, full: j.params.full, ...(j.params.import_id ? { import_id: j.params.import_id } : {}) },
     cancel_requested: j.cancel_requested,
     attempts: j.attempts,
     created_at: iso(j.created_at),
@@ -72,5 +72,19 @@ export function workoutView(w: WorkoutRecord): Workout {
     updated_at: isoOrNull(w.updated_at),
     fit: w.fit ? { size_bytes: w.fit.size_bytes, sha256: w.fit.sha256 } : null,
     synced_at: iso(w.synced_at),
+  };
+}
+
+/** An archive import as the contract shows it (its chunks stay inside). */
+export function importView(i: ImportRecord): ArchiveImport {
+  return {
+    import_id: i.import_id,
+    state: i.state,
+    size_bytes: i.size_bytes,
+    sha256: i.sha256,
+    job_id: i.job_id,
+    report: (i.report as ImportReport | null) ?? null,
+    created_at: iso(i.created_at),
+    updated_at: iso(i.updated_at),
   };
 }

@@ -9,7 +9,7 @@ import type { JobCounters, ListJobsFilter, NewSyncJob, Page, SyncJobParams, Sync
 
 /** Canonical JSON of params: equal params → equal text (dedupe compares text). */
 export function canonicalParams(p: SyncJobParams): string {
-  return JSON.stringify({ from: p.from ?? null, to: p.to ?? null, full: Boolean(p.full) });
+  return JSON.stringify({ from: p.from ?? null, to: p.to ?? null, full: Boolean(p.full), ...(p.import_id ? { import_id: p.import_id } : {}) });
 }
 
 function toRecord(row: Selectable<SyncJobsTable>): SyncJobRecord {

@@ -1,10 +1,12 @@
-import type { ErrorCode, JobStatus, SyncType } from '../core/index.js';
+import type { ErrorCode, JobStatus, JobType } from '../core/index.js';
 
 /** What the user asked for: a date range and/or a full re-sync (ignoring the watermark). */
 export interface SyncJobParams {
   from: string | null;
   to: string | null;
   full: boolean;
+  /** An archive job: the uploaded archive it imports (issue 16). */
+  import_id?: string;
 }
 
 /** A Sync Job as the store returns it: timestamps in epoch ms, params parsed, flags as booleans. */
@@ -12,7 +14,7 @@ export interface SyncJobRecord {
   job_id: string;
   user_id: string;
   session_id: string;
-  sync_type: SyncType;
+  sync_type: JobType;
   status: JobStatus;
   progress: number;
   total_items: number | null;
@@ -36,13 +38,13 @@ export interface NewSyncJob {
   job_id: string;
   user_id: string;
   session_id: string;
-  sync_type: SyncType;
+  sync_type: JobType;
   params: SyncJobParams;
 }
 
 export interface ListJobsFilter {
   status?: JobStatus;
-  sync_type?: SyncType;
+  sync_type?: JobType;
   /** 1–100, default 20. */
   limit?: number;
   cursor?: string;

@@ -40,6 +40,7 @@ export {
   type SyncRun,
 } from './syncer.js';
 export { SYNCERS } from './syncers/index.js';
+export { ArchiveImportService, type ArchiveImportServiceOptions } from './archive/import.service.js';
 export type { ActivityWatermark } from './syncers/activities.syncer.js';
 export type { HealthWatermark } from './syncers/health.syncer.js';
 export { HealthDataService, type HealthDaySummary, type HealthDayMetrics, type HealthDayListInput } from './health/health-data.service.js';

@@ -63,6 +63,7 @@ const NOUNS: Record<SyncJob['sync_type'], [string, string]> = {
   activities: ['activity', 'activities'],
   health: ['health day', 'health days'],
   workouts: ['workout', 'workouts'],
+  archive: ['archive item', 'archive items'],
 };
 
 /** "300 activities, 90 health days and 12 workouts" */

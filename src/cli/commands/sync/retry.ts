@@ -19,6 +19,9 @@ export async function runRetry(ctx: CommandContext, jobId: string, wait: boolean
   if (old.status !== 'failed' && old.status !== 'cancelled') {
     throw new AppError('CONFLICT', `Job ${jobId} is ${old.status}; only failed or cancelled jobs can be retried.`);
   }
+  if (old.sync_type === 'archive') {
+    throw new AppError('CONFLICT', `Job ${jobId} imported an uploaded archive; import the file again: garminsync import archive FILE.zip`);
+  }
   const req: CreateJobRequest = { sync_type: old.sync_type };
   if (old.params.from) req.from = old.params.from;
   if (old.params.to) req.to = old.params.to;
