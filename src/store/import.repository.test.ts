@@ -68,4 +68,19 @@ describe.each(testDialects())('archive imports in the store on $name', ({ open }
     await store.activities.upsert({ ...base, activity_id: '2', name: 'API wins', raw: { from: 'api' }, fit: { sha256: 'c'.repeat(64), size_bytes: 9 } }, T0 + 3);
     expect((await store.activities.sources('u1', ['2'])).get('2')!.source).toBe('api');
   });
+
+  it("imports a health family without ever replacing the API's copy", async () => {
+    const api = { family: 'summary' as const, payload: { totalSteps: 1 }, state: 'present' as const, source: 'api' as const, fetched_at: T0, complete: true };
+    await store.healthMetrics.upsertDay('u1', '2026-10-01', [api], 'j-api');
+    expect(await store.healthMetrics.importDay('u1', '2026-10-01', { family: 'summary', payload: { totalSteps: 2 }, fetched_at: T0 + 1 }, 'j-arch')).toBe(true);
+    expect(await store.healthMetrics.importDay('u1', '2026-10-02', { family: 'summary', payload: { totalSteps: 3 }, fetched_at: T0 + 1 }, 'j-arch')).toBe(false);
+    expect(await store.healthMetrics.importDay('u1', '2026-10-02', { family: 'summary', payload: { totalSteps: 4 }, fetched_at: T0 + 2 }, 'j-arch')).toBe(false);
+    const [kept] = await store.healthMetrics.getDay('u1', '2026-10-01');
+    expect(kept).toMatchObject({ payload: { totalSteps: 1 }, source: 'api', job_id: 'j-api' });
+    const [imported] = await store.healthMetrics.getDay('u1', '2026-10-02');
+    expect(imported).toMatchObject({ payload: { totalSteps: 4 }, source: 'archive', state: 'present', complete: true });
+    // A later API sync replaces the archive's copy.
+    await store.healthMetrics.upsertDay('u1', '2026-10-02', [{ ...api, payload: { totalSteps: 5 } }], 'j-api2');
+    expect((await store.healthMetrics.getDay('u1', '2026-10-02'))[0]).toMatchObject({ payload: { totalSteps: 5 }, source: 'api' });
+  });
 });

@@ -194,9 +194,11 @@ export function healthStatusRecord(date: string, hrvSummary: Json): Json {
 
 /** A `*_userBioMetrics.json` snapshot of one weigh-in (weight in grams, GMT timestamp). */
 export function bioMetricsSnapshot(weighIn: Json, sequence: number): Json {
-  const ts = num(weighIn.timestampGMT) ?? num(weighIn.date) ?? 0;
+  const ts = num(weighIn.timestampGMT) ?? 0;
+  // The snapshot's calendarDate is the user's local date and time of the weigh-in.
+  const local = num(weighIn.date) ?? ts;
   return {
-    metaData: { calendarDate: new Date(ts).toISOString().replace('Z', '').slice(0, 23), sequence },
+    metaData: { calendarDate: new Date(local).toISOString().replace('Z', '').slice(0, 23), sequence },
     weight: { weight: weighIn.weight, sourceType: weighIn.sourceType ?? 'INDEX_SCALE', timestampGMT: ts },
     bodyFat: weighIn.bodyFat ?? null,
     bodyWater: weighIn.bodyWater ?? null,

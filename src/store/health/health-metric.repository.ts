@@ -108,6 +108,22 @@ export class HealthMetricRepository {
       .execute();
   }
 
+  /**
+   * Stores one family of one day from an imported Garmin account export (issue 16): present,
+   * complete (the day is over), source `archive` — inserted when new, refreshed over an earlier
+   * archive copy, never over the API's (the API's wins). True when the API's copy was kept.
+   */
+  async importDay(userId: string, calendarDate: string, m: { family: HealthMetric; payload: unknown; fetched_at: number }, jobId: string | null): Promise<boolean> {
+    checkDate(calendarDate, 'calendar_date');
+    const row = { payload: JSON.stringify(m.payload ?? null), state: 'present', source: 'archive', fetched_at: m.fetched_at, complete: 1, job_id: jobId };
+    const r = await this.db
+      .insertInto('health_metrics')
+      .values({ user_id: userId, calendar_date: calendarDate, family: m.family, ...row })
+      .onConflict((oc) => oc.columns(['user_id', 'calendar_date', 'family']).doUpdateSet(row).where('health_metrics.source', '=', 'archive'))
+      .executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) === 0;
+  }
+
   /** The stored families of one day (all, or only `families`), in no particular order. */
   async getDay(userId: string, calendarDate: string, families?: readonly string[]): Promise<HealthMetricRecord[]> {
     if (families?.length === 0) return [];
