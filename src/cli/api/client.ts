@@ -9,6 +9,8 @@ import type {
   HealthDayDetail,
   HealthDayList,
   HealthDayListQuery,
+  ArchiveImport,
+  ImportList,
   JobFailureList,
   JobList,
   ListJobsQuery,
@@ -172,5 +174,20 @@ export class ApiClient {
   /** A workout's stored FIT file as a stream. */
   workoutFit(id: string, signal?: AbortSignal): Promise<Response> {
     return this.authed('GET', `/workouts/${encodeURIComponent(id)}/fit`, { accept: 'application/octet-stream, */*', signal, noTimeout: true });
+  }
+
+  // --- archive imports (issue 16) ------------------------------------------------------------
+
+  /** Streams an archive file to the service; `open` is called again when the upload must be resent after a refresh. */
+  uploadArchive(open: () => ReadableStream<Uint8Array>, length: number, signal?: AbortSignal): Promise<{ import: ArchiveImport; job: SyncJob }> {
+    return this.authedJson('POST', '/imports', { raw: { stream: open, contentType: 'application/zip', length }, noTimeout: true, signal });
+  }
+
+  imports(): Promise<ImportList> {
+    return this.authedJson<ImportList>('GET', '/imports');
+  }
+
+  getImport(importId: string): Promise<ArchiveImport> {
+    return this.authedJson<ArchiveImport>('GET', `/imports/${encodeURIComponent(importId)}`);
   }
 }

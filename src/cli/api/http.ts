@@ -18,6 +18,8 @@ export interface HttpOptions {
 
 export interface RequestOptions {
   body?: unknown;
+  /** A raw (non-JSON) body streamed as it is read, e.g. an archive upload. */
+  raw?: { stream: () => ReadableStream<Uint8Array>; contentType: string; length?: number };
   token?: string;
   query?: Record<string, string | number | boolean | undefined>;
   signal?: AbortSignal;
@@ -44,6 +46,10 @@ export function apiUrl(baseUrl: string, path: string, query?: RequestOptions['qu
 export async function send(http: HttpOptions, method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
   const headers: Record<string, string> = { accept: opts.accept ?? 'application/json' };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  if (opts.raw) {
+    headers['content-type'] = opts.raw.contentType;
+    if (opts.raw.length !== undefined) headers['content-length'] = String(opts.raw.length);
+  }
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   const signals: AbortSignal[] = [];
   if (opts.signal) signals.push(opts.signal);
@@ -54,7 +60,9 @@ export async function send(http: HttpOptions, method: string, path: string, opts
     res = await http.fetch(apiUrl(http.baseUrl, path, opts.query), {
       method,
       headers,
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      body: opts.raw ? opts.raw.stream() : opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      // A streamed body must be sent half-duplex (fetch's rule for stream bodies).
+      ...(opts.raw ? { duplex: 'half' } : {}),
       signal: signals.length > 0 ? AbortSignal.any(signals) : undefined,
     });
   } catch (e) {
