@@ -3,10 +3,11 @@ import swagger from '@fastify/swagger';
 import { API_PREFIX, Problem } from '../contract/index.js';
 import { systemClock, type Clock } from '../core/index.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandling, refuseNulStrings } from './errors.js';
-import type { AuthApi, DataApi, HealthApi, SyncApi } from './ports.js';
+import type { AuthApi, DataApi, HealthApi, ImportsApi, SyncApi } from './ports.js';
 import { activitiesRoutes } from './routes/activities.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
+import { importsRoutes } from './routes/imports.routes.js';
 import { probeRoutes } from './routes/probe.routes.js';
 import { syncRoutes } from './routes/sync.routes.js';
 import { workoutsRoutes } from './routes/workouts.routes.js';
@@ -16,6 +17,8 @@ export interface AppDeps {
   sync: SyncApi;
   data: DataApi;
   health: HealthApi;
+  /** Archive uploads (issue 16); without it the /imports routes are absent. */
+  imports?: ImportsApi;
   /** Throws when the service cannot serve (database unreachable). */
   ready: () => Promise<void>;
   clock?: Clock;
@@ -97,6 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(activitiesRoutes, { auth: deps.auth, data: deps.data.synced });
       await api.register(workoutsRoutes, { auth: deps.auth, data: deps.data.synced });
       await api.register(healthRoutes, { auth: deps.auth, health: deps.health });
+      if (deps.imports) await api.register(importsRoutes, { auth: deps.auth, imports: deps.imports });
     },
     { prefix: API_PREFIX },
   );

@@ -17,6 +17,7 @@ import {
   ClusterJobEventBus,
   InProcessJobEventBus,
   SharedAccountLimiters,
+  ArchiveImportService,
   HealthDataService,
   SyncService,
   SyncedDataService,
@@ -29,6 +30,9 @@ import { LOG_REDACTION } from './log-redaction.js';
 import { SERVER_USAGE, parseServerConfig, type ServerConfig } from './config.js';
 
 export { LOG_REDACT, LOG_REDACTION } from './log-redaction.js';
+
+/** The largest account-export archive accepted (Garmin's run to a few hundred MB; several GB are real). */
+const ARCHIVE_MAX_BYTES = 8 * 1024 ** 3;
 
 export interface StartOptions {
   logger: Logger & pino.Logger;
@@ -110,6 +114,8 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
     });
     const store = new SyncStore(db);
     const blobs = new BlobStore(join(cfg.dataDir, 'blobs'));
+    // Uploads that never finished (a crash mid-upload) are removed; their clients got no answer.
+    await store.imports.discardStaleUploads(clock.now() - 3_600_000);
     let cluster: ClusterJobEventBus | null = null;
     if (location.dialect === 'postgres') {
       notifications = new PgNotifications({ url: location.target, db, clock, logger: logger.child({ room: 'store' }) });
@@ -136,6 +142,7 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
         maxAttempts: cfg.maxJobAttempts,
         ...(o.tuning?.heartbeatMs ? { heartbeatMs: o.tuning.heartbeatMs } : {}),
         ...(o.tuning?.pollMs ? { pollMs: o.tuning.pollMs } : {}),
+        scratchDir: join(cfg.dataDir, 'tmp'),
       });
       pool.start();
     }
@@ -148,6 +155,7 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
         sync,
         data: { synced: new SyncedDataService({ activities: store.activities, workouts: store.workouts, blobs }) },
         health: new HealthDataService(store.healthMetrics),
+        imports: new ArchiveImportService({ store, clock, random, logger: logger.child({ room: 'sync' }), maxBytes: ARCHIVE_MAX_BYTES, notifyClaimable: () => bus.notifyClaimable() }),
         ready: async () => {
           await db.selectFrom('users').select('user_id').limit(1).execute();
         },

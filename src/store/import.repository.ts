@@ -60,8 +60,13 @@ export class ImportRepository {
   }
 
   /** Marks a complete upload ready for its job. */
-  async finishUpload(importId: string, f: { size_bytes: number; sha256: string; chunk_count: number; job_id: string }, now: number): Promise<void> {
+  async finishUpload(importId: string, f: { size_bytes: number; sha256: string; chunk_count: number; job_id: string | null }, now: number): Promise<void> {
     await this.db.updateTable('imports').set({ ...f, state: 'ready', updated_at: now }).where('import_id', '=', importId).execute();
+  }
+
+  /** Records the job that imports an upload. */
+  async setJob(importId: string, jobId: string, now: number): Promise<void> {
+    await this.db.updateTable('imports').set({ job_id: jobId, updated_at: now }).where('import_id', '=', importId).execute();
   }
 
   /** Removes an upload and its chunks (a broken-off or refused upload). */

@@ -28,7 +28,7 @@ function toRecord(row: Selectable<SyncJobsTable>): SyncJobRecord {
     end_time: row.end_time,
     error_message: row.error_message,
     error_code: row.error_code as ErrorCode | null,
-    params: { from: params.from ?? null, to: params.to ?? null, full: Boolean(params.full) },
+    params: { from: params.from ?? null, to: params.to ?? null, full: Boolean(params.full), ...(typeof params.import_id === 'string' ? { import_id: params.import_id } : {}) },
     cancel_requested: fromFlag(row.cancel_requested),
     lease_owner: row.lease_owner,
     lease_expires_at: row.lease_expires_at,

@@ -5,7 +5,7 @@ import type { SyncItem, SyncRun } from './syncer.js';
 import { CancelRequestedError } from './upstream.js';
 
 /** Upstream errors that doom one item but not the job: recorded in sync_job_failures and skipped. */
-const PERMANENT_ITEM_ERRORS = new Set(['FIT_INVALID', 'GARMIN_NOT_FOUND', 'GARMIN_PROTOCOL_CHANGED']);
+const PERMANENT_ITEM_ERRORS = new Set(['FIT_INVALID', 'GARMIN_NOT_FOUND', 'GARMIN_PROTOCOL_CHANGED', 'ARCHIVE_ENTRY_CORRUPT', 'ARCHIVE_ENTRY_TOO_LARGE']);
 
 /** Thrown when this worker no longer holds the job's lease: stop without touching the job. */
 export class LeaseLostError extends Error {

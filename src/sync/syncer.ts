@@ -1,4 +1,4 @@
-import { AppError, SYNC_TYPES, type Logger, type SyncType } from '../core/index.js';
+import { AppError, JOB_TYPES, type JobType, type Logger } from '../core/index.js';
 import type { BlobRef, SyncJobParams, SyncStore } from '../store/index.js';
 import type { GarminConnectLike } from './garmin.port.js';
 
@@ -26,11 +26,13 @@ export type SyncData = Pick<SyncStore, 'activities' | 'healthMetrics' | 'workout
 export interface SyncerSettings {
   /** Days of health data on a first (or full) health sync. */
   healthInitialDays: number;
+  /** A private directory for temporary files (an archive being imported is copied here for random access). */
+  scratchDir: string;
 }
 
 /** What the engine hands a syncer for one job. Nothing here assumes the items come from Garmin. */
 export interface SyncerContext {
-  readonly job: { readonly job_id: string; readonly user_id: string; readonly sync_type: SyncType; readonly params: SyncJobParams };
+  readonly job: { readonly job_id: string; readonly user_id: string; readonly sync_type: JobType; readonly params: SyncJobParams };
   /** Aborts when the worker stops or loses the lease: pass it to every long operation. */
   readonly signal: AbortSignal;
   readonly logger: Logger;
@@ -78,13 +80,13 @@ export interface SyncRun<I extends SyncItem, F> {
 
 /** One syncer per sync type. */
 export interface Syncer {
-  readonly type: SyncType;
+  readonly type: JobType;
   /** Plans one job: reads what it needs (a watermark, stored versions) and returns its run. */
   open(ctx: SyncerContext): Promise<SyncRun<SyncItem, unknown>>;
 }
 
 /** Declares a syncer with its item and fetched types checked against each other. */
-export function defineSyncer<I extends SyncItem, F>(s: { type: SyncType; open(ctx: SyncerContext): Promise<SyncRun<I, F>> }): Syncer {
+export function defineSyncer<I extends SyncItem, F>(s: { type: JobType; open(ctx: SyncerContext): Promise<SyncRun<I, F>> }): Syncer {
   return s as Syncer;
 }
 
@@ -93,17 +95,17 @@ export function defineSyncer<I extends SyncItem, F>(s: { type: SyncType; open(ct
  * registry), so a missing handler is a start-up error, not a stuck job.
  */
 export class SyncerRegistry {
-  private readonly byType = new Map<SyncType, Syncer>();
+  private readonly byType = new Map<JobType, Syncer>();
 
   constructor(syncers: readonly Syncer[]) {
     for (const s of syncers) {
       if (this.byType.has(s.type)) throw new AppError('INTERNAL', `Two syncers for "${s.type}".`);
       this.byType.set(s.type, s);
     }
-    for (const t of SYNC_TYPES) if (!this.byType.has(t)) throw new AppError('INTERNAL', `No syncer for "${t}".`);
+    for (const t of JOB_TYPES) if (!this.byType.has(t)) throw new AppError('INTERNAL', `No syncer for "${t}".`);
   }
 
-  get(type: SyncType): Syncer {
+  get(type: JobType): Syncer {
     return this.byType.get(type)!;
   }
 }

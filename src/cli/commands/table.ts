@@ -72,7 +72,7 @@ export const COMMAND_TABLE: readonly NounEntry[] = [
   {
     name: 'import',
     summary: "Import Garmin's own data export (the \"Export Your Data\" archive)",
-    verbs: [{ name: 'archive', summary: 'Upload an account-export ZIP and import its history', load: () => import('./import/archive.js') }],
+    verbs: [{ name: 'archive', summary: 'Upload an account-export ZIP and import its history', load: () => import('./sync/import-archive.js') }],
   },
   {
     name: 'config',

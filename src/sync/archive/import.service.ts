@@ -65,14 +65,13 @@ export class ArchiveImportService {
       await flush();
       const sha256 = hash.digest('hex');
       const now = this.o.clock.now();
-      const result = await store.transaction(async (tx) => {
-        const { job } = await tx.jobs.createOrGetActive(
-          { job_id: this.o.random.uuid(), user_id: userId, session_id: sessionId, sync_type: 'archive', params: { from: null, to: null, full: false, import_id: importId } },
-          now,
-        );
-        await tx.imports.finishUpload(importId, { size_bytes: total, sha256, chunk_count: seq, job_id: job.job_id }, now);
-        return job;
-      });
+      // Ready first, then its job: a worker may claim the job the moment it exists.
+      await store.imports.finishUpload(importId, { size_bytes: total, sha256, chunk_count: seq, job_id: null }, now);
+      const { job: result } = await store.jobs.createOrGetActive(
+        { job_id: this.o.random.uuid(), user_id: userId, session_id: sessionId, sync_type: 'archive', params: { from: null, to: null, full: false, import_id: importId } },
+        now,
+      );
+      await store.imports.setJob(importId, result.job_id, this.o.clock.now());
       this.o.logger.info({ import_id: importId, job_id: result.job_id, size_bytes: total }, 'archive uploaded');
       this.o.notifyClaimable();
       return { import: (await store.imports.get(importId))!, job: result };

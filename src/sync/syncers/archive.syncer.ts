@@ -30,6 +30,8 @@ type Item =
 type Fetched = { ref: BlobRef; activityId: string | undefined } | null;
 
 const PAGE = 200;
+/** Archive names go to the database: control characters (NUL breaks PostgreSQL text) are dropped. */
+const printable = (s: string) => [...s].filter((c) => c.charCodeAt(0) >= 32 && c !== '\u007f').join('');
 const FIT_PAGE = 16;
 const MAX_JSON_BYTES = 256 << 20;
 const MAX_FIT_BYTES = 64 << 20;
@@ -68,6 +70,7 @@ export const archiveSyncer = defineSyncer<Item, Fetched>({
     const importId = ctx.job.params.import_id;
     const rec = importId ? await ctx.stored.imports.get(importId) : undefined;
     if (!rec || rec.user_id !== ctx.job.user_id || rec.state === 'uploading') throw new AppError('ARCHIVE_INVALID', 'The archive of this job was not (fully) uploaded; upload it again.');
+    if (!ctx.settings.scratchDir) throw new AppError('CONFIG_INVALID', 'The workers have no scratch directory for archive imports.');
     const userId = ctx.job.user_id;
     const file = join(ctx.settings.scratchDir, `import-${rec.import_id}.zip`);
     const index: { activityId: string; start: number }[] = [];
@@ -164,21 +167,19 @@ export const archiveSyncer = defineSyncer<Item, Fetched>({
             await tx.activities.attachFit(userId, fetched.activityId, { sha256: fetched.ref.sha256, size_bytes: fetched.ref.size }, now);
             report.activity_fits_matched++;
           } else {
-            await tx.imports.recordUnmatched(userId, { sha256: fetched.ref.sha256, size_bytes: fetched.ref.size, entry_name: item.name.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 300), start_time: item.startMs ?? null, import_id: rec.import_id }, now);
+            await tx.imports.recordUnmatched(userId, { sha256: fetched.ref.sha256, size_bytes: fetched.ref.size, entry_name: printable(item.name).slice(0, 300), start_time: item.startMs ?? null, import_id: rec.import_id }, now);
             report.activity_fits_unmatched++;
           }
         }
       },
       async complete(tx) {
         const unmatched = await tx.imports.unmatched(userId, rec.import_id);
-        const failures = await tx.failures.listForJob(ctx.job.job_id);
         await tx.imports.finishImport(
           rec.import_id,
           'imported',
           {
             ...report,
             health_days: report.health_days.size,
-            skipped_entries: failures.map((f) => ({ path: f.item_key.replace(/^(entry|fit):/, ''), code: f.error_code, message: f.error_message })),
             unmatched_fits: unmatched.map((u) => ({ entry_name: u.entry_name, sha256: u.sha256, size_bytes: u.size_bytes, start_time: u.start_time === null ? null : new Date(u.start_time).toISOString() })),
           },
           ctx.now(),

@@ -6,7 +6,7 @@ import { AppError } from '../../../core/index.js';
 import type { CommandContext } from '../../context.js';
 import { EXIT } from '../../exit-codes.js';
 import { bytesText } from '../../output/format.js';
-import { waitForJobs } from '../sync/jobs-runner.js';
+import { waitForJobs } from './jobs-runner.js';
 import { examples, type DefineContext } from '../types.js';
 
 interface ArchiveFlags {
