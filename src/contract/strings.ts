@@ -13,6 +13,9 @@ export type NulPath = string;
  * The JSON pointer of the first string (or object key) in `value` that holds a NUL character,
  * or null when there is none. Walks iteratively, so deeply nested bodies cannot overflow the stack.
  */
+/** Parsed data, not a stream (a streamed upload body) or bytes. */
+const isPlain = (v: object): boolean => typeof (v as { pipe?: unknown }).pipe !== 'function' && !ArrayBuffer.isView(v);
+
 export function findNul(value: unknown): NulPath | null {
   const stack: [unknown, string][] = [[value, '']];
   while (stack.length > 0) {
@@ -21,7 +24,8 @@ export function findNul(value: unknown): NulPath | null {
       if (v.includes('\u0000')) return path || '/';
     } else if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${path}/${i}`]);
-    } else if (v !== null && typeof v === 'object') {
+    } else if (v !== null && typeof v === 'object' && isPlain(v)) {
+      // Only parsed JSON is walked: a streamed body (an archive upload) is not data to check.
       for (const [k, child] of Object.entries(v)) {
         const at = `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
         if (k.includes('\u0000')) return at;

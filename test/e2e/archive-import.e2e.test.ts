@@ -6,7 +6,7 @@ import { AccountRegistry } from '../../src/emulator/accounts.js';
 import { writeArchive } from '../../src/emulator/archive/archive.writer.js';
 import { cli, ensureBuilt, startStack, tempHome, type Stack } from './harness.js';
 
-// An archive of the no-MFA account; the stack's emulator serves no activities, so everything comes from the archive.
+// An archive of the no-MFA account; nothing is synced from the stack's emulator, so everything comes from the archive.
 const OPTS = { seed: 3, activities: 20, days: 15, workouts: 1, endDate: '2026-10-31', account: 'nomfa@example.com', partSize: 25 };
 
 let stack: Stack;
@@ -16,7 +16,7 @@ let archive: string;
 
 beforeAll(async () => {
   await ensureBuilt();
-  stack = await startStack({ activities: 0, days: 1, workouts: 0 });
+  stack = await startStack({ activities: 1, days: 1, workouts: 1 });
   dir = await mkdtemp(join(tmpdir(), 'gs-import-e2e-'));
   archive = join(dir, 'export.zip');
   await writeArchive({ ...OPTS, out: archive });
