@@ -45,9 +45,10 @@ describe('InProcessJobEventBus', () => {
 
 describe('SyncerRegistry', () => {
   it('fails at construction when a type has no syncer or two', () => {
-    const s = (type: 'activities' | 'health' | 'workouts') => ({ type, open: async () => ({ pages: async function* () {}, fetch: async () => null, write: async () => {} }) });
+    const s = (type: 'activities' | 'health' | 'workouts' | 'archive') => ({ type, open: async () => ({ pages: async function* () {}, fetch: async () => null, write: async () => {} }) });
     expect(() => new SyncerRegistry([s('activities'), s('health')])).toThrow(/workouts/);
-    expect(() => new SyncerRegistry([s('activities'), s('activities'), s('health'), s('workouts')])).toThrow(/Two/);
-    expect(new SyncerRegistry([s('activities'), s('health'), s('workouts')]).get('health').type).toBe('health');
+    expect(() => new SyncerRegistry([s('activities'), s('health'), s('workouts')])).toThrow(/archive/);
+    expect(() => new SyncerRegistry([s('activities'), s('activities'), s('health'), s('workouts'), s('archive')])).toThrow(/Two/);
+    expect(new SyncerRegistry([s('activities'), s('health'), s('workouts'), s('archive')]).get('health').type).toBe('health');
   });
 });
