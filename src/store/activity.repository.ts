@@ -41,27 +41,29 @@ function toRecord(r: Selectable<ActivitiesTable>): ActivityRecord {
   };
 }
 
+/** The summary columns of an activity row, the same whether it came from the API or an archive. */
+function summaryRow(a: Omit<ActivityUpsert, 'fit'>, now: number) {
+  return {
+    name: a.name,
+    sport: a.sport,
+    start_time: a.start_time,
+    duration_seconds: a.duration_seconds,
+    distance_meters: a.distance_meters,
+    calories: a.calories,
+    average_hr: a.average_hr,
+    raw: JSON.stringify(a.raw ?? null),
+    job_id: a.job_id,
+    synced_at: now,
+  };
+}
+
 /** Synced activities, keyed by (user, Garmin activity id). */
 export class ActivityRepository {
   constructor(private readonly db: Db) {}
 
   /** Inserts or replaces an activity by its Garmin id (a re-run never duplicates). */
   async upsert(a: ActivityUpsert, now: number): Promise<void> {
-    const row = {
-      name: a.name,
-      sport: a.sport,
-      start_time: a.start_time,
-      duration_seconds: a.duration_seconds,
-      distance_meters: a.distance_meters,
-      calories: a.calories,
-      average_hr: a.average_hr,
-      raw: JSON.stringify(a.raw ?? null),
-      fit_sha256: a.fit?.sha256 ?? null,
-      fit_size: a.fit?.size_bytes ?? null,
-      job_id: a.job_id,
-      synced_at: now,
-      source: 'api',
-    };
+    const row = { ...summaryRow(a, now), fit_sha256: a.fit?.sha256 ?? null, fit_size: a.fit?.size_bytes ?? null, source: 'api' };
     await this.db
       .insertInto('activities')
       .values({ user_id: a.user_id, activity_id: a.activity_id, ...row })
@@ -75,18 +77,7 @@ export class ActivityRepository {
    * is attached separately ({@link attachFit}) once the archive's FIT files are matched.
    */
   async upsertFromArchive(a: Omit<ActivityUpsert, 'fit'>, now: number): Promise<void> {
-    const row = {
-      name: a.name,
-      sport: a.sport,
-      start_time: a.start_time,
-      duration_seconds: a.duration_seconds,
-      distance_meters: a.distance_meters,
-      calories: a.calories,
-      average_hr: a.average_hr,
-      raw: JSON.stringify(a.raw ?? null),
-      job_id: a.job_id,
-      synced_at: now,
-    };
+    const row = summaryRow(a, now);
     await this.db
       .insertInto('activities')
       .values({ user_id: a.user_id, activity_id: a.activity_id, ...row, fit_sha256: null, fit_size: null, source: 'archive' })
