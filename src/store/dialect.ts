@@ -80,8 +80,10 @@ export function createDialect(loc: ResolvedLocation, opts: DialectOptions = {}):
   const sqlite = new SqliteDatabase(loc.target);
   // SQLite: WAL lets readers run while a writer commits; busy_timeout makes a second process
   // wait for the write lock instead of failing with SQLITE_BUSY; foreign keys are off by default.
-  sqlite.pragma('journal_mode = WAL');
+  // busy_timeout first: switching a fresh file to WAL takes a lock too, and without the timeout a
+  // process starting beside another failed at once with "database is locked".
   sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
   return new LockingSqliteDialect({ database: sqlite });
