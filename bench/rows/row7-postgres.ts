@@ -70,9 +70,9 @@ class Api {
   }
 }
 
-/** Distinct days long before any emulated activity, so ranged jobs are never deduplicated. */
+/** Distinct days long before any emulated activity (inside the 2000-01-01 sync window), so ranged jobs are never deduplicated. */
 function day(i: number): string {
-  return new Date(Date.UTC(1990, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
+  return new Date(Date.UTC(2000, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
 }
 
 async function createMany(api: Api, first: number, count: number, inFlight: number): Promise<Job[]> {
