@@ -59,7 +59,7 @@ if (values.render) {
   process.exit(0);
 }
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
-const errorText = (e: unknown): string => (e instanceof Error ? e.message.split('\n')[0] ?? e.message : String(e));
+const errorText = (e: unknown): string => (e instanceof Error ? (e.message.split('\n')[0] ?? e.message) : String(e));
 
 // A hard ceiling so that CI can never hang on the bench (rows bound each child themselves).
 const ceilingMs = values.quick ? 10 * 60_000 : 120 * 60_000;
@@ -113,9 +113,13 @@ if ([3, 4, 5].some((id) => wanted.has(id))) {
   }
   try {
     const f = fixture;
-    await attempt(3, ROW3_TITLE, ROW3_TARGETS, async () => (f ? row3(profile.row3, f, log) : notRun(3, ROW3_TITLE, fixtureError ?? '', ROW3_TARGETS)));
+    await attempt(3, ROW3_TITLE, ROW3_TARGETS, async () =>
+      f ? row3(profile.row3, f, log) : notRun(3, ROW3_TITLE, fixtureError ?? '', ROW3_TARGETS),
+    );
     await attempt(4, ROW4_TITLE, ROW4_TARGETS, () => row4(profile.row4, f?.session.env, log));
-    await attempt(5, ROW5_TITLE, ROW5_TARGETS, async () => (f ? row5(profile.row5, f, log) : notRun(5, ROW5_TITLE, fixtureError ?? '', ROW5_TARGETS)));
+    await attempt(5, ROW5_TITLE, ROW5_TARGETS, async () =>
+      f ? row5(profile.row5, f, log) : notRun(5, ROW5_TITLE, fixtureError ?? '', ROW5_TARGETS),
+    );
   } finally {
     await fixture?.stop();
   }

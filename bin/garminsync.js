@@ -18,9 +18,8 @@ const entries = {
 };
 
 const first = argv[0];
-const entry = Object.hasOwn(entries, first ?? '') && !argv.includes('--help') && !argv.includes('-h')
-  ? entries[first]
-  : new URL('cli/main.js', dist);
+const entry =
+  Object.hasOwn(entries, first ?? '') && !argv.includes('--help') && !argv.includes('-h') ? entries[first] : new URL('cli/main.js', dist);
 
 // `server --help` / `emulator --help` reach the CLI (which lists them); the CLI hands them back to
 // their own entry points through these launchers, so that it never imports those rooms itself.

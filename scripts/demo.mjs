@@ -100,11 +100,23 @@ async function main() {
   const from = new Date(today.getTime() - 13 * 86_400_000).toISOString().slice(0, 10);
 
   step('Starting the Garmin Connect emulator (plays garmin.com on one local port)');
-  const emu = JSON.parse(await startPart('emulator', ['emulator', '--port', '0', '--json', '--activities', '60', '--days', '14', '--workouts', '5']));
+  const emu = JSON.parse(
+    await startPart('emulator', ['emulator', '--port', '0', '--json', '--activities', '60', '--days', '14', '--workouts', '5']),
+  );
   say(`emulator: ${emu.url}  (accounts: ${emu.accounts.map((a) => a.email).join(', ')})`);
 
   step('Starting the sync service (SQLite in a temporary data dir)');
-  const line = await startPart('server', ['server', '--port', '0', '--data-dir', join(root, 'data'), '--garmin-url', emu.url, '--log-level', 'warn']);
+  const line = await startPart('server', [
+    'server',
+    '--port',
+    '0',
+    '--data-dir',
+    join(root, 'data'),
+    '--garmin-url',
+    emu.url,
+    '--log-level',
+    'warn',
+  ]);
   const server = /(https?:\/\/\S+)/.exec(line)?.[1];
   if (!server) throw new Error(`the server did not print its URL: ${line}`);
   say(`service: ${server}`);
@@ -133,7 +145,9 @@ async function main() {
   const status = await garminsync(['sync', 'status', '--json'], { capture: true });
   const jobs = JSON.parse(status.stdout).jobs;
   const count = (type) => jobs.find((j) => j.sync_type === type)?.processed_items ?? 0;
-  say(`\nIn the service now: ${JSON.parse(all.stdout).items.length} activities (with their original FIT files), ${count('health')} days of health data, ${count('workouts')} workouts.`);
+  say(
+    `\nIn the service now: ${JSON.parse(all.stdout).items.length} activities (with their original FIT files), ${count('health')} days of health data, ${count('workouts')} workouts.`,
+  );
   say('Demo finished. Against the real Garmin: `garminsync server` then `garminsync auth login` (see README).');
 }
 

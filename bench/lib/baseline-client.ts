@@ -57,7 +57,12 @@ export async function baselineLogin(base: string, email: string, password: strin
         'content-type': 'application/x-www-form-urlencoded',
         accept: 'application/json',
       },
-      body: new URLSearchParams({ client_id: clientId, service_ticket: body.serviceTicketId, grant_type: DI_GRANT, service_url: SERVICE_URL }),
+      body: new URLSearchParams({
+        client_id: clientId,
+        service_ticket: body.serviceTicketId,
+        grant_type: DI_GRANT,
+        service_url: SERVICE_URL,
+      }),
     });
     lastStatus = res.status;
     if (res.ok) {
@@ -88,13 +93,23 @@ async function getOk(url: string, token: string, accept: string): Promise<Respon
  * `outDir`, as a real tool would, so that both sides pay for storing the files. `limit` stops
  * after the newest `limit` activities (the list is newest first).
  */
-export async function baselineBackfill(base: string, token: string, outDir: string, pageSize = 100, limit = Infinity): Promise<BaselineResult> {
+export async function baselineBackfill(
+  base: string,
+  token: string,
+  outDir: string,
+  pageSize = 100,
+  limit = Infinity,
+): Promise<BaselineResult> {
   const t0 = process.hrtime.bigint();
   let requests = 0;
   let bytes = 0;
   const ids: number[] = [];
   for (let start = 0; ; start += pageSize) {
-    const res = await getOk(`${base}/activitylist-service/activities/search/activities?start=${start}&limit=${pageSize}`, token, 'application/json');
+    const res = await getOk(
+      `${base}/activitylist-service/activities/search/activities?start=${start}&limit=${pageSize}`,
+      token,
+      'application/json',
+    );
     requests++;
     const page = (await res.json()) as { activityId: number }[];
     if (page.length === 0) break;

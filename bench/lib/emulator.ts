@@ -25,7 +25,19 @@ export interface EmulatorParams {
 export const ACCOUNT = { email: 'nomfa@example.com', password: 'demo-password' } as const;
 
 export async function startEmulatorChild(p: EmulatorParams): Promise<EmulatorChild> {
-  const args = [BIN, 'emulator', '--host', '127.0.0.1', '--port', '0', '--json', '--seed', String(p.seed ?? 1), '--activities', String(p.activities)];
+  const args = [
+    BIN,
+    'emulator',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '0',
+    '--json',
+    '--seed',
+    String(p.seed ?? 1),
+    '--activities',
+    String(p.activities),
+  ];
   if (p.latencyMs !== undefined && p.latencyMs > 0) args.push('--latency-ms', String(p.latencyMs));
   const proc = await startProcess({
     name: 'emulator',

@@ -32,7 +32,18 @@ export const FULL: Profile = {
   name: 'full',
   // The sequential baseline needs ~2N requests × 200 ms (≈ 13 min at N = 2,000), so it is timed
   // on the first `baselineN` activities and projected linearly to N; see the row's notes.
-  row1: { n: 2000, latencyMs: 200, budget: 20, defaultN: 300, reps: 5, variantConcurrency: 8, variantReps: 2, baselineN: 100, baselineReps: 5, timeoutMs: 600_000 },
+  row1: {
+    n: 2000,
+    latencyMs: 200,
+    budget: 20,
+    defaultN: 300,
+    reps: 5,
+    variantConcurrency: 8,
+    variantReps: 2,
+    baselineN: 100,
+    baselineReps: 5,
+    timeoutMs: 600_000,
+  },
   row2: { n: 100, latencyMs: 200, concurrency: [1, 4, 8, 16], reps: 5, timeoutMs: 300_000 },
   shared: { n: 200 },
   row3: { reps: 7 },
@@ -44,7 +55,18 @@ export const FULL: Profile = {
 
 export const QUICK: Profile = {
   name: 'quick',
-  row1: { n: 60, latencyMs: 200, budget: 20, defaultN: 30, reps: 3, variantConcurrency: 8, variantReps: 1, baselineN: 10, baselineReps: 3, timeoutMs: 60_000 },
+  row1: {
+    n: 60,
+    latencyMs: 200,
+    budget: 20,
+    defaultN: 30,
+    reps: 3,
+    variantConcurrency: 8,
+    variantReps: 1,
+    baselineN: 10,
+    baselineReps: 3,
+    timeoutMs: 60_000,
+  },
   row2: { n: 20, latencyMs: 200, concurrency: [1, 4, 8, 16], reps: 1, timeoutMs: 60_000 },
   shared: { n: 30 },
   row3: { reps: 3 },

@@ -31,7 +31,13 @@ export async function row1(p: Profile['row1'], log: (s: string) => void): Promis
   const setting = await rateBudgetSetting();
   const builtIn = setting ? undefined : await builtInBudget();
   const v: Variant = setting
-    ? { n: p.n, flags: setting.flags(p.budget), env: setting.env(p.budget), rate: p.budget, describe: `our budget ${p.budget} requests/s (${setting.describe})` }
+    ? {
+        n: p.n,
+        flags: setting.flags(p.budget),
+        env: setting.env(p.budget),
+        rate: p.budget,
+        describe: `our budget ${p.budget} requests/s (${setting.describe})`,
+      }
     : {
         n: p.defaultN,
         flags: [],
@@ -88,7 +94,10 @@ export async function row1(p: Profile['row1'], log: (s: string) => void): Promis
     const variant: number[] = [];
     if (setting && conc && p.variantReps > 0) {
       for (let i = 0; i < p.variantReps; i++) {
-        const s = await freshSession(emu.url, [...v.flags, ...conc.flags(p.variantConcurrency)], { ...v.env, ...conc.env(p.variantConcurrency) });
+        const s = await freshSession(emu.url, [...v.flags, ...conc.flags(p.variantConcurrency)], {
+          ...v.env,
+          ...conc.env(p.variantConcurrency),
+        });
         try {
           const run = await cliSyncWait(s.env, p.timeoutMs);
           variant.push(run.ms / 1000);
@@ -113,7 +122,11 @@ export async function row1(p: Profile['row1'], log: (s: string) => void): Promis
       : [
           { text: TARGETS[0] as string, measured: 'not run: the service has no budget setting', met: undefined },
           { text: TARGETS[1] as string, measured: 'not run: the service has no budget setting', met: undefined },
-          { text: `≥3.5× faster than the baseline, at the service's built-in budget (${builtIn ?? '?'} requests/s), N = ${v.n}`, measured: `${fmt(ratioMed)}×`, met: ratioMed >= 3.5 },
+          {
+            text: `≥3.5× faster than the baseline, at the service's built-in budget (${builtIn ?? '?'} requests/s), N = ${v.n}`,
+            measured: `${fmt(ratioMed)}×`,
+            met: ratioMed >= 3.5,
+          },
           ...(bound
             ? [{ text: `≤1.2× the bound (N + N/100)/${builtIn} at the built-in budget`, measured: `${fmt(overMed)}×`, met: overMed <= 1.2 }]
             : []),
@@ -134,7 +147,15 @@ export async function row1(p: Profile['row1'], log: (s: string) => void): Promis
         ...(variant.length > 0
           ? [
               { label: `variant \`--concurrency ${p.variantConcurrency}\`: wall time`, unit: 's', values: variant },
-              ...(bound ? [{ label: `variant \`--concurrency ${p.variantConcurrency}\`: ours / bound`, unit: '×', values: variant.map((t) => t / bound) }] : []),
+              ...(bound
+                ? [
+                    {
+                      label: `variant \`--concurrency ${p.variantConcurrency}\`: ours / bound`,
+                      unit: '×',
+                      values: variant.map((t) => t / bound),
+                    },
+                  ]
+                : []),
               {
                 label: `variant \`--concurrency ${p.variantConcurrency}\`: speed-up vs baseline (projected)`,
                 unit: '×',
@@ -146,7 +167,11 @@ export async function row1(p: Profile['row1'], log: (s: string) => void): Promis
       ],
       targets,
       notes: [
-        ...(setting ? [] : [`Not run as specified: the service offers no per-account rate budget setting (no flag or GARMINSYNC_* variable in src/server), so "budget 20 requests/s, N = ${p.n}" cannot be configured; at the built-in rate N = ${p.n} would take about ${fmt((p.n * 1.01) / (builtIn ?? 5) / 60)} min per run.`]),
+        ...(setting
+          ? []
+          : [
+              `Not run as specified: the service offers no per-account rate budget setting (no flag or GARMINSYNC_* variable in src/server), so "budget 20 requests/s, N = ${p.n}" cannot be configured; at the built-in rate N = ${p.n} would take about ${fmt((p.n * 1.01) / (builtIn ?? 5) / 60)} min per run.`,
+            ]),
         `The baseline is strictly sequential (one request at a time, no sleeps: list pages, then detail + FIT per activity), so its time is linear in its request count; it is timed on the newest ${baselineN} activities and projected to N from its measured per-request time (about ${fmt(summarize(baseProjected).median / 60)} min per run at N = ${v.n}).`,
         ...notes,
       ],

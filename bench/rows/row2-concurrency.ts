@@ -43,7 +43,9 @@ export async function row2(p: Profile['row2'], log: (s: string) => void): Promis
           thr.push(p.n / (run.ms / 1000));
           req.push(requestsBetween(before, after));
           if (run.job.processed_items !== undefined && run.job.processed_items !== p.n) {
-            notes.push(`concurrency ${c}, rep ${i + 1}: the job processed ${run.job.processed_items} of ${p.n} (status ${run.job.status}).`);
+            notes.push(
+              `concurrency ${c}, rep ${i + 1}: the job processed ${run.job.processed_items} of ${p.n} (status ${run.job.status}).`,
+            );
           }
           log(`  row 2 c=${c} rep ${i + 1}: ${fmt(run.ms / 1000)} s, ${requestsBetween(before, after)} upstream requests`);
         } finally {
@@ -59,10 +61,14 @@ export async function row2(p: Profile['row2'], log: (s: string) => void): Promis
     const first = figures[0];
     const last = figures[figures.length - 3];
     if (first && last && p.concurrency.length > 1) {
-      notes.unshift(`Scaling from concurrency ${p.concurrency[0]} to ${p.concurrency[p.concurrency.length - 1]}: ${fmt(summarize(last.values).median / summarize(first.values).median)}× the throughput (ideal at ${p.latencyMs} ms latency: ${p.concurrency[p.concurrency.length - 1]}×).`);
+      notes.unshift(
+        `Scaling from concurrency ${p.concurrency[0]} to ${p.concurrency[p.concurrency.length - 1]}: ${fmt(summarize(last.values).median / summarize(first.values).median)}× the throughput (ideal at ${p.latencyMs} ms latency: ${p.concurrency[p.concurrency.length - 1]}×).`,
+      );
     }
     if (!budget) {
-      notes.push(`"Without a budget" cannot be configured: the service has no budget setting, so its built-in ${builtIn ?? '?'} requests/s per account caps every concurrency level (ideal throughput then ≈ ${builtIn ?? '?'} activities/s, one FIT request each).`);
+      notes.push(
+        `"Without a budget" cannot be configured: the service has no budget setting, so its built-in ${builtIn ?? '?'} requests/s per account caps every concurrency level (ideal throughput then ≈ ${builtIn ?? '?'} activities/s, one FIT request each).`,
+      );
     }
     return {
       id: 2,

@@ -64,11 +64,14 @@ export async function row4(p: Profile['row4'], env: NodeJS.ProcessEnv | undefine
   }
   const hf = hyperfinePath();
   const times = hf ? await withHyperfine(hf, cmds, p, env ?? process.env) : await withHarness(cmds, p, env ?? process.env);
-  notes.push(hf ? `Measured with hyperfine (${hf}, -N: no shell).` : 'hyperfine not installed: measured with the interleaved repeated-run harness.');
+  notes.push(
+    hf ? `Measured with hyperfine (${hf}, -N: no shell).` : 'hyperfine not installed: measured with the interleaved repeated-run harness.',
+  );
   const base = summarize(times[0] ?? []).median;
   const figures: Figure[] = cmds.map((c, k) => ({ label: c.label, unit: 'ms', values: times[k] ?? [] }));
   const ratio = (k: number): number => summarize(times[k] ?? []).median / base;
-  for (const [k, c] of cmds.entries()) if (k > 0) figures.push({ label: `${c.label} / node -e 0`, unit: '×', values: [ratio(k)], note: 'ratio of medians' });
+  for (const [k, c] of cmds.entries())
+    if (k > 0) figures.push({ label: `${c.label} / node -e 0`, unit: '×', values: [ratio(k)], note: 'ratio of medians' });
   log(`  row 4: ${cmds.map((c, k) => `${c.label} ${fmt(summarize(times[k] ?? []).median)} ms`).join(', ')}`);
   const status = cmds.length > 2;
   return {

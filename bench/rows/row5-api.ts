@@ -50,7 +50,9 @@ export async function row5(p: Profile['row5'], f: Fixture, log: (s: string) => v
   const bareUrl = `${bare.match[0] as string}/api/v1/sync/jobs/${f.jobId}`;
   // Diagnostic: the same service on the same database with request logging off (--log-level
   // warn), to show how much of the gap to bare Fastify is the per-request info log.
-  const quiet = await startServiceChild({ garminUrl: f.emu.url, dataDir: f.session.service.dataDir, flags: ['--log-level', 'warn'] }).catch(() => undefined);
+  const quiet = await startServiceChild({ garminUrl: f.emu.url, dataDir: f.session.service.dataDir, flags: ['--log-level', 'warn'] }).catch(
+    () => undefined,
+  );
   const quietUrl = quiet ? `${quiet.url}/api/v1/sync/jobs/${f.jobId}` : undefined;
   const ours: Shot[] = [];
   const ref: Shot[] = [];
@@ -62,7 +64,9 @@ export async function row5(p: Profile['row5'], f: Fixture, log: (s: string) => v
       ours.push(await shoot(url, p, headers));
       ref.push(await shoot(bareUrl, p, headers));
       if (quietUrl) quietShots.push(await shoot(quietUrl, p, headers));
-      log(`  row 5 rep ${i + 1}: ours ${fmt(ours[i]?.rps ?? 0)} req/s p99 ${ours[i]?.p99} ms; bare ${fmt(ref[i]?.rps ?? 0)} req/s p99 ${ref[i]?.p99} ms${quietUrl ? `; ours --log-level warn ${fmt(quietShots[i]?.rps ?? 0)} req/s p99 ${quietShots[i]?.p99} ms` : ''}`);
+      log(
+        `  row 5 rep ${i + 1}: ours ${fmt(ours[i]?.rps ?? 0)} req/s p99 ${ours[i]?.p99} ms; bare ${fmt(ref[i]?.rps ?? 0)} req/s p99 ${ref[i]?.p99} ms${quietUrl ? `; ours --log-level warn ${fmt(quietShots[i]?.rps ?? 0)} req/s p99 ${quietShots[i]?.p99} ms` : ''}`,
+      );
     }
   } finally {
     await bare.stop();
@@ -82,7 +86,14 @@ export async function row5(p: Profile['row5'], f: Fixture, log: (s: string) => v
       { label: 'bare Fastify: 2xx responses/s', unit: 'req/s', values: ref.map((s) => s.rps) },
       { label: 'bare Fastify: latency p50', unit: 'ms', values: ref.map((s) => s.p50) },
       { label: 'bare Fastify: latency p99', unit: 'ms', values: ref.map((s) => s.p99) },
-      { label: 'ours / bare Fastify, requests/s', unit: '×', values: pairedRatios(ours.map((s) => s.rps), ref.map((s) => s.rps)) },
+      {
+        label: 'ours / bare Fastify, requests/s',
+        unit: '×',
+        values: pairedRatios(
+          ours.map((s) => s.rps),
+          ref.map((s) => s.rps),
+        ),
+      },
       ...(quietShots.length > 0
         ? [
             { label: 'diagnostic: ours with `--log-level warn`, 2xx responses/s', unit: 'req/s', values: quietShots.map((s) => s.rps) },

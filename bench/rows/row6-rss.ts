@@ -43,7 +43,9 @@ export async function row6(p: Profile['row6'], log: (s: string) => void): Promis
       const secs = run.ms / 1000;
       const mb = (peak * 1024 * 1024) / 1e6;
       const done = !run.timedOut && job.status === 'completed';
-      log(`  row 6: peak RSS ${fmt(peak)} MiB; ${job.processed_items ?? '?'} of ${p.n} activities after ${fmt(secs)} s${done ? '' : ' (window ended)'}`);
+      log(
+        `  row 6: peak RSS ${fmt(peak)} MiB; ${job.processed_items ?? '?'} of ${p.n} activities after ${fmt(secs)} s${done ? '' : ' (window ended)'}`,
+      );
       const notes = [
         done
           ? `The backfill completed: ${job.processed_items ?? '?'} of ${p.n} activities in ${fmt(secs)} s, ${requestsBetween(before, after)} upstream requests.`
@@ -60,7 +62,13 @@ export async function row6(p: Profile['row6'], log: (s: string) => void): Promis
           { label: 'activities stored', unit: 'activities', values: [job.processed_items ?? Number.NaN] },
           { label: 'throughput', unit: 'activities/s', values: [(job.processed_items ?? Number.NaN) / secs] },
         ],
-        targets: [{ text: `${TARGETS[0] as string}${done ? '' : ' (partial backfill)'}`, measured: `${fmt(mb)} MB (${fmt(peak)} MiB)`, met: mb <= 200 }],
+        targets: [
+          {
+            text: `${TARGETS[0] as string}${done ? '' : ' (partial backfill)'}`,
+            measured: `${fmt(mb)} MB (${fmt(peak)} MiB)`,
+            met: mb <= 200,
+          },
+        ],
         notes,
         wallMs: Date.now() - t0,
       };

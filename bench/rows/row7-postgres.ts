@@ -37,7 +37,8 @@ class Api {
       headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ sync_type: 'activities', from: day, to: day }),
     });
-    if (res.status !== 202 && res.status !== 200) throw new Error(`POST /sync/jobs: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
+    if (res.status !== 202 && res.status !== 200)
+      throw new Error(`POST /sync/jobs: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
     return ((await res.json()) as { job: Job }).job;
   }
 
@@ -62,7 +63,9 @@ class Api {
     const found: Job[] = [];
     let cursor: string | null = null;
     do {
-      const page: { items: Job[]; next_cursor: string | null } = await this.list(`limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const page: { items: Job[]; next_cursor: string | null } = await this.list(
+        `limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
       for (const j of page.items) if (ids.has(j.job_id)) found.push(j);
       cursor = page.next_cursor;
     } while (cursor && found.length < ids.size);
@@ -90,7 +93,8 @@ export async function row7(p: Profile['row7'], log: (s: string) => void): Promis
   const missing = missingParts(['emulator', 'server', 'cli']);
   if (missing) return notRun(7, TITLE, missing, TARGETS);
   const server = pgServerUrl();
-  if (!server) return notRun(7, TITLE, 'no PostgreSQL server configured (set GARMINSYNC_BENCH_PG_URL, or GARMINSYNC_TEST_PG_URL as CI does)', TARGETS);
+  if (!server)
+    return notRun(7, TITLE, 'no PostgreSQL server configured (set GARMINSYNC_BENCH_PG_URL, or GARMINSYNC_TEST_PG_URL as CI does)', TARGETS);
   const budget = await rateBudgetSetting();
   const db = await createBenchDatabase(server);
   const emu = await startEmulatorChild({ activities: 5 });
@@ -101,7 +105,9 @@ export async function row7(p: Profile['row7'], log: (s: string) => void): Promis
   const common = ['--database', db.url, '--log-level', 'warn', '--max-jobs-per-user', '10000', ...(budget ? budget.flags(1000) : [])];
   const children: ServiceChild[] = [];
   const startWorkers = async (): Promise<ServiceChild[]> =>
-    Promise.all(Array.from({ length: WORKERS }, () => startServiceChild({ garminUrl: emu.url, dataDir, env, flags: [...common, '--workers-only'] })));
+    Promise.all(
+      Array.from({ length: WORKERS }, () => startServiceChild({ garminUrl: emu.url, dataDir, env, flags: [...common, '--workers-only'] })),
+    );
   try {
     const apiProc = await startServiceChild({ garminUrl: emu.url, dataDir, env, flags: [...common, '--api-only'] });
     children.push(apiProc);
@@ -127,7 +133,9 @@ export async function row7(p: Profile['row7'], log: (s: string) => void): Promis
       const spanSec = (Math.max(...starts) - Math.min(...starts)) / 1000;
       claimRates.push(starts.length / Math.max(spanSec, 0.001));
       failedJobs.push(done.filter((j) => j.status !== 'completed').length);
-      log(`  row 7 rep ${rep + 1}: ${starts.length} claims in ${fmt(spanSec)} s (${fmt(claimRates[rep] ?? 0)}/s), ${failedJobs[rep]} not completed`);
+      log(
+        `  row 7 rep ${rep + 1}: ${starts.length} claims in ${fmt(spanSec)} s (${fmt(claimRates[rep] ?? 0)}/s), ${failedJobs[rep]} not completed`,
+      );
     }
 
     // Pickup latency: idle workers, jobs arriving one by one.
@@ -142,13 +150,16 @@ export async function row7(p: Profile['row7'], log: (s: string) => void): Promis
     const picked = await api.byIds(new Set(arrivals.map((j) => j.job_id)));
     const pickup = picked.filter((j) => j.start_time).map((j) => Date.parse(j.start_time as string) - Date.parse(j.created_at));
     const s = summarize(pickup);
-    const p99 = pickup.length > 0 ? [...pickup].sort((a, b) => a - b)[Math.min(pickup.length - 1, Math.ceil(pickup.length * 0.99) - 1)] ?? Number.NaN : Number.NaN;
+    const p99 =
+      pickup.length > 0
+        ? ([...pickup].sort((a, b) => a - b)[Math.min(pickup.length - 1, Math.ceil(pickup.length * 0.99) - 1)] ?? Number.NaN)
+        : Number.NaN;
     log(`  row 7: pickup p50 ${fmt(s.median)} ms, p99 ${fmt(p99)} ms over ${pickup.length} jobs`);
     const rate = summarize(claimRates).median;
     return {
       id: 7,
       title: TITLE,
-      params: `1 API process + ${WORKERS} worker processes (\`--workers-only\`, default --max-jobs) on a fresh PostgreSQL database; claims: backlog of ${p.backlog} jobs, ${p.reps} runs; pickup: ${p.pickupJobs} jobs arriving 50 ms apart; ${budget ? 'budget set never to bind' : "the built-in budget (no setting)"}; each job is a ranged activities sync of an empty day (one upstream request).`,
+      params: `1 API process + ${WORKERS} worker processes (\`--workers-only\`, default --max-jobs) on a fresh PostgreSQL database; claims: backlog of ${p.backlog} jobs, ${p.reps} runs; pickup: ${p.pickupJobs} jobs arriving 50 ms apart; ${budget ? 'budget set never to bind' : 'the built-in budget (no setting)'}; each job is a ranged activities sync of an empty day (one upstream request).`,
       figures: [
         { label: 'claims/s (backlog, 4 workers started together)', unit: 'claims/s', values: claimRates },
         { label: 'backlog jobs not completed', unit: 'jobs', values: failedJobs },

@@ -32,7 +32,13 @@ export class AccessTokens {
     return this.opts.ttlSeconds;
   }
 
-  async sign(c: { sub: string; sid: string; jti: string; scope: string; mfa: boolean }): Promise<{ token: string; iat: number; exp: number }> {
+  async sign(c: {
+    sub: string;
+    sid: string;
+    jti: string;
+    scope: string;
+    mfa: boolean;
+  }): Promise<{ token: string; iat: number; exp: number }> {
     const iat = Math.floor(this.opts.clock.now() / 1000);
     const exp = iat + this.opts.ttlSeconds;
     const token = await new SignJWT({ sid: c.sid, scope: c.scope, mfa: c.mfa })
@@ -59,7 +65,13 @@ export class AccessTokens {
         clockTolerance: 0,
       });
       const { sub, jti, sid, scope, mfa, iat, exp } = payload;
-      if (typeof sub !== 'string' || typeof jti !== 'string' || typeof sid !== 'string' || typeof scope !== 'string' || typeof mfa !== 'boolean') {
+      if (
+        typeof sub !== 'string' ||
+        typeof jti !== 'string' ||
+        typeof sid !== 'string' ||
+        typeof scope !== 'string' ||
+        typeof mfa !== 'boolean'
+      ) {
         throw new AppError('TOKEN_INVALID', 'The access token is missing required claims.');
       }
       return { sub, jti, sid, scope, mfa, iat: iat ?? 0, exp: exp ?? 0 };

@@ -53,7 +53,13 @@ export class AuthService {
     this.mfaTtlMs = o.mfaTtlMs ?? 10 * 60_000;
     this.mfaAttempts = o.mfaAttempts ?? 5;
     this.bearer = new BearerAuthenticator({ repos: o.repos, accessTokens: o.accessTokens, clock: o.clock });
-    this.issuer = new TokenIssuer({ authTokens: o.repos.authTokens, accessTokens: o.accessTokens, clock: o.clock, random: o.random, scope: o.scope ?? DEFAULT_SCOPE });
+    this.issuer = new TokenIssuer({
+      authTokens: o.repos.authTokens,
+      accessTokens: o.accessTokens,
+      clock: o.clock,
+      random: o.random,
+      scope: o.scope ?? DEFAULT_SCOPE,
+    });
   }
 
   /** Garmin credential login → our tokens, or an MFA challenge kept server-side (encrypted). */
@@ -124,7 +130,10 @@ export class AuthService {
       if (!user) throw new AppError('TOKEN_INVALID', 'The access token is not known.');
       username = user.garmin_username;
     } else {
-      if (!input.username) throw new AppError('VALIDATION_FAILED', 'username: give the Garmin e-mail these tokens belong to.', { errors: [{ path: '/username', message: 'required without a Bearer token' }] });
+      if (!input.username)
+        throw new AppError('VALIDATION_FAILED', 'username: give the Garmin e-mail these tokens belong to.', {
+          errors: [{ path: '/username', message: 'required without a Bearer token' }],
+        });
       username = normaliseUsername(input.username);
       attempt = await this.o.limits.checkLogin(username, clientAddress);
     }
@@ -140,7 +149,10 @@ export class AuthService {
     this.o.logger.info({ user_id: existing?.user_id ?? null, with_session: principal !== null }, 'Garmin tokens imported');
     if (!principal) return this.finishLogin(username, tokens, profile, false);
     const now = this.o.clock.now();
-    const user = await users.upsert({ newId: principal.userId, username, displayName: profile.displayName ?? null, profileId: profile.profileId ?? null }, now);
+    const user = await users.upsert(
+      { newId: principal.userId, username, displayName: profile.displayName ?? null, profileId: profile.profileId ?? null },
+      now,
+    );
     await this.o.vault.save(user.user_id, tokens);
     return {
       status: 'imported',
@@ -153,7 +165,10 @@ export class AuthService {
   /** Rotates the refresh token and slides the session; a replay outside the grace window revokes it (RFC 9700). */
   async refresh(refreshToken: string): Promise<TokenResponse> {
     const { clock, random, logger } = this.o;
-    return refreshSession({ sessions: this.o.repos.sessions, users: this.o.repos.users, issuer: this.issuer, lifetime: this.lifetime, clock, random, logger }, refreshToken);
+    return refreshSession(
+      { sessions: this.o.repos.sessions, users: this.o.repos.users, issuer: this.issuer, lifetime: this.lifetime, clock, random, logger },
+      refreshToken,
+    );
   }
 
   /** Revokes the caller's session: its access and refresh tokens stop working at once. */
@@ -190,7 +205,10 @@ export class AuthService {
    */
   private checkAllowed(username: string): void {
     if (this.o.allowedUsers && !this.o.allowedUsers.has(username)) {
-      this.o.logger.warn({ garmin_username: username, reason: 'not_allowed' }, 'login refused: the Garmin account is not on the allow-list');
+      this.o.logger.warn(
+        { garmin_username: username, reason: 'not_allowed' },
+        'login refused: the Garmin account is not on the allow-list',
+      );
       throw new AppError('GARMIN_INVALID_CREDENTIALS');
     }
   }

@@ -22,7 +22,11 @@ export class GarminTokenVault {
   async save(userId: string, tokens: GarminTokenSet): Promise<void> {
     await this.repo.saveTokens(
       userId,
-      { tokensEnc: this.box.sealJson(tokens, garminTokensContext(userId)), kind: tokens.kind, accessExpiresAt: tokens.accessExpiresAt ?? null },
+      {
+        tokensEnc: this.box.sealJson(tokens, garminTokensContext(userId)),
+        kind: tokens.kind,
+        accessExpiresAt: tokens.accessExpiresAt ?? null,
+      },
       this.clock.now(),
     );
   }

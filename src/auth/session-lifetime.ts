@@ -32,12 +32,23 @@ export function sessionEnds(lifetime: SessionLifetime, now: number): { expires_a
  * client gets a fresh pair (issue 12.4: one lost answer must not log the user out).
  */
 export async function refreshSession(
-  o: { sessions: SessionsRepository; users: UsersRepository; issuer: TokenIssuer; lifetime: SessionLifetime; clock: Clock; random: Random; logger: Logger },
+  o: {
+    sessions: SessionsRepository;
+    users: UsersRepository;
+    issuer: TokenIssuer;
+    lifetime: SessionLifetime;
+    clock: Clock;
+    random: Random;
+    logger: Logger;
+  },
   refreshToken: string,
 ): Promise<IssuedTokens> {
   const now = o.clock.now();
   const next = newRefreshToken(o.random);
-  const r = await o.sessions.rotate(hashToken(refreshToken), hashToken(next), now, { idleMs: o.lifetime.idleMs, graceMs: o.lifetime.graceMs });
+  const r = await o.sessions.rotate(hashToken(refreshToken), hashToken(next), now, {
+    idleMs: o.lifetime.idleMs,
+    graceMs: o.lifetime.graceMs,
+  });
   if (r.kind === 'unknown') throw new AppError('REFRESH_TOKEN_INVALID', 'The refresh token is not valid; log in again.');
   if (r.kind === 'reused') {
     await o.sessions.revoke(r.sessionId, 'refresh_token_reuse', now);
@@ -45,7 +56,8 @@ export async function refreshSession(
     throw new AppError('REFRESH_TOKEN_REUSED', 'This refresh token was already used; the session was revoked. Log in again.');
   }
   if (r.kind === 'inactive') throw inactiveError(r.session, now);
-  if (r.grace) o.logger.info({ session_id: r.session.session_id }, 'refresh token presented again within the grace window; new pair issued');
+  if (r.grace)
+    o.logger.info({ session_id: r.session.session_id }, 'refresh token presented again within the grace window; new pair issued');
   const user = await o.users.findById(r.session.user_id);
   if (!user) throw new AppError('REFRESH_TOKEN_INVALID', 'The refresh token is not valid; log in again.');
   return o.issuer.issue(r.session, next, { username: user.garmin_username, display_name: user.display_name });

@@ -1,5 +1,12 @@
 import type { SessionInfo as SessionResponse } from './auth.types.js';
-import { fromFlag, type AuthTokenRow, type GarminAccountRow, type GarminCircuitRow, type SessionRow, type UserRow } from '../store/index.js';
+import {
+  fromFlag,
+  type AuthTokenRow,
+  type GarminAccountRow,
+  type GarminCircuitRow,
+  type SessionRow,
+  type UserRow,
+} from '../store/index.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null | undefined): string | null => (ms == null ? null : iso(ms));

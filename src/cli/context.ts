@@ -73,7 +73,13 @@ export async function createContext(deps: CliDeps, globals: GlobalFlags): Promis
       : normaliseServerUrl(settings.server ?? DEFAULT_SERVER, 'the server setting');
   const colorFlag = globals.color !== false && settings.color !== 'never';
   const color = settings.color === 'always' && colorFlag && !deps.env.NO_COLOR ? true : colorEnabled(deps.io, deps.env, colorFlag);
-  const out = createOutput(deps.io, { json: Boolean(globals.json), quiet: Boolean(globals.quiet), color, utc: Boolean(globals.utc), timeZone: deps.env.TZ });
+  const out = createOutput(deps.io, {
+    json: Boolean(globals.json),
+    quiet: Boolean(globals.quiet),
+    color,
+    utc: Boolean(globals.utc),
+    timeZone: deps.env.TZ,
+  });
   const keyring = settings.credential_backend === 'file' ? null : deps.keyring;
   const store = new CredentialStore({
     dir,

@@ -58,7 +58,16 @@ describe('help (issue 18.8, 18.12)', () => {
 
 describe('MFA (issue 18.1, 18.5, 18.11)', () => {
   it('a wrong last attempt says the challenge is used up and exits 4, never "type it again"', async () => {
-    const prompter = scriptedPrompter(['demo@example.com', 'demo-password', '000001', '000002', '000003', '000004', '000005', svc.lastMfaCode]);
+    const prompter = scriptedPrompter([
+      'demo@example.com',
+      'demo-password',
+      '000001',
+      '000002',
+      '000003',
+      '000004',
+      '000005',
+      svc.lastMfaCode,
+    ]);
     const r = await cli(['auth', 'login'], { tty: true, prompter });
     expect(r.code).toBe(4);
     expect(r.stderr).toContain('That code is not correct (1 attempt left); type it again.');
@@ -83,7 +92,9 @@ describe('MFA (issue 18.1, 18.5, 18.11)', () => {
     const prompter = scriptedPrompter(['demo@example.com', 'demo-password', interrupt]);
     const r = await cli(['auth', 'login'], { tty: true, prompter });
     expect(r.code).toBe(130);
-    expect(r.stderr).toMatch(/The challenge ch-\d+ stays open until .*; finish with:\n {2}garminsync auth mfa --challenge ch-\d+ --code <code> --username demo@example.com/);
+    expect(r.stderr).toMatch(
+      /The challenge ch-\d+ stays open until .*; finish with:\n {2}garminsync auth mfa --challenge ch-\d+ --code <code> --username demo@example.com/,
+    );
   });
 
   it('auth mfa without --username shows the account as the service names it, not a user id', async () => {
@@ -147,7 +158,14 @@ describe('sync summaries (issue 18.4, 18.11)', () => {
 
   it('the time in the summary is how long the job took, not how long it was watched', async () => {
     const { jobsDuration, summaryLine } = await import('./commands/sync/jobs-runner.js');
-    const job = { sync_type: 'activities', status: 'completed', processed_items: 3, failed_items: 0, start_time: '2026-11-01T10:00:00.000Z', end_time: '2026-11-01T10:02:05.000Z' };
+    const job = {
+      sync_type: 'activities',
+      status: 'completed',
+      processed_items: 3,
+      failed_items: 0,
+      start_time: '2026-11-01T10:00:00.000Z',
+      end_time: '2026-11-01T10:02:05.000Z',
+    };
     const jobs = [job] as unknown as Parameters<typeof summaryLine>[0];
     expect(jobsDuration(jobs)).toBe(125_000);
     expect(summaryLine(jobs, jobsDuration(jobs)!, 0)).toBe('Synced 3 activities in 2:05. Next: garminsync activities list');

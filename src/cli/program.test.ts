@@ -62,9 +62,18 @@ describe('help and usage', () => {
     const clock = new FakeClock(Date.UTC(2026, 10, 27, 12, 0, 0));
     await login();
     for (const [argv, sentence] of [
-      [['sync', 'start', '--type', 'health', '--from', '2030-01-01'], '--from must be a day from 2000-01-01 to 2026-11-28 (tomorrow), not "2030-01-01".'],
-      [['sync', 'start', '--type', 'health', '--to', '9999-12-31'], '--to must be a day from 2000-01-01 to 2026-11-28 (tomorrow), not "9999-12-31".'],
-      [['sync', 'start', '--type', 'health', '--from', '1999-12-31'], '--from must be a day from 2000-01-01 to 2026-11-28 (tomorrow), not "1999-12-31".'],
+      [
+        ['sync', 'start', '--type', 'health', '--from', '2030-01-01'],
+        '--from must be a day from 2000-01-01 to 2026-11-28 (tomorrow), not "2030-01-01".',
+      ],
+      [
+        ['sync', 'start', '--type', 'health', '--to', '9999-12-31'],
+        '--to must be a day from 2000-01-01 to 2026-11-28 (tomorrow), not "9999-12-31".',
+      ],
+      [
+        ['sync', 'start', '--type', 'health', '--from', '1999-12-31'],
+        '--from must be a day from 2000-01-01 to 2026-11-28 (tomorrow), not "1999-12-31".',
+      ],
     ] as const) {
       const r = await cli([...argv], { clock });
       expect(r.code, argv.join(' ')).toBe(2);
@@ -123,10 +132,15 @@ describe('auth', () => {
   });
 
   it('--mfa-code and GARMINSYNC_MFA_CODE finish the login in one go; a wrong one exits 10 with the challenge', async () => {
-    const wrong = await cli(['auth', 'login', '-u', 'demo@example.com', '--password-stdin', '--mfa-code', '999999'], { stdin: 'demo-password' });
+    const wrong = await cli(['auth', 'login', '-u', 'demo@example.com', '--password-stdin', '--mfa-code', '999999'], {
+      stdin: 'demo-password',
+    });
     expect(wrong.code).toBe(10);
     expect(wrong.stdout.trim()).toMatch(/^ch-\d+$/);
-    const ok = await cli(['auth', 'login', '-u', 'demo@example.com', '--password-stdin'], { stdin: 'demo-password', env: { GARMINSYNC_MFA_CODE: svc.lastMfaCode } });
+    const ok = await cli(['auth', 'login', '-u', 'demo@example.com', '--password-stdin'], {
+      stdin: 'demo-password',
+      env: { GARMINSYNC_MFA_CODE: svc.lastMfaCode },
+    });
     expect(ok.code).toBe(0);
     expect(ok.stderr).toContain('Logged in as demo@example.com');
   });
@@ -258,7 +272,10 @@ describe('sync', () => {
     const jobId = JSON.parse(started.stdout).jobs[0].job_id as string;
     const r = await cli(['sync', 'watch', jobId, '--json']);
     expect(r.code).toBe(0);
-    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; job: { status: string } });
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; job: { status: string } });
     expect(events.at(-1)).toMatchObject({ type: 'end', job: { status: 'completed' } });
   });
 

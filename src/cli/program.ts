@@ -63,7 +63,8 @@ export async function buildProgram(
         'garminsync sync start --type all --wait',
         'garminsync sync status',
         'garminsync activities list --limit 10',
-      ) + '\nExit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 login required, 5 job failed,\n6 job cancelled, 7 service unreachable, 10 MFA code required, 130 interrupted.\n',
+      ) +
+        '\nExit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 login required, 5 job failed,\n6 job cancelled, 7 service unreachable, 10 MFA code required, 130 interrupted.\n',
     );
 
   configureHelp(program);

@@ -27,7 +27,10 @@ export const TokenResponse = Type.Object({
   expires_in: Type.Integer({ description: 'access token lifetime in seconds' }),
   expires_at: Timestamp,
   refresh_expires_at: Timestamp,
-  session_absolute_expires_at: Type.String({ format: 'date-time', description: 'the session ends here at the latest, however often it is refreshed' }),
+  session_absolute_expires_at: Type.String({
+    format: 'date-time',
+    description: 'the session ends here at the latest, however often it is refreshed',
+  }),
   scope: Type.String(),
   session_id: Type.String(),
   user_id: Type.String(),
@@ -68,7 +71,10 @@ export type RefreshRequest = Static<typeof RefreshRequest>;
 export const SessionView = Type.Object({
   session_id: Type.String(),
   user_id: Type.String(),
-  expires_at: Type.String({ format: 'date-time', description: 'the session ends here unless it is refreshed before (each refresh moves it by the idle window)' }),
+  expires_at: Type.String({
+    format: 'date-time',
+    description: 'the session ends here unless it is refreshed before (each refresh moves it by the idle window)',
+  }),
   absolute_expires_at: Type.String({ format: 'date-time', description: 'the session ends here at the latest (maximum lifetime)' }),
   mfa_enabled: Type.Boolean(),
   created_at: Timestamp,
@@ -114,7 +120,9 @@ export type SessionResponse = Static<typeof SessionResponse>;
 export const ImportTokensRequest = Type.Object(
   {
     format: Type.Optional(Type.String({ maxLength: 64, description: 'what the client recognised (informational)' })),
-    username: Type.Optional(Type.String({ minLength: 3, maxLength: 254, description: 'Garmin account e-mail (required without a Bearer token)' })),
+    username: Type.Optional(
+      Type.String({ minLength: 3, maxLength: 254, description: 'Garmin account e-mail (required without a Bearer token)' }),
+    ),
     tokens: Type.Unknown({ writeOnly: true }),
   },
   { additionalProperties: false },

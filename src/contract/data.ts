@@ -26,15 +26,14 @@ export const Activity = Type.Object({
   name: Type.Union([Type.String(), Type.Null()]),
   sport: Type.String({ description: 'Garmin activityType.typeKey' }),
   start_time: Timestamp,
-  start_time_local: Type.Union([Type.String(), Type.Null()], { description: "Garmin's startTimeLocal, the wall-clock time of the start where it happened (YYYY-MM-DD HH:MM:SS)" }),
+  start_time_local: Type.Union([Type.String(), Type.Null()], {
+    description: "Garmin's startTimeLocal, the wall-clock time of the start where it happened (YYYY-MM-DD HH:MM:SS)",
+  }),
   duration_seconds: Type.Union([Type.Number(), Type.Null()]),
   distance_meters: Type.Union([Type.Number(), Type.Null()]),
   calories: Type.Union([Type.Number(), Type.Null()]),
   average_hr: Type.Union([Type.Number(), Type.Null()]),
-  fit: Type.Union([
-    Type.Object({ size_bytes: Type.Integer(), sha256: Type.String() }),
-    Type.Null(),
-  ]),
+  fit: Type.Union([Type.Object({ size_bytes: Type.Integer(), sha256: Type.String() }), Type.Null()]),
   synced_at: Timestamp,
 });
 export type Activity = Static<typeof Activity>;

@@ -7,7 +7,11 @@ import { HEALTH_FAMILY_SHAPES, familyDescription } from './health-families.js';
  * The health API contract (owned by the health feature; `health list|show` and coverage build on
  * it): a day list with headline numbers, and one day with every stored family.
  */
-export const HealthMetricName = Type.Unsafe<HealthMetric>({ type: 'string', enum: [...HEALTH_METRICS], description: 'A health metric family' });
+export const HealthMetricName = Type.Unsafe<HealthMetric>({
+  type: 'string',
+  enum: [...HEALTH_METRICS],
+  description: 'A health metric family',
+});
 
 export const HealthDayListQuery = Type.Object(
   {
@@ -46,7 +50,9 @@ export const HealthDayQuery = Type.Object({ metric: Type.Optional(HealthMetricNa
 export type HealthDayQuery = Static<typeof HealthDayQuery>;
 
 const entryFields = {
-  state: Type.Union([Type.Literal('present'), Type.Literal('empty')], { description: 'empty: Garmin answered that it had no data for the day' }),
+  state: Type.Union([Type.Literal('present'), Type.Literal('empty')], {
+    description: 'empty: Garmin answered that it had no data for the day',
+  }),
   source: Type.Union([Type.Literal('api'), Type.Literal('archive')]),
   fetched_at: Timestamp,
   complete: Type.Boolean({ description: 'fetched after the day had ended; false: the day was still going on (partial)' }),
@@ -54,7 +60,10 @@ const entryFields = {
 
 /** One stored family of a day with its documented data shape. */
 export function healthMetricEntry(family: HealthMetric) {
-  return Type.Object({ ...entryFields, data: Type.Union([HEALTH_FAMILY_SHAPES[family], Type.Null()]) }, { description: familyDescription(family) });
+  return Type.Object(
+    { ...entryFields, data: Type.Union([HEALTH_FAMILY_SHAPES[family], Type.Null()]) },
+    { description: familyDescription(family) },
+  );
 }
 
 export const HealthMetricEntry = Type.Object({ ...entryFields, data: Type.Unknown() });
@@ -63,6 +72,8 @@ export type HealthMetricEntry = Static<typeof HealthMetricEntry>;
 /** GET /health/daily/{date}: every stored family of the day (only `metric` when asked). */
 export const HealthDayDetail = Type.Object({
   calendar_date: CalendarDate,
-  metrics: Type.Object(Object.fromEntries(HEALTH_METRICS.map((m) => [m, Type.Optional(healthMetricEntry(m))])), { additionalProperties: false }),
+  metrics: Type.Object(Object.fromEntries(HEALTH_METRICS.map((m) => [m, Type.Optional(healthMetricEntry(m))])), {
+    additionalProperties: false,
+  }),
 });
 export type HealthDayDetail = { calendar_date: string; metrics: Partial<Record<HealthMetric, HealthMetricEntry>> };

@@ -21,8 +21,12 @@ export const ImportReport = Type.Object({
   other_fits: Type.Integer({ description: 'monitoring, sleep and other non-activity FIT files (not imported)' }),
   health_days: Type.Integer({ description: 'days with at least one health family from the archive' }),
   health_records_kept_api: Type.Integer({ description: 'health families the API had already synced (kept: the API’s wins)' }),
-  skipped_entries: Type.Array(Type.Object({ path: Type.String(), code: Type.String(), message: Type.String() }), { description: 'entries that could not be read or verified, skipped' }),
-  unmatched_fits: Type.Array(Type.Object({ entry_name: Type.String(), sha256: Type.String(), size_bytes: Type.Integer(), start_time: NullableTimestamp })),
+  skipped_entries: Type.Array(Type.Object({ path: Type.String(), code: Type.String(), message: Type.String() }), {
+    description: 'entries that could not be read or verified, skipped',
+  }),
+  unmatched_fits: Type.Array(
+    Type.Object({ entry_name: Type.String(), sha256: Type.String(), size_bytes: Type.Integer(), start_time: NullableTimestamp }),
+  ),
 });
 export type ImportReport = Static<typeof ImportReport>;
 

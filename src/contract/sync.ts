@@ -1,11 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { CalendarDate, NullableTimestamp, SyncDate, Timestamp } from './common.js';
 
-export const SyncTypeSchema = Type.Union([
-  Type.Literal('activities'),
-  Type.Literal('health'),
-  Type.Literal('workouts'),
-]);
+export const SyncTypeSchema = Type.Union([Type.Literal('activities'), Type.Literal('health'), Type.Literal('workouts')]);
 /** Every job type: the sync types plus `archive` (an uploaded account export being imported; see POST /imports). */
 export const JobTypeSchema = Type.Union([...SyncTypeSchema.anyOf, Type.Literal('archive')]);
 export const JobStatusSchema = Type.Union([
@@ -43,7 +39,8 @@ export const SyncJob = Type.Object({
   end_time: NullableTimestamp,
   error_message: Type.Union([Type.String(), Type.Null()], { description: 'why a failed job failed, one sentence for people' }),
   error_code: Type.Union([Type.String({ pattern: '^[A-Z][A-Z0-9_]*$' }), Type.Null()], {
-    description: 'why a failed job failed, as a stable UPPER_SNAKE error code (e.g. GARMIN_REAUTH_REQUIRED); branch on this, not on error_message; null unless failed',
+    description:
+      'why a failed job failed, as a stable UPPER_SNAKE error code (e.g. GARMIN_REAUTH_REQUIRED); branch on this, not on error_message; null unless failed',
   }),
   params: Type.Object({
     from: Type.Union([CalendarDate, Type.Null()]),

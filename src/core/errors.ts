@@ -92,7 +92,6 @@ export function isAppError(e: unknown, code?: ErrorCode): e is AppError {
 
 export function isAbortError(e: unknown): boolean {
   return (
-    (e instanceof Error || e instanceof DOMException) &&
-    (e.name === 'AbortError' || e.name === 'TimeoutError' || isAppError(e, 'ABORTED'))
+    (e instanceof Error || e instanceof DOMException) && (e.name === 'AbortError' || e.name === 'TimeoutError' || isAppError(e, 'ABORTED'))
   );
 }

@@ -126,7 +126,8 @@ export function healthDayEndMs(date: string, summary?: unknown): number {
 
 type Json = Record<string, unknown>;
 const isJson = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const blank = (v: unknown): boolean => v === null || v === undefined || (Array.isArray(v) && v.length === 0) || (isJson(v) && Object.keys(v).length === 0);
+const blank = (v: unknown): boolean =>
+  v === null || v === undefined || (Array.isArray(v) && v.length === 0) || (isJson(v) && Object.keys(v).length === 0);
 
 /**
  * Whether Garmin's answer for one family and day says "no data": a 204 or JSON null, an empty
@@ -158,11 +159,16 @@ export function isEmptyHealthPayload(family: HealthMetric, payload: unknown): bo
     case 'hydration':
       return p.valueInML === null || p.valueInML === undefined;
     case 'body_battery':
-      return (p.charged === null || p.charged === undefined) && (!Array.isArray(p.bodyBatteryValuesArray) || p.bodyBatteryValuesArray.every((v) => !Array.isArray(v) || v[1] === null));
+      return (
+        (p.charged === null || p.charged === undefined) &&
+        (!Array.isArray(p.bodyBatteryValuesArray) || p.bodyBatteryValuesArray.every((v) => !Array.isArray(v) || v[1] === null))
+      );
     case 'blood_pressure':
       return blank(p.measurements) && blank(p.measurementSummaries);
     default:
       // Other families: empty when every top-level value is null or an empty list/object.
-      return Object.entries(p).every(([k, v]) => blank(v) || k === 'userProfilePK' || k === 'userId' || k === 'calendarDate' || k === 'userProfilePk');
+      return Object.entries(p).every(
+        ([k, v]) => blank(v) || k === 'userProfilePK' || k === 'userId' || k === 'calendarDate' || k === 'userProfilePk',
+      );
   }
 }

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { JOB_STATUSES, canTransition, progressPercent, transitionJob, isAppError } from './index.js';
 
-const SEED_TRANSITIONS = new Set([
-  'pending>running',
-  'running>completed',
-  'running>failed',
-  'pending>cancelled',
-  'running>cancelled',
-]);
+const SEED_TRANSITIONS = new Set(['pending>running', 'running>completed', 'running>failed', 'pending>cancelled', 'running>cancelled']);
 
 describe('job transitions', () => {
   it('allows exactly the five transitions of the seed and refuses every other pair', () => {

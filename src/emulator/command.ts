@@ -53,7 +53,9 @@ export function parseEmulatorCommand(argv: string[], write: { out: (s: string) =
     .option('--end-date <YYYY-MM-DD>', 'last day with data (default: today, UTC)')
     .option('--latency-ms <n>', 'delay before every Garmin answer', int('latency-ms'), 0)
     .option('--rate-limit <rps>', 'requests per second before answering 429', int('rate-limit', 1))
-    .addOption(new Option('--rate-limit-style <style>', 'body of 429 answers').choices(['json', 'cloudflare-html', 'plain']).default('json'))
+    .addOption(
+      new Option('--rate-limit-style <style>', 'body of 429 answers').choices(['json', 'cloudflare-html', 'plain']).default('json'),
+    )
     .option('--retry-after <sec>', 'Retry-After of 429 answers', int('retry-after'), 1)
     .option('--fault-5xx <p>', 'probability of a 5xx answer', prob, 0)
     .option('--fault-reset <p>', 'probability of a reset connection', prob, 0)
@@ -69,10 +71,28 @@ export function parseEmulatorCommand(argv: string[], write: { out: (s: string) =
     .addHelpText('after', EXAMPLES);
   program.parse(argv, { from: 'user' });
   const o = program.opts<{
-    host: string; port: number; seed: number; activities: number; days: number; workouts: number; endDate?: string;
-    latencyMs: number; rateLimit?: number; rateLimitStyle: FaultKnobs['rateLimitStyle']; retryAfter: number; fault5xx: number;
-    faultReset: number; faultTruncate: number; tokenLifetime: number; tls: boolean; domain: string; consumerKey?: string;
-    consumerSecret?: string; legacyWidget: boolean; json: boolean; verbose: boolean;
+    host: string;
+    port: number;
+    seed: number;
+    activities: number;
+    days: number;
+    workouts: number;
+    endDate?: string;
+    latencyMs: number;
+    rateLimit?: number;
+    rateLimitStyle: FaultKnobs['rateLimitStyle'];
+    retryAfter: number;
+    fault5xx: number;
+    faultReset: number;
+    faultTruncate: number;
+    tokenLifetime: number;
+    tls: boolean;
+    domain: string;
+    consumerKey?: string;
+    consumerSecret?: string;
+    legacyWidget: boolean;
+    json: boolean;
+    verbose: boolean;
   }>();
   const options: EmulatorOptions = {
     host: o.host,

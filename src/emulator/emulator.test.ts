@@ -12,14 +12,23 @@ describe('the emulator end to end: login, DI token, Connect API, control API', (
     const ticket = await mobileTicket(emu, 'demo@example.com');
     const res = await fetch(`${emu.url}/di-oauth2-service/oauth/token`, {
       method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from('GARMIN_CONNECT_MOBILE_ANDROID_DI:').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ client_id: 'GARMIN_CONNECT_MOBILE_ANDROID_DI', service_ticket: ticket, grant_type: DI_SERVICE_TICKET_GRANT, service_url: ANDROID_SERVICE }).toString(),
+      headers: {
+        authorization: `Basic ${Buffer.from('GARMIN_CONNECT_MOBILE_ANDROID_DI:').toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({
+        client_id: 'GARMIN_CONNECT_MOBILE_ANDROID_DI',
+        service_ticket: ticket,
+        grant_type: DI_SERVICE_TICKET_GRANT,
+        service_url: ANDROID_SERVICE,
+      }).toString(),
     });
     access = (await readJson(res)).access_token;
   });
   afterAll(() => emu.close());
 
-  const api = (path: string) => fetch(`${emu.url}${path}`, { headers: { authorization: `Bearer ${access}`, referer: 'https://sso.garmin.com/stray' } });
+  const api = (path: string) =>
+    fetch(`${emu.url}${path}`, { headers: { authorization: `Bearer ${access}`, referer: 'https://sso.garmin.com/stray' } });
 
   it('serves socialProfile for the account behind the token', async () => {
     const res = await api('/userprofile-service/socialProfile');
@@ -31,7 +40,10 @@ describe('the emulator end to end: login, DI token, Connect API, control API', (
 
   it('adds activities upstream through the control API', async () => {
     const before = await readJson(await api('/activitylist-service/activities/search/activities?start=0&limit=100'));
-    const res = await fetch(`${emu.url}/__emulator/activities`, { method: 'POST', body: JSON.stringify({ username: 'demo@example.com', count: 2 }) });
+    const res = await fetch(`${emu.url}/__emulator/activities`, {
+      method: 'POST',
+      body: JSON.stringify({ username: 'demo@example.com', count: 2 }),
+    });
     expect(res.status).toBe(200);
     const { ids } = await readJson(res);
     expect(ids).toHaveLength(2);
@@ -63,7 +75,10 @@ describe('the emulator end to end: login, DI token, Connect API, control API', (
   });
 
   it('expires tokens through the control API', async () => {
-    const res = await fetch(`${emu.url}/__emulator/expire-tokens`, { method: 'POST', body: JSON.stringify({ username: 'demo@example.com' }) });
+    const res = await fetch(`${emu.url}/__emulator/expire-tokens`, {
+      method: 'POST',
+      body: JSON.stringify({ username: 'demo@example.com' }),
+    });
     expect(res.status).toBe(200);
     expect((await api('/userprofile-service/socialProfile')).status).toBe(401);
   });
@@ -75,7 +90,11 @@ describe('determinism', () => {
       const emu = await startEmulator({ seed, activities: 1, days: 1, workouts: 0 });
       try {
         const ticket = await mobileTicket(emu, 'demo@example.com');
-        return { ticket, code: emu.lastMfaCode('demo@example.com'), accounts: await readJson(await fetch(`${emu.url}/__emulator/accounts`)) };
+        return {
+          ticket,
+          code: emu.lastMfaCode('demo@example.com'),
+          accounts: await readJson(await fetch(`${emu.url}/__emulator/accounts`)),
+        };
       } finally {
         await emu.close();
       }

@@ -6,7 +6,11 @@ import { run } from './main.js';
 function bufferIO(signal?: AbortSignal) {
   const out: string[] = [];
   const err: string[] = [];
-  return { io: { stdout: (s: string) => void out.push(s), stderr: (s: string) => void err.push(s), ...(signal ? { signal } : {}) }, out, err };
+  return {
+    io: { stdout: (s: string) => void out.push(s), stderr: (s: string) => void err.push(s), ...(signal ? { signal } : {}) },
+    out,
+    err,
+  };
 }
 
 async function waitFor<T>(probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
@@ -49,7 +53,21 @@ describe('garminsync emulator (run)', () => {
     const launch = () => {
       const child = spawn(
         process.execPath,
-        ['--import', 'tsx', '-e', "const m = await import('./src/emulator/main.ts'); process.exitCode = await m.run(process.argv.slice(1));", '--', '--port', '0', '--activities', '1', '--days', '1', '--workouts', '0'],
+        [
+          '--import',
+          'tsx',
+          '-e',
+          "const m = await import('./src/emulator/main.ts'); process.exitCode = await m.run(process.argv.slice(1));",
+          '--',
+          '--port',
+          '0',
+          '--activities',
+          '1',
+          '--days',
+          '1',
+          '--workouts',
+          '0',
+        ],
         { cwd: new URL('../../', import.meta.url), stdio: ['ignore', 'pipe', 'pipe'] },
       );
       let stdout = '';

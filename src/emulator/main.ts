@@ -43,7 +43,8 @@ function describe(emu: RunningEmulator, consumer: { key: string; secret: string 
  * or SIGTERM (→ 0), closing the server first.
  */
 export async function run(argv: string[], io: EmulatorRunIO = processIO): Promise<number> {
-  if (argv[0] === 'archive') return runArchiveCommand(argv.slice(1), { ...io, today: new Date(systemClock.now()).toISOString().slice(0, 10) });
+  if (argv[0] === 'archive')
+    return runArchiveCommand(argv.slice(1), { ...io, today: new Date(systemClock.now()).toISOString().slice(0, 10) });
   let parsed;
   try {
     parsed = parseEmulatorCommand(argv, { out: io.stdout, err: io.stderr });
@@ -69,18 +70,29 @@ export async function run(argv: string[], io: EmulatorRunIO = processIO): Promis
     throw e;
   }
 
-  const consumer = { key: parsed.options.consumerKey ?? DEFAULT_CONSUMER.key, secret: parsed.options.consumerSecret ?? DEFAULT_CONSUMER.secret };
+  const consumer = {
+    key: parsed.options.consumerKey ?? DEFAULT_CONSUMER.key,
+    secret: parsed.options.consumerSecret ?? DEFAULT_CONSUMER.secret,
+  };
   const info = describe(emu, consumer);
   if (parsed.json) {
     io.stdout(`${JSON.stringify(info)}\n`);
   } else {
     const lines = [`Garmin Connect emulator listening on ${emu.url} (plays ${emu.domain})`];
     if (emu.caPath) {
-      lines.push(`  TLS: trust ${emu.caPath} and resolve ${Object.values(info.hosts).map((h) => new URL(h).hostname).join(', ')} to ${parsed.options.host}`);
+      lines.push(
+        `  TLS: trust ${emu.caPath} and resolve ${Object.values(info.hosts)
+          .map((h) => new URL(h).hostname)
+          .join(', ')} to ${parsed.options.host}`,
+      );
     }
     lines.push('  accounts (password demo-password):');
     for (const a of emu.accounts) {
-      const note = a.mfa ? `MFA by e-mail code: GET ${info.control}/mfa-code?username=${a.email}` : a.email.startsWith('locked') ? 'locked' : 'no MFA';
+      const note = a.mfa
+        ? `MFA by e-mail code: GET ${info.control}/mfa-code?username=${a.email}`
+        : a.email.startsWith('locked')
+          ? 'locked'
+          : 'no MFA';
       lines.push(`    ${a.email}  (${note})`);
     }
     lines.push(`  OAuth1 consumer: ${consumer.key} / ${consumer.secret}`);

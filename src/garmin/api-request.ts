@@ -76,8 +76,21 @@ export async function apiGet<T>(
 }
 
 /** {@link apiGet} for a JSON body (null on 204). */
-export function apiGetJson(http: HttpDeps, endpoints: GarminEndpoints, accessToken: string, call: ApiCall, signal?: AbortSignal): Promise<unknown> {
-  return apiGet(http, endpoints, accessToken, call, (res) => readJson(res, call.label, http.clock.now(), API_RATE_LIMIT_DEFAULT_MS), signal);
+export function apiGetJson(
+  http: HttpDeps,
+  endpoints: GarminEndpoints,
+  accessToken: string,
+  call: ApiCall,
+  signal?: AbortSignal,
+): Promise<unknown> {
+  return apiGet(
+    http,
+    endpoints,
+    accessToken,
+    call,
+    (res) => readJson(res, call.label, http.clock.now(), API_RATE_LIMIT_DEFAULT_MS),
+    signal,
+  );
 }
 
 export const SOCIAL_PROFILE_PATH = '/userprofile-service/socialProfile';

@@ -30,7 +30,13 @@ export interface GarminAuthOptions {
 }
 
 /** Errors that end the chain: trying another strategy would repeat the same mistake (or spam MFA codes). */
-const STOPS_CHAIN: readonly ErrorCode[] = ['GARMIN_INVALID_CREDENTIALS', 'GARMIN_ACCOUNT_LOCKED', 'GARMIN_CAPTCHA_REQUIRED', 'ABORTED', 'VALIDATION_FAILED'];
+const STOPS_CHAIN: readonly ErrorCode[] = [
+  'GARMIN_INVALID_CREDENTIALS',
+  'GARMIN_ACCOUNT_LOCKED',
+  'GARMIN_CAPTCHA_REQUIRED',
+  'ABORTED',
+  'VALIDATION_FAILED',
+];
 
 /** Retries of the validating socialProfile GET (idempotent; a 5xx there should not cost a new login). */
 const VALIDATION_RETRIES = 2;
@@ -53,7 +59,11 @@ export class GarminAuth {
     this.ctx = { http: this.http, endpoints: opts.endpoints, consumer: opts.consumer ?? DEFAULT_CONSUMER };
     this.chain = (opts.strategies ?? DEFAULT_STRATEGIES).map((name) => {
       const s = STRATEGIES[name];
-      if (!s) throw new AppError('CONFIG_INVALID', `Unknown Garmin login strategy "${name}".`, { strategy: name, known: Object.keys(STRATEGIES) });
+      if (!s)
+        throw new AppError('CONFIG_INVALID', `Unknown Garmin login strategy "${name}".`, {
+          strategy: name,
+          known: Object.keys(STRATEGIES),
+        });
       return s;
     });
   }
@@ -89,8 +99,15 @@ export class GarminAuth {
         return { status: 'authenticated', tokens, profile };
       } catch (e) {
         if (!isAppError(e) || STOPS_CHAIN.includes(e.code)) throw e;
-        failures.push({ strategy: strategy.name, code: e.code, ...(e.retryAfterMs !== undefined ? { retry_after_ms: e.retryAfterMs } : {}) });
-        this.logger.warn({ strategy: strategy.name, code: e.code, details: e.details }, 'garmin login: strategy failed, trying the next one');
+        failures.push({
+          strategy: strategy.name,
+          code: e.code,
+          ...(e.retryAfterMs !== undefined ? { retry_after_ms: e.retryAfterMs } : {}),
+        });
+        this.logger.warn(
+          { strategy: strategy.name, code: e.code, details: e.details },
+          'garmin login: strategy failed, trying the next one',
+        );
       }
     }
     throw chainFailure(failures);
@@ -159,7 +176,10 @@ function chainFailure(failures: { strategy: string; code: ErrorCode; retry_after
   const limited = failures.filter((f) => f.code === 'GARMIN_RATE_LIMITED');
   if (limited.length > 0) {
     const retryAfter = Math.max(...limited.map((f) => f.retry_after_ms ?? 0));
-    return new AppError('GARMIN_RATE_LIMITED', 'Every Garmin login strategy was rate limited.', { retry_after_ms: retryAfter, attempts: failures });
+    return new AppError('GARMIN_RATE_LIMITED', 'Every Garmin login strategy was rate limited.', {
+      retry_after_ms: retryAfter,
+      attempts: failures,
+    });
   }
   if (failures.some((f) => f.code === 'GARMIN_TOKEN_REJECTED')) {
     return new AppError('GARMIN_TOKEN_REJECTED', 'Garmin rejected the tokens of every login strategy.', { attempts: failures });

@@ -7,13 +7,7 @@ import type { Clock, Logger, Random } from '../core/index.js';
 import { apiGet, apiGetJson, fetchSocialProfile } from './api-request.js';
 import type { ApiCall } from './api-request.js';
 import type { GarminAuth } from './auth.js';
-import {
-  parseActivityList,
-  parseDaily,
-  parseObjectWithChild,
-  parseObjectWithId,
-  parseWorkoutList,
-} from './connect-parsers.js';
+import { parseActivityList, parseDaily, parseObjectWithChild, parseObjectWithId, parseWorkoutList } from './connect-parsers.js';
 import type { GarminEndpoints } from './endpoints.js';
 import { FitZipExtractor, verifyFit } from './fit.js';
 import { GarminHealthApi } from './health-api.js';
@@ -53,7 +47,8 @@ function checkDate(value: string, field: string): string {
 }
 
 function checkId(value: number, field: string): number {
-  if (!Number.isSafeInteger(value) || value <= 0) throw new AppError('VALIDATION_FAILED', `${field} must be a positive integer.`, { field });
+  if (!Number.isSafeInteger(value) || value <= 0)
+    throw new AppError('VALIDATION_FAILED', `${field} must be a positive integer.`, { field });
   return value;
 }
 
@@ -105,7 +100,9 @@ export class GarminConnect {
   }
 
   private getJson(call: Omit<ApiCall, 'retries'>, signal?: AbortSignal): Promise<unknown> {
-    return this.keeper.withToken(signal, (token) => apiGetJson(this.http, this.opts.endpoints, token, { ...call, retries: this.retries }, signal));
+    return this.keeper.withToken(signal, (token) =>
+      apiGetJson(this.http, this.opts.endpoints, token, { ...call, retries: this.retries }, signal),
+    );
   }
 
   private async downloadFit(call: Omit<ApiCall, 'retries'>, zipped: boolean, signal?: AbortSignal): Promise<Buffer> {
@@ -148,7 +145,11 @@ export class GarminConnect {
   /** /userprofile-service/userprofile/user-settings (validated: userData is an object). */
   async getUserSettings(signal?: AbortSignal): Promise<Record<string, unknown>> {
     const label = 'user-settings';
-    return parseObjectWithChild(await this.getJson({ path: '/userprofile-service/userprofile/user-settings', label }, signal), 'userData', label);
+    return parseObjectWithChild(
+      await this.getJson({ path: '/userprofile-service/userprofile/user-settings', label }, signal),
+      'userData',
+      label,
+    );
   }
 
   /** One page of activities, newest first (start = offset, limit ≤ 1000, dates YYYY-MM-DD). */
@@ -156,8 +157,10 @@ export class GarminConnect {
     q: { start: number; limit: number; startDate?: string; endDate?: string; activityType?: string },
     signal?: AbortSignal,
   ): Promise<GarminActivitySummary[]> {
-    if (!Number.isSafeInteger(q.start) || q.start < 0) throw new AppError('VALIDATION_FAILED', 'start must be a non-negative integer.', { field: 'start' });
-    if (!Number.isSafeInteger(q.limit) || q.limit < 1 || q.limit > 1000) throw new AppError('VALIDATION_FAILED', 'limit must be 1–1000.', { field: 'limit' });
+    if (!Number.isSafeInteger(q.start) || q.start < 0)
+      throw new AppError('VALIDATION_FAILED', 'start must be a non-negative integer.', { field: 'start' });
+    if (!Number.isSafeInteger(q.limit) || q.limit < 1 || q.limit > 1000)
+      throw new AppError('VALIDATION_FAILED', 'limit must be 1–1000.', { field: 'limit' });
     const label = 'activity list';
     const body = await this.getJson(
       {
@@ -185,19 +188,32 @@ export class GarminConnect {
 
   /** Downloads the original (ZIP) streamed, unzips {id}_ACTIVITY.fit, verifies it. Corrupt/truncated → FIT_INVALID. */
   downloadActivityFit(activityId: number, signal?: AbortSignal): Promise<Buffer> {
-    return this.downloadFit({ path: `/download-service/files/activity/${checkId(activityId, 'activityId')}`, label: 'activity FIT' }, true, signal);
+    return this.downloadFit(
+      { path: `/download-service/files/activity/${checkId(activityId, 'activityId')}`, label: 'activity FIT' },
+      true,
+      signal,
+    );
   }
 
   /** /usersummary-service/usersummary/daily/?calendarDate=D (garth's form, no display name). */
   async getDailySummary(date: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
     const label = 'daily summary';
-    return parseDaily(await this.getJson({ path: '/usersummary-service/usersummary/daily/', query: { calendarDate: checkDate(date, 'date') }, label }, signal), label);
+    return parseDaily(
+      await this.getJson(
+        { path: '/usersummary-service/usersummary/daily/', query: { calendarDate: checkDate(date, 'date') }, label },
+        signal,
+      ),
+      label,
+    );
   }
 
   /** /wellness-service/wellness/dailyHeartRate/?date=D. */
   async getDailyHeartRate(date: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
     const label = 'daily heart rate';
-    return parseDaily(await this.getJson({ path: '/wellness-service/wellness/dailyHeartRate/', query: { date: checkDate(date, 'date') }, label }, signal), label);
+    return parseDaily(
+      await this.getJson({ path: '/wellness-service/wellness/dailyHeartRate/', query: { date: checkDate(date, 'date') }, label }, signal),
+      label,
+    );
   }
 
   /** /wellness-service/wellness/dailySleepData/{displayName}?nonSleepBufferMinutes=60&date=D (dailySleepDTO checked). */
@@ -217,7 +233,10 @@ export class GarminConnect {
   /** /wellness-service/wellness/dailyStress/{D}: stress and body battery of one day. */
   async getStress(date: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
     const label = 'daily stress';
-    return parseDaily(await this.getJson({ path: `/wellness-service/wellness/dailyStress/${checkDate(date, 'date')}`, label }, signal), label);
+    return parseDaily(
+      await this.getJson({ path: `/wellness-service/wellness/dailyStress/${checkDate(date, 'date')}`, label }, signal),
+      label,
+    );
   }
 
   /** /hrv-service/hrv/{D}; null when Garmin answers 204 (no HRV that night). */
@@ -231,7 +250,11 @@ export class GarminConnect {
   async getWeightRange(startDate: string, endDate: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
     const label = 'weight range';
     const body = await this.getJson(
-      { path: `/weight-service/weight/range/${checkDate(startDate, 'startDate')}/${checkDate(endDate, 'endDate')}`, query: { includeAll: 'true' }, label },
+      {
+        path: `/weight-service/weight/range/${checkDate(startDate, 'startDate')}/${checkDate(endDate, 'endDate')}`,
+        query: { includeAll: 'true' },
+        label,
+      },
       signal,
     );
     return expectObject(body, label) as Json;
@@ -239,16 +262,25 @@ export class GarminConnect {
 
   /** One page of workout summaries. */
   async listWorkouts(q: { start: number; limit: number }, signal?: AbortSignal): Promise<GarminWorkoutSummary[]> {
-    if (!Number.isSafeInteger(q.start) || q.start < 0) throw new AppError('VALIDATION_FAILED', 'start must be a non-negative integer.', { field: 'start' });
-    if (!Number.isSafeInteger(q.limit) || q.limit < 1 || q.limit > 1000) throw new AppError('VALIDATION_FAILED', 'limit must be 1–1000.', { field: 'limit' });
+    if (!Number.isSafeInteger(q.start) || q.start < 0)
+      throw new AppError('VALIDATION_FAILED', 'start must be a non-negative integer.', { field: 'start' });
+    if (!Number.isSafeInteger(q.limit) || q.limit < 1 || q.limit > 1000)
+      throw new AppError('VALIDATION_FAILED', 'limit must be 1–1000.', { field: 'limit' });
     const label = 'workout list';
-    return parseWorkoutList(await this.getJson({ path: '/workout-service/workouts', query: { start: q.start, limit: q.limit }, label }, signal), label);
+    return parseWorkoutList(
+      await this.getJson({ path: '/workout-service/workouts', query: { start: q.start, limit: q.limit }, label }, signal),
+      label,
+    );
   }
 
   /** /workout-service/workout/{id} (validated: workoutId). */
   async getWorkout(workoutId: number, signal?: AbortSignal): Promise<Record<string, unknown>> {
     const label = 'workout detail';
-    return parseObjectWithId(await this.getJson({ path: `/workout-service/workout/${checkId(workoutId, 'workoutId')}`, label }, signal), 'workoutId', label);
+    return parseObjectWithId(
+      await this.getJson({ path: `/workout-service/workout/${checkId(workoutId, 'workoutId')}`, label }, signal),
+      'workoutId',
+      label,
+    );
   }
 
   /**
@@ -262,6 +294,10 @@ export class GarminConnect {
 
   /** /workout-service/workout/FIT/{id}: raw FIT bytes (not zipped), verified like activities. */
   downloadWorkoutFit(workoutId: number, signal?: AbortSignal): Promise<Buffer> {
-    return this.downloadFit({ path: `/workout-service/workout/FIT/${checkId(workoutId, 'workoutId')}`, label: 'workout FIT' }, false, signal);
+    return this.downloadFit(
+      { path: `/workout-service/workout/FIT/${checkId(workoutId, 'workoutId')}`, label: 'workout FIT' },
+      false,
+      signal,
+    );
   }
 }

@@ -35,7 +35,13 @@ function diHeaders(clientId: string): Record<string, string> {
 }
 
 /** Builds a DI token set from a token answer: expiry from the JWT `exp` (else expires_in), client id from its `client_id` claim. */
-export function diTokenSetFrom(body: unknown, fallbackClientId: string, nowMs: number, label: string, previousRefresh?: string): GarminTokenSet {
+export function diTokenSetFrom(
+  body: unknown,
+  fallbackClientId: string,
+  nowMs: number,
+  label: string,
+  previousRefresh?: string,
+): GarminTokenSet {
   const o = expectObject(body, label);
   const accessToken = reqString(o, 'access_token', label);
   const refresh = typeof o.refresh_token === 'string' && o.refresh_token ? o.refresh_token : previousRefresh;
@@ -75,13 +81,19 @@ export async function exchangeTicketForDi(
         method: 'POST',
         url: `${endpoints.diAuth}${TOKEN_PATH}`,
         headers: diHeaders(clientId),
-        body: new URLSearchParams({ client_id: clientId, service_ticket: ticket, grant_type: DI_SERVICE_TICKET_GRANT, service_url: serviceUrl }).toString(),
+        body: new URLSearchParams({
+          client_id: clientId,
+          service_ticket: ticket,
+          grant_type: DI_SERVICE_TICKET_GRANT,
+          service_url: serviceUrl,
+        }).toString(),
         retries: 0,
         label,
         rateLimitDefaultMs: RATE_LIMIT_DEFAULT_MS,
       },
       async (res) => {
-        if (res.status >= 200 && res.status < 300) return diTokenSetFrom(await readJson(res, label, http.clock.now(), RATE_LIMIT_DEFAULT_MS), clientId, http.clock.now(), label);
+        if (res.status >= 200 && res.status < 300)
+          return diTokenSetFrom(await readJson(res, label, http.clock.now(), RATE_LIMIT_DEFAULT_MS), clientId, http.clock.now(), label);
         await readText(res);
         return res.status;
       },
@@ -98,8 +110,14 @@ export async function exchangeTicketForDi(
  * 400/401 invalid_grant (or any 4xx) → GARMIN_REAUTH_REQUIRED: terminal, never a credential login.
  * Not retried: a refresh whose answer is lost may already have rotated the token.
  */
-export async function refreshDiToken(http: HttpDeps, endpoints: GarminEndpoints, tokens: GarminTokenSet, signal?: AbortSignal): Promise<GarminTokenSet> {
-  if (!tokens.refreshToken) throw new AppError('GARMIN_REAUTH_REQUIRED', 'There is no DI refresh token to use.', { reason: 'no refresh token' });
+export async function refreshDiToken(
+  http: HttpDeps,
+  endpoints: GarminEndpoints,
+  tokens: GarminTokenSet,
+  signal?: AbortSignal,
+): Promise<GarminTokenSet> {
+  if (!tokens.refreshToken)
+    throw new AppError('GARMIN_REAUTH_REQUIRED', 'There is no DI refresh token to use.', { reason: 'no refresh token' });
   const clientId = tokens.clientId ?? DI_CLIENT_IDS[0];
   const label = 'DI token (refresh)';
   return sendRequest(
@@ -115,7 +133,13 @@ export async function refreshDiToken(http: HttpDeps, endpoints: GarminEndpoints,
     },
     async (res) => {
       if (res.status >= 200 && res.status < 300) {
-        return diTokenSetFrom(await readJson(res, label, http.clock.now(), RATE_LIMIT_DEFAULT_MS), clientId, http.clock.now(), label, tokens.refreshToken ?? undefined);
+        return diTokenSetFrom(
+          await readJson(res, label, http.clock.now(), RATE_LIMIT_DEFAULT_MS),
+          clientId,
+          http.clock.now(),
+          label,
+          tokens.refreshToken ?? undefined,
+        );
       }
       const text = await readText(res);
       let error: string | undefined;

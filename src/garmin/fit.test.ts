@@ -8,9 +8,19 @@ import { FitZipExtractor, fitCrc, verifyFit } from './fit.js';
 function sampleFit(records = 50): Buffer {
   const enc = new Encoder();
   const start = new Date(Date.UTC(2026, 0, 8, 8, 10, 21));
-  enc.onMesg(Profile.MesgNum.FILE_ID!, { type: 'activity', manufacturer: 'garmin', product: 1, serialNumber: 1234, timeCreated: start } as FileIdMesg);
+  enc.onMesg(Profile.MesgNum.FILE_ID!, {
+    type: 'activity',
+    manufacturer: 'garmin',
+    product: 1,
+    serialNumber: 1234,
+    timeCreated: start,
+  } as FileIdMesg);
   for (let i = 0; i < records; i++) {
-    enc.onMesg(Profile.MesgNum.RECORD!, { timestamp: new Date(start.getTime() + i * 1000), heartRate: 120 + (i % 30), distance: i * 3.1 } as RecordMesg);
+    enc.onMesg(Profile.MesgNum.RECORD!, {
+      timestamp: new Date(start.getTime() + i * 1000),
+      heartRate: 120 + (i % 30),
+      distance: i * 3.1,
+    } as RecordMesg);
   }
   return Buffer.from(enc.close());
 }

@@ -15,7 +15,8 @@ type GetJson = (call: Omit<ApiCall, 'retries'>, signal?: AbortSignal) => Promise
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
 function checkDate(value: string, field: string): string {
-  if (!DATE_RE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new AppError('VALIDATION_FAILED', `${field} must be a date YYYY-MM-DD.`, { field });
+  if (!DATE_RE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))
+    throw new AppError('VALIDATION_FAILED', `${field} must be a date YYYY-MM-DD.`, { field });
   return value;
 }
 
@@ -42,19 +43,32 @@ export class GarminHealthApi {
   async getBodyBatteryReports(startDate: string, endDate: string, signal?: AbortSignal): Promise<Json[]> {
     const [s, e] = checkRange(startDate, endDate);
     const label = 'body battery reports';
-    return datedList(await this.getJson({ path: '/wellness-service/wellness/bodyBattery/reports/daily', query: { startDate: s, endDate: e }, label }, signal), 'date', label);
+    return datedList(
+      await this.getJson(
+        { path: '/wellness-service/wellness/bodyBattery/reports/daily', query: { startDate: s, endDate: e }, label },
+        signal,
+      ),
+      'date',
+      label,
+    );
   }
 
   /** /wellness-service/wellness/daily/respiration/{D}. */
   async getRespiration(date: string, signal?: AbortSignal): Promise<Json> {
     const label = 'respiration';
-    return parseDaily(await this.getJson({ path: `/wellness-service/wellness/daily/respiration/${checkDate(date, 'date')}`, label }, signal), label);
+    return parseDaily(
+      await this.getJson({ path: `/wellness-service/wellness/daily/respiration/${checkDate(date, 'date')}`, label }, signal),
+      label,
+    );
   }
 
   /** /wellness-service/wellness/daily/spo2/{D}. */
   async getSpo2(date: string, signal?: AbortSignal): Promise<Json> {
     const label = 'SpO2';
-    return parseDaily(await this.getJson({ path: `/wellness-service/wellness/daily/spo2/${checkDate(date, 'date')}`, label }, signal), label);
+    return parseDaily(
+      await this.getJson({ path: `/wellness-service/wellness/daily/spo2/${checkDate(date, 'date')}`, label }, signal),
+      label,
+    );
   }
 
   /** /metrics-service/metrics/trainingreadiness/{D}: snapshots newest first ([] without data). */
@@ -67,7 +81,14 @@ export class GarminHealthApi {
   /** /wellness-service/wellness/dailySummaryChart/{displayName}?date=D: 15-minute step buckets. */
   async getStepsChart(date: string, displayName: string, signal?: AbortSignal): Promise<Json[]> {
     const label = 'steps chart';
-    const body = await this.getJson({ path: `/wellness-service/wellness/dailySummaryChart/${encodeURIComponent(displayName)}`, query: { date: checkDate(date, 'date') }, label }, signal);
+    const body = await this.getJson(
+      {
+        path: `/wellness-service/wellness/dailySummaryChart/${encodeURIComponent(displayName)}`,
+        query: { date: checkDate(date, 'date') },
+        label,
+      },
+      signal,
+    );
     return expectArray(body, label).map((b) => {
       const o = expectObject(b, label, 'bucket');
       if (typeof o.steps !== 'number') throw protocolChanged(label, 'steps is not a number');
@@ -79,7 +100,10 @@ export class GarminHealthApi {
   async getWeightDateRange(startDate: string, endDate: string, signal?: AbortSignal): Promise<Json> {
     const [s, e] = checkRange(startDate, endDate);
     const label = 'weight date range';
-    const o = expectObject(await this.getJson({ path: '/weight-service/weight/dateRange', query: { startDate: s, endDate: e }, label }, signal), label);
+    const o = expectObject(
+      await this.getJson({ path: '/weight-service/weight/dateRange', query: { startDate: s, endDate: e }, label }, signal),
+      label,
+    );
     expectArray(o.dateWeightList, label, 'dateWeightList');
     return o;
   }
@@ -100,16 +124,29 @@ export class GarminHealthApi {
    * /activity-service/activity/{id}/details?maxChartSize&maxPolylineSize: metric descriptors,
    * rows and polyline; every descriptor's metricsIndex is checked (Garmin's order is not fixed).
    */
-  async getActivityDetails(activityId: number, opts: { maxChartSize?: number; maxPolylineSize?: number } = {}, signal?: AbortSignal): Promise<Json> {
-    if (!Number.isSafeInteger(activityId) || activityId <= 0) throw new AppError('VALIDATION_FAILED', 'activityId must be a positive integer.', { field: 'activityId' });
+  async getActivityDetails(
+    activityId: number,
+    opts: { maxChartSize?: number; maxPolylineSize?: number } = {},
+    signal?: AbortSignal,
+  ): Promise<Json> {
+    if (!Number.isSafeInteger(activityId) || activityId <= 0)
+      throw new AppError('VALIDATION_FAILED', 'activityId must be a positive integer.', { field: 'activityId' });
     const label = 'activity details';
     const o = expectObject(
-      await this.getJson({ path: `/activity-service/activity/${activityId}/details`, query: { maxChartSize: opts.maxChartSize ?? 2000, maxPolylineSize: opts.maxPolylineSize ?? 4000 }, label }, signal),
+      await this.getJson(
+        {
+          path: `/activity-service/activity/${activityId}/details`,
+          query: { maxChartSize: opts.maxChartSize ?? 2000, maxPolylineSize: opts.maxPolylineSize ?? 4000 },
+          label,
+        },
+        signal,
+      ),
       label,
     );
     const descriptors = expectArray(o.metricDescriptors ?? [], label, 'metricDescriptors');
     for (const d of descriptors) {
-      if (!isObject(d) || typeof d.metricsIndex !== 'number' || typeof d.key !== 'string') throw protocolChanged(label, 'a metric descriptor lacks metricsIndex or key');
+      if (!isObject(d) || typeof d.metricsIndex !== 'number' || typeof d.key !== 'string')
+        throw protocolChanged(label, 'a metric descriptor lacks metricsIndex or key');
     }
     expectArray(o.activityDetailMetrics ?? [], label, 'activityDetailMetrics');
     return o;

@@ -9,13 +9,16 @@ const REQ: HttpRequest = { method: 'GET', url: 'http://127.0.0.1:9/x', headers: 
 
 /** A scripted upstream: each call answers the next Response (or throws the next Error). */
 function scripted(answers: (() => Response | Error)[]): { fetch: typeof fetch; calls: number } {
-  const state = { calls: 0, fetch: (async () => {
-    const next = answers[state.calls++];
-    if (!next) throw new Error('unexpected extra request');
-    const a = next();
-    if (a instanceof Error) throw a;
-    return a;
-  }) as unknown as typeof fetch };
+  const state = {
+    calls: 0,
+    fetch: (async () => {
+      const next = answers[state.calls++];
+      if (!next) throw new Error('unexpected extra request');
+      const a = next();
+      if (a instanceof Error) throw a;
+      return a;
+    }) as unknown as typeof fetch,
+  };
   return state;
 }
 
@@ -56,7 +59,11 @@ describe('sendRequest', () => {
     const up = scripted([() => new Response('x', { status: 503 }), () => new TypeError('fetch failed'), () => Response.json({ ok: 1 })]);
     const deps: HttpDeps = { fetch: up.fetch, clock, random: seededRandom(5), timeoutMs: 5000 };
     const delays: number[] = [];
-    const value = await drive(clock, sendRequest(deps, REQ, (res) => readJson(res, 'x', clock.now(), 1)), delays);
+    const value = await drive(
+      clock,
+      sendRequest(deps, REQ, (res) => readJson(res, 'x', clock.now(), 1)),
+      delays,
+    );
     expect(value).toEqual({ ok: 1 });
     expect(up.calls).toBe(3);
     const expectedRandom = seededRandom(5);
@@ -66,7 +73,11 @@ describe('sendRequest', () => {
   it('gives up after `retries` extra attempts with GARMIN_UNAVAILABLE', async () => {
     const clock = new FakeClock(0);
     const up = scripted(Array.from({ length: 3 }, () => () => new Response('x', { status: 502 })));
-    const e = await drive(clock, caught(sendRequest({ fetch: up.fetch, clock, random: seededRandom(1), timeoutMs: 5000 }, { ...REQ, retries: 2 }, async () => 1)), []);
+    const e = await drive(
+      clock,
+      caught(sendRequest({ fetch: up.fetch, clock, random: seededRandom(1), timeoutMs: 5000 }, { ...REQ, retries: 2 }, async () => 1)),
+      [],
+    );
     expect(e.code).toBe('GARMIN_UNAVAILABLE');
     expect(e.details.attempts).toBe(3);
     expect(up.calls).toBe(3);
@@ -75,7 +86,13 @@ describe('sendRequest', () => {
   it('never retries a POST (retries: 0)', async () => {
     const clock = new FakeClock(0);
     const up = scripted([() => new Response('x', { status: 500 })]);
-    const e = await caught(sendRequest({ fetch: up.fetch, clock, random: seededRandom(1), timeoutMs: 5000 }, { ...REQ, method: 'POST', retries: 0 }, async () => 1));
+    const e = await caught(
+      sendRequest(
+        { fetch: up.fetch, clock, random: seededRandom(1), timeoutMs: 5000 },
+        { ...REQ, method: 'POST', retries: 0 },
+        async () => 1,
+      ),
+    );
     expect(e.code).toBe('GARMIN_UNAVAILABLE');
     expect(up.calls).toBe(1);
   });
@@ -92,13 +109,19 @@ describe('sendRequest', () => {
   it('Cloudflare HTML and the JSON 429 envelope are rate limits too (with the default wait)', async () => {
     const clock = new FakeClock(0);
     const cf = scripted([
-      () => new Response('<!DOCTYPE html><title>Access denied | sso.garmin.com used Cloudflare to restrict access</title>', { status: 403, headers: { 'content-type': 'text/html' } }),
+      () =>
+        new Response('<!DOCTYPE html><title>Access denied | sso.garmin.com used Cloudflare to restrict access</title>', {
+          status: 403,
+          headers: { 'content-type': 'text/html' },
+        }),
     ]);
     const e1 = await caught(sendRequest({ fetch: cf.fetch, clock, random: seededRandom(1), timeoutMs: 5000 }, REQ, async () => 1));
     expect(e1.code).toBe('GARMIN_RATE_LIMITED');
     expect(e1.details.retry_after_ms).toBe(60_000);
     const json = scripted([() => Response.json({ error: { 'status-code': '429', message: 'Too Many Requests' } })]);
-    const e2 = await caught(sendRequest({ fetch: json.fetch, clock, random: seededRandom(1), timeoutMs: 5000 }, REQ, (res) => readJson(res, 'x', 0, 60_000)));
+    const e2 = await caught(
+      sendRequest({ fetch: json.fetch, clock, random: seededRandom(1), timeoutMs: 5000 }, REQ, (res) => readJson(res, 'x', 0, 60_000)),
+    );
     expect(e2.code).toBe('GARMIN_RATE_LIMITED');
   });
 
@@ -111,7 +134,9 @@ describe('sendRequest', () => {
         return new DOMException('aborted', 'AbortError') as unknown as Error;
       },
     ]);
-    const e = await caught(sendRequest({ fetch: up.fetch, clock, random: seededRandom(1), timeoutMs: 5000 }, REQ, async () => 1, ac.signal));
+    const e = await caught(
+      sendRequest({ fetch: up.fetch, clock, random: seededRandom(1), timeoutMs: 5000 }, REQ, async () => 1, ac.signal),
+    );
     expect(e.code).toBe('ABORTED');
     expect(up.calls).toBe(1);
   });
@@ -121,7 +146,11 @@ describe('sendRequest', () => {
     let acquired = 0;
     const up = scripted([() => new Response('x', { status: 500 }), () => Response.json([])]);
     const deps: HttpDeps = { fetch: up.fetch, clock, random: seededRandom(1), timeoutMs: 5000, beforeRequest: async () => void acquired++ };
-    await drive(clock, sendRequest(deps, REQ, (res) => readJson(res, 'x', 0, 1)), []);
+    await drive(
+      clock,
+      sendRequest(deps, REQ, (res) => readJson(res, 'x', 0, 1)),
+      [],
+    );
     expect(acquired).toBe(2);
   });
 });
@@ -131,9 +160,19 @@ describe('looksLikeCloudflare', () => {
     const { looksLikeCloudflare } = await import('./http.js');
     expect(looksLikeCloudflare(429, 'text/html', '<html>…</html>')).toBe(true);
     expect(looksLikeCloudflare(403, 'text/html', '<html><title>Attention Required! | Cloudflare</title>')).toBe(true);
-    expect(looksLikeCloudflare(200, 'text/html', '<!DOCTYPE html><title>Access denied | sso.garmin.com used Cloudflare</title><p>Error 1015</p>')).toBe(true);
-    expect(looksLikeCloudflare(502, 'text/html', '<html><title>Bad gateway | Error 502</title><p>Cloudflare Ray ID: 1</p></html>')).toBe(false);
-    expect(looksLikeCloudflare(503, 'text/html', '<html><title>Service Unavailable | Error 503</title><p>Cloudflare Ray ID: 1</p></html>')).toBe(false);
+    expect(
+      looksLikeCloudflare(
+        200,
+        'text/html',
+        '<!DOCTYPE html><title>Access denied | sso.garmin.com used Cloudflare</title><p>Error 1015</p>',
+      ),
+    ).toBe(true);
+    expect(looksLikeCloudflare(502, 'text/html', '<html><title>Bad gateway | Error 502</title><p>Cloudflare Ray ID: 1</p></html>')).toBe(
+      false,
+    );
+    expect(
+      looksLikeCloudflare(503, 'text/html', '<html><title>Service Unavailable | Error 503</title><p>Cloudflare Ray ID: 1</p></html>'),
+    ).toBe(false);
     expect(looksLikeCloudflare(503, 'text/html', '<html><title>Just a moment...</title></html>')).toBe(true);
     expect(looksLikeCloudflare(403, 'text/html', '<html><title>Forbidden</title>Invalid CSRF token</html>')).toBe(false);
     expect(looksLikeCloudflare(403, 'application/json', '{"message":"forbidden"}')).toBe(false);
@@ -147,7 +186,9 @@ describe('per-request timeout', () => {
     // Never answers; only the combined signal (caller + timeout) ends it.
     const hanging = ((_: unknown, init?: RequestInit) => {
       calls++;
-      return new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason), { once: true }));
+      return new Promise<Response>((_resolve, reject) =>
+        init?.signal?.addEventListener('abort', () => reject(init.signal!.reason), { once: true }),
+      );
     }) as unknown as typeof fetch;
     const p = caught(sendRequest({ fetch: hanging, clock, random: seededRandom(2), timeoutMs: 20 }, { ...REQ, retries: 1 }, async () => 1));
     const e = await drive(clock, p, []);

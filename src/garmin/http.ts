@@ -45,7 +45,8 @@ export class BodyReadError extends Error {
 
 // Words of Cloudflare's block and challenge pages (error 1015 = rate limited, 1020 = access denied).
 // Its 5xx error pages ("Bad gateway | Error 502") also name Cloudflare but are outages, not limits.
-const CLOUDFLARE_BLOCK_HINTS = /error (code )?10(15|20)|rate limit|access denied|attention required|just a moment|cf-chl|challenge-platform/i;
+const CLOUDFLARE_BLOCK_HINTS =
+  /error (code )?10(15|20)|rate limit|access denied|attention required|just a moment|cf-chl|challenge-platform/i;
 
 /** True for an HTML page of Cloudflare's blocking or challenging us (instead of Garmin's answer). */
 export function looksLikeCloudflare(status: number, contentType: string | null, body: string): boolean {
@@ -149,7 +150,11 @@ async function attemptOnce<T>(
         return { ok: false, retriable: false, error: rateLimited(req.label, wait, { status: res.status }) };
       }
       if (res.status >= 500) {
-        const error = new AppError('GARMIN_UNAVAILABLE', undefined, { endpoint: req.label, status: res.status, reason: `HTTP ${res.status}` });
+        const error = new AppError('GARMIN_UNAVAILABLE', undefined, {
+          endpoint: req.label,
+          status: res.status,
+          reason: `HTTP ${res.status}`,
+        });
         // 501 is "no such endpoint" (the emulator's answer for unknown paths): retrying cannot help.
         return { ok: false, retriable: res.status !== 501, error };
       }
@@ -194,7 +199,10 @@ export async function readJson(res: Response, label: string, nowMs: number, rate
     if (looksLikeCloudflare(res.status, res.headers.get('content-type'), text)) {
       throw rateLimited(label, parseRetryAfterMs(res.headers.get('retry-after'), nowMs, rateLimitDefaultMs), { status: res.status });
     }
-    throw new AppError('GARMIN_PROTOCOL_CHANGED', `Garmin answered ${label} with something that is not JSON.`, { endpoint: label, status: res.status });
+    throw new AppError('GARMIN_PROTOCOL_CHANGED', `Garmin answered ${label} with something that is not JSON.`, {
+      endpoint: label,
+      status: res.status,
+    });
   }
   if (isJsonRateLimit(value)) {
     throw rateLimited(label, parseRetryAfterMs(res.headers.get('retry-after'), nowMs, rateLimitDefaultMs), { status: res.status });

@@ -50,7 +50,7 @@ export const JSON_SSO_FLOWS: Record<JsonSsoFlowName, JsonSsoFlow> = {
       'Content-Type': 'application/json',
     }),
   },
-  'portal': {
+  portal: {
     clientId: 'GarminConnect',
     serviceUrl: (d) => `https://connect.${d}/app`,
     signInPath: null, // built with the service URL below
@@ -82,7 +82,11 @@ function parseEnvelope(res: SsoResponse, label: string): Json {
     body = JSON.parse(res.text);
   } catch {
     // An HTML page where JSON belongs is Cloudflare's (python-garminconnect treats it so).
-    throw new AppError('GARMIN_UNAVAILABLE', 'Garmin SSO answered with a page instead of JSON.', { endpoint: label, status: res.status, reason: 'non-JSON SSO answer' });
+    throw new AppError('GARMIN_UNAVAILABLE', 'Garmin SSO answered with a page instead of JSON.', {
+      endpoint: label,
+      status: res.status,
+      reason: 'non-JSON SSO answer',
+    });
   }
   if (!isObject(body)) throw protocolChanged(label, 'body is not an object');
   return body;
@@ -122,10 +126,20 @@ export async function jsonSsoLogin(
   const flow = JSON_SSO_FLOWS[flowName];
   const serviceUrl = flow.serviceUrl(endpoints.domain);
   const signInPath =
-    flowName === 'portal' ? `/portal/sso/en-US/sign-in?${new URLSearchParams({ clientId: flow.clientId, service: serviceUrl })}` : flow.signInPath;
+    flowName === 'portal'
+      ? `/portal/sso/en-US/sign-in?${new URLSearchParams({ clientId: flow.clientId, service: serviceUrl })}`
+      : flow.signInPath;
   if (signInPath) {
     // The page body is ignored; its cookies (SESSION, __cflb, …) are what matters.
-    await session.request({ method: 'GET', url: `${endpoints.sso}${signInPath}`, headers: ssoPageHeaders({ 'Sec-Fetch-Site': 'none' }), label: `${flowName} sign-in page` }, signal);
+    await session.request(
+      {
+        method: 'GET',
+        url: `${endpoints.sso}${signInPath}`,
+        headers: ssoPageHeaders({ 'Sec-Fetch-Site': 'none' }),
+        label: `${flowName} sign-in page`,
+      },
+      signal,
+    );
   }
   const label = `${flowName} login`;
   const res = await session.request(
@@ -172,7 +186,13 @@ export async function jsonSsoVerifyMfa(
       method: 'POST',
       url: `${endpoints.sso}${flow.apiPrefix}/mfa/verifyCode?${query ?? queryFor(flow, endpoints.domain)}`,
       headers: flow.postHeaders(endpoints.sso),
-      body: JSON.stringify({ mfaMethod: method, mfaVerificationCode: code.trim(), rememberMyBrowser: flow.rememberMe, reconsentList: [], mfaSetup: false }),
+      body: JSON.stringify({
+        mfaMethod: method,
+        mfaVerificationCode: code.trim(),
+        rememberMyBrowser: flow.rememberMe,
+        reconsentList: [],
+        mfaSetup: false,
+      }),
       label,
     },
     signal,
@@ -181,7 +201,14 @@ export async function jsonSsoVerifyMfa(
   const type = statusType(body);
   if (res.status === 200 && type === 'SUCCESSFUL') return ticketOf(body, label, flow.serviceUrl(endpoints.domain));
   const t = (type ?? '').toUpperCase();
-  if (t.includes('EXPIRED') || t.includes('MAX') || t.includes('LIMIT') || t.includes('TOO_MANY') || res.status === 401 || res.status === 410) {
+  if (
+    t.includes('EXPIRED') ||
+    t.includes('MAX') ||
+    t.includes('LIMIT') ||
+    t.includes('TOO_MANY') ||
+    res.status === 401 ||
+    res.status === 410
+  ) {
     throw new AppError('GARMIN_MFA_EXPIRED', undefined, { sso_type: type });
   }
   if (t.includes('INVALID') || t.includes('OTP') || t.includes('CODE') || res.status === 400) {
@@ -194,7 +221,12 @@ export async function jsonSsoVerifyMfa(
 export async function pinSsoBackend(session: SsoSession, endpoints: GarminEndpoints, referer: string, signal?: AbortSignal): Promise<void> {
   try {
     await session.request(
-      { method: 'GET', url: `${endpoints.sso}/portal/sso/embed`, headers: ssoPageHeaders({ 'Sec-Fetch-Site': 'same-origin', referer }), label: 'backend pinning' },
+      {
+        method: 'GET',
+        url: `${endpoints.sso}/portal/sso/embed`,
+        headers: ssoPageHeaders({ 'Sec-Fetch-Site': 'same-origin', referer }),
+        label: 'backend pinning',
+      },
       signal,
     );
   } catch (e) {

@@ -31,7 +31,10 @@ export type OAuth1Token = NonNullable<GarminTokenSet['oauth1']>;
 /** A ~30-digit numeric nonce like oauthlib's, from the injected Random. */
 function nonce(random: Random): string {
   const b = random.bytes(13);
-  return BigInt(`0x${b.toString('hex')}`).toString().padStart(30, '0').slice(-30);
+  return BigInt(`0x${b.toString('hex')}`)
+    .toString()
+    .padStart(30, '0')
+    .slice(-30);
 }
 
 function timestamp(nowMs: number): string {
@@ -58,10 +61,18 @@ export async function preauthorize(
   );
   return sendRequest(
     http,
-    { method: 'GET', url, headers: { 'User-Agent': OAUTH1_UA, Accept: '*/*', Authorization: authorization }, retries: 0, label, rateLimitDefaultMs: RATE_LIMIT_DEFAULT_MS },
+    {
+      method: 'GET',
+      url,
+      headers: { 'User-Agent': OAUTH1_UA, Accept: '*/*', Authorization: authorization },
+      retries: 0,
+      label,
+      rateLimitDefaultMs: RATE_LIMIT_DEFAULT_MS,
+    },
     async (res) => {
       const text = await readText(res);
-      if (res.status === 401 || res.status === 403) throw new AppError('GARMIN_TOKEN_REJECTED', 'Garmin refused the service ticket at preauthorized.', { status: res.status });
+      if (res.status === 401 || res.status === 403)
+        throw new AppError('GARMIN_TOKEN_REJECTED', 'Garmin refused the service ticket at preauthorized.', { status: res.status });
       if (res.status !== 200) throw new AppError('GARMIN_UNAVAILABLE', undefined, { endpoint: label, status: res.status });
       const q = new URLSearchParams(text.trim());
       const token = q.get('oauth_token');
@@ -99,7 +110,12 @@ export async function exchangeOAuth1(
     {
       method: 'POST',
       url,
-      headers: { 'User-Agent': OAUTH1_UA, Accept: '*/*', Authorization: authorization, 'Content-Type': 'application/x-www-form-urlencoded' },
+      headers: {
+        'User-Agent': OAUTH1_UA,
+        Accept: '*/*',
+        Authorization: authorization,
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
       body: new URLSearchParams(form).toString(),
       retries: 0,
       label,

@@ -34,7 +34,13 @@ describe('OAuth1 signing (RFC 5849)', () => {
   it('signs the §1.2 photo request like the RFC', () => {
     const header = oauth1AuthorizationHeader(
       { consumerKey: 'dpf43f3p2l4k3l03', consumerSecret: 'kd94hf93k423kf44', token: 'nnch734d00sl2jdk', tokenSecret: 'pfkkdhi9sl3r4s00' },
-      { method: 'GET', url: 'http://photos.example.net/photos?file=vacation.jpg&size=original', nonce: 'chapoH', timestamp: '137131202', includeVersion: false },
+      {
+        method: 'GET',
+        url: 'http://photos.example.net/photos?file=vacation.jpg&size=original',
+        nonce: 'chapoH',
+        timestamp: '137131202',
+        includeVersion: false,
+      },
     );
     expect(header).toContain('oauth_signature="MdpQcU8iPSUjWoN%2FUDMsK2sui9I%3D"');
   });
@@ -48,9 +54,19 @@ describe('OAuth1 signing (RFC 5849)', () => {
   it('signs Garmin preauthorized with the un-encoded login-url and header order of garth', () => {
     const url =
       'https://connectapi.garmin.com/oauth-service/oauth/preauthorized?ticket=ST-1-x-sso&login-url=https://mobile.integration.garmin.com/gcm/android&accepts-mfa-tokens=true';
-    const header = oauth1AuthorizationHeader({ consumerKey: 'ck', consumerSecret: 'cs' }, { method: 'GET', url, nonce: '123', timestamp: '1700000000' });
+    const header = oauth1AuthorizationHeader(
+      { consumerKey: 'ck', consumerSecret: 'cs' },
+      { method: 'GET', url, nonce: '123', timestamp: '1700000000' },
+    );
     const names = [...header.matchAll(/(\w+)="/g)].map((m) => m[1]);
-    expect(names).toEqual(['oauth_nonce', 'oauth_timestamp', 'oauth_version', 'oauth_signature_method', 'oauth_consumer_key', 'oauth_signature']);
+    expect(names).toEqual([
+      'oauth_nonce',
+      'oauth_timestamp',
+      'oauth_version',
+      'oauth_signature_method',
+      'oauth_consumer_key',
+      'oauth_signature',
+    ]);
     const base = signatureBaseString('GET', url, [
       ['oauth_nonce', '123'],
       ['oauth_timestamp', '1700000000'],

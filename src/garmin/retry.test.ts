@@ -6,7 +6,14 @@ import { backoffDelayMs, parseRetryAfterMs, uniform01 } from './retry.js';
 
 function fixedRandom(fraction: number): Random {
   const v = Math.floor(fraction * 0x1_0000_0000);
-  return { uuid: () => '0', bytes: (n) => { const b = Buffer.alloc(Math.max(4, n)); b.writeUInt32BE(v >>> 0, 0); return b.subarray(0, n); } };
+  return {
+    uuid: () => '0',
+    bytes: (n) => {
+      const b = Buffer.alloc(Math.max(4, n));
+      b.writeUInt32BE(v >>> 0, 0);
+      return b.subarray(0, n);
+    },
+  };
 }
 
 describe('backoffDelayMs (full jitter)', () => {
@@ -21,10 +28,15 @@ describe('backoffDelayMs (full jitter)', () => {
   it('always stays within [0, min(cap, base·2^attempt))', () => {
     const random = seededRandom(42);
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: 60_000 }), (attempt, baseMs, capMs) => {
-        const d = backoffDelayMs(attempt, random, { baseMs, capMs });
-        return Number.isInteger(d) && d >= 0 && d < Math.max(1, Math.min(capMs, baseMs * 2 ** attempt));
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 30 }),
+        fc.integer({ min: 1, max: 5000 }),
+        fc.integer({ min: 1, max: 60_000 }),
+        (attempt, baseMs, capMs) => {
+          const d = backoffDelayMs(attempt, random, { baseMs, capMs });
+          return Number.isInteger(d) && d >= 0 && d < Math.max(1, Math.min(capMs, baseMs * 2 ** attempt));
+        },
+      ),
     );
   });
 

@@ -70,7 +70,12 @@ export class SsoSession {
       );
       const location = res.headers.get('location');
       if (res.status >= 300 && res.status < 400 && location) {
-        current = { method: 'GET', url: new URL(location, current.url).toString(), headers: { ...req.headers, referer: current.url }, label: `${req.label} (redirect)` };
+        current = {
+          method: 'GET',
+          url: new URL(location, current.url).toString(),
+          headers: { ...req.headers, referer: current.url },
+          label: `${req.label} (redirect)`,
+        };
         delete current.headers['Content-Type'];
         continue;
       }

@@ -21,13 +21,26 @@ export interface StrategyContext {
   consumer: OAuth1Consumer;
 }
 
-export type StrategyStep = ({ kind: 'ticket' } & TicketResult) | { kind: 'mfa'; method: string; serviceUrl: string; extra: Record<string, unknown> };
+export type StrategyStep =
+  ({ kind: 'ticket' } & TicketResult) | { kind: 'mfa'; method: string; serviceUrl: string; extra: Record<string, unknown> };
 
 export interface LoginStrategy {
   readonly name: string;
-  login(ctx: StrategyContext, session: SsoSession, creds: { username: string; password: string }, signal?: AbortSignal): Promise<StrategyStep>;
+  login(
+    ctx: StrategyContext,
+    session: SsoSession,
+    creds: { username: string; password: string },
+    signal?: AbortSignal,
+  ): Promise<StrategyStep>;
   /** `extra` is what login put into the MFA state (plain JSON). */
-  verifyMfa(ctx: StrategyContext, session: SsoSession, method: string, extra: Record<string, unknown>, code: string, signal?: AbortSignal): Promise<TicketResult>;
+  verifyMfa(
+    ctx: StrategyContext,
+    session: SsoSession,
+    method: string,
+    extra: Record<string, unknown>,
+    code: string,
+    signal?: AbortSignal,
+  ): Promise<TicketResult>;
   tokens(ctx: StrategyContext, session: SsoSession, ticket: TicketResult, signal?: AbortSignal): Promise<GarminTokenSet>;
 }
 
@@ -37,7 +50,12 @@ function jsonStrategy(name: string, flow: JsonSsoFlowName, tokens: LoginStrategy
     async login(ctx, session, creds, signal) {
       const r = await jsonSsoLogin(session, ctx.endpoints, flow, creds, signal);
       if (r.kind === 'ticket') return r;
-      return { kind: 'mfa', method: r.method, serviceUrl: r.serviceUrl, extra: { flow, query: queryFor(JSON_SSO_FLOWS[flow], ctx.endpoints.domain) } };
+      return {
+        kind: 'mfa',
+        method: r.method,
+        serviceUrl: r.serviceUrl,
+        extra: { flow, query: queryFor(JSON_SSO_FLOWS[flow], ctx.endpoints.domain) },
+      };
     },
     verifyMfa(ctx, session, method, extra, code, signal) {
       const query = typeof extra.query === 'string' ? extra.query : undefined;
@@ -47,7 +65,8 @@ function jsonStrategy(name: string, flow: JsonSsoFlowName, tokens: LoginStrategy
   };
 }
 
-const diTokens: LoginStrategy['tokens'] = (ctx, _session, ticket, signal) => exchangeTicketForDi(ctx.http, ctx.endpoints, ticket.ticket, ticket.serviceUrl, signal);
+const diTokens: LoginStrategy['tokens'] = (ctx, _session, ticket, signal) =>
+  exchangeTicketForDi(ctx.http, ctx.endpoints, ticket.ticket, ticket.serviceUrl, signal);
 
 /** garth 0.8: pin the SSO backend, preauthorize the ticket (login-url = its service URL), exchange with the audience. */
 const oauth1Tokens: LoginStrategy['tokens'] = async (ctx, session, ticket, signal) => {

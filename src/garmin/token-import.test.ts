@@ -76,7 +76,13 @@ describe('parseTokenImport', () => {
       const p = parseTokenImport(input, NOW);
       expect(p.format).toBe('python-garminconnect');
       expect(p.needsRefresh).toBe(false);
-      expect(p.tokens).toMatchObject({ kind: 'di', accessToken: access, accessExpiresAt: NOW + 7_200_000, refreshToken: 'drt', clientId: 'GARMIN_CONNECT_MOBILE_ANDROID_DI' });
+      expect(p.tokens).toMatchObject({
+        kind: 'di',
+        accessToken: access,
+        accessExpiresAt: NOW + 7_200_000,
+        refreshToken: 'drt',
+        clientId: 'GARMIN_CONNECT_MOBILE_ANDROID_DI',
+      });
     }
     const noClient = parseTokenImport({ di_token: access, di_refresh_token: 'drt' }, NOW);
     expect(noClient.tokens.clientId).toBe('GARMIN_CONNECT_MOBILE_ANDROID_DI');

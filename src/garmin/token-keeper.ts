@@ -31,7 +31,8 @@ export class TokenKeeper {
    */
   private marginFor(t: GarminTokenSet): number {
     const c = jwtClaims(t.accessToken);
-    if (c && typeof c.iat === 'number' && typeof c.exp === 'number' && c.exp > c.iat) return Math.min(this.opts.marginMs, ((c.exp - c.iat) * 1000) / 2);
+    if (c && typeof c.iat === 'number' && typeof c.exp === 'number' && c.exp > c.iat)
+      return Math.min(this.opts.marginMs, ((c.exp - c.iat) * 1000) / 2);
     return this.opts.marginMs;
   }
 
@@ -42,7 +43,8 @@ export class TokenKeeper {
   /** A usable token set: loaded on first use, refreshed when inside the margin. */
   async tokens(signal?: AbortSignal): Promise<GarminTokenSet> {
     if (!this.current) this.current = await this.opts.tokenStore.load();
-    if (!this.current) throw new AppError('GARMIN_REAUTH_REQUIRED', 'There are no Garmin tokens for this account.', { reason: 'no tokens' });
+    if (!this.current)
+      throw new AppError('GARMIN_REAUTH_REQUIRED', 'There are no Garmin tokens for this account.', { reason: 'no tokens' });
     if (!this.isFresh(this.current)) return this.refreshOnce(this.current.accessToken, signal);
     return this.current;
   }

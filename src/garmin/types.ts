@@ -30,8 +30,7 @@ export interface GarminProfile {
 export type MfaState = { v: 1 } & Record<string, unknown>;
 
 export type LoginOutcome =
-  | { status: 'authenticated'; tokens: GarminTokenSet; profile: GarminProfile }
-  | { status: 'mfa_required'; state: MfaState; method: string };
+  { status: 'authenticated'; tokens: GarminTokenSet; profile: GarminProfile } | { status: 'mfa_required'; state: MfaState; method: string };
 
 /** Persistence port: the client persists a rotated refresh token through this BEFORE using the new access token. */
 export interface GarminTokenStore {

@@ -72,7 +72,10 @@ export async function widgetLogin(
   const embedPage = `${endpoints.sso}/sso/embed?${new URLSearchParams({ id: 'gauth-widget', embedWidget: 'true', gauthHost: `${endpoints.sso}/sso` })}`;
   await session.request({ method: 'GET', url: embedPage, headers: ssoPageHeaders(), label: 'widget embed' }, signal);
   const signinUrl = `${endpoints.sso}/sso/signin?${widgetQuery(endpoints)}`;
-  const form = await session.request({ method: 'GET', url: signinUrl, headers: ssoPageHeaders({ referer: embedPage }), label: 'widget sign-in form' }, signal);
+  const form = await session.request(
+    { method: 'GET', url: signinUrl, headers: ssoPageHeaders({ referer: embedPage }), label: 'widget sign-in form' },
+    signal,
+  );
   const csrf = CSRF_RE.exec(form.text)?.[1];
   if (form.status !== 200 || !csrf) throw failureFrom(form, 'widget sign-in form');
   const label = 'widget login';
@@ -90,7 +93,12 @@ export async function widgetLogin(
   if (page.status === 200 && isMfaPage(page)) {
     const mfaCsrf = CSRF_RE.exec(page.text)?.[1];
     if (!mfaCsrf) throw protocolChanged(label, 'no _csrf on the MFA page');
-    return { kind: 'mfa', method: MFA_VAR_RE.exec(page.text)?.[1] || 'email', csrf: mfaCsrf, mfaUrl: `${endpoints.sso}/sso/verifyMFA/loginEnterMfaCode?${widgetQuery(endpoints)}` };
+    return {
+      kind: 'mfa',
+      method: MFA_VAR_RE.exec(page.text)?.[1] || 'email',
+      csrf: mfaCsrf,
+      mfaUrl: `${endpoints.sso}/sso/verifyMFA/loginEnterMfaCode?${widgetQuery(endpoints)}`,
+    };
   }
   throw failureFrom(page, label);
 }
@@ -106,8 +114,12 @@ export async function widgetVerifyMfa(
   const label = 'widget MFA';
   // The CSRF token rotates with every rendered form, so a wrong code would leave the saved one
   // stale; the MFA page is fetched again (as a browser would) for the current token.
-  const form = await session.request({ method: 'GET', url: step.mfaUrl, headers: ssoPageHeaders({ referer: step.mfaUrl }), label: 'widget MFA page' }, signal);
-  if (form.status !== 200 || !isMfaPage(form)) throw new AppError('GARMIN_MFA_EXPIRED', 'The Garmin login waiting for its MFA code is gone; start the login again.');
+  const form = await session.request(
+    { method: 'GET', url: step.mfaUrl, headers: ssoPageHeaders({ referer: step.mfaUrl }), label: 'widget MFA page' },
+    signal,
+  );
+  if (form.status !== 200 || !isMfaPage(form))
+    throw new AppError('GARMIN_MFA_EXPIRED', 'The Garmin login waiting for its MFA code is gone; start the login again.');
   const csrf = CSRF_RE.exec(form.text)?.[1] ?? step.csrf;
   const page = await session.request(
     {

@@ -96,7 +96,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(
     async (api) => {
       await api.register(authRoutes, { auth: deps.auth });
-      await api.register(syncRoutes, { auth: deps.auth, sync: deps.sync, clock, streams, ...(deps.sseHeartbeatMs ? { sseHeartbeatMs: deps.sseHeartbeatMs } : {}) });
+      await api.register(syncRoutes, {
+        auth: deps.auth,
+        sync: deps.sync,
+        clock,
+        streams,
+        ...(deps.sseHeartbeatMs ? { sseHeartbeatMs: deps.sseHeartbeatMs } : {}),
+      });
       await api.register(activitiesRoutes, { auth: deps.auth, data: deps.data.synced });
       await api.register(workoutsRoutes, { auth: deps.auth, data: deps.data.synced });
       await api.register(healthRoutes, { auth: deps.auth, health: deps.health });

@@ -30,8 +30,18 @@ describe('parseServerConfig', () => {
   });
 
   it('reads GARMINSYNC_* variables, and flags win over them', () => {
-    const env = { GARMINSYNC_PORT: '9000', GARMINSYNC_ALLOWED_USERS: 'A@x.com, b@y.org', GARMINSYNC_MODE: 'workers', DATABASE_URL: 'postgres://u@h/db' };
-    expect(parse([], env)).toMatchObject({ port: 9000, allowUsers: ['a@x.com', 'b@y.org'], mode: 'workers', database: 'postgres://u@h/db' });
+    const env = {
+      GARMINSYNC_PORT: '9000',
+      GARMINSYNC_ALLOWED_USERS: 'A@x.com, b@y.org',
+      GARMINSYNC_MODE: 'workers',
+      DATABASE_URL: 'postgres://u@h/db',
+    };
+    expect(parse([], env)).toMatchObject({
+      port: 9000,
+      allowUsers: ['a@x.com', 'b@y.org'],
+      mode: 'workers',
+      database: 'postgres://u@h/db',
+    });
     expect(parse(['--port', '1234', '--api-only'], env)).toMatchObject({ port: 1234, mode: 'api' });
     expect(parse(['--garmin-url', 'http://127.0.0.1:9797/'])).toMatchObject({ garmin: { kind: 'url', url: 'http://127.0.0.1:9797' } });
   });

@@ -75,7 +75,8 @@ function fail(setting: string, message: string): never {
 
 function int(setting: string, raw: string, min: number, max: number): number {
   const n = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || !Number.isInteger(n) || n < min || n > max) fail(setting, `must be a whole number from ${min} to ${max} (got "${raw}").`);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isInteger(n) || n < min || n > max)
+    fail(setting, `must be a whole number from ${min} to ${max} (got "${raw}").`);
   return n;
 }
 
@@ -169,7 +170,10 @@ export function parseServerConfig(argv: string[], env: Record<string, string | u
     for (const u of allowUsers) if (!/^[^\s@]+@[^\s@]+$/.test(u)) fail('--allow-users', `"${u}" is not an e-mail address.`);
   }
   if (!isLoopback(host) && !allowUsers?.length) {
-    fail('--host', `refusing to listen on ${host} (reachable from other machines) without an allow-list: add --allow-users you@example.com or bind 127.0.0.1.`);
+    fail(
+      '--host',
+      `refusing to listen on ${host} (reachable from other machines) without an allow-list: add --allow-users you@example.com or bind 127.0.0.1.`,
+    );
   }
 
   const concurrency = int('--concurrency', v('concurrency', 'GARMINSYNC_CONCURRENCY') ?? '8', 1, 64);
@@ -214,7 +218,8 @@ export function parseServerConfig(argv: string[], env: Record<string, string | u
   const sessionMaxMs = duration('--session-max', v('session-max', 'GARMINSYNC_SESSION_MAX') ?? '365d', 60_000);
   if (sessionMaxMs < sessionIdleMs) fail('--session-max', 'must not be shorter than --session-idle.');
   const refreshGraceMs = duration('--refresh-grace', v('refresh-grace', 'GARMINSYNC_REFRESH_GRACE') ?? '30s', 0);
-  if (refreshGraceMs > 600_000) fail('--refresh-grace', 'must be at most 10m (a longer window lets a stolen refresh token be replayed unnoticed).');
+  if (refreshGraceMs > 600_000)
+    fail('--refresh-grace', 'must be at most 10m (a longer window lets a stolen refresh token be replayed unnoticed).');
 
   return {
     host,

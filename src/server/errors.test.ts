@@ -30,8 +30,8 @@ describe('problem+json mapping', () => {
   it("translates Fastify's own errors", () => {
     expect(toAppError({ code: 'FST_ERR_CTP_BODY_TOO_LARGE', statusCode: 413 }).code).toBe('PAYLOAD_TOO_LARGE');
     expect(toAppError({ statusCode: 415, message: 'Unsupported Media Type' }).code).toBe('VALIDATION_FAILED');
-    expect(toAppError({ validation: [{ instancePath: '/x', message: 'must be string' }], message: 'body/x must be string' }).details.errors).toEqual([
-      { path: '/x', message: 'must be string' },
-    ]);
+    expect(
+      toAppError({ validation: [{ instancePath: '/x', message: 'must be string' }], message: 'body/x must be string' }).details.errors,
+    ).toEqual([{ path: '/x', message: 'must be string' }]);
   });
 });

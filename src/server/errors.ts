@@ -103,7 +103,9 @@ export function sendProblem(reply: FastifyReply, problem: ProblemBody): FastifyR
 /** Translates whatever was thrown (AppError, Fastify's own errors, bugs) into an AppError. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
-  const fe = err as Partial<FastifyError> & { validation?: { instancePath?: string; message?: string; params?: { missingProperty?: string } }[] };
+  const fe = err as Partial<FastifyError> & {
+    validation?: { instancePath?: string; message?: string; params?: { missingProperty?: string } }[];
+  };
   if (fe.validation) {
     return new AppError('VALIDATION_FAILED', `The request is not valid: ${fe.message ?? 'schema mismatch'}.`, {
       errors: fe.validation.map((v) => ({
@@ -138,7 +140,11 @@ export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest
  */
 export function refuseNulStrings(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
-    for (const [part, value] of [['body', request.body], ['querystring', request.query], ['params', request.params]] as const) {
+    for (const [part, value] of [
+      ['body', request.body],
+      ['querystring', request.query],
+      ['params', request.params],
+    ] as const) {
       const at = findNul(value);
       if (at !== null) {
         throw new AppError('VALIDATION_FAILED', 'The request is not valid: a string holds a NUL character.', {
@@ -185,6 +191,9 @@ export function installErrorHandling(app: FastifyInstance): void {
     return sendProblem(reply, problem);
   });
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, problemFor(new AppError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`), request.url.split('?')[0])),
+    sendProblem(
+      reply,
+      problemFor(new AppError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`), request.url.split('?')[0]),
+    ),
   );
 }

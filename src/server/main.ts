@@ -11,7 +11,15 @@ import type { Kysely } from 'kysely';
 import { createAuth, loadOrCreateKeyFile, parseKey, type AuthModule } from '../auth/index.js';
 import { cryptoRandom, isAppError, systemClock, type Clock, type Logger, type Random } from '../core/index.js';
 import { GarminAuth, GarminConnect, endpointsForBaseUrl, endpointsForDomain } from '../garmin/index.js';
-import { BlobStore, PgNotifications, RateBudgetRepository, SyncStore, openDatabase, resolveLocation, type Database } from '../store/index.js';
+import {
+  BlobStore,
+  PgNotifications,
+  RateBudgetRepository,
+  SyncStore,
+  openDatabase,
+  resolveLocation,
+  type Database,
+} from '../store/index.js';
 import {
   AccountLimiters,
   ClusterJobEventBus,
@@ -40,7 +48,15 @@ export interface StartOptions {
   random?: Random;
   fetch?: typeof fetch;
   /** Overrides for tests: faster leases and polls. */
-  tuning?: { garminRatePerSec?: number; garminBurst?: number; leaseMs?: number; heartbeatMs?: number; pollMs?: number; sseHeartbeatMs?: number; accessTtlSeconds?: number };
+  tuning?: {
+    garminRatePerSec?: number;
+    garminBurst?: number;
+    leaseMs?: number;
+    heartbeatMs?: number;
+    pollMs?: number;
+    sseHeartbeatMs?: number;
+    accessTtlSeconds?: number;
+  };
 }
 
 export interface RunningService {
@@ -77,7 +93,8 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
   // call Garmin for an account (PostgreSQL, or split API/worker processes on one SQLite file).
   let notifications: PgNotifications | null = null;
   try {
-    const endpoints = cfg.garmin.kind === 'url' ? endpointsForBaseUrl(cfg.garmin.url, cfg.garmin.domain) : endpointsForDomain(cfg.garmin.domain);
+    const endpoints =
+      cfg.garmin.kind === 'url' ? endpointsForBaseUrl(cfg.garmin.url, cfg.garmin.domain) : endpointsForDomain(cfg.garmin.domain);
     const garminLog = logger.child({ room: 'garmin' });
     const garminAuth = new GarminAuth({ endpoints, clock, random, logger: garminLog, ...(o.fetch ? { fetch: o.fetch } : {}) });
     const budget = {
@@ -120,10 +137,22 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
     if (location.dialect === 'postgres') {
       notifications = new PgNotifications({ url: location.target, db, clock, logger: logger.child({ room: 'store' }) });
       await notifications.start();
-      cluster = new ClusterJobEventBus({ transport: notifications, getJob: (id) => store.jobs.get(id), random, logger: logger.child({ room: 'sync' }) });
+      cluster = new ClusterJobEventBus({
+        transport: notifications,
+        getJob: (id) => store.jobs.get(id),
+        random,
+        logger: logger.child({ room: 'sync' }),
+      });
     }
     const bus: JobEventBus = cluster ?? new InProcessJobEventBus();
-    const sync = new SyncService({ store, bus, clock, random, logger: logger.child({ room: 'sync' }), maxActiveJobsPerUser: cfg.maxJobsPerUser });
+    const sync = new SyncService({
+      store,
+      bus,
+      clock,
+      random,
+      logger: logger.child({ room: 'sync' }),
+      maxActiveJobsPerUser: cfg.maxJobsPerUser,
+    });
 
     let pool: WorkerPool | null = null;
     if (cfg.mode !== 'api') {
@@ -155,7 +184,14 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
         sync,
         data: { synced: new SyncedDataService({ activities: store.activities, workouts: store.workouts, blobs }) },
         health: new HealthDataService(store.healthMetrics),
-        imports: new ArchiveImportService({ store, clock, random, logger: logger.child({ room: 'sync' }), maxBytes: ARCHIVE_MAX_BYTES, notifyClaimable: () => bus.notifyClaimable() }),
+        imports: new ArchiveImportService({
+          store,
+          clock,
+          random,
+          logger: logger.child({ room: 'sync' }),
+          maxBytes: ARCHIVE_MAX_BYTES,
+          notifyClaimable: () => bus.notifyClaimable(),
+        }),
         ready: async () => {
           await db.selectFrom('users').select('user_id').limit(1).execute();
         },
@@ -235,4 +271,3 @@ export async function run(argv: string[]): Promise<number> {
   // A requested stop that released every lease is a clean exit.
   return 0;
 }
-

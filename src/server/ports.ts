@@ -10,7 +10,10 @@ export type AuthApi = Pick<AuthService, 'login' | 'completeMfa' | 'refresh' | 'l
 export type SyncApi = Pick<SyncService, 'create' | 'list' | 'get' | 'cancel' | 'watch' | 'failures'>;
 
 /** What the activities and workouts routes need: the sync room's read side. */
-export type SyncedDataApi = Pick<SyncedDataService, 'listActivities' | 'activity' | 'activityFit' | 'listWorkouts' | 'workout' | 'workoutFit'>;
+export type SyncedDataApi = Pick<
+  SyncedDataService,
+  'listActivities' | 'activity' | 'activityFit' | 'listWorkouts' | 'workout' | 'workoutFit'
+>;
 
 /** Read access to what was synced. */
 export interface DataApi {

@@ -58,7 +58,10 @@ export function healthDayRowView(d: HealthDaySummary): HealthDayRow {
 /** A stored day as the contract shows it: each family's payload is its `data`. */
 export function healthDayDetailView(d: HealthDayMetrics): HealthDayDetail {
   const metrics: HealthDayDetail['metrics'] = {};
-  for (const [family, m] of Object.entries(d.metrics) as [keyof HealthDayDetail['metrics'], NonNullable<HealthDayMetrics['metrics'][keyof HealthDayMetrics['metrics']]>][]) {
+  for (const [family, m] of Object.entries(d.metrics) as [
+    keyof HealthDayDetail['metrics'],
+    NonNullable<HealthDayMetrics['metrics'][keyof HealthDayMetrics['metrics']]>,
+  ][]) {
     metrics[family] = { state: m.state, source: m.source, fetched_at: iso(m.fetched_at), complete: m.complete, data: m.payload };
   }
   return { calendar_date: d.calendar_date, metrics };

@@ -98,7 +98,10 @@ export class ActivityRepository {
   }
 
   /** Where each of these stored activities' summary came from ('api' | 'archive'), and whether it has its FIT. */
-  async sources(userId: string, activityIds: readonly string[]): Promise<Map<string, { source: string; fit: { sha256: string; size_bytes: number } | null }>> {
+  async sources(
+    userId: string,
+    activityIds: readonly string[],
+  ): Promise<Map<string, { source: string; fit: { sha256: string; size_bytes: number } | null }>> {
     const out = new Map<string, { source: string; fit: { sha256: string; size_bytes: number } | null }>();
     for (let i = 0; i < activityIds.length; i += 500) {
       const rows = await this.db
@@ -107,7 +110,11 @@ export class ActivityRepository {
         .where('user_id', '=', userId)
         .where('activity_id', 'in', activityIds.slice(i, i + 500))
         .execute();
-      for (const r of rows) out.set(r.activity_id, { source: r.source, fit: r.fit_sha256 && r.fit_size !== null ? { sha256: r.fit_sha256, size_bytes: Number(r.fit_size) } : null });
+      for (const r of rows)
+        out.set(r.activity_id, {
+          source: r.source,
+          fit: r.fit_sha256 && r.fit_size !== null ? { sha256: r.fit_sha256, size_bytes: Number(r.fit_size) } : null,
+        });
     }
     return out;
   }
@@ -140,12 +147,19 @@ export class ActivityRepository {
   }
 
   async count(userId: string): Promise<number> {
-    const r = await this.db.selectFrom('activities').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('activities')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
     return Number(r?.n ?? 0);
   }
 
   /** Newest first by start time, keyset-paged. Optional time window [from, to) in epoch ms. */
-  async list(userId: string, opts: { limit?: number; cursor?: string; from?: number; to?: number; sport?: string } = {}): Promise<Page<ActivityRecord>> {
+  async list(
+    userId: string,
+    opts: { limit?: number; cursor?: string; from?: number; to?: number; sport?: string } = {},
+  ): Promise<Page<ActivityRecord>> {
     const limit = Math.min(1000, Math.max(1, opts.limit ?? 20));
     let q = this.db.selectFrom('activities').selectAll().where('user_id', '=', userId);
     if (opts.from !== undefined) q = q.where('start_time', '>=', opts.from);
@@ -155,7 +169,11 @@ export class ActivityRepository {
       const [at, id] = decodeCursor(opts.cursor, ['integer', 'string']);
       q = q.where((eb) => eb.or([eb('start_time', '<', at), eb.and([eb('start_time', '=', at), eb('activity_id', '<', id)])]));
     }
-    const rows = await q.orderBy('start_time', 'desc').orderBy('activity_id', 'desc').limit(limit + 1).execute();
+    const rows = await q
+      .orderBy('start_time', 'desc')
+      .orderBy('activity_id', 'desc')
+      .limit(limit + 1)
+      .execute();
     const items = rows.slice(0, limit).map(toRecord);
     const last = items[items.length - 1];
     return { items, next_cursor: rows.length > limit && last ? encodeCursor([last.start_time, last.activity_id]) : null };

@@ -39,7 +39,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('import_unmatched_fits_pk', ['user_id', 'sha256'])
     .execute();
-  await db.schema.alterTable('activities').addColumn('source', 'text', (c) => c.notNull().defaultTo('api')).execute();
+  await db.schema
+    .alterTable('activities')
+    .addColumn('source', 'text', (c) => c.notNull().defaultTo('api'))
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -1,4 +1,3 @@
-
 /** An uploaded account-export archive (issue 16): its bytes live in import_chunks until imported. */
 export interface ImportsTable {
   import_id: string;
@@ -38,4 +37,3 @@ export interface ArchiveTables {
   import_chunks: ImportChunksTable;
   import_unmatched_fits: ImportUnmatchedFitsTable;
 }
-

@@ -33,7 +33,13 @@ describe.each(testDialects())('synced data repositories on $name', ({ open }) =>
     await store.activities.upsert({ ...activity(1003, T0 + 3000), name: 'renamed' }, T0 + 9);
     expect(await store.activities.count('u1')).toBe(5);
     const got = await store.activities.get('u1', '1003');
-    expect(got).toMatchObject({ name: 'renamed', start_time: T0 + 3000, duration_seconds: 1800.5, fit: { sha256: 'a'.repeat(64), size_bytes: 1234 }, synced_at: T0 + 9 });
+    expect(got).toMatchObject({
+      name: 'renamed',
+      start_time: T0 + 3000,
+      duration_seconds: 1800.5,
+      fit: { sha256: 'a'.repeat(64), size_bytes: 1234 },
+      synced_at: T0 + 9,
+    });
     expect(got?.raw).toEqual({ activityId: 1003, nested: { a: [1, 2] } });
     expect(await store.activities.get('u2', '1003')).toBeUndefined();
     const p1 = await store.activities.list('u1', { limit: 2 });
@@ -57,7 +63,16 @@ describe.each(testDialects())('synced data repositories on $name', ({ open }) =>
   });
 
   it('upserts workouts and reports their stored versions', async () => {
-    const w = { user_id: 'u1', workout_id: '7', name: 'Intervals', sport: 'running', updated_at: T0, raw: { workoutId: 7 }, fit: { sha256: 'b'.repeat(64), size_bytes: 99 }, job_id: 'j' };
+    const w = {
+      user_id: 'u1',
+      workout_id: '7',
+      name: 'Intervals',
+      sport: 'running',
+      updated_at: T0,
+      raw: { workoutId: 7 },
+      fit: { sha256: 'b'.repeat(64), size_bytes: 99 },
+      job_id: 'j',
+    };
     await store.workouts.upsert(w, T0);
     await store.workouts.upsert({ ...w, updated_at: T0 + 5 }, T0 + 5);
     await store.workouts.upsert({ ...w, workout_id: '8', fit: null }, T0);
@@ -67,8 +82,24 @@ describe.each(testDialects())('synced data repositories on $name', ({ open }) =>
   });
 
   it('pages workouts by name then id, unnamed first, and refuses a forged cursor', async () => {
-    const w = (id: string, name: string | null) => ({ user_id: 'u1', workout_id: id, name, sport: 'running', updated_at: T0, raw: {}, fit: null, job_id: 'j' });
-    for (const [id, name] of [['11', 'b tempo'], ['12', 'a easy'], ['13', null], ['14', 'b tempo'], ['15', 'c long']] as const) await store.workouts.upsert(w(id, name), T0);
+    const w = (id: string, name: string | null) => ({
+      user_id: 'u1',
+      workout_id: id,
+      name,
+      sport: 'running',
+      updated_at: T0,
+      raw: {},
+      fit: null,
+      job_id: 'j',
+    });
+    for (const [id, name] of [
+      ['11', 'b tempo'],
+      ['12', 'a easy'],
+      ['13', null],
+      ['14', 'b tempo'],
+      ['15', 'c long'],
+    ] as const)
+      await store.workouts.upsert(w(id, name), T0);
     await store.workouts.upsert({ ...w('99', 'a easy'), user_id: 'u2' }, T0);
     const seen: string[] = [];
     let cursor: string | undefined;
@@ -80,7 +111,9 @@ describe.each(testDialects())('synced data repositories on $name', ({ open }) =>
     }
     expect(seen).toEqual(['13', '12', '11', '14', '15']);
     await expect(store.workouts.page('u1', { cursor: 'bm90LWpzb24' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
-    await expect(store.workouts.page('u1', { cursor: Buffer.from(JSON.stringify([1, "x' OR 1=1"])).toString('base64url') })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(
+      store.workouts.page('u1', { cursor: Buffer.from(JSON.stringify([1, "x' OR 1=1"])).toString('base64url') }),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 
   it('stores and replaces watermarks per user and type', async () => {

@@ -37,7 +37,9 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
   // PostgreSQL: name the schema of the migration tables. Without it Kysely looks for them in EVERY
   // schema, finds another schema's (a second deployment, a parallel test) and never creates its own.
   const migrationTableSchema =
-    dialectOf(db) === 'postgres' ? (await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db)).rows[0]?.schema ?? undefined : undefined;
+    dialectOf(db) === 'postgres'
+      ? ((await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db)).rows[0]?.schema ?? undefined)
+      : undefined;
   // Migration numbers are handed out to features developed in parallel, so a database may have
   // run 008 before 004 exists: run a late lower number instead of refusing to start.
   const migrator = new Migrator({

@@ -61,7 +61,9 @@ export function createDialect(loc: ResolvedLocation, opts: DialectOptions = {}):
       // (per pool, not pg's global registry). COUNT(*) is int8 too and benefits alike.
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-          oid === pg.types.builtins.INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+          oid === pg.types.builtins.INT8
+            ? (v: string) => Number(v)
+            : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
       },
     });
     // An IDLE pooled connection that dies (PostgreSQL restarted, failover, an admin's

@@ -50,8 +50,20 @@ describe.each(testDialects())('archive imports in the store on $name', ({ open }
   });
 
   it("never lets an archive summary replace the API's, attaches a FIT only where none is stored", async () => {
-    const base = { user_id: 'u1', sport: 'running', start_time: T0, duration_seconds: 60, distance_meters: 100, calories: 5, average_hr: 120, job_id: 'j' };
-    await store.activities.upsert({ ...base, activity_id: '1', name: 'API name', raw: { from: 'api' }, fit: { sha256: 'b'.repeat(64), size_bytes: 5 } }, T0);
+    const base = {
+      user_id: 'u1',
+      sport: 'running',
+      start_time: T0,
+      duration_seconds: 60,
+      distance_meters: 100,
+      calories: 5,
+      average_hr: 120,
+      job_id: 'j',
+    };
+    await store.activities.upsert(
+      { ...base, activity_id: '1', name: 'API name', raw: { from: 'api' }, fit: { sha256: 'b'.repeat(64), size_bytes: 5 } },
+      T0,
+    );
     await store.activities.upsertFromArchive({ ...base, activity_id: '1', name: 'Archive name', raw: { from: 'archive' } }, T0 + 1);
     await store.activities.upsertFromArchive({ ...base, activity_id: '2', name: 'Only in archive', raw: { from: 'archive' } }, T0 + 1);
     await store.activities.upsertFromArchive({ ...base, activity_id: '2', name: 'Re-imported', raw: { from: 'archive' } }, T0 + 2);
@@ -65,16 +77,47 @@ describe.each(testDialects())('archive imports in the store on $name', ({ open }
     expect(sources.get('2')!.source).toBe('archive');
     expect(sources.has('3')).toBe(false);
     // The API's copy replaces the archive's.
-    await store.activities.upsert({ ...base, activity_id: '2', name: 'API wins', raw: { from: 'api' }, fit: { sha256: 'c'.repeat(64), size_bytes: 9 } }, T0 + 3);
+    await store.activities.upsert(
+      { ...base, activity_id: '2', name: 'API wins', raw: { from: 'api' }, fit: { sha256: 'c'.repeat(64), size_bytes: 9 } },
+      T0 + 3,
+    );
     expect((await store.activities.sources('u1', ['2'])).get('2')!.source).toBe('api');
   });
 
   it("imports a health family without ever replacing the API's copy", async () => {
-    const api = { family: 'summary' as const, payload: { totalSteps: 1 }, state: 'present' as const, source: 'api' as const, fetched_at: T0, complete: true };
+    const api = {
+      family: 'summary' as const,
+      payload: { totalSteps: 1 },
+      state: 'present' as const,
+      source: 'api' as const,
+      fetched_at: T0,
+      complete: true,
+    };
     await store.healthMetrics.upsertDay('u1', '2026-10-01', [api], 'j-api');
-    expect(await store.healthMetrics.importDay('u1', '2026-10-01', { family: 'summary', payload: { totalSteps: 2 }, fetched_at: T0 + 1 }, 'j-arch')).toBe(true);
-    expect(await store.healthMetrics.importDay('u1', '2026-10-02', { family: 'summary', payload: { totalSteps: 3 }, fetched_at: T0 + 1 }, 'j-arch')).toBe(false);
-    expect(await store.healthMetrics.importDay('u1', '2026-10-02', { family: 'summary', payload: { totalSteps: 4 }, fetched_at: T0 + 2 }, 'j-arch')).toBe(false);
+    expect(
+      await store.healthMetrics.importDay(
+        'u1',
+        '2026-10-01',
+        { family: 'summary', payload: { totalSteps: 2 }, fetched_at: T0 + 1 },
+        'j-arch',
+      ),
+    ).toBe(true);
+    expect(
+      await store.healthMetrics.importDay(
+        'u1',
+        '2026-10-02',
+        { family: 'summary', payload: { totalSteps: 3 }, fetched_at: T0 + 1 },
+        'j-arch',
+      ),
+    ).toBe(false);
+    expect(
+      await store.healthMetrics.importDay(
+        'u1',
+        '2026-10-02',
+        { family: 'summary', payload: { totalSteps: 4 }, fetched_at: T0 + 2 },
+        'j-arch',
+      ),
+    ).toBe(false);
     const [kept] = await store.healthMetrics.getDay('u1', '2026-10-01');
     expect(kept).toMatchObject({ payload: { totalSteps: 1 }, source: 'api', job_id: 'j-api' });
     const [imported] = await store.healthMetrics.getDay('u1', '2026-10-02');

@@ -51,7 +51,10 @@ export class ImportRepository {
 
   /** Starts an upload. */
   async begin(importId: string, userId: string, now: number): Promise<void> {
-    await this.db.insertInto('imports').values({ import_id: importId, user_id: userId, state: 'uploading', size_bytes: 0, chunk_count: 0, created_at: now, updated_at: now }).execute();
+    await this.db
+      .insertInto('imports')
+      .values({ import_id: importId, user_id: userId, state: 'uploading', size_bytes: 0, chunk_count: 0, created_at: now, updated_at: now })
+      .execute();
   }
 
   /** Stores chunk `seq` (0-based, in order) of an upload. */
@@ -60,8 +63,16 @@ export class ImportRepository {
   }
 
   /** Marks a complete upload ready for its job. */
-  async finishUpload(importId: string, f: { size_bytes: number; sha256: string; chunk_count: number; job_id: string | null }, now: number): Promise<void> {
-    await this.db.updateTable('imports').set({ ...f, state: 'ready', updated_at: now }).where('import_id', '=', importId).execute();
+  async finishUpload(
+    importId: string,
+    f: { size_bytes: number; sha256: string; chunk_count: number; job_id: string | null },
+    now: number,
+  ): Promise<void> {
+    await this.db
+      .updateTable('imports')
+      .set({ ...f, state: 'ready', updated_at: now })
+      .where('import_id', '=', importId)
+      .execute();
   }
 
   /** Records the job that imports an upload. */
@@ -81,14 +92,25 @@ export class ImportRepository {
   }
 
   async list(userId: string, limit = 50): Promise<ImportRecord[]> {
-    const rows = await this.db.selectFrom('imports').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').limit(limit).execute();
+    const rows = await this.db
+      .selectFrom('imports')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute();
     return rows.map(toRecord);
   }
 
   /** The chunks of an upload in order, one query each (never the whole archive in memory). */
   async *chunks(importId: string, count: number): AsyncGenerator<Buffer> {
     for (let seq = 0; seq < count; seq++) {
-      const r = await this.db.selectFrom('import_chunks').select('data').where('import_id', '=', importId).where('seq', '=', seq).executeTakeFirst();
+      const r = await this.db
+        .selectFrom('import_chunks')
+        .select('data')
+        .where('import_id', '=', importId)
+        .where('seq', '=', seq)
+        .executeTakeFirst();
       if (!r) throw new Error(`Chunk ${seq} of import ${importId} is missing.`);
       yield Buffer.from(r.data);
     }
@@ -96,13 +118,22 @@ export class ImportRepository {
 
   /** Ends an import: its state and report; its chunks are no longer needed. */
   async finishImport(importId: string, state: 'imported' | 'failed', report: unknown, now: number): Promise<void> {
-    await this.db.updateTable('imports').set({ state, report: JSON.stringify(report), updated_at: now }).where('import_id', '=', importId).execute();
+    await this.db
+      .updateTable('imports')
+      .set({ state, report: JSON.stringify(report), updated_at: now })
+      .where('import_id', '=', importId)
+      .execute();
     await this.db.deleteFrom('import_chunks').where('import_id', '=', importId).execute();
   }
 
   /** Uploads that never finished (a crash mid-upload), older than `before`: removed at start-up. */
   async discardStaleUploads(before: number): Promise<number> {
-    const stale = await this.db.selectFrom('imports').select('import_id').where('state', '=', 'uploading').where('updated_at', '<', before).execute();
+    const stale = await this.db
+      .selectFrom('imports')
+      .select('import_id')
+      .where('state', '=', 'uploading')
+      .where('updated_at', '<', before)
+      .execute();
     for (const s of stale) await this.discard(s.import_id);
     return stale.length;
   }
@@ -117,7 +148,10 @@ export class ImportRepository {
   }
 
   async unmatched(userId: string, importId?: string): Promise<UnmatchedFit[]> {
-    let q = this.db.selectFrom('import_unmatched_fits').select(['sha256', 'size_bytes', 'entry_name', 'start_time', 'import_id']).where('user_id', '=', userId);
+    let q = this.db
+      .selectFrom('import_unmatched_fits')
+      .select(['sha256', 'size_bytes', 'entry_name', 'start_time', 'import_id'])
+      .where('user_id', '=', userId);
     if (importId) q = q.where('import_id', '=', importId);
     const rows = await q.orderBy('start_time').execute();
     return rows.map((r) => ({ ...r, size_bytes: Number(r.size_bytes), start_time: r.start_time === null ? null : Number(r.start_time) }));

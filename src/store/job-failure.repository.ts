@@ -14,13 +14,23 @@ export class JobFailureRepository {
 
   /** Records a failed item; recording the same item of a job again keeps the first record. */
   async record(f: JobFailureRecord): Promise<boolean> {
-    const res = await this.db.insertInto('sync_job_failures').values(f).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+    const res = await this.db
+      .insertInto('sync_job_failures')
+      .values(f)
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
     return Number(res.numInsertedOrUpdatedRows ?? 0n) === 1;
   }
 
   /** A job's failed items in the order they failed. */
   async listForJob(jobId: string): Promise<JobFailureRecord[]> {
-    return this.db.selectFrom('sync_job_failures').selectAll().where('job_id', '=', jobId).orderBy('created_at').orderBy('item_key').execute();
+    return this.db
+      .selectFrom('sync_job_failures')
+      .selectAll()
+      .where('job_id', '=', jobId)
+      .orderBy('created_at')
+      .orderBy('item_key')
+      .execute();
   }
 
   /** Of `itemKeys`, those that failed in `jobId` (a resumed job skips them instead of failing them twice). */

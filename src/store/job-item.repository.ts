@@ -13,7 +13,11 @@ export class JobItemRepository {
 
   /** Records that `jobId` wrote `itemKey`; marking it again is a no-op. */
   async markDone(jobId: string, itemKey: string): Promise<void> {
-    await this.db.insertInto('sync_job_items').values({ job_id: jobId, item_key: itemKey }).onConflict((oc) => oc.doNothing()).execute();
+    await this.db
+      .insertInto('sync_job_items')
+      .values({ job_id: jobId, item_key: itemKey })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   }
 
   /** Of `itemKeys`, those `jobId` has already written. */
@@ -21,7 +25,12 @@ export class JobItemRepository {
     const done = new Set<string>();
     for (let i = 0; i < itemKeys.length; i += IN_CHUNK) {
       const chunk = itemKeys.slice(i, i + IN_CHUNK);
-      const rows = await this.db.selectFrom('sync_job_items').select('item_key').where('job_id', '=', jobId).where('item_key', 'in', chunk).execute();
+      const rows = await this.db
+        .selectFrom('sync_job_items')
+        .select('item_key')
+        .where('job_id', '=', jobId)
+        .where('item_key', 'in', chunk)
+        .execute();
       for (const r of rows) done.add(r.item_key);
     }
     return done;

@@ -32,8 +32,13 @@ export function decodeCursor<const S extends readonly CursorPart[]>(cursor: stri
     Array.isArray(v) &&
     v.length === shape.length &&
     shape.every((part, i) =>
-      part === 'integer' ? Number.isSafeInteger(v[i]) : typeof v[i] === 'string' && v[i].length <= MAX_CURSOR_STRING && !v[i].includes('\u0000'),
+      part === 'integer'
+        ? Number.isSafeInteger(v[i])
+        : typeof v[i] === 'string' && v[i].length <= MAX_CURSOR_STRING && !v[i].includes('\u0000'),
     );
-  if (!fits) throw new AppError('VALIDATION_FAILED', 'The cursor is not valid; use the next_cursor of a previous page.', { errors: [{ path: '/cursor', message: 'invalid cursor' }] });
+  if (!fits)
+    throw new AppError('VALIDATION_FAILED', 'The cursor is not valid; use the next_cursor of a previous page.', {
+      errors: [{ path: '/cursor', message: 'invalid cursor' }],
+    });
   return v as CursorValues<S>;
 }

@@ -35,7 +35,10 @@ describe('migrations on one fresh SQLite file from many processes at once (issue
       // All loaded and told at once: they open and migrate the fresh file together.
       for (const r of racers) r.child.stdin!.write(`${file}\n`);
       const outcomes = await Promise.all(racers.map((r) => r.next()));
-      expect(outcomes.filter((o) => o !== 'migrated'), `round ${round}`).toEqual([]);
+      expect(
+        outcomes.filter((o) => o !== 'migrated'),
+        `round ${round}`,
+      ).toEqual([]);
       const db = new Database(file, { readonly: true });
       const names = db.prepare('select name from kysely_migration order by name').all() as { name: string }[];
       db.close();

@@ -51,7 +51,12 @@ export class PgNotifications {
     try {
       await this.connect();
     } catch (e) {
-      throw new AppError('CONFIG_INVALID', 'database: cannot open the PostgreSQL notification connection (LISTEN).', { setting: 'database' }, { cause: e });
+      throw new AppError(
+        'CONFIG_INVALID',
+        'database: cannot open the PostgreSQL notification connection (LISTEN).',
+        { setting: 'database' },
+        { cause: e },
+      );
     }
   }
 

@@ -19,7 +19,9 @@ describe.skipIf(!pgDialect)(`PostgreSQL pool${pgDialect ? '' : ' — skipped: se
     const db = await openDatabase({ url: url.toString(), poolSize: 3, migrate: false, onPoolError: (e) => errors.push(e) });
     try {
       await Promise.all([1, 2, 3].map(() => sql`select pg_sleep(0.05)`.execute(db)));
-      const killed = await sql<{ n: number }>`select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where application_name = ${app}`.execute(t.db);
+      const killed = await sql<{
+        n: number;
+      }>`select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where application_name = ${app}`.execute(t.db);
       expect(killed.rows[0]!.n).toBeGreaterThanOrEqual(1);
       const deadline = Date.now() + 5000;
       // Each killed idle client reports its death (PostgreSQL sends a FATAL before closing).

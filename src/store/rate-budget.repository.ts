@@ -71,7 +71,11 @@ export class RateBudgetRepository {
 
   /** Epoch ms until which the account is paused (0 when it never was). */
   async pausedUntil(accountKey: string): Promise<number> {
-    const row = await this.db.selectFrom('garmin_rate_budgets').select('paused_until').where('account_key', '=', accountKey).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('garmin_rate_budgets')
+      .select('paused_until')
+      .where('account_key', '=', accountKey)
+      .executeTakeFirst();
     return row ? Number(row.paused_until) : 0;
   }
 }

@@ -12,7 +12,10 @@ import { sql, type Kysely } from 'kysely';
  *   probe of a scheduled run).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.alterTable('sessions').addColumn('absolute_expires_at', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('sessions')
+    .addColumn('absolute_expires_at', 'bigint', (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema.alterTable('sessions').addColumn('previous_token_hash', 'text').execute();
   await db.schema.alterTable('sessions').addColumn('rotated_at', 'bigint').execute();
   // Sessions from before: their fixed end stays their absolute end.
@@ -37,7 +40,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('sync_schedules_due').on('sync_schedules').column('next_run_at').execute();
 
-  await db.schema.alterTable('sync_jobs').addColumn('trigger', 'text', (c) => c.notNull().defaultTo('manual')).execute();
+  await db.schema
+    .alterTable('sync_jobs')
+    .addColumn('trigger', 'text', (c) => c.notNull().defaultTo('manual'))
+    .execute();
   await db.schema.alterTable('sync_jobs').addColumn('probe', 'text').execute();
 }
 

@@ -19,7 +19,13 @@ import type { Database, Db } from './schema.js';
  * update (one writer at a time). Either way a job is claimed by exactly one worker. Jobs in
  * `exclude` (the claimer's own running jobs) are never claimed.
  */
-export async function claimNextJob(db: Db, owner: string, now: number, leaseMs: number, exclude: readonly string[] = []): Promise<string | undefined> {
+export async function claimNextJob(
+  db: Db,
+  owner: string,
+  now: number,
+  leaseMs: number,
+  exclude: readonly string[] = [],
+): Promise<string | undefined> {
   const claim = async (tx: Db): Promise<string | null | undefined> => {
     let q = tx
       .selectFrom('sync_jobs')
@@ -28,7 +34,10 @@ export async function claimNextJob(db: Db, owner: string, now: number, leaseMs: 
       .where((eb) =>
         eb.or([
           eb('sync_jobs.status', '=', 'pending'),
-          eb.and([eb('sync_jobs.status', '=', 'running'), eb.or([eb('sync_jobs.lease_expires_at', 'is', null), eb('sync_jobs.lease_expires_at', '<', now)])]),
+          eb.and([
+            eb('sync_jobs.status', '=', 'running'),
+            eb.or([eb('sync_jobs.lease_expires_at', 'is', null), eb('sync_jobs.lease_expires_at', '<', now)]),
+          ]),
         ]),
       )
       .orderBy((eb) =>
@@ -67,7 +76,8 @@ export async function claimNextJob(db: Db, owner: string, now: number, leaseMs: 
   };
   // Every candidate read may be won by a concurrent claimer; read again until one is won or none is left.
   for (let round = 0; round < 10; round++) {
-    const id = dialectOf(db) === 'postgres' && !db.isTransaction ? await (db as Kysely<Database>).transaction().execute(claim) : await claim(db);
+    const id =
+      dialectOf(db) === 'postgres' && !db.isTransaction ? await (db as Kysely<Database>).transaction().execute(claim) : await claim(db);
     if (id === null) return undefined;
     if (id !== undefined) return id;
   }

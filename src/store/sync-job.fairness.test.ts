@@ -27,7 +27,8 @@ describe.each(testDialects())('fair claiming and per-user limits on $name', ({ o
   /** A queues `n` jobs before B queues one. */
   async function queue(n: number) {
     const a = [];
-    for (let i = 0; i < n; i++) a.push((await store.jobs.createOrGetActive(job('alice', `2026-01-${String(i + 1).padStart(2, '0')}`), T0 + i)).job);
+    for (let i = 0; i < n; i++)
+      a.push((await store.jobs.createOrGetActive(job('alice', `2026-01-${String(i + 1).padStart(2, '0')}`), T0 + i)).job);
     const b = (await store.jobs.createOrGetActive(job('bob'), T0 + 1000)).job;
     return { a, b };
   }
@@ -88,7 +89,9 @@ describe.each(testDialects())('fair claiming and per-user limits on $name', ({ o
 
   it('never exceeds the limit under concurrent creates', async () => {
     const results = await Promise.allSettled(
-      Array.from({ length: 12 }, (_, i) => store.jobs.createOrGetActive(job('alice', `2026-03-${String(i + 1).padStart(2, '0')}`), T0 + i, 4)),
+      Array.from({ length: 12 }, (_, i) =>
+        store.jobs.createOrGetActive(job('alice', `2026-03-${String(i + 1).padStart(2, '0')}`), T0 + i, 4),
+      ),
     );
     const created = results.filter((r) => r.status === 'fulfilled');
     const refused = results.filter((r) => r.status === 'rejected' && isAppError(r.reason, 'TOO_MANY_ACTIVE_JOBS'));

@@ -25,7 +25,15 @@ describe.each(testDialects())('SyncJobRepository on $name', ({ open }) => {
   it('creates a pending job and returns an identical pending/running one instead of a duplicate', async () => {
     const a = await store.jobs.createOrGetActive(newJob(), T0);
     expect(a.deduplicated).toBe(false);
-    expect(a.job).toMatchObject({ status: 'pending', progress: 0, processed_items: 0, failed_items: 0, total_items: null, attempts: 0, cancel_requested: false });
+    expect(a.job).toMatchObject({
+      status: 'pending',
+      progress: 0,
+      processed_items: 0,
+      failed_items: 0,
+      total_items: null,
+      attempts: 0,
+      cancel_requested: false,
+    });
     expect(a.job.params).toEqual({ from: null, to: null, full: false });
     const b = await store.jobs.createOrGetActive(newJob(), T0 + 1);
     expect(b).toMatchObject({ deduplicated: true, job: { job_id: a.job.job_id } });
@@ -50,8 +58,14 @@ describe.each(testDialects())('SyncJobRepository on $name', ({ open }) => {
       if (status === 'pending') return job;
       const running = await store.jobs.transition(job, 'running', T0 + 1);
       if (status === 'running') return running;
-      if (status === 'cancelled' && seq % 2 === 0) return store.jobs.transition(job, 'cancelled', T0 + 2).catch(() => store.jobs.transition(running, 'cancelled', T0 + 2));
-      return store.jobs.transition(running, status, T0 + 2, status === 'failed' ? { code: 'GARMIN_UNAVAILABLE', message: 'boom' } : undefined);
+      if (status === 'cancelled' && seq % 2 === 0)
+        return store.jobs.transition(job, 'cancelled', T0 + 2).catch(() => store.jobs.transition(running, 'cancelled', T0 + 2));
+      return store.jobs.transition(
+        running,
+        status,
+        T0 + 2,
+        status === 'failed' ? { code: 'GARMIN_UNAVAILABLE', message: 'boom' } : undefined,
+      );
     };
     for (const from of JOB_STATUSES) {
       for (const to of JOB_STATUSES) {
@@ -86,7 +100,14 @@ describe.each(testDialects())('SyncJobRepository on $name', ({ open }) => {
   it('claims with a lease, renews it, refuses foreign owners and resumes an expired lease', async () => {
     const { job } = await store.jobs.createOrGetActive(newJob(), T0);
     const c = await store.jobs.claimNext('w1', T0, 1000);
-    expect(c).toMatchObject({ job_id: job.job_id, status: 'running', start_time: T0, lease_owner: 'w1', lease_expires_at: T0 + 1000, attempts: 1 });
+    expect(c).toMatchObject({
+      job_id: job.job_id,
+      status: 'running',
+      start_time: T0,
+      lease_owner: 'w1',
+      lease_expires_at: T0 + 1000,
+      attempts: 1,
+    });
     expect(await store.jobs.claimNext('w2', T0 + 500, 1000)).toBeUndefined();
     expect(await store.jobs.renewLease(job.job_id, 'w1', T0 + 900, 1000)).toBe(true);
     expect(await store.jobs.renewLease(job.job_id, 'w2', T0 + 900, 1000)).toBe(false);
@@ -94,7 +115,15 @@ describe.each(testDialects())('SyncJobRepository on $name', ({ open }) => {
     expect(await store.jobs.updateCounters(job.job_id, 'w1', { processed_items: 3, total_items: 10, progress: 30 }, T0 + 950)).toBe(true);
     expect(await store.jobs.claimNext('w2', T0 + 1500, 1000)).toBeUndefined();
     const resumed = await store.jobs.claimNext('w2', T0 + 1901, 1000);
-    expect(resumed).toMatchObject({ job_id: job.job_id, status: 'running', start_time: T0, lease_owner: 'w2', attempts: 2, processed_items: 3, total_items: 10 });
+    expect(resumed).toMatchObject({
+      job_id: job.job_id,
+      status: 'running',
+      start_time: T0,
+      lease_owner: 'w2',
+      attempts: 2,
+      processed_items: 3,
+      total_items: 10,
+    });
     expect(await store.jobs.renewLease(job.job_id, 'w1', T0 + 1902, 1000)).toBe(false);
     // A released lease is claimable at once.
     expect(await store.jobs.releaseLease(job.job_id, 'w2', T0 + 2000)).toBe(true);
@@ -117,7 +146,9 @@ describe.each(testDialects())('SyncJobRepository on $name', ({ open }) => {
     await store.jobs.claimNext('w', T0, 60_000);
     await store.jobs.updateCounters(job.job_id, 'w', { total_items: 20, processed_items: 0, failed_items: 0, progress: 0 }, T0);
     await Promise.all(
-      Array.from({ length: 20 }, (_, i) => store.transaction((tx) => tx.jobs.advanceCounters(job.job_id, 'w', { processed: 1, failed: i < 3 ? 1 : 0 }, T0 + i))),
+      Array.from({ length: 20 }, (_, i) =>
+        store.transaction((tx) => tx.jobs.advanceCounters(job.job_id, 'w', { processed: 1, failed: i < 3 ? 1 : 0 }, T0 + i)),
+      ),
     );
     expect(await store.jobs.get(job.job_id)).toMatchObject({ processed_items: 20, failed_items: 3, progress: 100 });
     expect(await store.jobs.advanceCounters(job.job_id, 'intruder', { processed: 1, failed: 0 }, T0)).toBeUndefined();
@@ -132,7 +163,7 @@ describe.each(testDialects())('SyncJobRepository on $name', ({ open }) => {
     expect((await store.jobs.createOrGetActive(newJob(), T0 + 2)).deduplicated).toBe(false);
   });
 
-  it('lists a user\'s jobs newest first with filters and cursor paging', async () => {
+  it("lists a user's jobs newest first with filters and cursor paging", async () => {
     for (let i = 0; i < 7; i++) {
       const { job } = await store.jobs.createOrGetActive(newJob({ sync_type: i % 2 ? 'health' : 'activities', full: i % 3 === 0 }), T0 + i);
       if (i < 5) await store.jobs.transition(job, 'cancelled', T0 + 100);
@@ -179,10 +210,12 @@ describe.each(testDialects())('SyncJobRepository on $name', ({ open }) => {
     expect((await store.jobItems.doneAmong(job.job_id, keys)).size).toBe(700);
     expect(await store.jobItems.doneAmong(job.job_id, [keys[699]!, keys[700]!, keys[900]!])).toEqual(new Set([keys[699]]));
     // A rolled-back item transaction leaves no checkpoint.
-    await store.transaction(async (tx) => {
-      await tx.jobItems.markDone(job.job_id, 'rolled-back');
-      throw new Error('boom');
-    }).catch(() => {});
+    await store
+      .transaction(async (tx) => {
+        await tx.jobItems.markDone(job.job_id, 'rolled-back');
+        throw new Error('boom');
+      })
+      .catch(() => {});
     expect((await store.jobItems.doneAmong(job.job_id, ['rolled-back'])).size).toBe(0);
     // A terminal transition forgets the job's checkpoints, and only that job's.
     const running = (await store.jobs.claimNext('w', T0 + 1, 1000))!;
@@ -196,7 +229,12 @@ describe.each(testDialects())('SyncJobRepository on $name', ({ open }) => {
     const { job } = await store.jobs.createOrGetActive(newJob(), T0);
     await store.jobs.claimNext('w', T0 + 1, 1000);
     await store.jobs.updateCounters(job.job_id, 'w', { total_items: null, processed_items: 0, failed_items: 0, progress: 0 }, T0 + 2);
-    expect(await store.jobs.advanceCounters(job.job_id, 'w', { processed: 1, failed: 1, total: 4 }, T0 + 3)).toEqual({ processed_items: 1, failed_items: 1, total_items: 4, progress: 25 });
+    expect(await store.jobs.advanceCounters(job.job_id, 'w', { processed: 1, failed: 1, total: 4 }, T0 + 3)).toEqual({
+      processed_items: 1,
+      failed_items: 1,
+      total_items: 4,
+      progress: 25,
+    });
     await Promise.all([1, 2, 3].map(() => store.jobs.advanceCounters(job.job_id, 'w', { processed: 1, failed: 0 }, T0 + 4)));
     expect(await store.jobs.get(job.job_id)).toMatchObject({ processed_items: 4, failed_items: 1, total_items: 4, progress: 100 });
     // Another owner cannot move them.

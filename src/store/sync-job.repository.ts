@@ -9,7 +9,12 @@ import type { JobCounters, ListJobsFilter, NewSyncJob, Page, SyncJobParams, Sync
 
 /** Canonical JSON of params: equal params → equal text (dedupe compares text). */
 export function canonicalParams(p: SyncJobParams): string {
-  return JSON.stringify({ from: p.from ?? null, to: p.to ?? null, full: Boolean(p.full), ...(p.import_id ? { import_id: p.import_id } : {}) });
+  return JSON.stringify({
+    from: p.from ?? null,
+    to: p.to ?? null,
+    full: Boolean(p.full),
+    ...(p.import_id ? { import_id: p.import_id } : {}),
+  });
 }
 
 function toRecord(row: Selectable<SyncJobsTable>): SyncJobRecord {
@@ -28,7 +33,12 @@ function toRecord(row: Selectable<SyncJobsTable>): SyncJobRecord {
     end_time: row.end_time,
     error_message: row.error_message,
     error_code: row.error_code as ErrorCode | null,
-    params: { from: params.from ?? null, to: params.to ?? null, full: Boolean(params.full), ...(typeof params.import_id === 'string' ? { import_id: params.import_id } : {}) },
+    params: {
+      from: params.from ?? null,
+      to: params.to ?? null,
+      full: Boolean(params.full),
+      ...(typeof params.import_id === 'string' ? { import_id: params.import_id } : {}),
+    },
     cancel_requested: fromFlag(row.cancel_requested),
     lease_owner: row.lease_owner,
     lease_expires_at: row.lease_expires_at,
@@ -53,7 +63,11 @@ export class SyncJobRepository {
    * TOO_MANY_ACTIVE_JOBS instead of a new one; the count and the insert are one critical section
    * per user (see withUserJobLock), so concurrent creates on several processes cannot exceed it.
    */
-  async createOrGetActive(input: NewSyncJob, now: number, maxActivePerUser?: number): Promise<{ job: SyncJobRecord; deduplicated: boolean }> {
+  async createOrGetActive(
+    input: NewSyncJob,
+    now: number,
+    maxActivePerUser?: number,
+  ): Promise<{ job: SyncJobRecord; deduplicated: boolean }> {
     const params = canonicalParams(input.params);
     const activeKey = `${input.sync_type}|${params}`;
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -77,9 +91,13 @@ export class SyncJobRepository {
               return Number(n) >= maxActivePerUser ? ('full' as const) : this.insertPending(db, input, params, activeKey, now);
             });
       if (inserted === 'full') {
-        throw new AppError('TOO_MANY_ACTIVE_JOBS', `You already have ${maxActivePerUser} sync jobs pending or running; wait for one to end or cancel one.`, {
-          limit: maxActivePerUser,
-        });
+        throw new AppError(
+          'TOO_MANY_ACTIVE_JOBS',
+          `You already have ${maxActivePerUser} sync jobs pending or running; wait for one to end or cancel one.`,
+          {
+            limit: maxActivePerUser,
+          },
+        );
       }
       if (inserted) return { job: (await this.get(input.job_id))!, deduplicated: false };
       // Lost a race with an identical insert: loop and return the winner.
@@ -146,7 +164,11 @@ export class SyncJobRepository {
       const [at, id] = decodeCursor(filter.cursor, ['integer', 'string']);
       q = q.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('job_id', '<', id)])]));
     }
-    const rows = await q.orderBy('created_at', 'desc').orderBy('job_id', 'desc').limit(limit + 1).execute();
+    const rows = await q
+      .orderBy('created_at', 'desc')
+      .orderBy('job_id', 'desc')
+      .limit(limit + 1)
+      .execute();
     const items = rows.slice(0, limit).map(toRecord);
     const last = items[items.length - 1];
     return { items, next_cursor: rows.length > limit && last ? encodeCursor([last.created_at, last.job_id]) : null };
@@ -159,7 +181,12 @@ export class SyncJobRepository {
    * first, the transition is re-checked against the fresh state (and refused if now invalid).
    * A move to `failed` stores the failure's catalogue code and sentence.
    */
-  async transition(job: Pick<SyncJobRecord, 'job_id' | 'status'>, to: JobStatus, now: number, failure?: JobFailureReason): Promise<SyncJobRecord> {
+  async transition(
+    job: Pick<SyncJobRecord, 'job_id' | 'status'>,
+    to: JobStatus,
+    now: number,
+    failure?: JobFailureReason,
+  ): Promise<SyncJobRecord> {
     let current: Pick<SyncJobRecord, 'job_id' | 'status'> = job;
     for (let attempt = 0; attempt < 3; attempt++) {
       const changes = transitionJob(current, to, now, failure);

@@ -69,7 +69,13 @@ export class WorkoutRepository {
 
   /** All of a user's workouts by name (users have tens, not thousands). */
   async list(userId: string): Promise<WorkoutRecord[]> {
-    const rows = await this.db.selectFrom('workouts').selectAll().where('user_id', '=', userId).orderBy('name').orderBy('workout_id').execute();
+    const rows = await this.db
+      .selectFrom('workouts')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .orderBy('name')
+      .orderBy('workout_id')
+      .execute();
     return rows.map(toRecord);
   }
 
@@ -85,7 +91,11 @@ export class WorkoutRepository {
       const [after, id] = decodeCursor(opts.cursor, ['string', 'string']);
       q = q.where((eb) => eb.or([eb(name, '>', after), eb.and([eb(name, '=', after), eb('workout_id', '>', id)])]));
     }
-    const rows = await q.orderBy(name).orderBy('workout_id').limit(limit + 1).execute();
+    const rows = await q
+      .orderBy(name)
+      .orderBy('workout_id')
+      .limit(limit + 1)
+      .execute();
     const items = rows.slice(0, limit).map(toRecord);
     const last = items[items.length - 1];
     return { items, next_cursor: rows.length > limit && last ? encodeCursor([last.name ?? '', last.workout_id]) : null };
@@ -103,7 +113,11 @@ export class WorkoutRepository {
   }
 
   async count(userId: string): Promise<number> {
-    const r = await this.db.selectFrom('workouts').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('workouts')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
     return Number(r?.n ?? 0);
   }
 }

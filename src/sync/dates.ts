@@ -8,7 +8,10 @@ export { addDays, dateRange, isCalendarDate, utcDate } from '../core/index.js';
  * API checked it, or by hand): the job fails with VALIDATION_FAILED instead of walking to 9999.
  */
 export function checkJobDates(params: { from: string | null; to: string | null }, nowMs: number): void {
-  for (const [name, v] of [['from', params.from], ['to', params.to]] as const) {
+  for (const [name, v] of [
+    ['from', params.from],
+    ['to', params.to],
+  ] as const) {
     const problem = v === null ? null : syncDateProblem(v, nowMs);
     if (problem) throw new AppError('VALIDATION_FAILED', `The job's ${name} date ${problem}.`);
   }

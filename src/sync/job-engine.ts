@@ -5,7 +5,13 @@ import type { SyncItem, SyncRun } from './syncer.js';
 import { CancelRequestedError } from './upstream.js';
 
 /** Upstream errors that doom one item but not the job: recorded in sync_job_failures and skipped. */
-const PERMANENT_ITEM_ERRORS = new Set(['FIT_INVALID', 'GARMIN_NOT_FOUND', 'GARMIN_PROTOCOL_CHANGED', 'ARCHIVE_ENTRY_CORRUPT', 'ARCHIVE_ENTRY_TOO_LARGE']);
+const PERMANENT_ITEM_ERRORS = new Set([
+  'FIT_INVALID',
+  'GARMIN_NOT_FOUND',
+  'GARMIN_PROTOCOL_CHANGED',
+  'ARCHIVE_ENTRY_CORRUPT',
+  'ARCHIVE_ENTRY_TOO_LARGE',
+]);
 
 /** Thrown when this worker no longer holds the job's lease: stop without touching the job. */
 export class LeaseLostError extends Error {
@@ -168,7 +174,13 @@ export class JobEngine {
   private async recordFailure(key: string, e: AppError): Promise<void> {
     this.o.logger.warn({ job_id: this.job.job_id, item: key, code: e.code }, 'item failed permanently; skipped');
     await this.o.store.transaction(async (tx) => {
-      const fresh = await tx.failures.record({ job_id: this.job.job_id, item_key: key, error_code: e.code, error_message: e.message, created_at: this.now() });
+      const fresh = await tx.failures.record({
+        job_id: this.job.job_id,
+        item_key: key,
+        error_code: e.code,
+        error_message: e.message,
+        created_at: this.now(),
+      });
       await this.advance(tx, { processed: 1, failed: fresh ? 1 : 0 });
     });
     this.publishProgress();

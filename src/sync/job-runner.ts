@@ -92,7 +92,17 @@ export async function runJob(deps: JobRunnerDeps, claimed: SyncJobRecord, owner:
       putBlob: (bytes) => deps.blobs.put(bytes),
       garmin: (call) => upstream.call(call),
     };
-    const engine = new JobEngine({ job: claimed, owner, store, bus, clock, logger: log, signal: work.signal, cancelSignal: cancel.signal, itemConcurrency: deps.itemConcurrency });
+    const engine = new JobEngine({
+      job: claimed,
+      owner,
+      store,
+      bus,
+      clock,
+      logger: log,
+      signal: work.signal,
+      cancelSignal: cancel.signal,
+      itemConcurrency: deps.itemConcurrency,
+    });
     let complete: ((tx: SyncStore) => Promise<void>) | undefined;
     try {
       const run = await deps.syncers.get(claimed.sync_type).open(ctx);
@@ -149,7 +159,6 @@ async function settle(deps: JobRunnerDeps, job: SyncJobRecord, owner: string, e:
     if (!isAppError(err, 'INVALID_TRANSITION')) log.error({ err }, 'could not mark the job failed');
   }
 }
-
 
 /**
  * What a failed job records: the error's catalogue code and sentence. A login-required failure

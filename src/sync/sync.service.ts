@@ -45,7 +45,10 @@ export class SyncService {
     const from = input.from ?? null;
     const to = input.to ?? null;
     const now = this.o.clock.now();
-    for (const [name, v] of [['from', from], ['to', to]] as const) {
+    for (const [name, v] of [
+      ['from', from],
+      ['to', to],
+    ] as const) {
       const problem = v === null ? null : syncDateProblem(v, now);
       if (problem) throw new AppError('VALIDATION_FAILED', `${name} ${problem}.`, { errors: [{ path: `/${name}`, message: problem }] });
     }
@@ -53,7 +56,13 @@ export class SyncService {
       throw new AppError('VALIDATION_FAILED', 'from must not be after to.', { errors: [{ path: '/from', message: 'after to' }] });
     }
     const res = await this.o.store.jobs.createOrGetActive(
-      { job_id: this.o.random.uuid(), user_id: userId, session_id: sessionId, sync_type: input.sync_type, params: { from, to, full: Boolean(input.full) } },
+      {
+        job_id: this.o.random.uuid(),
+        user_id: userId,
+        session_id: sessionId,
+        sync_type: input.sync_type,
+        params: { from, to, full: Boolean(input.full) },
+      },
       now,
       this.o.maxActiveJobsPerUser,
     );
@@ -132,16 +141,14 @@ export class SyncService {
       while (!signal?.aborted) {
         if (pending.length === 0) {
           const tick = new AbortController();
-          await Promise.race([
-            new Promise<void>((r) => (wake = r)),
-            this.o.clock.sleep(pollMs, tick.signal).catch(() => {}),
-          ]);
+          await Promise.race([new Promise<void>((r) => (wake = r)), this.o.clock.sleep(pollMs, tick.signal).catch(() => {})]);
           tick.abort();
           wake = undefined;
           if (signal?.aborted) return;
           if (pending.length === 0) {
             const fresh = await this.get(userId, jobId);
-            if (fresh.updated_at !== last.updated_at || fresh.status !== last.status) pending.push({ type: isTerminal(fresh.status) ? 'end' : 'progress', job: fresh });
+            if (fresh.updated_at !== last.updated_at || fresh.status !== last.status)
+              pending.push({ type: isTerminal(fresh.status) ? 'end' : 'progress', job: fresh });
           }
         }
         const e = pending.shift();

@@ -11,7 +11,18 @@ describe('Garmin dates', () => {
     expect(parseGarminGmt('2026-01-08 08:10:21')).toBe(t);
     expect(parseGarminGmt('2026-01-08T08:10:21.0')).toBe(t);
     expect(parseGarminGmt('2026-01-08T08:10:21.000Z')).toBe(t);
-    expect(isAppError((() => { try { parseGarminGmt('yesterday'); } catch (e) { return e; } })(), 'GARMIN_PROTOCOL_CHANGED')).toBe(true);
+    expect(
+      isAppError(
+        (() => {
+          try {
+            parseGarminGmt('yesterday');
+          } catch (e) {
+            return e;
+          }
+        })(),
+        'GARMIN_PROTOCOL_CHANGED',
+      ),
+    ).toBe(true);
   });
 
   it('walks calendar days across month ends and validates dates', () => {
@@ -23,7 +34,7 @@ describe('Garmin dates', () => {
 });
 
 describe('InProcessJobEventBus', () => {
-  it('delivers to the job\'s listeners only, isolates a throwing listener and unsubscribes', () => {
+  it("delivers to the job's listeners only, isolates a throwing listener and unsubscribes", () => {
     const bus = new InProcessJobEventBus();
     const got: string[] = [];
     const job = (id: string) => ({ job_id: id }) as SyncJobRecord;
@@ -45,7 +56,10 @@ describe('InProcessJobEventBus', () => {
 
 describe('SyncerRegistry', () => {
   it('fails at construction when a type has no syncer or two', () => {
-    const s = (type: 'activities' | 'health' | 'workouts' | 'archive') => ({ type, open: async () => ({ pages: async function* () {}, fetch: async () => null, write: async () => {} }) });
+    const s = (type: 'activities' | 'health' | 'workouts' | 'archive') => ({
+      type,
+      open: async () => ({ pages: async function* () {}, fetch: async () => null, write: async () => {} }),
+    });
     expect(() => new SyncerRegistry([s('activities'), s('health')])).toThrow(/workouts/);
     expect(() => new SyncerRegistry([s('activities'), s('health'), s('workouts')])).toThrow(/archive/);
     expect(() => new SyncerRegistry([s('activities'), s('activities'), s('health'), s('workouts'), s('archive')])).toThrow(/Two/);

@@ -25,7 +25,11 @@ export class SyncedDataService {
   constructor(private readonly o: SyncedDataServiceOptions) {}
 
   /** A page of activities, newest first (VALIDATION_FAILED for a cursor we did not make). */
-  async listActivities(userId: string, query: { limit?: number; cursor?: string; sport?: string }, signal?: AbortSignal): Promise<Page<ActivityRecord>> {
+  async listActivities(
+    userId: string,
+    query: { limit?: number; cursor?: string; sport?: string },
+    signal?: AbortSignal,
+  ): Promise<Page<ActivityRecord>> {
     signal?.throwIfAborted();
     return this.o.activities.list(userId, query);
   }

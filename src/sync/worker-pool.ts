@@ -136,7 +136,10 @@ export class WorkerPool {
       }
       if (claimedOne || signal.aborted) continue;
       const tick = new AbortController();
-      await Promise.race([new Promise<void>((r) => (this.wakeUp = r)), this.o.clock.sleep(this.o.pollMs ?? 1000, tick.signal).catch(() => {})]);
+      await Promise.race([
+        new Promise<void>((r) => (this.wakeUp = r)),
+        this.o.clock.sleep(this.o.pollMs ?? 1000, tick.signal).catch(() => {}),
+      ]);
       tick.abort();
       this.wakeUp = undefined;
     }

@@ -6,7 +6,10 @@ const NODE = process.versions.node;
 
 type Version = readonly [number, number, number];
 const parse = (v: string): Version => {
-  const [a = 0, b = 0, c = 0] = v.replace(/^v/, '').split('.').map((x) => (x === 'x' || x === '*' ? 0 : Number.parseInt(x, 10)));
+  const [a = 0, b = 0, c = 0] = v
+    .replace(/^v/, '')
+    .split('.')
+    .map((x) => (x === 'x' || x === '*' ? 0 : Number.parseInt(x, 10)));
   return [a, b, c];
 };
 const cmp = (a: Version, b: Version) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
@@ -20,13 +23,20 @@ function satisfiesOne(v: Version, comparator: string): boolean {
   const w = parse(raw!);
   const parts = raw!.split('.').filter((p) => p !== 'x' && p !== '*').length;
   switch (op) {
-    case '>=': return cmp(v, w) >= 0;
-    case '>': return cmp(v, w) > 0;
-    case '<=': return cmp(v, w) <= 0;
-    case '<': return cmp(v, w) < 0;
-    case '^': return cmp(v, w) >= 0 && v[0] === w[0];
-    case '~': return cmp(v, w) >= 0 && v[0] === w[0] && (parts < 2 || v[1] === w[1]);
-    default: return parts === 1 ? v[0] === w[0] : parts === 2 ? v[0] === w[0] && v[1] === w[1] : cmp(v, w) === 0;
+    case '>=':
+      return cmp(v, w) >= 0;
+    case '>':
+      return cmp(v, w) > 0;
+    case '<=':
+      return cmp(v, w) <= 0;
+    case '<':
+      return cmp(v, w) < 0;
+    case '^':
+      return cmp(v, w) >= 0 && v[0] === w[0];
+    case '~':
+      return cmp(v, w) >= 0 && v[0] === w[0] && (parts < 2 || v[1] === w[1]);
+    default:
+      return parts === 1 ? v[0] === w[0] : parts === 2 ? v[0] === w[0] && v[1] === w[1] : cmp(v, w) === 0;
   }
 }
 
@@ -35,7 +45,11 @@ function satisfies(v: Version, range: string): boolean {
   return range.split('||').some((alt) => {
     const hyphen = /^\s*([\d.]+)\s+-\s+([\d.]+)\s*$/.exec(alt);
     if (hyphen) return cmp(v, parse(hyphen[1]!)) >= 0 && cmp(v, parse(hyphen[2]!)) <= 0;
-    const comparators = alt.trim().replace(/(>=|<=|>|<|=|\^|~)\s+/g, '$1').split(/\s+/).filter(Boolean);
+    const comparators = alt
+      .trim()
+      .replace(/(>=|<=|>|<|=|\^|~)\s+/g, '$1')
+      .split(/\s+/)
+      .filter(Boolean);
     return comparators.length === 0 || comparators.every((c) => satisfiesOne(v, c));
   });
 }
@@ -46,7 +60,10 @@ describe('installed dependencies (issue 18.11)', () => {
       packages: Record<string, { engines?: { node?: string } | string[]; dev?: boolean; optional?: boolean }>;
     };
     const refused = Object.entries(lock.packages)
-      .filter(([path, p]) => path !== '' && !Array.isArray(p.engines) && typeof p.engines?.node === 'string' && !satisfies(parse(NODE), p.engines.node))
+      .filter(
+        ([path, p]) =>
+          path !== '' && !Array.isArray(p.engines) && typeof p.engines?.node === 'string' && !satisfies(parse(NODE), p.engines.node),
+      )
       .map(([path, p]) => `${path} wants node ${(p.engines as { node: string }).node}`);
     expect(refused).toEqual([]);
   });

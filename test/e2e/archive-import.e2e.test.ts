@@ -21,7 +21,11 @@ beforeAll(async () => {
   archive = join(dir, 'export.zip');
   await writeArchive({ ...OPTS, out: archive });
   home = await tempHome();
-  const login = await cli(['auth', 'login', '-u', 'nomfa@example.com', '--password-stdin'], { home, server: stack.url, input: 'demo-password' });
+  const login = await cli(['auth', 'login', '-u', 'nomfa@example.com', '--password-stdin'], {
+    home,
+    server: stack.url,
+    input: 'demo-password',
+  });
   expect(login.code).toBe(0);
 }, 180_000);
 afterAll(async () => {
@@ -49,7 +53,9 @@ describe('garminsync import archive (real binary, real service)', () => {
       expect((await readFile(out)).equals(Buffer.from(data.fitBytes(Number(a.activity_id))!))).toBe(true);
     }
     const token = (await cli(['auth', 'token'], { home, server: stack.url })).stdout.trim();
-    const health = await fetch(`${stack.url}/api/v1/health/daily?from=2026-10-17&to=2026-10-31`, { headers: { authorization: `Bearer ${token}` } });
+    const health = await fetch(`${stack.url}/api/v1/health/daily?from=2026-10-17&to=2026-10-31`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(health.status).toBe(200);
     const days = ((await health.json()) as { items: unknown[] }).items as { calendar_date: string; steps: number | null }[];
     expect(days).toHaveLength(15);

@@ -53,7 +53,11 @@ afterAll(async () => {
 describe('garminsync auth (real binary, real service, real emulator)', () => {
   it('logs in with MFA non-interactively: exit 10 + challenge, a wrong code, the right code; 0700 dir, 0600 file', async () => {
     const home = await tempHome();
-    const first = await cli(['auth', 'login', '--username', 'demo@example.com', '--password-stdin'], { home, server: stack.url, input: 'demo-password\n' });
+    const first = await cli(['auth', 'login', '--username', 'demo@example.com', '--password-stdin'], {
+      home,
+      server: stack.url,
+      input: 'demo-password\n',
+    });
     expect(first.code).toBe(10);
     const challenge = first.stdout.trim();
     expect(challenge.length).toBeGreaterThan(8);
@@ -65,7 +69,11 @@ describe('garminsync auth (real binary, real service, real emulator)', () => {
     expect(wrong.code).toBe(10);
     expect(wrong.stderr).toMatch(/not correct/);
 
-    const right = await cli(['auth', 'mfa', '--challenge', challenge, '--json'], { home, server: stack.url, env: { GARMINSYNC_MFA_CODE: code } });
+    const right = await cli(['auth', 'mfa', '--challenge', challenge, '--json'], {
+      home,
+      server: stack.url,
+      env: { GARMINSYNC_MFA_CODE: code },
+    });
     expect(right.code).toBe(0);
     const doc = JSON.parse(right.stdout) as Record<string, unknown>;
     expect(doc).toMatchObject({ status: 'authenticated', token_type: 'Bearer', mfa_verified: true });
@@ -86,7 +94,11 @@ describe('garminsync auth (real binary, real service, real emulator)', () => {
 
     const status = await cli(['auth', 'status', '--json'], { home, server: stack.url });
     expect(status.code).toBe(0);
-    expect(JSON.parse(status.stdout)).toMatchObject({ logged_in: true, credentials: { backend: 'file', path }, session: { status: 'active' } });
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      logged_in: true,
+      credentials: { backend: 'file', path },
+      session: { status: 'active' },
+    });
 
     await chmod(path, 0o644);
     const refused = await cli(['sync', 'list'], { home, server: stack.url });
@@ -117,7 +129,9 @@ describe('garminsync auth (real binary, real service, real emulator)', () => {
     await writeFile(path, JSON.stringify({ ...stored, expires_at: new Date(Date.now() + 3_600_000).toISOString() }), { mode: 0o600 });
     const before = refreshes();
     const unauthorizedBefore = stack.proxy.count('GET', '/api/v1/sync/jobs');
-    const results = await Promise.all(Array.from({ length: 10 }, () => cli(['sync', 'list', '--json'], { home: homes.ten, server: stack.url })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => cli(['sync', 'list', '--json'], { home: homes.ten, server: stack.url })),
+    );
     for (const r of results) {
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);

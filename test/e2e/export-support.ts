@@ -23,11 +23,18 @@ export async function emulatorOriginals(emu: RunningEmulator): Promise<{ activit
   const out = await auth.startLogin({ username: 'demo@example.com', password: 'demo-password' });
   if (out.status !== 'mfa_required') throw new Error('expected an MFA login');
   let tokens: GarminTokenSet = (await auth.completeMfa(out.state, emu.lastMfaCode('demo@example.com')!)).tokens;
-  const connect = new GarminConnect({ endpoints, auth, clock: systemClock, tokenStore: { load: async () => tokens, save: async (t) => void (tokens = t) } });
+  const connect = new GarminConnect({
+    endpoints,
+    auth,
+    clock: systemClock,
+    tokenStore: { load: async () => tokens, save: async (t) => void (tokens = t) },
+  });
   const activities = new Map<string, Buffer>();
-  for (const a of await connect.listActivities({ start: 0, limit: 1000 })) activities.set(String(a.activityId), await connect.downloadActivityFit(a.activityId));
+  for (const a of await connect.listActivities({ start: 0, limit: 1000 }))
+    activities.set(String(a.activityId), await connect.downloadActivityFit(a.activityId));
   const workouts = new Map<string, Buffer>();
-  for (const w of await connect.listWorkouts({ start: 0, limit: 1000 })) workouts.set(String(w.workoutId), await connect.downloadWorkoutFit(w.workoutId));
+  for (const w of await connect.listWorkouts({ start: 0, limit: 1000 }))
+    workouts.set(String(w.workoutId), await connect.downloadWorkoutFit(w.workoutId));
   return { activities, workouts };
 }
 
@@ -52,6 +59,7 @@ export async function gpxSchemaErrors(files: string[]): Promise<string> {
 /** Every file under `dir` (relative, with /), sorted. */
 export async function filesUnder(dir: string): Promise<string[]> {
   const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) out.push(relative(dir, join(e.parentPath, e.name)).split('\\').join('/'));
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true }))
+    if (e.isFile()) out.push(relative(dir, join(e.parentPath, e.name)).split('\\').join('/'));
   return out.sort();
 }

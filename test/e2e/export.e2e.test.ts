@@ -9,14 +9,21 @@ let stack: Stack;
 let home: string;
 let dir: string;
 const run = (args: string[]) => cli(args, { home, server: stack.url, timeoutMs: 120_000 });
-type Summary = { files_written: number; files_unchanged: number; bytes_written: number; kept: { path: string; reason: string }[]; counts: { activities: number; workouts: number } };
+type Summary = {
+  files_written: number;
+  files_unchanged: number;
+  bytes_written: number;
+  kept: { path: string; reason: string }[];
+  counts: { activities: number; workouts: number };
+};
 const exportJson = async (...extra: string[]): Promise<Summary> => {
   const r = await run(['export', dir, '--json', ...extra]);
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as Summary;
 };
 const csvRows = async (rel: string) => (await readFile(join(dir, rel), 'utf8')).trimEnd().split('\n').length - 1;
-const listJson = async <T>(args: string[]): Promise<T[]> => (JSON.parse((await run([...args, '--limit', '1000', '--json'])).stdout) as { items: T[] }).items;
+const listJson = async <T>(args: string[]): Promise<T[]> =>
+  (JSON.parse((await run([...args, '--limit', '1000', '--json'])).stdout) as { items: T[] }).items;
 
 beforeAll(async () => {
   await ensureBuilt();
@@ -60,7 +67,8 @@ describe('garminsync export DIR', { timeout: 240_000 }, () => {
 
     const workoutFits = files.filter((f) => f.startsWith('workouts/'));
     expect(workoutFits).toHaveLength(originals.workouts.size);
-    for (const f of workoutFits) expect((await readFile(join(dir, f))).equals(originals.workouts.get(/^workouts\/(\d+)_/.exec(f)![1]!)!), f).toBe(true);
+    for (const f of workoutFits)
+      expect((await readFile(join(dir, f))).equals(originals.workouts.get(/^workouts\/(\d+)_/.exec(f)![1]!)!), f).toBe(true);
 
     expect(await csvRows('activities.csv')).toBe((await listJson(['activities', 'list'])).length);
     expect(await csvRows('workouts.csv')).toBe((await listJson(['workouts', 'list'])).length);
@@ -71,16 +79,27 @@ describe('garminsync export DIR', { timeout: 240_000 }, () => {
     expect(await csvRows('health/daily.csv')).toBe(healthDays.length);
     const dayFiles = files.filter((f) => /^health\/\d{4}\/\d{4}-\d{2}-\d{2}\.json$/.test(f));
     expect(dayFiles.map((f) => f.slice(-15, -5)).sort()).toEqual(healthDays.map((d) => d.calendar_date).sort());
-    const docs = await Promise.all(dayFiles.map(async (f) => JSON.parse(await readFile(join(dir, f), 'utf8')) as { metrics: Record<string, unknown> }));
+    const docs = await Promise.all(
+      dayFiles.map(async (f) => JSON.parse(await readFile(join(dir, f), 'utf8')) as { metrics: Record<string, unknown> }),
+    );
     const api = JSON.parse((await run(['health', 'show', healthDays[0]!.calendar_date, '--json'])).stdout) as unknown;
-    expect(JSON.parse(await readFile(join(dir, `health/${healthDays[0]!.calendar_date.slice(0, 4)}/${healthDays[0]!.calendar_date}.json`), 'utf8'))).toEqual(api);
+    expect(
+      JSON.parse(
+        await readFile(join(dir, `health/${healthDays[0]!.calendar_date.slice(0, 4)}/${healthDays[0]!.calendar_date}.json`), 'utf8'),
+      ),
+    ).toEqual(api);
     for (const family of ['summary', 'sleep', 'hrv']) {
       const days = docs.filter((d) => d.metrics[family]).length;
       expect(days, family).toBeGreaterThan(0);
       expect(await csvRows(`health/${family}.csv`), family).toBe(days);
     }
-    expect((await readFile(join(dir, 'health/summary.csv'), 'utf8')).split('\n')[0]).toMatch(/^calendar_date,state,complete,source,fetched_at_utc,calendarDate,totalSteps,.*totalDistanceMeters_m/);
-    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { tool: { version: string }; files: Record<string, { sha256: string; source: { type: string; id: string } }> };
+    expect((await readFile(join(dir, 'health/summary.csv'), 'utf8')).split('\n')[0]).toMatch(
+      /^calendar_date,state,complete,source,fetched_at_utc,calendarDate,totalSteps,.*totalDistanceMeters_m/,
+    );
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as {
+      tool: { version: string };
+      files: Record<string, { sha256: string; source: { type: string; id: string } }>;
+    };
     expect(manifest.tool.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(Object.keys(manifest.files).sort()).toEqual(files.filter((f) => f !== 'manifest.json' && !f.startsWith('.')).sort());
     expect(first.files_written).toBe(Object.keys(manifest.files).length);
@@ -143,7 +162,11 @@ describe('garminsync export DIR', { timeout: 240_000 }, () => {
     expect(r.code).toBe(0);
     expect((JSON.parse(r.stdout) as Summary).files_written).toBe(3 + 1);
     await expect(readFile(join(fresh, 'manifest.json'))).rejects.toThrow();
-    for (const bad of [['--types', 'activities,bogus'], ['--formats', 'pdf'], ['--since', '2026-02-30']]) {
+    for (const bad of [
+      ['--types', 'activities,bogus'],
+      ['--formats', 'pdf'],
+      ['--since', '2026-02-30'],
+    ]) {
       const u = await run(['export', fresh, ...bad]);
       expect(u.code, bad.join(' ')).toBe(2);
       expect(u.stderr.split('\n').filter(Boolean)).toHaveLength(1);

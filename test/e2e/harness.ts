@@ -73,13 +73,10 @@ export async function startProxy(target: string): Promise<CountingProxy> {
     const path = (req.url ?? '/').split('?')[0]!;
     const key = `${req.method} ${path}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
-    const upstream = request(
-      { host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      },
-    );
+    const upstream = request({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
     upstream.on('error', () => {
       if (!res.headersSent) res.writeHead(502);
       res.end();
@@ -124,9 +121,19 @@ export interface StackOptions {
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
-  const emu = await startEmulator({ seed: 1, activities: opts.activities ?? 12, days: opts.days ?? 7, workouts: opts.workouts ?? 3, latencyMs: opts.latencyMs });
+  const emu = await startEmulator({
+    seed: 1,
+    activities: opts.activities ?? 12,
+    days: opts.days ?? 7,
+    workouts: opts.workouts ?? 3,
+    latencyMs: opts.latencyMs,
+  });
   const dataDir = await mkdtemp(join(tmpdir(), 'garminsync-e2e-svc-'));
-  const cfg = parseServerConfig(['--port', '0', '--data-dir', dataDir, '--garmin-url', emu.url, '--log-level', 'silent', ...(opts.serverArgs ?? [])], {}, dataDir);
+  const cfg = parseServerConfig(
+    ['--port', '0', '--data-dir', dataDir, '--garmin-url', emu.url, '--log-level', 'silent', ...(opts.serverArgs ?? [])],
+    {},
+    dataDir,
+  );
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -136,7 +143,13 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   });
   const service = await startService(cfg, {
     logger: opts.captureLogs ? pino({ level: 'debug', redact: LOG_REDACTION }, sink) : pino({ level: 'silent' }),
-    tuning: { pollMs: 50, sseHeartbeatMs: 1000, garminRatePerSec: 500, garminBurst: 100, ...(opts.accessTtlSeconds ? { accessTtlSeconds: opts.accessTtlSeconds } : {}) },
+    tuning: {
+      pollMs: 50,
+      sseHeartbeatMs: 1000,
+      garminRatePerSec: 500,
+      garminBurst: 100,
+      ...(opts.accessTtlSeconds ? { accessTtlSeconds: opts.accessTtlSeconds } : {}),
+    },
   });
   const proxy = await startProxy(service.url!);
   return {
@@ -169,7 +182,14 @@ export function tempHome(): Promise<string> {
 /** Spawns the built binary with a clean environment (no keyring, no colours unless asked). */
 export function cli(
   args: string[],
-  opts: { home: string; server?: string; input?: string; env?: Record<string, string>; timeoutMs?: number; onSpawn?: (pid: number | undefined) => void },
+  opts: {
+    home: string;
+    server?: string;
+    input?: string;
+    env?: Record<string, string>;
+    timeoutMs?: number;
+    onSpawn?: (pid: number | undefined) => void;
+  },
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
@@ -201,7 +221,11 @@ export function cli(
 
 /** Logs demo@example.com in through the CLI the way a script does: exit 10, then `auth mfa`. */
 export async function loginWithMfa(stack: Stack, home: string): Promise<void> {
-  const first = await cli(['auth', 'login', '--username', 'demo@example.com', '--password-stdin'], { home, server: stack.url, input: 'demo-password\n' });
+  const first = await cli(['auth', 'login', '--username', 'demo@example.com', '--password-stdin'], {
+    home,
+    server: stack.url,
+    input: 'demo-password\n',
+  });
   if (first.code !== 10) throw new Error(`login: expected exit 10, got ${first.code}: ${first.stderr}`);
   const code = stack.emu.lastMfaCode('demo@example.com');
   const done = await cli(['auth', 'mfa', '--challenge', first.stdout.trim(), '--code', code!], { home, server: stack.url });

@@ -25,7 +25,11 @@ describe('garminsync auth import (real binary, real service, real emulator)', ()
     const file = join(home, 'garmin_tokens.json');
     await writeFile(
       file,
-      JSON.stringify({ di_token: outcome.tokens.accessToken, di_refresh_token: outcome.tokens.refreshToken, di_client_id: outcome.tokens.clientId }),
+      JSON.stringify({
+        di_token: outcome.tokens.accessToken,
+        di_refresh_token: outcome.tokens.refreshToken,
+        di_client_id: outcome.tokens.clientId,
+      }),
       { mode: 0o600 },
     );
     const loginsBefore = stack.emu.stats().logins;

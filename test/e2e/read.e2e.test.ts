@@ -75,7 +75,9 @@ describe('workouts list|show|download (real binary, real service, real emulator)
 
 describe('activities download', () => {
   it('keeps an existing file unless --force, and says that export is for many', async () => {
-    const [a] = (JSON.parse((await run(['activities', 'list', '--json'])).stdout) as { items: { activity_id: string; fit: { sha256: string } }[] }).items;
+    const [a] = (
+      JSON.parse((await run(['activities', 'list', '--json'])).stdout) as { items: { activity_id: string; fit: { sha256: string } }[] }
+    ).items;
     const out = join(home, 'a.fit');
     await writeFile(out, 'mine');
     const refused = await run(['activities', 'download', a!.activity_id, '--out', out]);
@@ -102,7 +104,9 @@ describe('activities download', () => {
 
 describe('health list|show', () => {
   it('lists one row per synced day with the headline numbers; pages keep --from/--to', async () => {
-    const doc = JSON.parse((await run(['health', 'list', '--json'])).stdout) as { items: { calendar_date: string; steps: number | null; families: string[] }[] };
+    const doc = JSON.parse((await run(['health', 'list', '--json'])).stdout) as {
+      items: { calendar_date: string; steps: number | null; families: string[] }[];
+    };
     // The health sync's default window (30 days), whatever the emulator's history.
     expect(doc.items.length).toBeGreaterThanOrEqual(3);
     // Days before the emulator's 3 days of history are stored as empty.
@@ -113,14 +117,18 @@ describe('health list|show', () => {
     const lines = table.stdout.trimEnd().split('\n');
     expect(lines[0]).toContain(newest!.calendar_date);
     expect(lines).toHaveLength(2);
-    expect(table.stderr).toMatch(new RegExp(`More: garminsync health list --from ${oldest!.calendar_date} --to ${newest!.calendar_date} --limit 2 --cursor \\S+`));
+    expect(table.stderr).toMatch(
+      new RegExp(`More: garminsync health list --from ${oldest!.calendar_date} --to ${newest!.calendar_date} --limit 2 --cursor \\S+`),
+    );
     const empty = await run(['health', 'list', '--from', '2001-01-01', '--to', '2001-01-31']);
     expect(empty.code).toBe(0);
     expect(empty.stderr).toContain('No health data synced for 2001-01-01 to 2001-01-31.');
   });
 
   it('shows every family stored for a day, or one with its data', async () => {
-    const [day] = (JSON.parse((await run(['health', 'list', '--json'])).stdout) as { items: { calendar_date: string; families: string[] }[] }).items;
+    const [day] = (
+      JSON.parse((await run(['health', 'list', '--json'])).stdout) as { items: { calendar_date: string; families: string[] }[] }
+    ).items;
     const show = await run(['health', 'show', day!.calendar_date]);
     expect(show.code).toBe(0);
     for (const f of day!.families) expect(show.stdout).toMatch(new RegExp(`^${f}\\s+data\\s`, 'm'));

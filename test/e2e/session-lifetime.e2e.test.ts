@@ -21,7 +21,10 @@ afterAll(async () => {
 
 const status = async () => {
   const r = await cli(['auth', 'status', '--json'], { home, server: stack.url });
-  return { code: r.code, doc: JSON.parse(r.stdout) as { session: { expires_at: string; absolute_expires_at: string; garmin: { status: string } } } };
+  return {
+    code: r.code,
+    doc: JSON.parse(r.stdout) as { session: { expires_at: string; absolute_expires_at: string; garmin: { status: string } } },
+  };
 };
 
 describe('session lifetimes and Garmin re-login (real binary, real service, real emulator)', () => {
@@ -47,7 +50,11 @@ describe('session lifetimes and Garmin re-login (real binary, real service, real
     const loginsBefore = stack.emu.stats().logins;
     stack.emu.expireTokens('demo@example.com');
     stack.emu.revokeRefreshTokens('demo@example.com');
-    const run = await cli(['sync', 'start', '--type', 'workouts', '--full', '--wait', '--json'], { home, server: stack.url, timeoutMs: 60_000 });
+    const run = await cli(['sync', 'start', '--type', 'workouts', '--full', '--wait', '--json'], {
+      home,
+      server: stack.url,
+      timeoutMs: 60_000,
+    });
     expect(run.code).toBe(5);
     expect((JSON.parse(run.stdout) as { jobs: { error_code: string }[] }).jobs[0]?.error_code).toBe('GARMIN_REAUTH_REQUIRED');
     const s = await status();

@@ -11,7 +11,9 @@ function loads(args: string[], home: string): { code: number | null; files: stri
     env: { PATH: process.env.PATH ?? '', HOME: home, XDG_CONFIG_HOME: home, GARMINSYNC_KEYRING: 'off' },
     encoding: 'utf8',
   });
-  const files = [...r.stderr.matchAll(/^\[load\] file:\/\/(.*)$/gm)].map((m) => m[1]!.replace(REPO, '')).filter((f) => !f.includes('node_modules'));
+  const files = [...r.stderr.matchAll(/^\[load\] file:\/\/(.*)$/gm)]
+    .map((m) => m[1]!.replace(REPO, ''))
+    .filter((f) => !f.includes('node_modules'));
   return { code: r.status, files };
 }
 
@@ -34,6 +36,8 @@ describe('start-up', () => {
     const dist = r.files.filter((f) => f.startsWith('dist/'));
     expect(dist).toContain('dist/cli/commands/sync/status.js');
     expect(dist.filter((f) => /^dist\/(server|store|sync|garmin|emulator|auth)\//.test(f))).toEqual([]);
-    expect(dist.filter((f) => f.startsWith('dist/cli/commands/') && !/\/(table|types|errors)\.js$/.test(f) && !f.includes('/sync/status.js'))).toEqual([]);
+    expect(
+      dist.filter((f) => f.startsWith('dist/cli/commands/') && !/\/(table|types|errors)\.js$/.test(f) && !f.includes('/sync/status.js')),
+    ).toEqual([]);
   });
 });

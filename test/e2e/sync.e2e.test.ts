@@ -3,7 +3,8 @@ import { cli, ensureBuilt, loginWithMfa, startProxy, startStack, tempHome, type 
 
 let stack: Stack;
 let home: string;
-const run = (args: string[], extra: { env?: Record<string, string>; server?: string } = {}) => cli(args, { home, server: stack.url, ...extra });
+const run = (args: string[], extra: { env?: Record<string, string>; server?: string } = {}) =>
+  cli(args, { home, server: stack.url, ...extra });
 
 beforeAll(async () => {
   await ensureBuilt();
@@ -34,7 +35,11 @@ describe('garminsync sync (real binary, real service, real emulator)', () => {
     expect((JSON.parse(list.stdout) as { items: unknown[] }).items).toHaveLength(12);
 
     const status = await run(['sync', 'status', '--json']);
-    expect((JSON.parse(status.stdout) as { jobs: { status: string }[] }).jobs.map((j) => j.status)).toEqual(['completed', 'completed', 'completed']);
+    expect((JSON.parse(status.stdout) as { jobs: { status: string }[] }).jobs.map((j) => j.status)).toEqual([
+      'completed',
+      'completed',
+      'completed',
+    ]);
   });
 
   it('sync cancel stops a running job; watching it then exits 6; cancelling again says it already is (exit 0)', async () => {
@@ -69,12 +74,18 @@ describe('garminsync sync (real binary, real service, real emulator)', () => {
   it('a service that is down is exit 7 with one sentence', async () => {
     const proxy = await startProxy(stack.service.url!);
     const h = await tempHome();
-    const login = await cli(['auth', 'login', '-u', 'nomfa@example.com', '--password-stdin'], { home: h, server: proxy.url, input: 'demo-password' });
+    const login = await cli(['auth', 'login', '-u', 'nomfa@example.com', '--password-stdin'], {
+      home: h,
+      server: proxy.url,
+      input: 'demo-password',
+    });
     expect(login.code).toBe(0);
     await proxy.close();
     const r = await cli(['sync', 'status'], { home: h, server: proxy.url });
     expect(r.code).toBe(7);
-    expect(r.stderr.trim()).toBe(`Cannot reach the sync service at ${proxy.url} (ECONNREFUSED); start it with \`garminsync server\` or pass --server.`);
+    expect(r.stderr.trim()).toBe(
+      `Cannot reach the sync service at ${proxy.url} (ECONNREFUSED); start it with \`garminsync server\` or pass --server.`,
+    );
   });
 
   // Last: it breaks this account's Garmin tokens for good.
@@ -83,7 +94,9 @@ describe('garminsync sync (real binary, real service, real emulator)', () => {
     stack.emu.revokeRefreshTokens('demo@example.com');
     const r = await run(['sync', 'start', '--type', 'workouts', '--full', '--wait']);
     expect(r.code).toBe(5);
-    expect(r.stderr).toMatch(/Sync failed: workouts: Garmin login required.*\. Next: garminsync auth login, then garminsync sync retry [0-9a-f-]{36}/);
+    expect(r.stderr).toMatch(
+      /Sync failed: workouts: Garmin login required.*\. Next: garminsync auth login, then garminsync sync retry [0-9a-f-]{36}/,
+    );
     expect(r.stdout).toMatch(/workouts\s+failed/);
     // --json carries the code scripts branch on.
     const j = await run(['sync', 'start', '--type', 'workouts', '--full', '--wait', '--json']);

@@ -23,38 +23,42 @@ function paneCommand(args: string): string {
 }
 
 describe('on a real terminal (tmux)', () => {
-  it('interactive login masks the password, re-asks a wrong MFA code, and sync --wait draws the progress bar', { timeout: 120_000 }, async () => {
-    expect(await TmuxPane.available()).toBe(true);
-    const socket = `garminsync-e2e-${process.pid}`;
-    const login = await TmuxPane.start(socket, paneCommand('auth login'));
-    panes.push(login);
-    await login.waitFor(/Garmin e-mail/);
-    await login.type('demo@example.com');
-    await login.waitFor(/Garmin password/);
-    await login.type('demo-password');
-    const asked = await login.waitFor(/MFA code/);
-    expect(asked).not.toContain('demo-password');
-    expect(asked).toMatch(/Garmin password:?\s*\*{13}/); // masked, one star per character
+  it(
+    'interactive login masks the password, re-asks a wrong MFA code, and sync --wait draws the progress bar',
+    { timeout: 120_000 },
+    async () => {
+      expect(await TmuxPane.available()).toBe(true);
+      const socket = `garminsync-e2e-${process.pid}`;
+      const login = await TmuxPane.start(socket, paneCommand('auth login'));
+      panes.push(login);
+      await login.waitFor(/Garmin e-mail/);
+      await login.type('demo@example.com');
+      await login.waitFor(/Garmin password/);
+      await login.type('demo-password');
+      const asked = await login.waitFor(/MFA code/);
+      expect(asked).not.toContain('demo-password');
+      expect(asked).toMatch(/Garmin password:?\s*\*{13}/); // masked, one star per character
 
-    const code = stack.emu.lastMfaCode('demo@example.com')!;
-    await login.type(code === '000000' ? '111111' : '000000');
-    await login.waitFor(/not correct.*type it again/);
-    await login.type(code);
-    const done = await login.waitFor(/EXIT=\d+/);
-    expect(done).toContain('EXIT=0');
-    expect(done).toContain('Logged in as demo@example.com');
-    expect(done).not.toContain('demo-password');
-    await login.kill();
+      const code = stack.emu.lastMfaCode('demo@example.com')!;
+      await login.type(code === '000000' ? '111111' : '000000');
+      await login.waitFor(/not correct.*type it again/);
+      await login.type(code);
+      const done = await login.waitFor(/EXIT=\d+/);
+      expect(done).toContain('EXIT=0');
+      expect(done).toContain('Logged in as demo@example.com');
+      expect(done).not.toContain('demo-password');
+      await login.kill();
 
-    const sync = await TmuxPane.start(`${socket}-sync`, paneCommand('sync start --type all --wait'));
-    panes.push(sync);
-    const synced = await sync.waitFor(/EXIT=\d+/, 60_000);
-    expect(synced).toContain('EXIT=0');
-    // The bar: the three types side by side, filled, at 100%.
-    expect(synced).toMatch(/activities █+\s+100% 40\/40 │ health █+\s+100% \d+\/\d+ │ workouts █+\s+100% 3\/3/);
-    expect(synced).toMatch(/Synced 40 activities, \d+ health days and 3 workouts in/);
-    await sync.kill();
-  });
+      const sync = await TmuxPane.start(`${socket}-sync`, paneCommand('sync start --type all --wait'));
+      panes.push(sync);
+      const synced = await sync.waitFor(/EXIT=\d+/, 60_000);
+      expect(synced).toContain('EXIT=0');
+      // The bar: the three types side by side, filled, at 100%.
+      expect(synced).toMatch(/activities █+\s+100% 40\/40 │ health █+\s+100% \d+\/\d+ │ workouts █+\s+100% 3\/3/);
+      expect(synced).toMatch(/Synced 40 activities, \d+ health days and 3 workouts in/);
+      await sync.kill();
+    },
+  );
 
   it('Ctrl-C while a sync is followed detaches: exit 130, and the job goes on', async () => {
     stack.emu.setFaults({ latencyMs: 300 });

@@ -63,7 +63,7 @@ describe('Connect API against the seeded emulator', () => {
   });
 
   it('unknown activity → GARMIN_NOT_FOUND', async () => {
-    expect((await rejectionOf(api.getActivity(1)).then((e) => e.code))).toBe('GARMIN_NOT_FOUND');
+    expect(await rejectionOf(api.getActivity(1)).then((e) => e.code)).toBe('GARMIN_NOT_FOUND');
   });
 
   it('daily health of a seeded day: summary, heart rate, sleep, stress + body battery, HRV, weight', async () => {
@@ -85,7 +85,7 @@ describe('Connect API against the seeded emulator', () => {
     expect(Array.isArray(weight.dailyWeightSummaries)).toBe(true);
   });
 
-  it("days without data: HRV 204 → null, stress JSON null → {}", async () => {
+  it('days without data: HRV 204 → null, stress JSON null → {}', async () => {
     const date = '2020-01-01';
     expect(await api.getHrv(date)).toBeNull();
     expect(await api.getStress(date)).toEqual({});

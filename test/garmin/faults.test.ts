@@ -8,7 +8,15 @@ let emu: RunningEmulator;
 let clock: FakeClock;
 let store: MemoryTokenStore;
 
-const NO_FAULTS = { latencyMs: 0, rateLimitRps: null, fault5xx: 0, faultReset: 0, faultTruncate: 0, loginRateLimited: false, corruptFitIds: [] as number[] };
+const NO_FAULTS = {
+  latencyMs: 0,
+  rateLimitRps: null,
+  fault5xx: 0,
+  faultReset: 0,
+  faultTruncate: 0,
+  loginRateLimited: false,
+  corruptFitIds: [] as number[],
+};
 
 beforeAll(async () => {
   ({ emu, clock } = await startEmu());

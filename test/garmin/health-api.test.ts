@@ -22,7 +22,15 @@ describe('GarminHealthApi against the emulator', () => {
   it('ranged body battery reports: one request for a week, one report per day', async () => {
     emu.resetStats();
     const reports = await api.health.getBodyBatteryReports('2026-11-20', '2026-11-26');
-    expect(reports.map((r) => r.date)).toEqual(['2026-11-20', '2026-11-21', '2026-11-22', '2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26']);
+    expect(reports.map((r) => r.date)).toEqual([
+      '2026-11-20',
+      '2026-11-21',
+      '2026-11-22',
+      '2026-11-23',
+      '2026-11-24',
+      '2026-11-25',
+      '2026-11-26',
+    ]);
     expect(emu.stats().total).toBe(1);
   });
 
@@ -48,7 +56,12 @@ describe('GarminHealthApi against the emulator', () => {
 
   it('refuses bad input before any request', async () => {
     emu.resetStats();
-    for (const p of [api.health.getSpo2('2026-02-30x'), api.health.getBodyBatteryReports('2026-11-27', '2026-11-01'), api.health.getActivityDetails(-1), api.health.getStepsChart('x', displayName)]) {
+    for (const p of [
+      api.health.getSpo2('2026-02-30x'),
+      api.health.getBodyBatteryReports('2026-11-27', '2026-11-01'),
+      api.health.getActivityDetails(-1),
+      api.health.getStepsChart('x', displayName),
+    ]) {
       await expect(p).rejects.toSatisfy((e) => isAppError(e, 'VALIDATION_FAILED'));
     }
     expect(emu.stats().total).toBe(0);

@@ -44,7 +44,15 @@ export function makeConnect(
   store: GarminTokenStore,
   opts: Partial<GarminConnectOptions> = {},
 ): GarminConnect {
-  return new GarminConnect({ endpoints: endpointsForBaseUrl(emu.url), auth, tokenStore: store, clock, random: seededRandom(seed++), timeoutMs: 10_000, ...opts });
+  return new GarminConnect({
+    endpoints: endpointsForBaseUrl(emu.url),
+    auth,
+    tokenStore: store,
+    clock,
+    random: seededRandom(seed++),
+    timeoutMs: 10_000,
+    ...opts,
+  });
 }
 
 /** A fetch that records every request (method + path) before passing it to the real fetch. */
@@ -57,7 +65,11 @@ export function recordingFetch(log: { method: string; path: string; headers: Hea
 }
 
 /** Logs in `nomfa` through the given strategies and returns the tokens. */
-export async function loginNoMfa(emu: RunningEmulator, clock: FakeClock, strategies?: string[]): Promise<{ tokens: GarminTokenSet; displayName: string }> {
+export async function loginNoMfa(
+  emu: RunningEmulator,
+  clock: FakeClock,
+  strategies?: string[],
+): Promise<{ tokens: GarminTokenSet; displayName: string }> {
   const out = await makeAuth(emu, clock, strategies ? { strategies } : {}).startLogin(NOMFA);
   if (out.status !== 'authenticated') throw new Error('expected a login without MFA');
   return { tokens: out.tokens, displayName: out.profile.displayName };

@@ -18,20 +18,24 @@ export function httpsFetchWithCa(ca: string): typeof fetch {
       const url = new URL(String(input));
       const headers: Record<string, string> = {};
       new Headers(init?.headers).forEach((v, k) => (headers[k] = v));
-      const req = request(url, { method: init?.method ?? 'GET', headers, ca, lookup: loopback, signal: init?.signal ?? undefined }, (res) => {
-        const h = new Headers();
-        for (const [k, v] of Object.entries(res.headers)) {
-          if (Array.isArray(v)) for (const x of v) h.append(k, x);
-          else if (v !== undefined) h.set(k, v);
-        }
-        const status = res.statusCode ?? 0;
-        if ([101, 204, 205, 304].includes(status)) {
-          res.resume();
-          resolve(new Response(null, { status, headers: h }));
-          return;
-        }
-        resolve(new Response(Readable.toWeb(res) as ReadableStream<Uint8Array>, { status, headers: h }));
-      });
+      const req = request(
+        url,
+        { method: init?.method ?? 'GET', headers, ca, lookup: loopback, signal: init?.signal ?? undefined },
+        (res) => {
+          const h = new Headers();
+          for (const [k, v] of Object.entries(res.headers)) {
+            if (Array.isArray(v)) for (const x of v) h.append(k, x);
+            else if (v !== undefined) h.set(k, v);
+          }
+          const status = res.statusCode ?? 0;
+          if ([101, 204, 205, 304].includes(status)) {
+            res.resume();
+            resolve(new Response(null, { status, headers: h }));
+            return;
+          }
+          resolve(new Response(Readable.toWeb(res) as ReadableStream<Uint8Array>, { status, headers: h }));
+        },
+      );
       req.on('error', reject);
       req.end(typeof init?.body === 'string' ? init.body : undefined);
     })) as typeof fetch;

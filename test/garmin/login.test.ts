@@ -64,7 +64,9 @@ describe('login without MFA', () => {
     const login = log[1]!;
     expect(login.headers.get('user-agent')).toMatch(/iPhone/);
     expect(login.headers.get('sec-fetch-mode')).toBe('navigate');
-    expect(log[3]!.headers.get('authorization')).toMatch(/^OAuth oauth_nonce="\d+", oauth_timestamp="\d+", oauth_version="1.0", oauth_signature_method="HMAC-SHA1"/);
+    expect(log[3]!.headers.get('authorization')).toMatch(
+      /^OAuth oauth_nonce="\d+", oauth_timestamp="\d+", oauth_version="1.0", oauth_signature_method="HMAC-SHA1"/,
+    );
   });
 
   it('logs in through the portal strategy alone', async () => {

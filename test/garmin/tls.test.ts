@@ -11,7 +11,16 @@ let emu: RunningEmulator;
 const clock = new FakeClock(Date.UTC(2026, 10, 27, 12, 0, 0));
 
 beforeAll(async () => {
-  emu = await startEmulator({ tls: true, domain: 'garmin.test', seed: 3, activities: 5, days: 3, workouts: 2, endDate: '2026-11-27', clock });
+  emu = await startEmulator({
+    tls: true,
+    domain: 'garmin.test',
+    seed: 3,
+    activities: 5,
+    days: 3,
+    workouts: 2,
+    endDate: '2026-11-27',
+    clock,
+  });
 });
 afterAll(async () => {
   await emu.close();

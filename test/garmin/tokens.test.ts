@@ -44,7 +44,10 @@ describe('DI refresh', () => {
     const { tokens } = await loginNoMfa(emu, clock, ['mobile-di']);
     const events: string[] = [];
     const store = new LoggingStore(tokens, events);
-    const api = makeConnect(emu, clock, makeAuth(emu, clock, { fetch: loggingFetch(events) }), store, { fetch: loggingFetch(events), refreshMarginMs: 15 * 60_000 });
+    const api = makeConnect(emu, clock, makeAuth(emu, clock, { fetch: loggingFetch(events) }), store, {
+      fetch: loggingFetch(events),
+      refreshMarginMs: 15 * 60_000,
+    });
     await api.getSocialProfile();
     expect(store.saves).toHaveLength(0);
     // 10 minutes before expiry is inside the 15-minute margin.
@@ -154,7 +157,7 @@ describe('"Token is not active"', () => {
     }
   });
 
-  it('API: one refresh, then GARMIN_TOKEN_REJECTED with Garmin\'s description', async () => {
+  it("API: one refresh, then GARMIN_TOKEN_REJECTED with Garmin's description", async () => {
     const { tokens } = await loginNoMfa(emu, clock, ['mobile-di']);
     const store = new MemoryTokenStore(tokens);
     const api = makeConnect(emu, clock, makeAuth(emu, clock), store);
@@ -175,7 +178,13 @@ describe('token import', () => {
     const { tokens } = await loginNoMfa(emu, clock, ['mobile-oauth1']);
     const o = tokens.oauth1!;
     const oauth1File = JSON.stringify(
-      { oauth_token: o.token, oauth_token_secret: o.secret, mfa_token: o.mfaToken ?? null, mfa_expiration_timestamp: o.mfaExpiresAt ?? null, domain: 'garmin.com' },
+      {
+        oauth_token: o.token,
+        oauth_token_secret: o.secret,
+        mfa_token: o.mfaToken ?? null,
+        mfa_expiration_timestamp: o.mfaExpiresAt ?? null,
+        domain: 'garmin.com',
+      },
       null,
       4,
     );

@@ -36,11 +36,21 @@ describe('concurrent refreshes with one refresh token', () => {
   it('one wins, the replay revokes the session, and the CLI then asks for a login (exit 4)', async () => {
     const home = await tempHome();
     // MFA login the way a script does, the code through the environment (never in argv).
-    const first = await runCli(['auth', 'login', '--username', 'demo@example.com', '--password-stdin'], { home, server: stack.url, input: 'demo-password\n', ledger });
+    const first = await runCli(['auth', 'login', '--username', 'demo@example.com', '--password-stdin'], {
+      home,
+      server: stack.url,
+      input: 'demo-password\n',
+      ledger,
+    });
     expect(first.code).toBe(10);
     const code = stack.emu.lastMfaCode('demo@example.com')!;
     ledger.secret(code);
-    const done = await runCli(['auth', 'mfa', '--challenge', first.stdout.trim()], { home, server: stack.url, env: { GARMINSYNC_MFA_CODE: code }, ledger });
+    const done = await runCli(['auth', 'mfa', '--challenge', first.stdout.trim()], {
+      home,
+      server: stack.url,
+      env: { GARMINSYNC_MFA_CODE: code },
+      ledger,
+    });
     expect(done.code, done.stderr).toBe(0);
     const stored = await credentialFile(home);
     expect((await runCli(['sync', 'list', '--json'], { home, server: stack.url, ledger })).code).toBe(0);
@@ -57,7 +67,10 @@ describe('concurrent refreshes with one refresh token', () => {
     const winnerAccess = await call(stack.service.url!, 'GET', '/auth/session', { token: winner.body.access_token, ledger });
     expect(winnerAccess.status).toBe(401);
     expect(winnerAccess.body.code).toBe('SESSION_REVOKED');
-    const winnerRefresh = await call(stack.service.url!, 'POST', '/auth/refresh', { body: { refresh_token: winner.body.refresh_token }, ledger });
+    const winnerRefresh = await call(stack.service.url!, 'POST', '/auth/refresh', {
+      body: { refresh_token: winner.body.refresh_token },
+      ledger,
+    });
     expect(winnerRefresh.status).toBe(401);
 
     // The CLI holding the session: one sentence, exit 4 (login required), credentials kept.

@@ -12,7 +12,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/core/index.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { GarminAuth, GarminConnect, endpointsForBaseUrl, type GarminTokenSet } from '../../src/garmin/index.js';
-import { SecretLedger, call, dialects, ensureBuiltAll, freshPgSchema, poll, seeded, size, spawnService, type ServiceProcess } from './support.js';
+import {
+  SecretLedger,
+  call,
+  dialects,
+  ensureBuiltAll,
+  freshPgSchema,
+  poll,
+  seeded,
+  size,
+  spawnService,
+  type ServiceProcess,
+} from './support.js';
 
 /** 1,000 in the full run (the issue's number); fewer by default to keep `npm test` fast. */
 const ACTIVITIES = size(100, 1000);
@@ -42,7 +53,12 @@ async function emulatorFits(): Promise<Map<string, Buffer>> {
   if (out.status !== 'authenticated') throw new Error('expected a login without MFA');
   let tokens: GarminTokenSet = out.tokens;
   ledger.tokens(tokens);
-  const connect = new GarminConnect({ endpoints, auth, clock: systemClock, tokenStore: { load: async () => tokens, save: async (t) => void (tokens = t) } });
+  const connect = new GarminConnect({
+    endpoints,
+    auth,
+    clock: systemClock,
+    tokenStore: { load: async () => tokens, save: async (t) => void (tokens = t) },
+  });
   const list = [];
   for (let start = 0; ; start += 500) {
     const page = await connect.listActivities({ start, limit: 500 });
@@ -51,7 +67,9 @@ async function emulatorFits(): Promise<Map<string, Buffer>> {
   }
   const fits = new Map<string, Buffer>();
   for (let i = 0; i < list.length; i += 8) {
-    await Promise.all(list.slice(i, i + 8).map(async (a) => fits.set(String(a.activityId), await connect.downloadActivityFit(a.activityId))));
+    await Promise.all(
+      list.slice(i, i + 8).map(async (a) => fits.set(String(a.activityId), await connect.downloadActivityFit(a.activityId))),
+    );
   }
   return fits;
 }
@@ -78,11 +96,25 @@ describe.each(dialects())('crash safety under SIGKILL (%s)', (dialect) => {
   // cap above the number of kills (each kill costs the job one claim).
   // The PostgreSQL URL (it carries a password) goes through the environment, never argv.
   const start = () =>
-    spawnService(['--data-dir', dataDir, '--garmin-url', emu.url, '--lease-ms', '1500', '--garmin-rate', '1000', '--max-job-attempts', String(KILLS + 2)], {
-      ledger,
-      label: `crash service (${dialect})`,
-      ...(pgSchema ? { env: { GARMINSYNC_DATABASE: pgSchema.url } } : {}),
-    });
+    spawnService(
+      [
+        '--data-dir',
+        dataDir,
+        '--garmin-url',
+        emu.url,
+        '--lease-ms',
+        '1500',
+        '--garmin-rate',
+        '1000',
+        '--max-job-attempts',
+        String(KILLS + 2),
+      ],
+      {
+        ledger,
+        label: `crash service (${dialect})`,
+        ...(pgSchema ? { env: { GARMINSYNC_DATABASE: pgSchema.url } } : {}),
+      },
+    );
 
   it(
     `finishes a ${ACTIVITIES}-activity job after ${KILLS} SIGKILLs: exact count, identical FITs, no duplicates, intact database`,
@@ -137,10 +169,14 @@ describe.each(dialects())('crash safety under SIGKILL (%s)', (dialect) => {
         expect(await storedCount()).toBeGreaterThanOrEqual(storedBefore);
       }
 
-      const done = await poll(async () => {
-        const j = await job();
-        return ['completed', 'failed', 'cancelled'].includes(j.status) ? j : undefined;
-      }, size(120_000, 600_000), 'the job to finish');
+      const done = await poll(
+        async () => {
+          const j = await job();
+          return ['completed', 'failed', 'cancelled'].includes(j.status) ? j : undefined;
+        },
+        size(120_000, 600_000),
+        'the job to finish',
+      );
       expect(done).toMatchObject({ status: 'completed', total_items: ACTIVITIES, processed_items: ACTIVITIES, failed_items: 0 });
       expect(done.attempts).toBeGreaterThan(1);
 
@@ -150,7 +186,10 @@ describe.each(dialects())('crash safety under SIGKILL (%s)', (dialect) => {
       const items: { activity_id: string }[] = [];
       let cursor: string | null = null;
       do {
-        const page = await call(svc.url, 'GET', `/activities?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token, ledger });
+        const page = await call(svc.url, 'GET', `/activities?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
+          token,
+          ledger,
+        });
         expect(page.status).toBe(200);
         items.push(...(page.body.items as { activity_id: string }[]));
         cursor = page.body.next_cursor ?? null;
@@ -165,7 +204,8 @@ describe.each(dialects())('crash safety under SIGKILL (%s)', (dialect) => {
           }),
         );
       }
-      expect(await svc.kill('SIGTERM')).toBe(0);
+      const running = svc;
+      expect(await running.kill('SIGTERM'), running.output().slice(-4000)).toBe(0);
       svc = null;
 
       if (dialect === 'sqlite') {
@@ -174,7 +214,9 @@ describe.each(dialects())('crash safety under SIGKILL (%s)', (dialect) => {
           expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
           expect(db.pragma('foreign_key_check')).toEqual([]);
           expect(db.prepare('SELECT count(*) AS n FROM activities').get()).toEqual({ n: ACTIVITIES });
-          expect(db.prepare('SELECT user_id, activity_id, count(*) AS n FROM activities GROUP BY user_id, activity_id HAVING n > 1').all()).toEqual([]);
+          expect(
+            db.prepare('SELECT user_id, activity_id, count(*) AS n FROM activities GROUP BY user_id, activity_id HAVING n > 1').all(),
+          ).toEqual([]);
           expect(db.prepare("SELECT count(*) AS n FROM sync_jobs WHERE status IN ('pending', 'running')").get()).toEqual({ n: 0 });
         } finally {
           db.close();
@@ -185,7 +227,9 @@ describe.each(dialects())('crash safety under SIGKILL (%s)', (dialect) => {
         await c.connect();
         try {
           expect((await c.query('SELECT count(*)::int AS n FROM activities')).rows).toEqual([{ n: ACTIVITIES }]);
-          expect((await c.query('SELECT user_id, activity_id FROM activities GROUP BY user_id, activity_id HAVING count(*) > 1')).rows).toEqual([]);
+          expect(
+            (await c.query('SELECT user_id, activity_id FROM activities GROUP BY user_id, activity_id HAVING count(*) > 1')).rows,
+          ).toEqual([]);
         } finally {
           await c.end();
         }

@@ -49,7 +49,11 @@ describe.each(dialects())('dates outside the sync window (%s)', (dialect) => {
       ledger.secret(decodeURIComponent(new URL(pgSchema.url).password));
     }
     database = pgSchema?.url ?? join(dataDir, 'garminsync.db');
-    svc = await spawnService(['--data-dir', dataDir, '--garmin-url', emu.url], { ledger, label: `dates service (${dialect})`, env: { GARMINSYNC_DATABASE: database } });
+    svc = await spawnService(['--data-dir', dataDir, '--garmin-url', emu.url], {
+      ledger,
+      label: `dates service (${dialect})`,
+      env: { GARMINSYNC_DATABASE: database },
+    });
   }, 30_000);
   afterAll(async () => {
     await svc?.kill('SIGKILL');
@@ -63,7 +67,11 @@ describe.each(dialects())('dates outside the sync window (%s)', (dialect) => {
     ledger.tokens(login.body);
     const token = login.body.access_token as string;
     // The exact request first: whatever it answers, the service must keep answering.
-    const exact = await call(svc!.url, 'POST', '/sync/jobs', { token, raw: '{"sync_type":"health","from":"9999-12-31","to":"9999-12-31"}', ledger });
+    const exact = await call(svc!.url, 'POST', '/sync/jobs', {
+      token,
+      raw: '{"sync_type":"health","from":"9999-12-31","to":"9999-12-31"}',
+      ledger,
+    });
     await expectAlive(svc!.url);
     expect(exact.status).toBe(400);
     const bodies = [
@@ -98,17 +106,27 @@ describe.each(dialects())('dates outside the sync window (%s)', (dialect) => {
     let jobId: string;
     try {
       const { job } = await new SyncStore(db).jobs.createOrGetActive(
-        { job_id: `legacy-${dialect}`, user_id: login.body.user_id, session_id: login.body.session_id, sync_type: 'health', params: { from: '9999-12-31', to: '9999-12-31', full: false } },
+        {
+          job_id: `legacy-${dialect}`,
+          user_id: login.body.user_id,
+          session_id: login.body.session_id,
+          sync_type: 'health',
+          params: { from: '9999-12-31', to: '9999-12-31', full: false },
+        },
         Date.now(),
       );
       jobId = job.job_id;
     } finally {
       await db.destroy();
     }
-    const ended = await poll(async () => {
-      const r = await call(svc!.url, 'GET', `/sync/jobs/${jobId}`, { token, ledger });
-      return ['failed', 'completed'].includes(r.body?.status) ? r.body : null;
-    }, 15_000, 'the stored job to end');
+    const ended = await poll(
+      async () => {
+        const r = await call(svc!.url, 'GET', `/sync/jobs/${jobId}`, { token, ledger });
+        return ['failed', 'completed'].includes(r.body?.status) ? r.body : null;
+      },
+      15_000,
+      'the stored job to end',
+    );
     expect(ended.status).toBe('failed');
     expect(ended.error_code).toBe('VALIDATION_FAILED');
     expect(ended.error_message).toMatch(/to 20\d\d-\d\d-\d\d \(tomorrow\)/);

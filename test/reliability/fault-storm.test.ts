@@ -24,7 +24,12 @@ function requestRecorder(): { logger: Logger; arrivals: number[] } {
     debug: (obj, msg) => {
       const o = obj as { path?: string; ms?: number };
       // Login traffic (SSO, DI token exchange) is not per-account sync traffic; the API is.
-      if (msg === 'request' && typeof o.path === 'string' && !o.path.startsWith('/__emulator') && !/sso|oauth|diauth|di-oauth/.test(o.path)) {
+      if (
+        msg === 'request' &&
+        typeof o.path === 'string' &&
+        !o.path.startsWith('/__emulator') &&
+        !/sso|oauth|diauth|di-oauth/.test(o.path)
+      ) {
         arrivals.push(Date.now() - (o.ms ?? 0));
       }
     },
@@ -72,73 +77,95 @@ describe.each(dialects())('upstream fault storm (%s)', (dialect) => {
     await emu?.close();
   });
 
-  it('every item exactly once, budget never exceeded, no login by any job', async () => {
-    const t = await loginNoMfa(h);
-    ledger.tokens(t);
-    const loginsBefore = emu.stats().logins;
-    const requestsBefore = rec.arrivals.length;
+  it(
+    'every item exactly once, budget never exceeded, no login by any job',
+    async () => {
+      const t = await loginNoMfa(h);
+      ledger.tokens(t);
+      const loginsBefore = emu.stats().logins;
+      const requestsBefore = rec.arrivals.length;
 
-    emu.setFaults({ fault5xx: 0.1, faultReset: 0.05, faultTruncate: 0.05, retryAfterSec: 1 });
-    // Bursts of 429: a seeded schedule switches a tight upstream rate limit on and off, cycling
-    // through Garmin's three 429 styles (JSON, Cloudflare HTML, plain).
-    const random = seeded(99);
-    const styles = ['json', 'cloudflare-html', 'plain'] as const;
-    let burst = 0;
-    const storm = setInterval(() => {
-      const on = burst % 2 === 0;
-      emu.setFaults(on ? { rateLimitRps: 2 + Math.floor(random() * 4), rateLimitStyle: styles[(burst / 2) % 3]! } : { rateLimitRps: null });
-      burst++;
-    }, 700);
+      emu.setFaults({ fault5xx: 0.1, faultReset: 0.05, faultTruncate: 0.05, retryAfterSec: 1 });
+      // Bursts of 429: a seeded schedule switches a tight upstream rate limit on and off, cycling
+      // through Garmin's three 429 styles (JSON, Cloudflare HTML, plain).
+      const random = seeded(99);
+      const styles = ['json', 'cloudflare-html', 'plain'] as const;
+      let burst = 0;
+      const storm = setInterval(() => {
+        const on = burst % 2 === 0;
+        emu.setFaults(
+          on ? { rateLimitRps: 2 + Math.floor(random() * 4), rateLimitStyle: styles[(burst / 2) % 3]! } : { rateLimitRps: null },
+        );
+        burst++;
+      }, 700);
 
-    const to = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-    const from = new Date(Date.now() - HEALTH_DAYS * 86_400_000).toISOString().slice(0, 10);
-    const bodies = [{ sync_type: 'activities' }, { sync_type: 'workouts' }, { sync_type: 'health', from, to }];
-    const jobs: string[] = [];
-    try {
-      for (const body of bodies) {
-        const r = await h.api('POST', '/sync/jobs', { token: t.access_token, body });
-        expect(r.status, r.text).toBe(202);
-        jobs.push(r.body.job.job_id as string);
+      const to = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+      const from = new Date(Date.now() - HEALTH_DAYS * 86_400_000).toISOString().slice(0, 10);
+      const bodies = [{ sync_type: 'activities' }, { sync_type: 'workouts' }, { sync_type: 'health', from, to }];
+      const jobs: string[] = [];
+      try {
+        for (const body of bodies) {
+          const r = await h.api('POST', '/sync/jobs', { token: t.access_token, body });
+          expect(r.status, r.text).toBe(202);
+          jobs.push(r.body.job.job_id as string);
+        }
+        const finished = await Promise.all(
+          jobs.map((id) =>
+            waitFor(
+              async () => {
+                const j = (await h.api('GET', `/sync/jobs/${id}`, { token: t.access_token })).body;
+                return ['completed', 'failed', 'cancelled'].includes(j.status) ? j : undefined;
+              },
+              size(90_000, 300_000),
+              100,
+            ),
+          ),
+        );
+        const expected = [ACTIVITIES, WORKOUTS, HEALTH_DAYS];
+        finished.forEach((j, i) =>
+          expect(j, JSON.stringify(j)).toMatchObject({
+            status: 'completed',
+            total_items: expected[i],
+            processed_items: expected[i],
+            failed_items: 0,
+          }),
+        );
+      } finally {
+        clearInterval(storm);
+        emu.setFaults({ fault5xx: 0, faultReset: 0, faultTruncate: 0, rateLimitRps: null });
       }
-      const finished = await Promise.all(
-        jobs.map((id) =>
-          waitFor(async () => {
-            const j = (await h.api('GET', `/sync/jobs/${id}`, { token: t.access_token })).body;
-            return ['completed', 'failed', 'cancelled'].includes(j.status) ? j : undefined;
-          }, size(90_000, 300_000), 100),
-        ),
-      );
-      const expected = [ACTIVITIES, WORKOUTS, HEALTH_DAYS];
-      finished.forEach((j, i) => expect(j, JSON.stringify(j)).toMatchObject({ status: 'completed', total_items: expected[i], processed_items: expected[i], failed_items: 0 }));
-    } finally {
-      clearInterval(storm);
-      emu.setFaults({ fault5xx: 0, faultReset: 0, faultTruncate: 0, rateLimitRps: null });
-    }
 
-    const stats = emu.stats();
-    // The storm really happened.
-    expect(stats.byStatus['429'] ?? 0, 'some 429s').toBeGreaterThan(0);
-    expect(Object.entries(stats.byStatus).filter(([s]) => s.startsWith('5')).reduce((n, [, c]) => n + c, 0), 'some 5xx').toBeGreaterThan(0);
-    expect(stats.violations).toEqual([]);
-    expect(stats.logins - loginsBefore, 'login requests made by jobs').toBe(0);
+      const stats = emu.stats();
+      // The storm really happened.
+      expect(stats.byStatus['429'] ?? 0, 'some 429s').toBeGreaterThan(0);
+      expect(
+        Object.entries(stats.byStatus)
+          .filter(([s]) => s.startsWith('5'))
+          .reduce((n, [, c]) => n + c, 0),
+        'some 5xx',
+      ).toBeGreaterThan(0);
+      expect(stats.violations).toEqual([]);
+      expect(stats.logins - loginsBefore, 'login requests made by jobs').toBe(0);
 
-    // Exactly once: the stored sets equal the emulator's, no duplicates.
-    const acts = await h.api('GET', '/activities?limit=1000', { token: t.access_token });
-    const ids = (acts.body.items as { activity_id: string; fit: unknown }[]).map((a) => a.activity_id);
-    expect(new Set(ids).size).toBe(ACTIVITIES);
-    expect(ids).toHaveLength(ACTIVITIES);
-    expect((acts.body.items as { fit: unknown }[]).every((a) => a.fit !== null)).toBe(true);
-    const wk = await h.api('GET', '/workouts?limit=1000', { token: t.access_token });
-    expect(wk.body.items).toHaveLength(WORKOUTS);
-    const health = await h.api('GET', `/health/daily?from=${from}&to=${to}`, { token: t.access_token });
-    expect(health.body.items).toHaveLength(HEALTH_DAYS);
+      // Exactly once: the stored sets equal the emulator's, no duplicates.
+      const acts = await h.api('GET', '/activities?limit=1000', { token: t.access_token });
+      const ids = (acts.body.items as { activity_id: string; fit: unknown }[]).map((a) => a.activity_id);
+      expect(new Set(ids).size).toBe(ACTIVITIES);
+      expect(ids).toHaveLength(ACTIVITIES);
+      expect((acts.body.items as { fit: unknown }[]).every((a) => a.fit !== null)).toBe(true);
+      const wk = await h.api('GET', '/workouts?limit=1000', { token: t.access_token });
+      expect(wk.body.items).toHaveLength(WORKOUTS);
+      const health = await h.api('GET', `/health/daily?from=${from}&to=${to}`, { token: t.access_token });
+      expect(health.body.items).toHaveLength(HEALTH_DAYS);
 
-    // The budget: in no window did the service send more than the bucket allows.
-    const during = rec.arrivals.slice(requestsBefore);
-    expect(during.length).toBeGreaterThan(ACTIVITIES);
-    expect(worstExcess(during)).toBeLessThanOrEqual(0);
+      // The budget: in no window did the service send more than the bucket allows.
+      const during = rec.arrivals.slice(requestsBefore);
+      expect(during.length).toBeGreaterThan(ACTIVITIES);
+      expect(worstExcess(during)).toBeLessThanOrEqual(0);
 
-    ledger.record('service logs', h.logs.join(''));
-    ledger.expectClean();
-  }, size(120_000, 360_000));
+      ledger.record('service logs', h.logs.join(''));
+      ledger.expectClean();
+    },
+    size(120_000, 360_000),
+  );
 });

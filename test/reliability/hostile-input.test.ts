@@ -46,7 +46,23 @@ const ROUTES: [string, string][] = [
 ];
 
 /** Field names the schemas know, so that many bodies are "almost valid" (schema-violating). */
-const FIELDS = ['username', 'password', 'challenge_id', 'code', 'refresh_token', 'sync_type', 'from', 'to', 'full', 'tokens', 'oauth1', 'oauth2', 'di_token', '__proto__', 'constructor'];
+const FIELDS = [
+  'username',
+  'password',
+  'challenge_id',
+  'code',
+  'refresh_token',
+  'sync_type',
+  'from',
+  'to',
+  'full',
+  'tokens',
+  'oauth1',
+  'oauth2',
+  'di_token',
+  '__proto__',
+  'constructor',
+];
 
 const anyScalar = fc.oneof(
   fc.string({ maxLength: 50 }),
@@ -54,26 +70,86 @@ const anyScalar = fc.oneof(
   fc.double(),
   fc.boolean(),
   fc.constant(null),
-  fc.constantFrom('activities', 'health', 'workouts', 'all', '2026-02-30', '2026-11-01', '9999-99-99', '9999-12-31', '0000-01-01', '1999-12-31', '-1', '0', 'NaN', '../../etc/passwd', '%00', '\u0000', 'ſ', '𝔘𝔫𝔦'),
+  fc.constantFrom(
+    'activities',
+    'health',
+    'workouts',
+    'all',
+    '2026-02-30',
+    '2026-11-01',
+    '9999-99-99',
+    '9999-12-31',
+    '0000-01-01',
+    '1999-12-31',
+    '-1',
+    '0',
+    'NaN',
+    '../../etc/passwd',
+    '%00',
+    '\u0000',
+    'ſ',
+    '𝔘𝔫𝔦',
+  ),
 );
 
 const bodyArb: fc.Arbitrary<{ raw: string; type: string }> = fc.oneof(
   // Random JSON, some of it deep.
   fc.jsonValue({ maxDepth: 6 }).map((v) => ({ raw: JSON.stringify(v) ?? 'null', type: 'application/json' })),
   // Known fields with wrong types or values.
-  fc.dictionary(fc.constantFrom(...FIELDS), fc.oneof(anyScalar, fc.array(anyScalar, { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), anyScalar, { maxKeys: 3 })), { maxKeys: 5 }).map((o) => ({ raw: JSON.stringify(o), type: 'application/json' })),
+  fc
+    .dictionary(
+      fc.constantFrom(...FIELDS),
+      fc.oneof(anyScalar, fc.array(anyScalar, { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), anyScalar, { maxKeys: 3 })),
+      { maxKeys: 5 },
+    )
+    .map((o) => ({ raw: JSON.stringify(o), type: 'application/json' })),
   // Deeply nested JSON (beyond any parser's patience) and huge JSON (beyond the body limit).
   fc.integer({ min: 100, max: 20_000 }).map((n) => ({ raw: '['.repeat(n) + ']'.repeat(n), type: 'application/json' })),
   fc.integer({ min: 100, max: 20_000 }).map((n) => ({ raw: '{"a":'.repeat(n) + '1' + '}'.repeat(n), type: 'application/json' })),
-  fc.integer({ min: 50_000, max: 1_500_000 }).map((n) => ({ raw: JSON.stringify({ username: 'x'.repeat(n), password: 'y' }), type: 'application/json' })),
+  fc
+    .integer({ min: 50_000, max: 1_500_000 })
+    .map((n) => ({ raw: JSON.stringify({ username: 'x'.repeat(n), password: 'y' }), type: 'application/json' })),
   // Not JSON at all, or JSON under another content type.
   fc.string({ maxLength: 200 }).map((s) => ({ raw: s, type: 'application/json' })),
-  fc.tuple(fc.string({ maxLength: 100 }), fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16', 'application/xml', 'application/octet-stream', '*/*', ';;;', 'application/json; charset=latin1')).map(([raw, type]) => ({ raw, type })),
+  fc
+    .tuple(
+      fc.string({ maxLength: 100 }),
+      fc.constantFrom(
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data; boundary=x',
+        'application/json; charset=utf-16',
+        'application/xml',
+        'application/octet-stream',
+        '*/*',
+        ';;;',
+        'application/json; charset=latin1',
+      ),
+    )
+    .map(([raw, type]) => ({ raw, type })),
 );
 
 const segmentArb = fc.oneof(
   fc.string({ maxLength: 60 }),
-  fc.constantFrom('\u0000', 'a\u0000', '..', '%2e%2e', '%2F', '0', '-1', '1e309', '99999999999999999999999', 'null', 'undefined', '__proto__', ' ', '%', '%zz', 'a'.repeat(5000), '00000000-0000-0000-0000-000000000000'),
+  fc.constantFrom(
+    '\u0000',
+    'a\u0000',
+    '..',
+    '%2e%2e',
+    '%2F',
+    '0',
+    '-1',
+    '1e309',
+    '99999999999999999999999',
+    'null',
+    'undefined',
+    '__proto__',
+    ' ',
+    '%',
+    '%zz',
+    'a'.repeat(5000),
+    '00000000-0000-0000-0000-000000000000',
+  ),
   fc.uuid(),
   fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }).map(String),
 );
@@ -81,7 +157,10 @@ const segmentArb = fc.oneof(
 /** Cursors forged from valid-looking JSON (PostgreSQL once answered 500 to `[1.5,"x"]`, issue 12.3). */
 const cursorArb = fc
   .oneof(
-    fc.tuple(fc.oneof(fc.double(), fc.integer(), fc.constantFrom(1e300, -1e300, 2 ** 60, 1.5)), fc.oneof(fc.string({ maxLength: 10 }), fc.constant('x\u0000'))),
+    fc.tuple(
+      fc.oneof(fc.double(), fc.integer(), fc.constantFrom(1e300, -1e300, 2 ** 60, 1.5)),
+      fc.oneof(fc.string({ maxLength: 10 }), fc.constant('x\u0000')),
+    ),
     fc.jsonValue({ maxDepth: 2 }),
   )
   .map((v) => Buffer.from(JSON.stringify(v) ?? 'null').toString('base64url'));
@@ -98,7 +177,15 @@ const headersArb = fc.record(
     authorization: fc.oneof(
       fc.constant('VALID'),
       fc.string({ maxLength: 80 }).map((s) => `Bearer ${s}`),
-      fc.constantFrom('Bearer', 'Bearer ', 'Basic Zm9vOmJhcg==', 'bearer VALID', 'Bearer a.b.c', 'Bearer eyJhbGciOiJub25lIn0.e30.', `Bearer ${'x'.repeat(9000)}`),
+      fc.constantFrom(
+        'Bearer',
+        'Bearer ',
+        'Basic Zm9vOmJhcg==',
+        'bearer VALID',
+        'Bearer a.b.c',
+        'Bearer eyJhbGciOiJub25lIn0.e30.',
+        `Bearer ${'x'.repeat(9000)}`,
+      ),
     ),
     accept: fc.constantFrom('*/*', 'text/event-stream', 'application/xml', 'application/vnd.ant.fit', '', 'application/json;q=0'),
     'x-forwarded-for': fc.constantFrom('1.2.3.4', 'garbage', '::1, 10.0.0.1', ''),
@@ -124,7 +211,12 @@ describe.each(dialects())('hostile input to every API route (%s)', (dialect) => 
     await h?.close();
   });
 
-  async function send(method: string, path: string, body: { raw: string; type: string } | null, headers: Record<string, string>): Promise<{ status: number; type: string; text: string }> {
+  async function send(
+    method: string,
+    path: string,
+    body: { raw: string; type: string } | null,
+    headers: Record<string, string>,
+  ): Promise<{ status: number; type: string; text: string }> {
     const h2: Record<string, string> = {};
     for (const [k, v] of Object.entries(headers)) h2[k] = v.replace('VALID', token);
     if (body) h2['content-type'] = body.type;
@@ -137,44 +229,59 @@ describe.each(dialects())('hostile input to every API route (%s)', (dialect) => 
     return { status: res.status, type, text };
   }
 
-  it(`${REQUESTS} fuzzed requests: no 5xx, no crash, every error problem+json`, async () => {
-    const perStream = Math.ceil(REQUESTS / STREAMS);
-    let sent = 0;
-    const results = await Promise.all(
-      Array.from({ length: STREAMS }, (_, stream) =>
-        fc.check(
-          fc.asyncProperty(fc.constantFrom(...ROUTES), fc.option(bodyArb, { freq: 5 }), segmentArb, queryArb, headersArb, fc.boolean(), async ([method, route], body, seg, query, headers, noAuth) => {
-            // Logging out with the shared token would end the session the other cases use.
-            if (route.endsWith('/logout') && headers.authorization?.includes('VALID')) delete headers.authorization;
-            if (noAuth) delete headers.authorization;
-            let path = route.replace(':id', encodeURIComponent(seg) || 'x');
-            const qs = new URLSearchParams(query).toString();
-            if (qs) path += `?${qs}`;
-            const r = await send(method, path, method === 'POST' ? body : null, headers as Record<string, string>);
-            sent++;
-            statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
-            if (r.status >= 400) ledger.record(`${method} ${route} → ${r.status}`, r.text);
-            expect(r.status, `${method} ${path.slice(0, 200)} → ${r.text.slice(0, 300)}`).toBeLessThan(500);
-            if (r.status >= 400) expect(r.type, `${method} ${path.slice(0, 200)} → ${r.status}`).toContain('application/problem+json');
-          }),
-          { numRuns: perStream, seed: 7000 + stream, endOnFailure: true },
+  it(
+    `${REQUESTS} fuzzed requests: no 5xx, no crash, every error problem+json`,
+    async () => {
+      const perStream = Math.ceil(REQUESTS / STREAMS);
+      let sent = 0;
+      const results = await Promise.all(
+        Array.from({ length: STREAMS }, (_, stream) =>
+          fc.check(
+            fc.asyncProperty(
+              fc.constantFrom(...ROUTES),
+              fc.option(bodyArb, { freq: 5 }),
+              segmentArb,
+              queryArb,
+              headersArb,
+              fc.boolean(),
+              async ([method, route], body, seg, query, headers, noAuth) => {
+                // Logging out with the shared token would end the session the other cases use.
+                if (route.endsWith('/logout') && headers.authorization?.includes('VALID')) delete headers.authorization;
+                if (noAuth) delete headers.authorization;
+                let path = route.replace(':id', encodeURIComponent(seg) || 'x');
+                const qs = new URLSearchParams(query).toString();
+                if (qs) path += `?${qs}`;
+                const r = await send(method, path, method === 'POST' ? body : null, headers as Record<string, string>);
+                sent++;
+                statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+                if (r.status >= 400) ledger.record(`${method} ${route} → ${r.status}`, r.text);
+                expect(r.status, `${method} ${path.slice(0, 200)} → ${r.text.slice(0, 300)}`).toBeLessThan(500);
+                if (r.status >= 400) expect(r.type, `${method} ${path.slice(0, 200)} → ${r.status}`).toContain('application/problem+json');
+              },
+            ),
+            { numRuns: perStream, seed: 7000 + stream, endOnFailure: true },
+          ),
         ),
-      ),
-    );
-    // Counterexamples can be megabytes of JSON: report the failing assertion, not the input.
-    for (const r of results) {
-      if (r.failed) throw new Error(`fuzz seed ${r.seed} failed after ${r.numRuns} runs: ${String((r.errorInstance as Error | undefined)?.message ?? r.errorInstance).slice(0, 1500)}`);
-    }
-    expect(sent).toBe(perStream * STREAMS);
-    // The fuzz reached past validation, not just the front door.
-    expect(statuses.get(200) ?? 0).toBeGreaterThan(0);
-    expect(statuses.get(400) ?? 0).toBeGreaterThan(0);
-    expect(statuses.get(401) ?? 0).toBeGreaterThan(0);
-    // Alive, and the session used by the fuzz too.
-    expect((await send('GET', '/healthz', null, {})).status).toBe(200);
-    expect((await send('GET', '/api/v1/auth/session', null, { authorization: 'Bearer VALID' })).status).toBe(200);
-    expect(h.logs.join('')).not.toMatch(/"level":(50|60)/);
-  }, size(120_000, 600_000));
+      );
+      // Counterexamples can be megabytes of JSON: report the failing assertion, not the input.
+      for (const r of results) {
+        if (r.failed)
+          throw new Error(
+            `fuzz seed ${r.seed} failed after ${r.numRuns} runs: ${String((r.errorInstance as Error | undefined)?.message ?? r.errorInstance).slice(0, 1500)}`,
+          );
+      }
+      expect(sent).toBe(perStream * STREAMS);
+      // The fuzz reached past validation, not just the front door.
+      expect(statuses.get(200) ?? 0).toBeGreaterThan(0);
+      expect(statuses.get(400) ?? 0).toBeGreaterThan(0);
+      expect(statuses.get(401) ?? 0).toBeGreaterThan(0);
+      // Alive, and the session used by the fuzz too.
+      expect((await send('GET', '/healthz', null, {})).status).toBe(200);
+      expect((await send('GET', '/api/v1/auth/session', null, { authorization: 'Bearer VALID' })).status).toBe(200);
+      expect(h.logs.join('')).not.toMatch(/"level":(50|60)/);
+    },
+    size(120_000, 600_000),
+  );
 
   it('malformed HTTP on the raw socket gets a 4xx and the service stays up', async () => {
     const port = new URL(h.url).port;

@@ -18,43 +18,51 @@ describe.skipIf(!LOAD).each(dialects())('load: %s', (dialect) => {
   let h: Harness;
   beforeAll(async () => {
     // A job that is still running while the clients poll: many activities, some upstream latency.
-    h = await startHarness({ dialect, emulator: { activities: 400, days: 120, workouts: 1, latencyMs: 40 }, tuning: { garminRatePerSec: 20, garminBurst: 10 } });
+    h = await startHarness({
+      dialect,
+      emulator: { activities: 400, days: 120, workouts: 1, latencyMs: 40 },
+      tuning: { garminRatePerSec: 20, garminBurst: 10 },
+    });
   });
   afterAll(async () => {
     await h?.close();
   });
 
-  it(`${CLIENTS} concurrent clients poll job status for ${SECONDS} s: 0 errors, p99 reported`, async () => {
-    const sessions = await Promise.all([0, 1].map(() => loginNoMfa(h)));
-    const job = await h.api('POST', '/sync/jobs', { token: sessions[0]!.access_token, body: { sync_type: 'activities' } });
-    expect(job.status).toBe(202);
-    const jobId = job.body.job.job_id as string;
-    const result = await autocannon({
-      url: `${h.url}/api/v1/sync/jobs/${jobId}`,
-      headers: { authorization: `Bearer ${sessions[1]!.access_token}` },
-      connections: CLIENTS,
-      duration: SECONDS,
-      timeout: 10,
-    });
-    const report = {
-      dialect,
-      clients: CLIENTS,
-      seconds: SECONDS,
-      requests: result.requests.total,
-      rps_mean: result.requests.average,
-      latency_ms: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
-      errors: result.errors,
-      timeouts: result.timeouts,
-      non2xx: result.non2xx,
-    };
-    await mkdir(join(REPO, '.tmp'), { recursive: true });
-    await writeFile(join(REPO, '.tmp', `load-report-${dialect}.json`), `${JSON.stringify(report, null, 2)}\n`);
-    process.stdout.write(`\nload (${dialect}): ${JSON.stringify(report)}\n`);
-    expect(result.requests.total).toBeGreaterThan(CLIENTS * SECONDS);
-    expect(result.errors).toBe(0);
-    expect(result.timeouts).toBe(0);
-    expect(result.non2xx).toBe(0);
-    // The service is still healthy and the job still progresses or finished.
-    expect((await h.api('GET', '/healthz')).status).toBe(200);
-  }, (SECONDS + 60) * 1000);
+  it(
+    `${CLIENTS} concurrent clients poll job status for ${SECONDS} s: 0 errors, p99 reported`,
+    async () => {
+      const sessions = await Promise.all([0, 1].map(() => loginNoMfa(h)));
+      const job = await h.api('POST', '/sync/jobs', { token: sessions[0]!.access_token, body: { sync_type: 'activities' } });
+      expect(job.status).toBe(202);
+      const jobId = job.body.job.job_id as string;
+      const result = await autocannon({
+        url: `${h.url}/api/v1/sync/jobs/${jobId}`,
+        headers: { authorization: `Bearer ${sessions[1]!.access_token}` },
+        connections: CLIENTS,
+        duration: SECONDS,
+        timeout: 10,
+      });
+      const report = {
+        dialect,
+        clients: CLIENTS,
+        seconds: SECONDS,
+        requests: result.requests.total,
+        rps_mean: result.requests.average,
+        latency_ms: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
+        errors: result.errors,
+        timeouts: result.timeouts,
+        non2xx: result.non2xx,
+      };
+      await mkdir(join(REPO, '.tmp'), { recursive: true });
+      await writeFile(join(REPO, '.tmp', `load-report-${dialect}.json`), `${JSON.stringify(report, null, 2)}\n`);
+      process.stdout.write(`\nload (${dialect}): ${JSON.stringify(report)}\n`);
+      expect(result.requests.total).toBeGreaterThan(CLIENTS * SECONDS);
+      expect(result.errors).toBe(0);
+      expect(result.timeouts).toBe(0);
+      expect(result.non2xx).toBe(0);
+      // The service is still healthy and the job still progresses or finished.
+      expect((await h.api('GET', '/healthz')).status).toBe(200);
+    },
+    (SECONDS + 60) * 1000,
+  );
 });

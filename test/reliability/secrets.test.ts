@@ -33,8 +33,10 @@ function learnGarminTokens(text: string): void {
       ledger.secret(v);
     }
   };
-  for (const m of text.matchAll(/"(access_token|refresh_token|oauth_token|oauth_token_secret|ticket|serviceTicketId)"\s*:\s*"([^"]+)"/g)) add(m[2]);
-  for (const m of text.matchAll(/(?:^|[&?\s])(oauth_token|oauth_token_secret|refresh_token|ticket|mfa_token)=([^&\s"]+)/g)) add(decodeURIComponent(m[2]!));
+  for (const m of text.matchAll(/"(access_token|refresh_token|oauth_token|oauth_token_secret|ticket|serviceTicketId)"\s*:\s*"([^"]+)"/g))
+    add(m[2]);
+  for (const m of text.matchAll(/(?:^|[&?\s])(oauth_token|oauth_token_secret|refresh_token|ticket|mfa_token)=([^&\s"]+)/g))
+    add(decodeURIComponent(m[2]!));
   for (const m of text.matchAll(/[Bb]earer ([A-Za-z0-9._~+/=-]{12,})/g)) add(m[1]);
   for (const m of text.matchAll(/oauth_token="([^"]+)"/g)) add(decodeURIComponent(m[1]!));
 }
@@ -52,7 +54,8 @@ async function startRecordingProxy(target: string): Promise<{ url: string; close
         ur.on('data', (d: Buffer) => outChunks.push(d));
         ur.on('end', () => {
           const out = Buffer.concat(outChunks);
-          if (!/zip|octet|fit/.test(String(ur.headers['content-type'] ?? ''))) learnGarminTokens(`${out.toString('utf8')} ${String(ur.headers.location ?? '')}`);
+          if (!/zip|octet|fit/.test(String(ur.headers['content-type'] ?? '')))
+            learnGarminTokens(`${out.toString('utf8')} ${String(ur.headers.location ?? '')}`);
           res.writeHead(ur.statusCode ?? 502, ur.headers);
           res.end(out);
         });
@@ -84,7 +87,10 @@ beforeAll(async () => {
   emu = await startEmulator({ seed: 5, activities: 8, days: 5, workouts: 2 });
   proxy = await startRecordingProxy(emu.url);
   dataDir = await mkdtemp(join(tmpdir(), 'garminsync-secrets-'));
-  svc = await spawnService(['--data-dir', dataDir, '--garmin-url', proxy.url, '--log-level', 'trace', '--garmin-rate', '500'], { ledger, label: 'service (trace logs)' });
+  svc = await spawnService(['--data-dir', dataDir, '--garmin-url', proxy.url, '--log-level', 'trace', '--garmin-rate', '500'], {
+    ledger,
+    label: 'service (trace logs)',
+  });
 }, 180_000);
 afterAll(async () => {
   await svc?.kill('SIGKILL');
@@ -106,7 +112,8 @@ describe('no secret leaves its place', () => {
   it('a whole journey at trace level: 0 secrets in logs, outputs, error bodies and argv; none in plaintext in the database', async () => {
     const home = await tempHome();
     const server = svc.url;
-    const cli = (args: string[], opts: { input?: string; env?: Record<string, string> } = {}) => runCli(args, { home, server, ledger, timeoutMs: 60_000, ...opts });
+    const cli = (args: string[], opts: { input?: string; env?: Record<string, string> } = {}) =>
+      runCli(args, { home, server, ledger, timeoutMs: 60_000, ...opts });
     const remember = async () => {
       const r = await cli(['auth', 'status', '--offline', '--json']);
       const path = (JSON.parse(r.stdout) as { credentials: { path: string } }).credentials.path;
@@ -140,10 +147,16 @@ describe('no secret leaves its place', () => {
     expect((await cli(['auth', 'status', '--json'])).code).toBe(0);
     // Direct API calls with bad and good tokens: their error bodies are scanned too.
     const creds = await cli(['auth', 'status', '--offline', '--json']);
-    const stored = JSON.parse(await readFile((JSON.parse(creds.stdout) as { credentials: { path: string } }).credentials.path, 'utf8')) as { access_token: string; refresh_token: string };
+    const stored = JSON.parse(await readFile((JSON.parse(creds.stdout) as { credentials: { path: string } }).credentials.path, 'utf8')) as {
+      access_token: string;
+      refresh_token: string;
+    };
     await call(server, 'GET', '/auth/session', { token: `${stored.access_token}x`, ledger });
     await call(server, 'POST', '/auth/refresh', { body: { refresh_token: `${stored.refresh_token}x` }, ledger });
-    await call(server, 'POST', '/auth/login', { body: { username: 'demo@example.com', password: 'demo-password', extra: stored.refresh_token }, ledger });
+    await call(server, 'POST', '/auth/login', {
+      body: { username: 'demo@example.com', password: 'demo-password', extra: stored.refresh_token },
+      ledger,
+    });
     await call(server, 'POST', '/auth/mfa', { body: { challenge_id: challenge, code }, ledger });
     expect((await cli(['auth', 'logout'])).code).toBe(0);
 

@@ -97,7 +97,10 @@ export interface ServiceProcess {
  * Starts `garminsync server` (the built binary) as a child process on 127.0.0.1:0 with debug
  * logs; resolves once it printed its URL.
  */
-export async function spawnService(args: string[], opts: { env?: Record<string, string>; ledger?: SecretLedger; label?: string; timeoutMs?: number } = {}): Promise<ServiceProcess> {
+export async function spawnService(
+  args: string[],
+  opts: { env?: Record<string, string>; ledger?: SecretLedger; label?: string; timeoutMs?: number } = {},
+): Promise<ServiceProcess> {
   const child = spawn(process.execPath, [BIN, 'server', '--host', '127.0.0.1', '--port', '0', '--log-level', 'debug', ...args], {
     cwd: REPO,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...opts.env },
@@ -147,12 +150,21 @@ export interface Api {
 }
 
 /** One JSON API call to a service base URL (`/api/v1` is prefixed to relative API paths). */
-export async function call(base: string, method: string, path: string, opts: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string>; ledger?: SecretLedger } = {}): Promise<Api> {
+export async function call(
+  base: string,
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string>; ledger?: SecretLedger } = {},
+): Promise<Api> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   const body = opts.raw ?? (opts.body !== undefined ? JSON.stringify(opts.body) : undefined);
   if (body !== undefined) headers['content-type'] ??= 'application/json';
-  const res = await fetch(`${base}${path.startsWith('/api/') || path.startsWith('/healthz') ? '' : '/api/v1'}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+  const res = await fetch(`${base}${path.startsWith('/api/') || path.startsWith('/healthz') ? '' : '/api/v1'}${path}`, {
+    method,
+    headers,
+    ...(body !== undefined ? { body } : {}),
+  });
   const text = await res.text();
   let parsed: unknown;
   try {

@@ -155,7 +155,10 @@ describe.skipIf(!pg)(`ClusterJobEventBus over PostgreSQL LISTEN/NOTIFY${pg ? '' 
     };
     const worker = await node();
     const api = await node();
-    const { job: created } = await store.jobs.createOrGetActive({ job_id: 'j1', user_id: 'u1', session_id: 's1', sync_type: 'health', params: { from: null, to: null, full: false } }, 1000);
+    const { job: created } = await store.jobs.createOrGetActive(
+      { job_id: 'j1', user_id: 'u1', session_id: 's1', sync_type: 'health', params: { from: null, to: null, full: false } },
+      1000,
+    );
     let woken = 0;
     worker.bus.onClaimable(() => woken++);
     api.bus.notifyClaimable();

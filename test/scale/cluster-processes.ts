@@ -43,7 +43,12 @@ export function spawnServer(name: string, args: string[], env: Record<string, st
 }
 
 /** Polls `fn` until it returns a truthy value (no fixed sleeps). */
-export async function until<T>(what: string, fn: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 30_000, everyMs = 25): Promise<T> {
+export async function until<T>(
+  what: string,
+  fn: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  timeoutMs = 30_000,
+  everyMs = 25,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
@@ -54,7 +59,9 @@ export async function until<T>(what: string, fn: () => T | undefined | null | fa
 }
 
 /** A fresh PostgreSQL schema for one test run: its URL (search_path set), a query helper and a dropper. */
-export async function freshSchema(baseUrl: string): Promise<{ url: string; query: <R extends pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<R[]>; drop(): Promise<void> }> {
+export async function freshSchema(
+  baseUrl: string,
+): Promise<{ url: string; query: <R extends pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<R[]>; drop(): Promise<void> }> {
   const schema = `scale_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();

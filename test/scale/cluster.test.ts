@@ -42,7 +42,10 @@ describe.skipIf(Boolean(skip))(`scale-out: 2 API + 3 worker processes on Postgre
   const call = async (base: string, method: string, path: string, body?: unknown, token?: string) => {
     const res = await fetch(`${base}/api/v1${path}`, {
       method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await res.text();
@@ -56,20 +59,39 @@ describe.skipIf(Boolean(skip))(`scale-out: 2 API + 3 worker processes on Postgre
     dataDir = mkdtempSync(join(tmpdir(), 'garminsync-scale-'));
     // Keys from the environment (as on several machines); the data dir is the shared blob directory.
     const env = { GARMINSYNC_JWT_KEY: randomBytes(32).toString('base64'), GARMINSYNC_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
-    const common = ['--data-dir', dataDir, '--database', db.url, '--garmin-url', emu.url, '--log-level', 'info', '--garmin-rate', String(RATE), '--refresh-grace', '0s'];
+    const common = [
+      '--data-dir',
+      dataDir,
+      '--database',
+      db.url,
+      '--garmin-url',
+      emu.url,
+      '--log-level',
+      'info',
+      '--garmin-rate',
+      String(RATE),
+      '--refresh-grace',
+      '0s',
+    ];
     // (no refresh grace window: the replay test below is about real processes, without a clock to advance)
     // All five start at once: the migrations must run exactly once (Kysely's migration lock).
     // 15 jobs per user are queued at once: above the default per-user limit of active jobs (10).
-    const apiProcs = ['api-a', 'api-b'].map((n) => spawnServer(n, ['--api-only', '--port', '0', '--max-jobs-per-user', '20', ...common], env));
+    const apiProcs = ['api-a', 'api-b'].map((n) =>
+      spawnServer(n, ['--api-only', '--port', '0', '--max-jobs-per-user', '20', ...common], env),
+    );
     const workerProcs = ['worker-1', 'worker-2', 'worker-3'].map((n) =>
       spawnServer(n, ['--workers-only', '--concurrency', '2', '--max-jobs', '2', '--lease-ms', '2000', ...common], env),
     );
     workers.push(...workerProcs);
     for (const p of apiProcs) {
-      const url = await until(`${p.name} to listen`, () => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(p.out())?.[1] ?? (p.child.exitCode !== null && fail(p)));
+      const url = await until(
+        `${p.name} to listen`,
+        () => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(p.out())?.[1] ?? (p.child.exitCode !== null && fail(p)),
+      );
       apis.push({ ...p, url });
     }
-    for (const w of workerProcs) await until(`${w.name} to start`, () => w.out().includes('workers running') || (w.child.exitCode !== null && fail(w)));
+    for (const w of workerProcs)
+      await until(`${w.name} to start`, () => w.out().includes('workers running') || (w.child.exitCode !== null && fail(w)));
   }, 60_000);
 
   afterAll(async () => {
@@ -87,11 +109,16 @@ describe.skipIf(Boolean(skip))(`scale-out: 2 API + 3 worker processes on Postgre
   it('runs 30 jobs through both APIs on 3 workers, survives a SIGKILLed worker, exactly once', async () => {
     const [a, b] = apis as [(typeof apis)[0], (typeof apis)[0]];
     // Five processes started at once; each migration ran once.
-    expect((await db.query<{ name: string }>('select name from kysely_migration order by name')).map((r) => r.name)).toEqual(Object.keys(MIGRATIONS).sort());
+    expect((await db.query<{ name: string }>('select name from kysely_migration order by name')).map((r) => r.name)).toEqual(
+      Object.keys(MIGRATIONS).sort(),
+    );
     // MFA login: the challenge is created on A and answered on B.
     const started = await call(a.url, 'POST', '/auth/login', { username: 'demo@example.com', password: 'demo-password' });
     expect(started.body.status).toBe('mfa_required');
-    const mfa = await call(b.url, 'POST', '/auth/mfa', { challenge_id: started.body.challenge_id, code: emu.lastMfaCode('demo@example.com') });
+    const mfa = await call(b.url, 'POST', '/auth/mfa', {
+      challenge_id: started.body.challenge_id,
+      code: emu.lastMfaCode('demo@example.com'),
+    });
     expect(mfa.status).toBe(200);
     const nomfa = await call(b.url, 'POST', '/auth/login', { username: 'nomfa@example.com', password: 'demo-password' });
     expect(nomfa.status).toBe(200);
@@ -103,10 +130,12 @@ describe.skipIf(Boolean(skip))(`scale-out: 2 API + 3 worker processes on Postgre
     // 15 distinct jobs per user (distinct params, so none is deduplicated), alternating APIs.
     const specs: { body: Record<string, unknown>; expected: number }[] = [];
     for (let k = 0; k < HEALTH_JOBS; k++) specs.push({ body: { sync_type: 'health', from: day(-k), to: END }, expected: k + 1 });
-    for (let k = 1; k <= ACTIVITY_JOBS; k++) specs.push({ body: { sync_type: 'activities', from: `2000-01-0${k}`, to: day(1) }, expected: ACTIVITIES });
+    for (let k = 1; k <= ACTIVITY_JOBS; k++)
+      specs.push({ body: { sync_type: 'activities', from: `2000-01-0${k}`, to: day(1) }, expected: ACTIVITIES });
     specs.push({ body: { sync_type: 'workouts', full: true }, expected: WORKOUTS });
     const jobs: { id: string; expected: number; user: string }[] = [];
-    let sse: Promise<{ event: string; data: { job: { status: string; processed_items: number; total_items: number | null } } }[]> | undefined;
+    let sse:
+      Promise<{ event: string; data: { job: { status: string; processed_items: number; total_items: number | null } } }[]> | undefined;
     for (let i = 0; i < specs.length; i++) {
       for (const [u, user] of users.entries()) {
         const api = (i + u) % 2 === 0 ? a : b;
@@ -117,7 +146,9 @@ describe.skipIf(Boolean(skip))(`scale-out: 2 API + 3 worker processes on Postgre
         // The longest health job of the second user, created through B, is watched on A.
         if (i === HEALTH_JOBS - 1 && u === 1) {
           expect(api).toBe(b);
-          const res = await fetch(`${a.url}/api/v1/sync/jobs/${created.body.job.job_id}/events`, { headers: { authorization: `Bearer ${user.access_token}` } });
+          const res = await fetch(`${a.url}/api/v1/sync/jobs/${created.body.job.job_id}/events`, {
+            headers: { authorization: `Bearer ${user.access_token}` },
+          });
           expect(res.status).toBe(200);
           const events: { event: string; data: never }[] = [];
           sse = readSse(res, (e) => (events.push(e as never), e.event === 'end')).then(() => events);
@@ -128,7 +159,9 @@ describe.skipIf(Boolean(skip))(`scale-out: 2 API + 3 worker processes on Postgre
 
     // Kill a worker while it holds a job with work left (lease owner ↔ process via its log).
     const workerIds = await Promise.all(
-      workers.map((w) => until(`${w.name}'s id`, () => w.logs().find((l) => typeof l.worker === 'string')?.worker as string | undefined, 30_000)),
+      workers.map((w) =>
+        until(`${w.name}'s id`, () => w.logs().find((l) => typeof l.worker === 'string')?.worker as string | undefined, 30_000),
+      ),
     );
     const victimJob = await until(
       'a job in flight',
@@ -147,31 +180,56 @@ describe.skipIf(Boolean(skip))(`scale-out: 2 API + 3 worker processes on Postgre
     const victim = workers[victimIdx]!;
     victim.child.kill('SIGKILL');
     await victim.exited;
-    const orphaned = await db.query<{ job_id: string }>(`select job_id from sync_jobs where status = 'running' and lease_owner = $1`, [victimJob.lease_owner]);
+    const orphaned = await db.query<{ job_id: string }>(`select job_id from sync_jobs where status = 'running' and lease_owner = $1`, [
+      victimJob.lease_owner,
+    ]);
     expect(orphaned.length).toBeGreaterThanOrEqual(1);
 
     // Every job completes (the orphans once the 2 s lease has run out).
     await until(
       'all jobs to finish',
-      async () => (await db.query<{ n: string }>(`select count(*) as n from sync_jobs where status in ('completed','failed','cancelled')`))[0]!.n === '30',
+      async () =>
+        (await db.query<{ n: string }>(`select count(*) as n from sync_jobs where status in ('completed','failed','cancelled')`))[0]!.n ===
+        '30',
       90_000,
       100,
     );
     const seconds = (Date.now() - t0) / 1000;
-    const rows = await db.query<{ job_id: string; status: string; total_items: number; processed_items: number; failed_items: number; attempts: number; user_id: string }>(
-      'select job_id, status, total_items, processed_items, failed_items, attempts, user_id from sync_jobs',
-    );
+    const rows = await db.query<{
+      job_id: string;
+      status: string;
+      total_items: number;
+      processed_items: number;
+      failed_items: number;
+      attempts: number;
+      user_id: string;
+    }>('select job_id, status, total_items, processed_items, failed_items, attempts, user_id from sync_jobs');
     expect(rows).toHaveLength(30);
     for (const j of jobs) {
       const row = rows.find((r) => r.job_id === j.id)!;
-      expect(row, j.id).toMatchObject({ status: 'completed', total_items: j.expected, processed_items: j.expected, failed_items: 0, user_id: j.user });
+      expect(row, j.id).toMatchObject({
+        status: 'completed',
+        total_items: j.expected,
+        processed_items: j.expected,
+        failed_items: 0,
+        user_id: j.user,
+      });
     }
     // The orphans were resumed by a surviving worker.
     for (const o of orphaned) expect(rows.find((r) => r.job_id === o.job_id)!.attempts).toBeGreaterThanOrEqual(2);
 
     // Exactly once: each job finished in exactly one worker process, never in the killed one for an orphan.
-    const finished = workers.flatMap((w) => w.logs().filter((l) => l.msg === 'sync job finished').map((l) => ({ worker: w.name, job: l.job_id as string })));
-    for (const j of jobs) expect(finished.filter((f) => f.job === j.id), j.id).toHaveLength(1);
+    const finished = workers.flatMap((w) =>
+      w
+        .logs()
+        .filter((l) => l.msg === 'sync job finished')
+        .map((l) => ({ worker: w.name, job: l.job_id as string })),
+    );
+    for (const j of jobs)
+      expect(
+        finished.filter((f) => f.job === j.id),
+        j.id,
+      ).toHaveLength(1);
     for (const o of orphaned) expect(finished.find((f) => f.job === o.job_id)!.worker).not.toBe(victim.name);
     expect(new Set(finished.map((f) => f.worker)).size).toBeGreaterThanOrEqual(2);
 
@@ -186,7 +244,12 @@ describe.skipIf(Boolean(skip))(`scale-out: 2 API + 3 worker processes on Postgre
       union all select 'health', user_id, count(distinct calendar_date) from health_metrics group by user_id
       union all select 'workouts', user_id, count(*) from workouts group by user_id`);
     for (const u of users) {
-      expect(counts.filter((c) => c.user_id === u.user_id).map((c) => [c.t, Number(c.n)]).sort()).toEqual([
+      expect(
+        counts
+          .filter((c) => c.user_id === u.user_id)
+          .map((c) => [c.t, Number(c.n)])
+          .sort(),
+      ).toEqual([
         ['activities', ACTIVITIES],
         ['health', HEALTH_JOBS],
         ['workouts', WORKOUTS],
@@ -201,7 +264,10 @@ describe.skipIf(Boolean(skip))(`scale-out: 2 API + 3 worker processes on Postgre
     const events = await sse!;
     const progress = events.filter((e) => e.event === 'progress').map((e) => e.data.job.processed_items);
     expect(progress.some((p) => p > 0 && p < HEALTH_JOBS)).toBe(true);
-    expect(events.at(-1)).toMatchObject({ event: 'end', data: { job: { status: 'completed', processed_items: HEALTH_JOBS, total_items: HEALTH_JOBS } } });
+    expect(events.at(-1)).toMatchObject({
+      event: 'end',
+      data: { job: { status: 'completed', processed_items: HEALTH_JOBS, total_items: HEALTH_JOBS } },
+    });
   }, 120_000);
 
   it('a cancel through one API process stops the job a worker process is running', async () => {
@@ -237,7 +303,13 @@ describe.skipIf(Boolean(skip))(`scale-out: 2 API + 3 worker processes on Postgre
     expect((await call(b.url, 'GET', '/auth/session', undefined, t2.body.access_token)).status).toBe(200);
     const replay = await call(b.url, 'POST', '/auth/refresh', { refresh_token: t1.refresh_token });
     expect(replay).toMatchObject({ status: 401, body: { code: 'REFRESH_TOKEN_REUSED' } });
-    expect(await call(a.url, 'POST', '/auth/refresh', { refresh_token: t2.body.refresh_token })).toMatchObject({ status: 401, body: { code: 'SESSION_REVOKED' } });
-    expect(await call(a.url, 'GET', '/auth/session', undefined, t2.body.access_token)).toMatchObject({ status: 401, body: { code: 'SESSION_REVOKED' } });
+    expect(await call(a.url, 'POST', '/auth/refresh', { refresh_token: t2.body.refresh_token })).toMatchObject({
+      status: 401,
+      body: { code: 'SESSION_REVOKED' },
+    });
+    expect(await call(a.url, 'GET', '/auth/session', undefined, t2.body.access_token)).toMatchObject({
+      status: 401,
+      body: { code: 'SESSION_REVOKED' },
+    });
   });
 });

@@ -24,7 +24,8 @@ describe.each(testDialects())('SharedAccountLimiters on $name (two processes, on
   afterEach(async () => t.close());
 
   // Two registries over one database stand for two processes.
-  const two = () => [0, 1].map(() => new SharedAccountLimiters({ budgets: new RateBudgetRepository(t.db), clock, ratePerSec: 2, burst: 3 }));
+  const two = () =>
+    [0, 1].map(() => new SharedAccountLimiters({ budgets: new RateBudgetRepository(t.db), clock, ratePerSec: 2, burst: 3 }));
 
   it('hands out the burst once across processes, then one slot per 1/rate', async () => {
     const [a, b] = two();
@@ -32,7 +33,10 @@ describe.each(testDialects())('SharedAccountLimiters on $name (two processes, on
     await a!.forAccount('u1').acquire();
     await b!.forAccount('u1').acquire(); // the burst of 3 is spent, by both together
     let done = false;
-    const waiting = b!.forAccount('u1').acquire().then(() => (done = true));
+    const waiting = b!
+      .forAccount('u1')
+      .acquire()
+      .then(() => (done = true));
     await until(() => clock.pendingSleepers === 1);
     clock.advance(499);
     await Promise.resolve();
@@ -48,7 +52,10 @@ describe.each(testDialects())('SharedAccountLimiters on $name (two processes, on
     await a!.forAccount('u1').pause(5000);
     expect(a!.forAccount('u1').pausedUntil).toBe(clock.now() + 5000);
     let done = false;
-    const waiting = b!.forAccount('u1').acquire().then(() => (done = true));
+    const waiting = b!
+      .forAccount('u1')
+      .acquire()
+      .then(() => (done = true));
     await until(() => clock.pendingSleepers === 1);
     expect(b!.forAccount('u1').pausedUntil).toBe(clock.now() + 5000); // learnt from the database
     clock.advance(4999);

@@ -21,7 +21,13 @@ describe.each(serviceDialects())('auth through the API with the real emulator (%
     expect(t).toMatchObject({ status: 'authenticated', token_type: 'Bearer', expires_in: 900, mfa_verified: false });
     const s = await h.api('GET', '/auth/session', { token: t.access_token });
     expect(s.status).toBe(200);
-    expect(s.body.session).toMatchObject({ session_id: t.session_id, user_id: t.user_id, mfa_enabled: false, status: 'active', revoked_at: null });
+    expect(s.body.session).toMatchObject({
+      session_id: t.session_id,
+      user_id: t.user_id,
+      mfa_enabled: false,
+      status: 'active',
+      revoked_at: null,
+    });
     expect(s.body.session.garmin.status).toBe('connected');
     expect(s.body.token).toMatchObject({ token_type: 'Bearer', mfa_verified: false, session_id: t.session_id, user_id: t.user_id });
     expect(s.body.token.expires_in).toBeGreaterThan(890);
@@ -340,7 +346,9 @@ describe.each(serviceDialects())('allow-list (%s)', (dialect) => {
       // Token import without a session: an unlisted name and a listed one get the same answer
       // for the same (unusable) token file.
       const imports = await Promise.all(
-        ['demo@example.com', 'nomfa@example.com'].map((username) => h.api('POST', '/auth/import', { body: { username, tokens: { nonsense: true } } })),
+        ['demo@example.com', 'nomfa@example.com'].map((username) =>
+          h.api('POST', '/auth/import', { body: { username, tokens: { nonsense: true } } }),
+        ),
       );
       expect(imports[0]!.status).toBe(imports[1]!.status);
       expect(imports[0]!.body).toEqual(imports[1]!.body);
@@ -358,7 +366,9 @@ describe.each(serviceDialects())('two API processes sharing one database (%s)', 
     try {
       const r = await a.api('POST', '/auth/login', { body: { username: 'demo@example.com', password: 'demo-password' } });
       expect(r.body.status).toBe('mfa_required');
-      const done = await b.api('POST', '/auth/mfa', { body: { challenge_id: r.body.challenge_id, code: a.emu.lastMfaCode('demo@example.com') } });
+      const done = await b.api('POST', '/auth/mfa', {
+        body: { challenge_id: r.body.challenge_id, code: a.emu.lastMfaCode('demo@example.com') },
+      });
       expect(done.status).toBe(200);
       const rotated = await a.api('POST', '/auth/refresh', { body: { refresh_token: done.body.refresh_token } });
       expect(rotated.status).toBe(200);
@@ -379,7 +389,10 @@ describe('behind a trusted proxy', () => {
     const h = await startHarness({ args: ['--api-only', '--trust-proxy', 'loopback'] });
     try {
       const from = (ip: string, i: number) =>
-        h.api('POST', '/auth/login', { body: { username: `p${i}@example.com`, password: 'wrong-password' }, headers: { 'x-forwarded-for': ip } });
+        h.api('POST', '/auth/login', {
+          body: { username: `p${i}@example.com`, password: 'wrong-password' },
+          headers: { 'x-forwarded-for': ip },
+        });
       for (let i = 0; i < 30; i++) expect((await from('203.0.113.1', i)).status).toBe(401);
       expect((await from('203.0.113.1', 30)).status).toBe(429);
       expect((await from('203.0.113.2', 31)).status).toBe(401); // another client behind the same proxy

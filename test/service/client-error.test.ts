@@ -34,7 +34,11 @@ describe('parser-level errors are problem+json (issue 12.11)', () => {
       ['GARBAGE / HTTP/1.1\r\nHost: x\r\n\r\n', 400, 'VALIDATION_FAILED'],
       ['GET / HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n', 400, 'VALIDATION_FAILED'],
       [`GET /api/v1/activities HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(70_000)}\r\n\r\n`, 431, 'HEADERS_TOO_LARGE'],
-      ['POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', 400, 'VALIDATION_FAILED'],
+      [
+        'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+        400,
+        'VALIDATION_FAILED',
+      ],
     ];
     for (const [payload, status, code] of cases) {
       const answer = await raw(port, payload);

@@ -4,7 +4,13 @@ import { AppError, ERROR_CODES, FakeClock, cryptoRandom, isAppError, silentLogge
 import { createAuthRepositories } from '../../src/store/index.js';
 import { testDialects, type TestDatabase } from '../../src/store/testing/dialects.js';
 
-const tokens = (accessToken: string): GarminTokenSet => ({ kind: 'di', accessToken, accessExpiresAt: 1e13, refreshToken: `r-${accessToken}`, refreshExpiresAt: null });
+const tokens = (accessToken: string): GarminTokenSet => ({
+  kind: 'di',
+  accessToken,
+  accessExpiresAt: 1e13,
+  refreshToken: `r-${accessToken}`,
+  refreshExpiresAt: null,
+});
 
 /** A stand-in Connect client: its tokens are those stored when it was built; "dead" ones cannot refresh. */
 class FakeConnect {
@@ -34,7 +40,12 @@ describe.each(testDialects())('AuthGarminGateway on $name', ({ open }) => {
     const clock = new FakeClock();
     const vault = new GarminTokenVault(repos.garminAccounts, new SecretBox(cryptoRandom.bytes(32), cryptoRandom), clock);
     await repos.users.upsert({ newId: 'u1', username: 'a@example.com', displayName: null, profileId: null }, clock.now());
-    const gateway = new AuthGarminGateway({ vault, accounts: repos.garminAccounts, createConnect: (a) => new FakeConnect(a), logger: silentLogger });
+    const gateway = new AuthGarminGateway({
+      vault,
+      accounts: repos.garminAccounts,
+      createConnect: (a) => new FakeConnect(a),
+      logger: silentLogger,
+    });
     return { repos, vault, gateway };
   }
 

@@ -34,7 +34,11 @@ export interface Harness {
   dataDir: string;
   /** Every log line the service wrote (to check that no secret was logged). */
   logs: string[];
-  api: (method: string, path: string, opts?: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> }) => Promise<ApiResponse>;
+  api: (
+    method: string,
+    path: string,
+    opts?: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> },
+  ) => Promise<ApiResponse>;
   close(): Promise<void>;
 }
 
@@ -118,11 +122,14 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     if (opts.raw !== undefined) body = opts.raw;
     else if (opts.body !== undefined) body = JSON.stringify(opts.body);
     if (body !== undefined) headers['content-type'] ??= 'application/json';
-    const res = await fetch(`${url}${path.startsWith('/api') || path.startsWith('/openapi') || path.startsWith('/healthz') || path.startsWith('/readyz') ? '' : '/api/v1'}${path}`, {
-      method,
-      headers,
-      ...(body !== undefined ? { body } : {}),
-    });
+    const res = await fetch(
+      `${url}${path.startsWith('/api') || path.startsWith('/openapi') || path.startsWith('/healthz') || path.startsWith('/readyz') ? '' : '/api/v1'}${path}`,
+      {
+        method,
+        headers,
+        ...(body !== undefined ? { body } : {}),
+      },
+    );
     const text = await res.text();
     let parsed: unknown;
     try {
@@ -154,7 +161,16 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
 export async function loginNoMfa(h: Harness, username = 'nomfa@example.com') {
   const r = await h.api('POST', '/auth/login', { body: { username, password: 'demo-password' } });
   if (r.status !== 200 || r.body.status !== 'authenticated') throw new Error(`login failed: ${r.status} ${r.text}`);
-  return r.body as { access_token: string; refresh_token: string; session_id: string; user_id: string; mfa_verified: boolean; expires_at: string; refresh_expires_at: string; session_absolute_expires_at: string };
+  return r.body as {
+    access_token: string;
+    refresh_token: string;
+    session_id: string;
+    user_id: string;
+    mfa_verified: boolean;
+    expires_at: string;
+    refresh_expires_at: string;
+    session_absolute_expires_at: string;
+  };
 }
 
 /** Logs in the MFA demo account with the code from the emulator's outbox. */

@@ -46,7 +46,9 @@ describe.each(serviceDialects())('health API (%s)', (dialect) => {
     const p1 = await h.api('GET', `/health/daily?from=${from}&to=${today}&limit=3`, { token });
     expect(p1.body.items).toHaveLength(3);
     const p2 = await h.api('GET', `/health/daily?from=${from}&to=${today}&limit=10&cursor=${p1.body.next_cursor}`, { token });
-    expect([...p1.body.items, ...p2.body.items].map((d: { calendar_date: string }) => d.calendar_date)).toEqual(all.body.items.map((d: { calendar_date: string }) => d.calendar_date));
+    expect([...p1.body.items, ...p2.body.items].map((d: { calendar_date: string }) => d.calendar_date)).toEqual(
+      all.body.items.map((d: { calendar_date: string }) => d.calendar_date),
+    );
     expect(p2.body.next_cursor).toBeNull();
   });
 

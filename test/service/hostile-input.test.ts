@@ -67,11 +67,29 @@ describe.each(serviceDialects())('hostile input (%s)', (dialect) => {
   }, 60_000);
 
   it('refuses forged cursors and NUL bytes in ids, query strings and bodies with 400 problem+json', async () => {
-    const cursors = [[1.5, 'x'], [1e300, 'x'], [-1e300, 'x'], [1, 2], [1, 'x\u0000'], [1], [1, 'x', 3], {}, 'x', null, [Number.MAX_SAFE_INTEGER + 2, 'x']];
+    const cursors = [
+      [1.5, 'x'],
+      [1e300, 'x'],
+      [-1e300, 'x'],
+      [1, 2],
+      [1, 'x\u0000'],
+      [1],
+      [1, 'x', 3],
+      {},
+      'x',
+      null,
+      [Number.MAX_SAFE_INTEGER + 2, 'x'],
+    ];
     const requests: [string, string, { token?: string; body?: unknown }][] = [
-      ...['/sync/jobs', '/activities'].flatMap((p) => [...cursors, ['x', 'x']].map((c): [string, string, { token: string }] => ['GET', `${p}?cursor=${b64(c)}`, { token }])),
+      ...['/sync/jobs', '/activities'].flatMap((p) =>
+        [...cursors, ['x', 'x']].map((c): [string, string, { token: string }] => ['GET', `${p}?cursor=${b64(c)}`, { token }]),
+      ),
       // Workouts page by (name, id): two strings.
-      ...[...cursors, ['x', 'x\u0000'], [1, 'x']].map((c): [string, string, { token: string }] => ['GET', `/workouts?cursor=${b64(c)}`, { token }]),
+      ...[...cursors, ['x', 'x\u0000'], [1, 'x']].map((c): [string, string, { token: string }] => [
+        'GET',
+        `/workouts?cursor=${b64(c)}`,
+        { token },
+      ]),
       ['GET', `/sync/jobs?cursor=${encodeURIComponent('%00')}`, { token }],
       ['GET', '/sync/jobs?cursor=%00', { token }],
       ['GET', '/activities?sport=run%00ning', { token }],

@@ -4,7 +4,11 @@ import { GarminAuth, endpointsForBaseUrl, type GarminTokenSet } from '../../src/
 import { loginNoMfa, startHarness, type Harness } from './harness.js';
 
 /** python-garminconnect's garmin_tokens.json, as another tool would have saved it. */
-const asGarminconnectFile = (t: GarminTokenSet) => ({ di_token: t.accessToken, di_refresh_token: t.refreshToken, di_client_id: t.clientId });
+const asGarminconnectFile = (t: GarminTokenSet) => ({
+  di_token: t.accessToken,
+  di_refresh_token: t.refreshToken,
+  di_client_id: t.clientId,
+});
 
 describe('POST /auth/import (Garmin tokens saved by another tool)', () => {
   let h: Harness;
@@ -35,10 +39,16 @@ describe('POST /auth/import (Garmin tokens saved by another tool)', () => {
 
   it("with a session: replaces the caller's Garmin tokens; another account's tokens are refused", async () => {
     const t = await loginNoMfa(h);
-    const own = await h.api('POST', '/auth/import', { token: t.access_token, body: { tokens: asGarminconnectFile(await tokensOf('nomfa@example.com')) } });
+    const own = await h.api('POST', '/auth/import', {
+      token: t.access_token,
+      body: { tokens: asGarminconnectFile(await tokensOf('nomfa@example.com')) },
+    });
     expect(own.status).toBe(200);
     expect(own.body).toMatchObject({ status: 'imported', user_id: t.user_id });
-    const foreign = await h.api('POST', '/auth/import', { token: t.access_token, body: { tokens: asGarminconnectFile(await tokensOf('demo@example.com')) } });
+    const foreign = await h.api('POST', '/auth/import', {
+      token: t.access_token,
+      body: { tokens: asGarminconnectFile(await tokensOf('demo@example.com')) },
+    });
     expect(foreign.status).toBe(403);
     expect(foreign.body.code).toBe('FORBIDDEN');
   });

@@ -62,7 +62,10 @@ describe.each(serviceDialects())('sync jobs through the API (api-only: no worker
   });
 
   it('cancels a pending job at once and refuses to cancel it again (409)', async () => {
-    const j = await h.api('POST', '/sync/jobs', { token: alice.access_token, body: { sync_type: 'health', from: '2026-01-01', to: '2026-01-07' } });
+    const j = await h.api('POST', '/sync/jobs', {
+      token: alice.access_token,
+      body: { sync_type: 'health', from: '2026-01-01', to: '2026-01-07' },
+    });
     const cancel = await h.api('POST', `/sync/jobs/${j.body.job.job_id}/cancel`, { token: alice.access_token });
     expect(cancel.status).toBe(200);
     expect(cancel.body.status).toBe('cancelled');
@@ -71,7 +74,10 @@ describe.each(serviceDialects())('sync jobs through the API (api-only: no worker
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ code: 'INVALID_TRANSITION', job_id: j.body.job.job_id, from: 'cancelled', to: 'cancelled' });
     // A cancelled job no longer blocks a new identical one.
-    const fresh = await h.api('POST', '/sync/jobs', { token: alice.access_token, body: { sync_type: 'health', from: '2026-01-01', to: '2026-01-07' } });
+    const fresh = await h.api('POST', '/sync/jobs', {
+      token: alice.access_token,
+      body: { sync_type: 'health', from: '2026-01-01', to: '2026-01-07' },
+    });
     expect(fresh.body.deduplicated).toBe(false);
   });
 
@@ -99,7 +105,12 @@ describe.each(serviceDialects())('sync jobs through the API (api-only: no worker
   });
 
   it('validates job requests (problem+json)', async () => {
-    for (const body of [{ sync_type: 'everything' }, { sync_type: 'health', from: '2026-13-45' }, { sync_type: 'health', from: '2026-02-02', to: '2026-01-01' }, { sync_type: 'health', extra: 1 }]) {
+    for (const body of [
+      { sync_type: 'everything' },
+      { sync_type: 'health', from: '2026-13-45' },
+      { sync_type: 'health', from: '2026-02-02', to: '2026-01-01' },
+      { sync_type: 'health', extra: 1 },
+    ]) {
       const r = await h.api('POST', '/sync/jobs', { token: alice.access_token, body });
       expect(r.status, JSON.stringify(body)).toBe(400);
       expect(r.body.code).toBe('VALIDATION_FAILED');

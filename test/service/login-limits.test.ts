@@ -41,7 +41,8 @@ describe.each(serviceDialects())('login limits do not lock the owner out (%s)', 
   it('counts an IPv6 /64 as one address', async () => {
     nextWindow();
     const statuses: number[] = [];
-    for (let i = 1; i <= 11; i++) statuses.push((await login('nomfa@example.com', 'wrong-password', `2001:db8:1:2::${i.toString(16)}`)).status);
+    for (let i = 1; i <= 11; i++)
+      statuses.push((await login('nomfa@example.com', 'wrong-password', `2001:db8:1:2::${i.toString(16)}`)).status);
     expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
     expect(statuses[10]).toBe(429);
     expect((await login('nomfa@example.com', 'wrong-password', '2001:db8:1:3::1')).status).toBe(401);

@@ -61,9 +61,9 @@ describe('GET /openapi.json', () => {
     const file = join(h.dataDir, 'openapi.json');
     writeFileSync(file, r.text);
     const bin = join(process.cwd(), 'node_modules', '.bin', 'redocly');
-    const out = await run(bin, ['lint', file, '--format=stylish'], { env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' } }).catch(
-      (e: { stdout: string; stderr: string; code: number }) => e,
-    );
+    const out = await run(bin, ['lint', file, '--format=stylish'], {
+      env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+    }).catch((e: { stdout: string; stderr: string; code: number }) => e);
     expect(`${out.stdout}\n${out.stderr}`).toMatch(/valid/i);
     expect('code' in out ? out.code : 0, `${out.stdout}\n${out.stderr}`).toBe(0);
   }, 60_000);

@@ -10,7 +10,11 @@ describe.each(serviceDialects())('--api-only and --workers-only sharing one data
   beforeAll(async () => {
     api = await startHarness({ args: ['--api-only'], dialect, emulator: { activities: 6, workouts: 1, days: 3 } });
     workers = await startService(
-      parseServerConfig(['--workers-only', '--data-dir', api.dataDir, '--database', api.database, '--garmin-url', api.emu.url], {}, api.dataDir),
+      parseServerConfig(
+        ['--workers-only', '--data-dir', api.dataDir, '--database', api.database, '--garmin-url', api.emu.url],
+        {},
+        api.dataDir,
+      ),
       { logger: pino({ level: 'silent' }), tuning: { pollMs: 50, garminRatePerSec: 200, garminBurst: 50 } },
     );
   });
@@ -23,7 +27,9 @@ describe.each(serviceDialects())('--api-only and --workers-only sharing one data
     expect(workers.url).toBeNull();
     const t = await loginNoMfa(api);
     const created = await api.api('POST', '/sync/jobs', { token: t.access_token, body: { sync_type: 'activities' } });
-    const res = await fetch(`${api.url}/api/v1/sync/jobs/${created.body.job.job_id}/events`, { headers: { authorization: `Bearer ${t.access_token}` } });
+    const res = await fetch(`${api.url}/api/v1/sync/jobs/${created.body.job.job_id}/events`, {
+      headers: { authorization: `Bearer ${t.access_token}` },
+    });
     const text = await res.text();
     expect(text).toContain('event: end');
     expect(text).toContain('"status":"completed"');

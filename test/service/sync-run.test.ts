@@ -2,7 +2,17 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginNoMfa, serviceDialects, startHarness, waitFor, type Harness } from './harness.js';
 
-type Job = { job_id: string; status: string; total_items: number | null; processed_items: number; failed_items: number; progress: number; error_message: string | null; error_code: string | null; cancel_requested: boolean };
+type Job = {
+  job_id: string;
+  status: string;
+  total_items: number | null;
+  processed_items: number;
+  failed_items: number;
+  progress: number;
+  error_message: string | null;
+  error_code: string | null;
+  cancel_requested: boolean;
+};
 
 /** Full syncs through the API with the in-process workers and the real emulator. */
 describe.each(serviceDialects())('sync runs through the API (workers + emulator, %s)', (dialect) => {
@@ -29,14 +39,23 @@ describe.each(serviceDialects())('sync runs through the API (workers + emulator,
     return r.body.job as Job;
   };
   const job = async (id: string): Promise<Job> => (await h.api('GET', `/sync/jobs/${id}`, { token: t.access_token })).body as Job;
-  const finished = (id: string) => waitFor(async () => {
-    const j = await job(id);
-    return ['completed', 'failed', 'cancelled'].includes(j.status) ? j : undefined;
-  });
+  const finished = (id: string) =>
+    waitFor(async () => {
+      const j = await job(id);
+      return ['completed', 'failed', 'cancelled'].includes(j.status) ? j : undefined;
+    });
 
   it('syncs every activity with its verified FIT, with exact counts', async () => {
     const j = await finished((await start({ sync_type: 'activities' })).job_id);
-    expect(j).toMatchObject({ status: 'completed', total_items: ACTIVITIES, processed_items: ACTIVITIES, failed_items: 0, progress: 100, error_message: null, error_code: null });
+    expect(j).toMatchObject({
+      status: 'completed',
+      total_items: ACTIVITIES,
+      processed_items: ACTIVITIES,
+      failed_items: 0,
+      progress: 100,
+      error_message: null,
+      error_code: null,
+    });
     const list = await h.api('GET', '/activities?limit=100', { token: t.access_token });
     expect(list.body.items).toHaveLength(ACTIVITIES);
     const first = list.body.items[0];
@@ -44,7 +63,9 @@ describe.each(serviceDialects())('sync runs through the API (workers + emulator,
     const show = await h.api('GET', `/activities/${first.activity_id}`, { token: t.access_token });
     expect(show.status).toBe(200);
     expect(show.body.raw).toBeTruthy();
-    const fit = await fetch(`${h.url}/api/v1/activities/${first.activity_id}/fit`, { headers: { authorization: `Bearer ${t.access_token}` } });
+    const fit = await fetch(`${h.url}/api/v1/activities/${first.activity_id}/fit`, {
+      headers: { authorization: `Bearer ${t.access_token}` },
+    });
     expect(fit.status).toBe(200);
     expect(fit.headers.get('content-type')).toBe('application/vnd.ant.fit');
     const bytes = Buffer.from(await fit.arrayBuffer());
@@ -103,7 +124,9 @@ describe.each(serviceDialects())('sync runs through the API (workers + emulator,
     h.emu.setFaults({ latencyMs: 20 });
     try {
       const created = await start({ sync_type: 'activities' });
-      const res = await fetch(`${h.url}/api/v1/sync/jobs/${created.job_id}/events`, { headers: { authorization: `Bearer ${t.access_token}` } });
+      const res = await fetch(`${h.url}/api/v1/sync/jobs/${created.job_id}/events`, {
+        headers: { authorization: `Bearer ${t.access_token}` },
+      });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toContain('text/event-stream');
       const text = await res.text(); // the server closes the stream after `end`
@@ -115,7 +138,13 @@ describe.each(serviceDialects())('sync runs through the API (workers + emulator,
       expect(events.slice(0, -1).every((e) => e.event === 'progress' && e.data.type === 'progress')).toBe(true);
       const last = events[events.length - 1]!;
       expect(last.event).toBe('end');
-      expect(last.data.job).toMatchObject({ job_id: created.job_id, status: 'completed', processed_items: 4, total_items: 4, progress: 100 });
+      expect(last.data.job).toMatchObject({
+        job_id: created.job_id,
+        status: 'completed',
+        processed_items: 4,
+        total_items: 4,
+        progress: 100,
+      });
       const processed = events.map((e) => e.data.job.processed_items);
       expect([...processed].sort((a, b) => a - b)).toEqual(processed);
     } finally {

@@ -18,7 +18,9 @@ describe.each(serviceDialects())('synced data routes (%s)', (dialect) => {
     for (const sync_type of ['activities', 'workouts']) {
       const r = await h.api('POST', '/sync/jobs', { token, body: { sync_type } });
       expect(r.status).toBe(202);
-      await waitFor(async () => ((await h.api('GET', `/sync/jobs/${r.body.job.job_id}`, { token })).body.status === 'completed' ? true : undefined));
+      await waitFor(async () =>
+        (await h.api('GET', `/sync/jobs/${r.body.job.job_id}`, { token })).body.status === 'completed' ? true : undefined,
+      );
     }
   }, 60_000);
   afterAll(async () => h?.close());
@@ -66,11 +68,24 @@ describe.each(serviceDialects())('synced data routes (%s)', (dialect) => {
       expect(r.headers.get('content-type')).toContain('application/problem+json');
     }
     // Another account's ids are as unknown as missing ones.
-    for (const path of [`/workouts/${w!.workout_id}`, `/workouts/${w!.workout_id}/fit`, `/activities/${a!.activity_id}`, `/activities/${a!.activity_id}/fit`]) {
+    for (const path of [
+      `/workouts/${w!.workout_id}`,
+      `/workouts/${w!.workout_id}/fit`,
+      `/activities/${a!.activity_id}`,
+      `/activities/${a!.activity_id}/fit`,
+    ]) {
       expect((await h.api('GET', path, { token: other })).status, path).toBe(404);
     }
     expect((await h.api('GET', '/workouts', { token: other })).body).toEqual({ items: [], next_cursor: null });
-    for (const path of ['/workouts/abc', '/workouts/1%2F..', '/workouts/123456789012345678901/fit', '/workouts?limit=0', '/workouts?limit=1001', '/workouts?cursor=not-ours', '/workouts?sport=x']) {
+    for (const path of [
+      '/workouts/abc',
+      '/workouts/1%2F..',
+      '/workouts/123456789012345678901/fit',
+      '/workouts?limit=0',
+      '/workouts?limit=1001',
+      '/workouts?cursor=not-ours',
+      '/workouts?sport=x',
+    ]) {
       const r = await h.api('GET', path, { token });
       expect([path, r.status, r.body.code]).toEqual([path, 400, 'VALIDATION_FAILED']);
     }

@@ -14,9 +14,14 @@ import { inspectFit } from '../../src/sync/archive/fit-inspect.js';
 const OPTS = { seed: 5, activities: 25, days: 40, workouts: 2, endDate: '2026-10-31', account: 'demo@example.com', partSize: 30 };
 
 /** Entries with their bytes, read while the walk is on them (an entry is readable only then). */
-async function collect(file: string, tmp: string, wanted: (p: string) => boolean = (p) => entryKind(p) !== undefined): Promise<(ArchiveEntry & { bytes: Buffer })[]> {
+async function collect(
+  file: string,
+  tmp: string,
+  wanted: (p: string) => boolean = (p) => entryKind(p) !== undefined,
+): Promise<(ArchiveEntry & { bytes: Buffer })[]> {
   const out: (ArchiveEntry & { bytes: Buffer })[] = [];
-  for await (const e of walkArchive(file, { descend: isFitContainer, wanted, tmpDir: tmp })) out.push({ ...e, bytes: await e.read(64 << 20) });
+  for await (const e of walkArchive(file, { descend: isFitContainer, wanted, tmpDir: tmp }))
+    out.push({ ...e, bytes: await e.read(64 << 20) });
   return out;
 }
 
@@ -81,14 +86,17 @@ describe('reading a Garmin account-export archive', () => {
     expect(entries.map((e) => e.path)).toEqual(['DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part1.zip!/a.fit']);
     expect([...entries[0]!.bytes]).toEqual([1, 2, 3]);
     let tooLarge: unknown;
-    for await (const e of walkArchive(nested, { descend: isFitContainer, wanted: () => true, tmpDir: dir })) tooLarge ??= await e.read(2).catch((x: unknown) => x);
+    for await (const e of walkArchive(nested, { descend: isFitContainer, wanted: () => true, tmpDir: dir }))
+      tooLarge ??= await e.read(2).catch((x: unknown) => x);
     expect(tooLarge).toMatchObject({ code: 'ARCHIVE_ENTRY_TOO_LARGE' });
 
     const notZip = join(dir, 'not.zip');
     await writeFile(notZip, 'hello, this is not a zip');
     await expect(collect(notZip, dir)).rejects.toMatchObject({ code: 'ARCHIVE_INVALID' });
 
-    const broken = zipSync({ 'DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part1.zip': [new Uint8Array([80, 75, 3, 4, 9, 9, 9]), { level: 0 }] });
+    const broken = zipSync({
+      'DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part1.zip': [new Uint8Array([80, 75, 3, 4, 9, 9, 9]), { level: 0 }],
+    });
     const brokenFile = join(dir, 'broken.zip');
     await writeFile(brokenFile, broken);
     await expect(collect(brokenFile, dir)).rejects.toMatchObject({ code: 'ARCHIVE_ENTRY_CORRUPT' });

@@ -30,7 +30,9 @@ export class FakeGarmin implements GarminConnectLike {
 
   add(count: number): number[] {
     const ids: number[] = [];
-    const base = this.activities.length ? Math.max(...this.activities.map((a) => a.start)) : Date.parse(`${this.endDate}T00:00:00Z`) - 86_400_000 * 60;
+    const base = this.activities.length
+      ? Math.max(...this.activities.map((a) => a.start))
+      : Date.parse(`${this.endDate}T00:00:00Z`) - 86_400_000 * 60;
     for (let i = 1; i <= count; i++) {
       const id = this.nextId++;
       this.activities.push({ id, start: base + i * 3_600_000 });

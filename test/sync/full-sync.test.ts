@@ -15,7 +15,15 @@ describe('sync engine against the emulator: full and incremental syncs', () => {
   it('syncs every activity with its verified original FIT, then a no-op costs ≤ 2 upstream requests', async () => {
     const { job } = await h.service.create(USER, SESSION, { sync_type: 'activities' });
     const done = await h.settled(job.job_id);
-    expect(done).toMatchObject({ status: 'completed', total_items: 10, processed_items: 10, failed_items: 0, progress: 100, error_message: null, attempts: 1 });
+    expect(done).toMatchObject({
+      status: 'completed',
+      total_items: 10,
+      processed_items: 10,
+      failed_items: 0,
+      progress: 100,
+      error_message: null,
+      attempts: 1,
+    });
     expect(done.start_time).not.toBeNull();
     expect(done.end_time).toBeGreaterThanOrEqual(done.start_time!);
     expect(await h.store.activities.count(USER)).toBe(10);

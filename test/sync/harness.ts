@@ -104,9 +104,11 @@ async function emulatorBackend(seed: Seed, limiters: AccountLimiters, clock: Clo
     activityIds: async () => (await connect.listActivities({ start: 0, limit: 1000 })).map((a) => a.activityId),
     downloadFit: (id) => connect.downloadActivityFit(id),
     setLatency: (ms) => emu.setFaults({ latencyMs: ms }),
-    setRateLimit: (on, retryAfterSec = 1) => emu.setFaults(on ? { rateLimitRps: 8, retryAfterSec, rateLimitStyle: 'json' } : { rateLimitRps: null }),
+    setRateLimit: (on, retryAfterSec = 1) =>
+      emu.setFaults(on ? { rateLimitRps: 8, retryAfterSec, rateLimitStyle: 'json' } : { rateLimitRps: null }),
     corruptFits: (ids) => emu.setFaults({ corruptFitIds: ids }),
-    setStorm: (on) => emu.setFaults(on ? { fault5xx: 0.1, faultReset: 0.05, faultTruncate: 0.05 } : { fault5xx: 0, faultReset: 0, faultTruncate: 0 }),
+    setStorm: (on) =>
+      emu.setFaults(on ? { fault5xx: 0.1, faultReset: 0.05, faultTruncate: 0.05 } : { fault5xx: 0, faultReset: 0, faultTruncate: 0 }),
     killTokens: () => {
       emu.expireTokens(EMAIL);
       emu.revokeRefreshTokens(EMAIL);
@@ -149,7 +151,10 @@ function fakeBackend(seed: Seed, clock: Clock): Backend {
  * logged in to its no-MFA account — or the in-test fake), a temp SQLite database and blob dir,
  * the sync service and workers.
  */
-export async function startHarness(seed: Seed = { activities: 24, days: 10, workouts: 5 }, opts: { dialect?: TestDialect } = {}): Promise<Harness> {
+export async function startHarness(
+  seed: Seed = { activities: 24, days: 10, workouts: 5 },
+  opts: { dialect?: TestDialect } = {},
+): Promise<Harness> {
   const clock = systemClock;
   const limiters = new AccountLimiters({ clock, ratePerSec: 2000, burst: 2000 });
   const backend = BACKEND === 'emulator' ? await emulatorBackend(seed, limiters, clock) : fakeBackend(seed, clock);
@@ -182,7 +187,19 @@ export async function startHarness(seed: Seed = { activities: 24, days: 10, work
     limiters,
     clock,
     pool: (over = {}) => {
-      const p = new WorkerPool({ store, blobs, gateway, limiters, bus, clock, random: cryptoRandom, logger: silentLogger, pollMs: 50, healthInitialDays: seed.days, ...over });
+      const p = new WorkerPool({
+        store,
+        blobs,
+        gateway,
+        limiters,
+        bus,
+        clock,
+        random: cryptoRandom,
+        logger: silentLogger,
+        pollMs: 50,
+        healthInitialDays: seed.days,
+        ...over,
+      });
       pools.push(p);
       return p;
     },

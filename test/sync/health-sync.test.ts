@@ -32,7 +32,9 @@ describe('health sync of 30 emulator days', () => {
     expect(items).toHaveLength(DAYS);
     const first = items.at(-1)!.calendar_date;
     const last = items[0]!.calendar_date;
-    const weights = new Map(((await garmin.getWeightRange(first, last)).dailyWeightSummaries as { summaryDate: string }[]).map((w) => [w.summaryDate, w]));
+    const weights = new Map(
+      ((await garmin.getWeightRange(first, last)).dailyWeightSummaries as { summaryDate: string }[]).map((w) => [w.summaryDate, w]),
+    );
     const battery = new Map((await garmin.health.getBodyBatteryReports(first, last)).map((r) => [r.date, r]));
     for (const { calendar_date: day } of items) {
       const stored = Object.fromEntries((await h.store.healthMetrics.getDay(USER, day)).map((r) => [r.family, r]));
@@ -55,7 +57,8 @@ describe('health sync of 30 emulator days', () => {
         expect(stored[family]!.job_id).toBe(job.job_id);
       }
       // Every day of the seed has a summary, heart rate, stress, body battery report and respiration series owner.
-      for (const family of ['summary', 'heart_rate', 'stress', 'body_battery'] as const) expect(stored[family]!.state, `${day} ${family}`).toBe('present');
+      for (const family of ['summary', 'heart_rate', 'stress', 'body_battery'] as const)
+        expect(stored[family]!.state, `${day} ${family}`).toBe('present');
       expect(stored.hrv!.state).toBe(expected.hrv === null ? 'empty' : 'present');
       expect(stored.weight!.state).toBe(expected.weight === null ? 'empty' : 'present');
       expect(stored.training_readiness!.state).toBe((expected.training_readiness as unknown[]).length === 0 ? 'empty' : 'present');

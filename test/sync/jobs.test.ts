@@ -10,7 +10,7 @@ describe('sync jobs: dedupe, scoping, cancel, events', () => {
   });
   afterEach(async () => h?.close());
 
-  it('returns an identical pending job instead of a duplicate and hides other users\' jobs', async () => {
+  it("returns an identical pending job instead of a duplicate and hides other users' jobs", async () => {
     const a = await h.service.create(USER, SESSION, { sync_type: 'activities', from: '2026-01-01', to: '2026-02-01' });
     const b = await h.service.create(USER, 'another-session', { sync_type: 'activities', from: '2026-01-01', to: '2026-02-01' });
     expect(a.deduplicated).toBe(false);
@@ -23,7 +23,9 @@ describe('sync jobs: dedupe, scoping, cancel, events', () => {
     expect((await h.service.list('someone-else')).items).toHaveLength(0);
     const bad = await h.service.create(USER, SESSION, { sync_type: 'health', from: '2026-02-30' }).catch((e: unknown) => e);
     expect(isAppError(bad, 'VALIDATION_FAILED')).toBe(true);
-    const reversed = await h.service.create(USER, SESSION, { sync_type: 'health', from: '2026-02-02', to: '2026-02-01' }).catch((e: unknown) => e);
+    const reversed = await h.service
+      .create(USER, SESSION, { sync_type: 'health', from: '2026-02-02', to: '2026-02-01' })
+      .catch((e: unknown) => e);
     expect(isAppError(reversed, 'VALIDATION_FAILED')).toBe(true);
   });
 

@@ -9,7 +9,7 @@ describe('sync engine recovery: crashes, stops, rate limits, bad items, dead tok
   });
   afterEach(async () => h?.close());
 
-  it('resumes a crashed worker\'s job once its lease expires, without duplicates', async () => {
+  it("resumes a crashed worker's job once its lease expires, without duplicates", async () => {
     h.backend.setLatency(30);
     const { job } = await h.service.create(USER, SESSION, { sync_type: 'activities' });
     // FIT verification blocks the event loop for a while: leases long enough to survive that.
@@ -25,7 +25,14 @@ describe('sync engine recovery: crashes, stops, rate limits, bad items, dead tok
     const second = h.pool({ leaseMs: 2500, heartbeatMs: 250 });
     second.start();
     const done = await h.settled(job.job_id);
-    expect(done).toMatchObject({ status: 'completed', total_items: 12, processed_items: 12, failed_items: 0, attempts: 2, lease_owner: null });
+    expect(done).toMatchObject({
+      status: 'completed',
+      total_items: 12,
+      processed_items: 12,
+      failed_items: 0,
+      attempts: 2,
+      lease_owner: null,
+    });
     expect(done.start_time).toBe(orphan.start_time);
     expect(await h.store.activities.count(USER)).toBe(12);
     // The second worker fetched only what was not stored: one list page + the missing FITs. Up to
@@ -106,7 +113,11 @@ describe('sync engine recovery: crashes, stops, rate limits, bad items, dead tok
     const { job } = await h.service.create(USER, SESSION, { sync_type: 'workouts' });
     h.pool().start();
     const done = await h.settled(job.job_id);
-    expect(done).toMatchObject({ status: 'failed', error_code: 'GARMIN_REAUTH_REQUIRED', error_message: ERROR_CODES.GARMIN_REAUTH_REQUIRED });
+    expect(done).toMatchObject({
+      status: 'failed',
+      error_code: 'GARMIN_REAUTH_REQUIRED',
+      error_message: ERROR_CODES.GARMIN_REAUTH_REQUIRED,
+    });
     expect(done.error_message).toContain('garminsync auth login');
     expect(h.backend.logins()).toBe(0);
   });

@@ -14,10 +14,26 @@ describe.each(testDialects())('SyncedDataService on $name', ({ open }) => {
     service = new SyncedDataService({ activities: store.activities, workouts: store.workouts, blobs });
     const fit = await blobs.put(Buffer.alloc(256 * 1024, 7));
     await store.activities.upsert(
-      { user_id: 'u1', activity_id: '42', name: 'Run', sport: 'running', start_time: 1, duration_seconds: 1, distance_meters: 1, calories: 1, average_hr: 1, raw: {}, fit: { sha256: fit.sha256, size_bytes: fit.size }, job_id: null },
+      {
+        user_id: 'u1',
+        activity_id: '42',
+        name: 'Run',
+        sport: 'running',
+        start_time: 1,
+        duration_seconds: 1,
+        distance_meters: 1,
+        calories: 1,
+        average_hr: 1,
+        raw: {},
+        fit: { sha256: fit.sha256, size_bytes: fit.size },
+        job_id: null,
+      },
       1,
     );
-    await store.workouts.upsert({ user_id: 'u1', workout_id: '7', name: 'W', sport: null, updated_at: null, raw: {}, fit: null, job_id: null }, 1);
+    await store.workouts.upsert(
+      { user_id: 'u1', workout_id: '7', name: 'W', sport: null, updated_at: null, raw: {}, fit: null, job_id: null },
+      1,
+    );
   });
   afterEach(async () => t.close());
 
@@ -25,7 +41,10 @@ describe.each(testDialects())('SyncedDataService on $name', ({ open }) => {
     expect((await service.activity('u1', '42')).name).toBe('Run');
     await expect(service.activity('u2', '42')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(service.activityFit('u2', '42')).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(service.workoutFit('u1', '7')).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'No FIT file is stored for this workout.' });
+    await expect(service.workoutFit('u1', '7')).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'No FIT file is stored for this workout.',
+    });
     expect((await service.listWorkouts('u2', {})).items).toEqual([]);
   });
 

@@ -52,7 +52,16 @@ function streamSyncer(pages: string[][], o: { current?: string[]; failing?: stri
         },
         async write(tx, item, ref) {
           await tx.workouts.upsert(
-            { user_id: USER, workout_id: item.key, name: null, sport: null, updated_at: null, raw: {}, fit: { sha256: ref.sha256, size_bytes: ref.size }, job_id: ctx.job.job_id },
+            {
+              user_id: USER,
+              workout_id: item.key,
+              name: null,
+              sport: null,
+              updated_at: null,
+              raw: {},
+              fit: { sha256: ref.sha256, size_bytes: ref.size },
+              job_id: ctx.job.job_id,
+            },
             ctx.now(),
           );
           log.push(`write:${item.key}`);
@@ -114,17 +123,41 @@ describe.each(testDialects())('the syncer port: one engine for every syncer ($na
   });
 
   it('works items page by page with exact counters: duplicates once, current items out of scope, a failed item recorded and skipped', async () => {
-    const pages = [['a1', 'a2', 'a3', 'a4', 'a5'], ['a5', 'b1', 'b2', 'b3', 'b4'], ['c1', 'c2', 'c3']];
+    const pages = [
+      ['a1', 'a2', 'a3', 'a4', 'a5'],
+      ['a5', 'b1', 'b2', 'b3', 'b4'],
+      ['c1', 'c2', 'c3'],
+    ];
     const s = streamSyncer(pages, { current: ['b2'], failing: ['a3'] });
     const { job } = await service.create(USER, 's', { sync_type: 'workouts' });
     pool(s.syncer, { itemConcurrency: 2 });
     const done = await settled(job.job_id);
     // 13 listed, a5 twice: 12 items; b2 is current: 11 in scope, all handled, a3 failed.
-    expect(done).toMatchObject({ status: 'completed', total_items: 11, processed_items: 11, failed_items: 1, progress: 100, error_code: null });
-    expect((await store.workouts.list(USER)).map((w) => w.workout_id).sort()).toEqual(['a1', 'a2', 'a4', 'a5', 'b1', 'b3', 'b4', 'c1', 'c2', 'c3']);
+    expect(done).toMatchObject({
+      status: 'completed',
+      total_items: 11,
+      processed_items: 11,
+      failed_items: 1,
+      progress: 100,
+      error_code: null,
+    });
+    expect((await store.workouts.list(USER)).map((w) => w.workout_id).sort()).toEqual([
+      'a1',
+      'a2',
+      'a4',
+      'a5',
+      'b1',
+      'b3',
+      'b4',
+      'c1',
+      'c2',
+      'c3',
+    ]);
     expect(s.log.filter((l) => l === 'fetch:a5')).toHaveLength(1);
     expect(s.log).not.toContain('fetch:b2');
-    expect(await store.failures.listForJob(job.job_id)).toMatchObject([{ item_key: 'a3', error_code: 'FIT_INVALID', error_message: 'entry a3 is damaged' }]);
+    expect(await store.failures.listForJob(job.job_id)).toMatchObject([
+      { item_key: 'a3', error_code: 'FIT_INVALID', error_message: 'entry a3 is damaged' },
+    ]);
     // Page by page: the third page is listed only after every item of the first was worked
     // (the engine lists at most one page ahead), never all pages before the first download.
     const third = s.log.indexOf('list:3');
@@ -136,7 +169,7 @@ describe.each(testDialects())('the syncer port: one engine for every syncer ($na
     expect((await store.jobItems.doneAmong(job.job_id, ['a1', 'c3'])).size).toBe(0);
   });
 
-  it('a crashed worker\'s job resumes once its lease expires (fake clock): written items are not fetched again', async () => {
+  it("a crashed worker's job resumes once its lease expires (fake clock): written items are not fetched again", async () => {
     const s = streamSyncer([['k1', 'k2', 'k3', 'k4', 'k5', 'k6']], { hold: new Set(['k4']) });
     const { job } = await service.create(USER, 's', { sync_type: 'workouts' });
     const first = pool(s.syncer, { itemConcurrency: 1, leaseMs: 30_000 });

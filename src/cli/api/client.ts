@@ -90,7 +90,9 @@ export class ApiClient {
     } catch (e) {
       if (!isAppError(e) || e.details.status !== 401) throw e;
     }
-    const renewed = await sendJson<TokenResponse>(this.http, 'POST', '/auth/refresh', { body: { refresh_token: creds.refresh_token } }).catch((e: unknown) => {
+    const renewed = await sendJson<TokenResponse>(this.http, 'POST', '/auth/refresh', {
+      body: { refresh_token: creds.refresh_token },
+    }).catch((e: unknown) => {
       throw isAppError(e) && e.details.status === 401 ? sessionExpired(e) : e;
     });
     await send(this.http, 'POST', '/auth/logout', { token: renewed.access_token });
@@ -150,7 +152,11 @@ export class ApiClient {
 
   /** The stored original FIT file as a stream. */
   activityFit(id: string, signal?: AbortSignal): Promise<Response> {
-    return this.authed('GET', `/activities/${encodeURIComponent(id)}/fit`, { accept: 'application/octet-stream, */*', signal, noTimeout: true });
+    return this.authed('GET', `/activities/${encodeURIComponent(id)}/fit`, {
+      accept: 'application/octet-stream, */*',
+      signal,
+      noTimeout: true,
+    });
   }
 
   /** Health days (newest first) with their headline numbers. */
@@ -173,13 +179,21 @@ export class ApiClient {
 
   /** A workout's stored FIT file as a stream. */
   workoutFit(id: string, signal?: AbortSignal): Promise<Response> {
-    return this.authed('GET', `/workouts/${encodeURIComponent(id)}/fit`, { accept: 'application/octet-stream, */*', signal, noTimeout: true });
+    return this.authed('GET', `/workouts/${encodeURIComponent(id)}/fit`, {
+      accept: 'application/octet-stream, */*',
+      signal,
+      noTimeout: true,
+    });
   }
 
   // --- archive imports (issue 16) ------------------------------------------------------------
 
   /** Streams an archive file to the service; `open` is called again when the upload must be resent after a refresh. */
-  uploadArchive(open: () => ReadableStream<Uint8Array>, length: number, signal?: AbortSignal): Promise<{ import: ArchiveImport; job: SyncJob }> {
+  uploadArchive(
+    open: () => ReadableStream<Uint8Array>,
+    length: number,
+    signal?: AbortSignal,
+  ): Promise<{ import: ArchiveImport; job: SyncJob }> {
     return this.authedJson('POST', '/imports', { raw: { stream: open, contentType: 'application/zip', length }, noTimeout: true, signal });
   }
 

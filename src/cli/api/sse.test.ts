@@ -13,9 +13,7 @@ async function collect(...parts: string[]) {
 
 describe('parseSse', () => {
   it('parses events split anywhere across chunks, skips comments, joins multi-line data', async () => {
-    expect(
-      await collect(': keep-alive\n\nid: 1\nevent: prog', 'ress\ndata: {"a":', '1}\n\r\nevent: end\ndata: x\ndata: y\n\n'),
-    ).toEqual([
+    expect(await collect(': keep-alive\n\nid: 1\nevent: prog', 'ress\ndata: {"a":', '1}\n\r\nevent: end\ndata: x\ndata: y\n\n')).toEqual([
       { event: 'progress', data: '{"a":1}', id: '1' },
       { event: 'end', data: 'x\ny', id: '1' },
     ]);

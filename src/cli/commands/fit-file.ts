@@ -13,7 +13,12 @@ import { usage } from './errors.js';
  * An existing file is kept unless `force`: FILE_EXISTS (exit 1) says so before anything is
  * downloaded. Returns the number of bytes written.
  */
-export async function saveFit(ctx: CommandContext, download: (signal: AbortSignal) => Promise<Response>, target: string, force: boolean): Promise<number> {
+export async function saveFit(
+  ctx: CommandContext,
+  download: (signal: AbortSignal) => Promise<Response>,
+  target: string,
+  force: boolean,
+): Promise<number> {
   if (target === '-' && ctx.io.stdoutIsTTY) throw usage('Refusing to write a binary FIT file to the terminal; use --out <file> or a pipe.');
   if (target !== '-' && !force && (await exists(target))) {
     throw new AppError('FILE_EXISTS', `${target} already exists; add --force to overwrite it.`, { path: target });

@@ -24,11 +24,19 @@ export const COMMAND_TABLE: readonly NounEntry[] = [
     verbs: [
       { name: 'login', summary: 'Log in with your Garmin e-mail and password (and MFA code)', load: () => import('./auth/login.js') },
       { name: 'mfa', summary: 'Finish a login that needs an MFA code', load: () => import('./auth/mfa.js') },
-      { name: 'status', summary: 'Show the session, where credentials are stored and when tokens expire', load: () => import('./auth/status.js') },
+      {
+        name: 'status',
+        summary: 'Show the session, where credentials are stored and when tokens expire',
+        load: () => import('./auth/status.js'),
+      },
       { name: 'logout', summary: 'Revoke the session and delete the stored credentials', load: () => import('./auth/logout.js') },
       { name: 'refresh', summary: 'Refresh the access token now', load: () => import('./auth/refresh.js') },
       { name: 'token', summary: 'Print a valid access token (for scripts)', load: () => import('./auth/token.js') },
-      { name: 'import', summary: 'Send a saved Garmin token file to the service (login escape hatch)', load: () => import('./auth/import.js') },
+      {
+        name: 'import',
+        summary: 'Send a saved Garmin token file to the service (login escape hatch)',
+        load: () => import('./auth/import.js'),
+      },
     ],
   },
   {
@@ -49,14 +57,22 @@ export const COMMAND_TABLE: readonly NounEntry[] = [
     verbs: [
       { name: 'list', summary: 'List synced activities, newest first', load: () => import('./activities/list.js') },
       { name: 'show', summary: 'Show one activity', load: () => import('./activities/show.js') },
-      { name: 'download', summary: "Download one activity's original FIT file (export DIR mirrors them all)", load: () => import('./activities/download.js') },
+      {
+        name: 'download',
+        summary: "Download one activity's original FIT file (export DIR mirrors them all)",
+        load: () => import('./activities/download.js'),
+      },
     ],
   },
   {
     name: 'health',
     summary: 'Browse synced health days (steps, sleep, HRV, stress, body battery, weight, …)',
     verbs: [
-      { name: 'list', summary: 'One row per synced day: steps, resting HR, sleep, HRV, stress, body battery, weight', load: () => import('./health/list.js') },
+      {
+        name: 'list',
+        summary: 'One row per synced day: steps, resting HR, sleep, HRV, stress, body battery, weight',
+        load: () => import('./health/list.js'),
+      },
       { name: 'show', summary: 'Every health family stored for one day (or one, with its data)', load: () => import('./health/show.js') },
     ],
   },
@@ -71,8 +87,10 @@ export const COMMAND_TABLE: readonly NounEntry[] = [
   },
   {
     name: 'import',
-    summary: "Import Garmin's own data export (the \"Export Your Data\" archive)",
-    verbs: [{ name: 'archive', summary: 'Upload an account-export ZIP and import its history', load: () => import('./sync/import-archive.js') }],
+    summary: 'Import Garmin\'s own data export (the "Export Your Data" archive)',
+    verbs: [
+      { name: 'archive', summary: 'Upload an account-export ZIP and import its history', load: () => import('./sync/import-archive.js') },
+    ],
   },
   {
     name: 'config',
@@ -86,7 +104,10 @@ export const COMMAND_TABLE: readonly NounEntry[] = [
 
 /** Commands with no verbs. `server` and `emulator` run other entry points, launched via bin/. */
 export const LEAF_COMMANDS = {
-  export: { summary: 'Mirror everything synced into a folder: FIT, GPX, CSV, JSON (incremental)', load: () => import('./export/export.js') },
+  export: {
+    summary: 'Mirror everything synced into a folder: FIT, GPX, CSV, JSON (incremental)',
+    load: () => import('./export/export.js'),
+  },
   completion: { summary: 'Print a shell completion script (bash, zsh or fish)', load: () => import('./completion/completion.js') },
 } as const;
 

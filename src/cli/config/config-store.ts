@@ -67,7 +67,10 @@ export class ConfigStore {
       text = await readFile(this.path, 'utf8');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw new AppError('CONFIG_INVALID', `The config file ${this.path} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}); fix or delete it.`);
+      throw new AppError(
+        'CONFIG_INVALID',
+        `The config file ${this.path} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}); fix or delete it.`,
+      );
     }
     try {
       const parsed = JSON.parse(text) as Record<string, unknown>;
@@ -86,7 +89,10 @@ export class ConfigStore {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     // Replace the file a symbolic link points to, not the link: the dotfile manager keeps it.
     const target = await realpath(this.path).catch(() => this.path);
-    const mode = await stat(target).then((st) => st.mode & 0o777, () => 0o644);
+    const mode = await stat(target).then(
+      (st) => st.mode & 0o777,
+      () => 0o644,
+    );
     await writeFileAtomic(target, `${JSON.stringify(config, null, 2)}\n`, mode);
   }
 }

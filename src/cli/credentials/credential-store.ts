@@ -81,12 +81,17 @@ export class CredentialStore {
     try {
       file = JSON.parse(text) as CredentialFile;
     } catch {
-      throw new AppError('LOGIN_REQUIRED', `The credential file ${this.path} is damaged; run \`garminsync auth login\`.`, { path: this.path });
+      throw new AppError('LOGIN_REQUIRED', `The credential file ${this.path} is damaged; run \`garminsync auth login\`.`, {
+        path: this.path,
+      });
     }
     let tokens = { access_token: file.access_token, refresh_token: file.refresh_token };
     if (file.backend === 'keyring') {
       if (!this.opts.keyring) {
-        throw new AppError('LOGIN_REQUIRED', `The tokens are in the OS keyring, which is not available now; run \`garminsync auth login\`.`);
+        throw new AppError(
+          'LOGIN_REQUIRED',
+          `The tokens are in the OS keyring, which is not available now; run \`garminsync auth login\`.`,
+        );
       }
       const secret = await this.opts.keyring.get(this.opts.server).catch(() => undefined);
       if (!secret) {

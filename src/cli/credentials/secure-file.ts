@@ -38,7 +38,9 @@ export async function readPrivateFile(path: string, onExposed?: (e: ExposedFile)
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     if ((e as NodeJS.ErrnoException).code === 'ELOOP') {
       if (!onExposed) {
-        throw new AppError('CREDENTIALS_INSECURE', `The credential file ${path} is a symbolic link; replace it with a regular file.`, { path });
+        throw new AppError('CREDENTIALS_INSECURE', `The credential file ${path} is a symbolic link; replace it with a regular file.`, {
+          path,
+        });
       }
       onExposed({ path, reason: 'symlink' });
       return readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? undefined : Promise.reject(err)));

@@ -77,7 +77,8 @@ async function pool<T>(items: readonly T[], limit: number, signal: AbortSignal, 
 
 async function bytesOf(res: Response, expectedSha: string, what: string): Promise<Buffer> {
   const bytes = Buffer.from(await res.arrayBuffer());
-  if (sha256Hex(bytes) !== expectedSha) throw new AppError('FIT_INVALID', `The service sent ${what} whose sha256 is not the one it listed; try the export again.`);
+  if (sha256Hex(bytes) !== expectedSha)
+    throw new AppError('FIT_INVALID', `The service sent ${what} whose sha256 is not the one it listed; try the export again.`);
   return bytes;
 }
 
@@ -93,8 +94,12 @@ export async function exportAll(api: ExportApi, o: ExportOptions): Promise<{ sum
   const inScope = (date: string) => !o.since || date >= o.since;
   const counts = { activities: 0, workouts: 0, health_days: 0 };
 
-  const activities = o.types.has('activities') ? (await all((cursor) => api.listActivities({ limit: 1000, cursor }, signal))).sort(activityOrder) : [];
-  const workouts = o.types.has('workouts') ? (await all((cursor) => api.listWorkouts({ limit: 1000, cursor }, signal))).sort(workoutOrder) : [];
+  const activities = o.types.has('activities')
+    ? (await all((cursor) => api.listActivities({ limit: 1000, cursor }, signal))).sort(activityOrder)
+    : [];
+  const workouts = o.types.has('workouts')
+    ? (await all((cursor) => api.listWorkouts({ limit: 1000, cursor }, signal))).sort(workoutOrder)
+    : [];
   const healthWanted = o.types.has('health') && (o.formats.has('csv') || o.formats.has('json'));
   const healthRows = healthWanted ? await listHealthDays(api, signal) : [];
   counts.activities = activities.length;
@@ -113,7 +118,14 @@ export async function exportAll(api: ExportApi, o: ExportOptions): Promise<{ sum
       tick();
     });
     if (o.types.has('activities') && o.formats.has('csv')) {
-      await mirror.put('activities.csv', csv(ACTIVITY_COLUMNS, activities.map((a) => rows.get(a.activity_id)!)), { type: 'table', id: 'activities' });
+      await mirror.put(
+        'activities.csv',
+        csv(
+          ACTIVITY_COLUMNS,
+          activities.map((a) => rows.get(a.activity_id)!),
+        ),
+        { type: 'table', id: 'activities' },
+      );
     }
 
     const fitFiles = new Map<string, string | null>();
@@ -123,17 +135,35 @@ export async function exportAll(api: ExportApi, o: ExportOptions): Promise<{ sum
       tick();
     });
     if (o.types.has('workouts') && o.formats.has('csv')) {
-      await mirror.put('workouts.csv', csv(WORKOUT_COLUMNS, workouts.map((w) => ({ ...w, fit_file: fitFiles.get(w.workout_id) ?? null }))), { type: 'table', id: 'workouts' });
+      await mirror.put(
+        'workouts.csv',
+        csv(
+          WORKOUT_COLUMNS,
+          workouts.map((w) => ({ ...w, fit_file: fitFiles.get(w.workout_id) ?? null })),
+        ),
+        { type: 'table', id: 'workouts' },
+      );
     }
 
     const days = new Map<string, HealthDayDetail>();
     await pool(healthRows, o.concurrency ?? 4, signal, async (row) => {
-      const day = await exportHealthDay(api, mirror, row, { dir: o.dir, json: o.formats.has('json'), inScope: inScope(row.calendar_date), signal, dryRun: o.dryRun });
+      const day = await exportHealthDay(api, mirror, row, {
+        dir: o.dir,
+        json: o.formats.has('json'),
+        inScope: inScope(row.calendar_date),
+        signal,
+        dryRun: o.dryRun,
+      });
       if (day) days.set(row.calendar_date, day);
       await mirror.checkpoint(stamp());
       tick();
     });
-    if (healthWanted && o.formats.has('csv')) await writeHealthTables(mirror, healthRows, healthRows.flatMap((r) => days.get(r.calendar_date) ?? []));
+    if (healthWanted && o.formats.has('csv'))
+      await writeHealthTables(
+        mirror,
+        healthRows,
+        healthRows.flatMap((r) => days.get(r.calendar_date) ?? []),
+      );
   } finally {
     // Even an interrupted run records what it wrote, so the next one resumes from there.
     await mirror.save(stamp(), true);
@@ -154,7 +184,12 @@ export async function exportAll(api: ExportApi, o: ExportOptions): Promise<{ sum
 }
 
 /** One activity's FIT and GPX; returns its CSV row (with the files the folder holds for it). */
-async function exportActivity(api: ExportApi, mirror: Mirror, a: Activity, o: ExportOptions & { inScope: (d: string) => boolean }): Promise<ActivityRow> {
+async function exportActivity(
+  api: ExportApi,
+  mirror: Mirror,
+  a: Activity,
+  o: ExportOptions & { inScope: (d: string) => boolean },
+): Promise<ActivityRow> {
   const stem = activityStem(a);
   const fitRel = `${stem}.fit`;
   const gpxRel = `${stem}.gpx`;
@@ -168,7 +203,8 @@ async function exportActivity(api: ExportApi, mirror: Mirror, a: Activity, o: Ex
   for (const old of mirror.pathsOf('activity', a.activity_id)) if (old !== fitRel && old !== gpxRel) await mirror.retire(old);
 
   let bytes: Buffer | null = null;
-  const download = async () => (bytes ??= await bytesOf(await api.activityFit(a.activity_id, o.signal), sha, `the FIT of activity ${a.activity_id}`));
+  const download = async () =>
+    (bytes ??= await bytesOf(await api.activityFit(a.activity_id, o.signal), sha, `the FIT of activity ${a.activity_id}`));
   if (o.formats.has('fit')) {
     const decided = await mirror.plan(fitRel, sha, source);
     if (decided === 'write') {
@@ -182,11 +218,18 @@ async function exportActivity(api: ExportApi, mirror: Mirror, a: Activity, o: Ex
     } else if (o.dryRun) {
       await mirror.write(gpxRel, Buffer.alloc(0), '', { ...source, from: sha });
     } else {
-      const local = has(fitRel) && mirror.manifest.files[fitRel]!.sha256 === sha ? await readFile(join(o.dir, ...fitRel.split('/'))).catch(() => null) : null;
+      const local =
+        has(fitRel) && mirror.manifest.files[fitRel]!.sha256 === sha
+          ? await readFile(join(o.dir, ...fitRel.split('/'))).catch(() => null)
+          : null;
       const fit = local && sha256Hex(local) === sha ? local : await download();
       const points = trackPoints(fit);
       if (points.length === 0) mirror.noteNoTrack(a.activity_id, sha);
-      else await mirror.put(gpxRel, Buffer.from(gpxDocument(points, { name: a.name, sport: a.sport, startTime: a.start_time })), { ...source, from: sha });
+      else
+        await mirror.put(gpxRel, Buffer.from(gpxDocument(points, { name: a.name, sport: a.sport, startTime: a.start_time })), {
+          ...source,
+          from: sha,
+        });
     }
   }
   return row();
@@ -202,7 +245,13 @@ async function exportWorkout(api: ExportApi, mirror: Mirror, w: Workout, o: Expo
   const decided = await mirror.plan(rel, sha, source);
   if (decided === 'write') {
     if (o.dryRun) await mirror.write(rel, Buffer.alloc(w.fit.size_bytes), sha, source);
-    else await mirror.write(rel, await bytesOf(await api.workoutFit(w.workout_id, o.signal), sha, `the FIT of workout ${w.workout_id}`), sha, source);
+    else
+      await mirror.write(
+        rel,
+        await bytesOf(await api.workoutFit(w.workout_id, o.signal), sha, `the FIT of workout ${w.workout_id}`),
+        sha,
+        source,
+      );
   }
   return rel in mirror.manifest.files || decided === 'write' ? rel : null;
 }

@@ -32,8 +32,13 @@ const finite = (v: unknown): number | null => (typeof v === 'number' && Number.i
 /** The FIT's `record` messages that carry a position, decoded with @garmin/fitsdk. */
 export function trackPoints(fit: Uint8Array): TrackPoint[] {
   const decoder = new Decoder(Stream.fromBuffer(Buffer.from(fit.buffer, fit.byteOffset, fit.byteLength)));
-  const { messages } = decoder.read({ expandComponents: true, applyScaleAndOffset: true, convertDateTimesToDates: true, mergeHeartRates: false });
-  const records = ((messages as { recordMesgs?: RecordMesgLike[] }).recordMesgs ?? []);
+  const { messages } = decoder.read({
+    expandComponents: true,
+    applyScaleAndOffset: true,
+    convertDateTimesToDates: true,
+    mergeHeartRates: false,
+  });
+  const records = (messages as { recordMesgs?: RecordMesgLike[] }).recordMesgs ?? [];
   const points: TrackPoint[] = [];
   for (const r of records) {
     const lat = finite(r.positionLat);
@@ -53,7 +58,14 @@ export function trackPoints(fit: Uint8Array): TrackPoint[] {
 
 const isoSeconds = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@', format: true, indentBy: ' ', suppressEmptyNode: true, processEntities: true });
+const builder = new XMLBuilder({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  format: true,
+  indentBy: ' ',
+  suppressEmptyNode: true,
+  processEntities: true,
+});
 
 /**
  * A GPX 1.1 document with one track (valid against the GPX 1.1 schema): time, position and

@@ -22,7 +22,11 @@ const SCALARS = new Set(['number', 'integer', 'string', 'boolean']);
 
 function scalar(s: SchemaLike): boolean {
   if (s.type && SCALARS.has(s.type)) return true;
-  return Array.isArray(s.anyOf) && s.anyOf.some((x) => x.type && SCALARS.has(x.type)) && s.anyOf.every((x) => x.type === 'null' || (x.type !== undefined && SCALARS.has(x.type)));
+  return (
+    Array.isArray(s.anyOf) &&
+    s.anyOf.some((x) => x.type && SCALARS.has(x.type)) &&
+    s.anyOf.every((x) => x.type === 'null' || (x.type !== undefined && SCALARS.has(x.type)))
+  );
 }
 
 function objectOf(s: SchemaLike): SchemaLike | null {
@@ -40,7 +44,9 @@ function fieldsOf(shape: SchemaLike): { path: string[]; header: string }[] {
   for (const [k, v] of Object.entries(shape.properties ?? {})) {
     if (scalar(v)) out.push({ path: [k], header: header([k], v) });
     const inner = objectOf(v);
-    if (inner && !scalar(v)) for (const [k2, v2] of Object.entries(inner.properties ?? {})) if (scalar(v2)) out.push({ path: [k, k2], header: header([k, k2], v2) });
+    if (inner && !scalar(v))
+      for (const [k2, v2] of Object.entries(inner.properties ?? {}))
+        if (scalar(v2)) out.push({ path: [k, k2], header: header([k, k2], v2) });
   }
   return out;
 }
@@ -79,7 +85,8 @@ export function familyRows(family: HealthMetric, days: readonly HealthDayDetail[
   for (const d of days) {
     const entry = d.metrics[family];
     if (!entry) continue;
-    if (list && Array.isArray(entry.data) && entry.data.length > 0) for (const item of entry.data) rows.push({ date: d.calendar_date, entry, item });
+    if (list && Array.isArray(entry.data) && entry.data.length > 0)
+      for (const item of entry.data) rows.push({ date: d.calendar_date, entry, item });
     else rows.push({ date: d.calendar_date, entry, item: list ? null : entry.data });
   }
   return rows;

@@ -59,7 +59,12 @@ export async function exportHealthDay(
   }
   if (!o.inScope) return null;
   const day = await api.getHealthDay(row.calendar_date, undefined, o.signal);
-  if (o.json) await mirror.put(rel, Buffer.from(`${JSON.stringify(day, null, 2)}\n`), { type: 'health_day', id: row.calendar_date, from: row.synced_at });
+  if (o.json)
+    await mirror.put(rel, Buffer.from(`${JSON.stringify(day, null, 2)}\n`), {
+      type: 'health_day',
+      id: row.calendar_date,
+      from: row.synced_at,
+    });
   return day;
 }
 

@@ -63,7 +63,13 @@ export class Mirror {
 
   /** Opens DIR (its manifest when there is one; a manifest we cannot read starts afresh). */
   static async open(root: string, base: { version: string; server: string }, opts: { force: boolean; dryRun: boolean }): Promise<Mirror> {
-    let manifest: Manifest = { format: 1, tool: { name: 'garminsync', version: base.version }, server: base.server, exported_at: null, files: {} };
+    let manifest: Manifest = {
+      format: 1,
+      tool: { name: 'garminsync', version: base.version },
+      server: base.server,
+      exported_at: null,
+      files: {},
+    };
     try {
       const parsed = JSON.parse(await readFile(join(root, MANIFEST), 'utf8')) as Partial<Manifest>;
       if (parsed.format === 1 && parsed.files && typeof parsed.files === 'object') {
@@ -79,7 +85,8 @@ export class Mirror {
 
   private abs(rel: string): string {
     const parts = rel.split('/');
-    if (parts.some((p) => p === '' || p === '.' || p === '..' || p.includes(sep) || p.includes('\0'))) throw new Error(`unsafe export path: ${rel}`);
+    if (parts.some((p) => p === '' || p === '.' || p === '..' || p.includes(sep) || p.includes('\0')))
+      throw new Error(`unsafe export path: ${rel}`);
     return join(this.root, ...parts);
   }
 
@@ -122,7 +129,10 @@ export class Mirror {
     }
     const ours = this.manifest.files[rel];
     if (now && !this.opts.force && (!now.regular || !ours || ours.sha256 !== now.sha256)) {
-      this.kept.push({ path: rel, reason: !now.regular ? 'not a regular file' : ours ? 'changed since the last export' : 'not written by garminsync export' });
+      this.kept.push({
+        path: rel,
+        reason: !now.regular ? 'not a regular file' : ours ? 'changed since the last export' : 'not written by garminsync export',
+      });
       return 'kept';
     }
     return 'write';
@@ -194,7 +204,14 @@ export class Mirror {
     if (this.opts.dryRun) return;
     const st = await stat(this.abs(rel));
     const before = this.manifest.files[rel];
-    if (before && before.sha256 === sha256 && before.size === st.size && before.mtime_ms === st.mtimeMs && before.source.from === source.from) return;
+    if (
+      before &&
+      before.sha256 === sha256 &&
+      before.size === st.size &&
+      before.mtime_ms === st.mtimeMs &&
+      before.source.from === source.from
+    )
+      return;
     this.manifest.files[rel] = { sha256, size: st.size, mtime_ms: st.mtimeMs, source };
     this.dirtySinceSave++;
   }

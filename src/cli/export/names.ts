@@ -13,7 +13,10 @@ export function safeWord(value: string | null | undefined, fallback: string): st
     .replace(/[^\p{L}\p{N}._-]+/gu, '_')
     .replace(/_+/g, '_')
     .replace(/^[._-]+|[._-]+$/g, '');
-  const cut = [...word].slice(0, MAX_WORD).join('').replace(/[._-]+$/, '');
+  const cut = [...word]
+    .slice(0, MAX_WORD)
+    .join('')
+    .replace(/[._-]+$/, '');
   return cut === '' ? fallback : cut;
 }
 
@@ -28,7 +31,8 @@ function safeId(id: string): string {
  * The local time is what the user saw on the watch; UTC when Garmin sent no local time.
  */
 function dayAndTime(startLocal: string | null, startUtc: string): { year: string; day: string; hhmm: string } {
-  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})/.exec(startLocal ?? '') ?? /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(startUtc);
+  const m =
+    /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})/.exec(startLocal ?? '') ?? /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(startUtc);
   if (!m) throw new Error(`not a timestamp: ${startUtc}`);
   return { year: m[1]!, day: `${m[1]}-${m[2]}-${m[3]}`, hhmm: `${m[4]}${m[5]}` };
 }

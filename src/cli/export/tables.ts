@@ -57,7 +57,10 @@ export const WORKOUT_COLUMNS: readonly Column<WorkoutRow>[] = [
   { header: 'fit_file', value: (w) => w.fit_file },
 ];
 
-const byKey = <T>(key: (r: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+const byKey =
+  <T>(key: (r: T) => string) =>
+  (a: T, b: T) =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 
 /** Oldest first, then by id: a stable order that new activities append to. */
 export const activityOrder = byKey<Activity>((a) => `${a.start_time}|${a.activity_id.padStart(20, '0')}`);

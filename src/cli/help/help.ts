@@ -37,7 +37,11 @@ export function commandPath(cmd: Command): string[] {
  * verb is that command's help (stdout, exit 0, like gh); `help sync start` is
  * `sync start --help`. `help --man …` is left to the man page writer.
  */
-export function helpArgv(argv: readonly string[], nouns: ReadonlySet<string>, commands: ReadonlySet<string>): { argv: string[]; man: boolean } {
+export function helpArgv(
+  argv: readonly string[],
+  nouns: ReadonlySet<string>,
+  commands: ReadonlySet<string>,
+): { argv: string[]; man: boolean } {
   const words = argv.filter((a) => !a.startsWith('-'));
   if (argv.length === 0) return { argv: ['--help'], man: false };
   if (argv[0] === 'help') {

@@ -3,7 +3,10 @@ import { commandPath, helpText } from './help.js';
 
 /** Escapes text for roff: backslashes, and a leading dot or quote that would start a request. */
 function esc(text: string): string {
-  return text.replace(/\\/g, '\\e').replace(/-/g, '\\-').replace(/^([.'])/gm, '\\&$1');
+  return text
+    .replace(/\\/g, '\\e')
+    .replace(/-/g, '\\-')
+    .replace(/^([.'])/gm, '\\&$1');
 }
 
 /** `garminsync-sync-start`: the page's name, as man(1) and `man garminsync-sync-start` know it. */
@@ -24,7 +27,10 @@ export function manPage(cmd: Command, version: string, date: string): string {
   const help = cmd.createHelp();
   const name = manName(cmd);
   const words = ['garminsync', ...commandPath(cmd)].join(' ');
-  const after = helpText(cmd).slice(cmd.helpInformation({ error: false }).length).replace(/^\n+/, '').trimEnd();
+  const after = helpText(cmd)
+    .slice(cmd.helpInformation({ error: false }).length)
+    .replace(/^\n+/, '')
+    .trimEnd();
   const lines = [
     `.TH ${esc(name.toUpperCase())} 1 "${date}" "garminsync ${esc(version)}" "garminsync manual"`,
     '.SH NAME',
@@ -47,11 +53,12 @@ export function manPage(cmd: Command, version: string, date: string): string {
   const subs = help.visibleCommands(cmd).filter((c) => c.name() !== 'help');
   if (subs.length > 0) {
     lines.push('.SH COMMANDS');
-    for (const c of subs) lines.push('.TP', `.B ${esc(help.subcommandTerm(c))}`, `${esc(c.description())} See \\fB${esc(manName(c))}\\fR(1).`);
+    for (const c of subs)
+      lines.push('.TP', `.B ${esc(help.subcommandTerm(c))}`, `${esc(c.description())} See \\fB${esc(manName(c))}\\fR(1).`);
   }
   if (after) lines.push('.SH EXAMPLES AND NOTES', '.nf', esc(after.replace(/^Examples:\n/, '')), '.fi');
   const related = cmd.parent ? [cmd.parent.parent ? manName(cmd.parent) : 'garminsync'] : [];
-  lines.push('.SH SEE ALSO', [...related.map((r) => `\\fB${esc(r)}\\fR(1)`), 'the project\'s docs/cli.md'].join(', '));
+  lines.push('.SH SEE ALSO', [...related.map((r) => `\\fB${esc(r)}\\fR(1)`), "the project's docs/cli.md"].join(', '));
   return `${lines.join('\n')}\n`;
 }
 

@@ -19,7 +19,11 @@ describe('tables', () => {
     const { io, out } = output(true, 60, { timeZone: 'Europe/Berlin' });
     printTable(
       out,
-      [{ header: 'JOB', kind: 'id' }, { header: 'START', kind: 'time' }, { header: 'NAME', shrink: true }],
+      [
+        { header: 'JOB', kind: 'id' },
+        { header: 'START', kind: 'time' },
+        { header: 'NAME', shrink: true },
+      ],
       ids.map((id) => [id, '2026-11-27T12:00:00.000Z', 'A very long activity name that would wrap the terminal line twice over']),
     );
     const lines = io.stdoutText().trimEnd().split('\n');
@@ -36,7 +40,15 @@ describe('tables', () => {
   it('piped: tab-separated, no header, nothing cut, ISO times, whole ids', () => {
     const { io, out } = output(false, 40);
     const name = 'A very long activity name that would wrap the terminal line twice over';
-    printTable(out, [{ header: 'JOB', kind: 'id' }, { header: 'START', kind: 'when' }, { header: 'NAME', shrink: true }], [[ids[2]!, '2026-11-27T12:00:00.000Z', `${name}\twith a tab`]]);
+    printTable(
+      out,
+      [
+        { header: 'JOB', kind: 'id' },
+        { header: 'START', kind: 'when' },
+        { header: 'NAME', shrink: true },
+      ],
+      [[ids[2]!, '2026-11-27T12:00:00.000Z', `${name}\twith a tab`]],
+    );
     expect(io.stdoutText()).toBe(`${ids[2]}\t2026-11-27T12:00:00.000Z\t${name} with a tab\n`);
   });
 });
@@ -45,7 +57,9 @@ describe('times', () => {
   it('one format: local by default, UTC with --utc, midnight as 00', () => {
     expect(timeFormatter({ utc: false, timeZone: 'America/New_York' }).time('2026-11-27T05:00:00Z')).toBe('2026-11-27 00:00');
     expect(timeFormatter({ utc: true, timeZone: 'America/New_York' }).time('2026-11-27T05:00:00Z')).toBe('2026-11-27 05:00 UTC');
-    expect(timeFormatter({ utc: true }).when('2026-11-27T05:00:00Z', Date.parse('2026-11-27T04:46:00Z'))).toBe('2026-11-27 05:00 UTC (in 14 min)');
+    expect(timeFormatter({ utc: true }).when('2026-11-27T05:00:00Z', Date.parse('2026-11-27T04:46:00Z'))).toBe(
+      '2026-11-27 05:00 UTC (in 14 min)',
+    );
     // An unknown zone name falls back to the system's rather than failing.
     expect(timeFormatter({ utc: false, timeZone: 'Not/AZone' }).time('2026-11-27T05:00:00Z')).toMatch(/^2026-11-2\d \d\d:\d\d$/);
   });
@@ -54,7 +68,16 @@ describe('times', () => {
 describe('paging and suggested commands', () => {
   it('the hint repeats the filters and the limit, and offers --all', () => {
     const { io, out } = output(false);
-    printPagingHint(out, 'activities list', [['--sport', 'running'], ['--limit', 3]], 'c2', 'http://h:1');
+    printPagingHint(
+      out,
+      'activities list',
+      [
+        ['--sport', 'running'],
+        ['--limit', 3],
+      ],
+      'c2',
+      'http://h:1',
+    );
     expect(io.stderrText()).toBe(
       'More: garminsync activities list --sport running --limit 3 --cursor c2 --server http://h:1\n' +
         '  (or every page at once: garminsync activities list --sport running --all --server http://h:1)\n',
@@ -64,7 +87,11 @@ describe('paging and suggested commands', () => {
   });
 
   it('--all follows every page from the cursor on', async () => {
-    const pages: Record<string, { items: number[]; next_cursor: string | null }> = { start: { items: [1, 2], next_cursor: 'b' }, b: { items: [3], next_cursor: 'c' }, c: { items: [4], next_cursor: null } };
+    const pages: Record<string, { items: number[]; next_cursor: string | null }> = {
+      start: { items: [1, 2], next_cursor: 'b' },
+      b: { items: [3], next_cursor: 'c' },
+      c: { items: [4], next_cursor: null },
+    };
     const asked: (string | undefined)[] = [];
     const all = await fetchPages(async (c) => (asked.push(c), pages[c ?? 'start']!), { all: true });
     expect(all).toEqual({ items: [1, 2, 3, 4], next_cursor: null });
@@ -75,14 +102,20 @@ describe('paging and suggested commands', () => {
   it('quotes only what a shell would split', () => {
     expect(shellWord('running')).toBe('running');
     expect(shellWord("it's a run")).toBe(`'it'\\''s a run'`);
-    expect(commandLine('sync list', [['--type', 'health'], ['--status', undefined], ['--all', true]])).toBe('garminsync sync list --type health --all');
+    expect(
+      commandLine('sync list', [
+        ['--type', 'health'],
+        ['--status', undefined],
+        ['--all', true],
+      ]),
+    ).toBe('garminsync sync list --type health --all');
   });
 
   it('an empty list says whether the filter matched nothing or nothing is there', () => {
     const base = { plural: 'activities', nothingYet: 'No activities synced yet.', next: 'garminsync sync start --type activities --wait' };
-    expect(emptyMessage({ ...base, filters: [['--sport', 'cycling']], anyWithoutFilters: true, known: 'Synced sports: running (3).' })).toBe(
-      'No activities match --sport cycling. Synced sports: running (3).',
-    );
+    expect(
+      emptyMessage({ ...base, filters: [['--sport', 'cycling']], anyWithoutFilters: true, known: 'Synced sports: running (3).' }),
+    ).toBe('No activities match --sport cycling. Synced sports: running (3).');
     expect(emptyMessage({ ...base, filters: [['--sport', 'cycling']], anyWithoutFilters: false })).toBe(
       'No activities synced yet. Next: garminsync sync start --type activities --wait',
     );

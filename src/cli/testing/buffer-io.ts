@@ -18,7 +18,14 @@ export function bufferIO(opts: { tty?: boolean; stdin?: string; columns?: number
   stderr.on('data', (d: Buffer) => errChunks.push(d));
   const tty = Boolean(opts.tty);
   // cli-progress and friends look at these like on a real terminal stream.
-  Object.assign(stderr, { isTTY: tty, columns: opts.columns ?? 100, cursorTo: () => true, moveCursor: () => true, clearLine: () => true, clearScreenDown: () => true });
+  Object.assign(stderr, {
+    isTTY: tty,
+    columns: opts.columns ?? 100,
+    cursorTo: () => true,
+    moveCursor: () => true,
+    clearLine: () => true,
+    clearScreenDown: () => true,
+  });
   const controller = new AbortController();
   return {
     stdin: Readable.from(opts.stdin === undefined ? [] : [Buffer.from(opts.stdin)]),

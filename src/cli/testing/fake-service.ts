@@ -122,7 +122,13 @@ export async function startFakeService(opts: FakeServiceOptions = {}): Promise<F
       }
       const t = iso(Date.now());
       if (j.status === 'pending') Object.assign(j, { status: 'running', start_time: t, total_items: total });
-      else if (opts.failTypes?.includes(j.sync_type) && j.processed_items >= 1) Object.assign(j, { status: 'failed', end_time: t, error_message: 'Garmin did not answer properly.', error_code: 'GARMIN_UNAVAILABLE' });
+      else if (opts.failTypes?.includes(j.sync_type) && j.processed_items >= 1)
+        Object.assign(j, {
+          status: 'failed',
+          end_time: t,
+          error_message: 'Garmin did not answer properly.',
+          error_code: 'GARMIN_UNAVAILABLE',
+        });
       else {
         j.processed_items++;
         j.progress = Math.floor((j.processed_items / total) * 100);
@@ -159,11 +165,18 @@ export async function startFakeService(opts: FakeServiceOptions = {}): Promise<F
       };
       let m: RegExpExecArray | null;
       if (req.method === 'POST' && path === '/auth/login') {
-        if (body.password !== 'demo-password') return problem(res, 401, 'GARMIN_INVALID_CREDENTIALS', 'Garmin rejected the e-mail or password.');
+        if (body.password !== 'demo-password')
+          return problem(res, 401, 'GARMIN_INVALID_CREDENTIALS', 'Garmin rejected the e-mail or password.');
         if (body.username === 'nomfa@example.com') return send(res, 200, newSession());
         const id = `ch-${++seq}`;
         state.challenges.set(id, { user: String(body.username), attempts: 5 });
-        return send(res, 200, { status: 'mfa_required', challenge_id: id, mfa_method: 'email', expires_at: iso(Date.now() + 600_000), attempts_left: 5 });
+        return send(res, 200, {
+          status: 'mfa_required',
+          challenge_id: id,
+          mfa_method: 'email',
+          expires_at: iso(Date.now() + 600_000),
+          attempts_left: 5,
+        });
       }
       if (req.method === 'POST' && path === '/auth/mfa') {
         const ch = state.challenges.get(String(body.challenge_id));
@@ -188,14 +201,17 @@ export async function startFakeService(opts: FakeServiceOptions = {}): Promise<F
         return send(res, 200, issue(s.id));
       }
       if (req.method === 'POST' && path === '/auth/import') {
-        if (!opts.importRoute) return send(res, 404, { message: `Route POST:${url.pathname} not found`, error: 'Not Found', statusCode: 404 });
+        if (!opts.importRoute)
+          return send(res, 404, { message: `Route POST:${url.pathname} not found`, error: 'Not Found', statusCode: 404 });
         opts.imported?.push(body);
         return send(res, 200, newSession());
       }
       if (!authed()) return;
       if (req.method === 'POST' && path === '/auth/logout') return send(res, 204);
       if (req.method === 'POST' && path === '/sync/jobs') {
-        const existing = [...jobs.values()].find((j) => j.sync_type === body.sync_type && (j.status === 'pending' || j.status === 'running'));
+        const existing = [...jobs.values()].find(
+          (j) => j.sync_type === body.sync_type && (j.status === 'pending' || j.status === 'running'),
+        );
         if (existing) return send(res, 202, { job: existing, deduplicated: true });
         return send(res, 202, { job: newJob(body.sync_type as SyncJob['sync_type'], body), deduplicated: false });
       }
@@ -220,19 +236,23 @@ export async function startFakeService(opts: FakeServiceOptions = {}): Promise<F
           if (opts.noSse) return problem(res, 404, 'NOT_FOUND', 'Not found.');
           res.writeHead(200, { 'content-type': 'text/event-stream' });
           let last = '';
-          const tick = setInterval(() => {
-            const j = jobs.get(job.job_id)!;
-            const done = ['completed', 'failed', 'cancelled'].includes(j.status);
-            const snap = JSON.stringify(j);
-            if (snap !== last || done) res.write(`event: ${done ? 'end' : 'progress'}\ndata: ${JSON.stringify({ type: done ? 'end' : 'progress', job: j })}\n\n`);
-            last = snap;
-            if (done) {
-              clearInterval(tick);
-              timers.delete(tick);
-              res.end();
-            }
-            // Faster than the job moves, so that no state is skipped on a busy machine.
-          }, Math.max(1, Math.floor((opts.stepMs ?? 5) / 4)));
+          const tick = setInterval(
+            () => {
+              const j = jobs.get(job.job_id)!;
+              const done = ['completed', 'failed', 'cancelled'].includes(j.status);
+              const snap = JSON.stringify(j);
+              if (snap !== last || done)
+                res.write(`event: ${done ? 'end' : 'progress'}\ndata: ${JSON.stringify({ type: done ? 'end' : 'progress', job: j })}\n\n`);
+              last = snap;
+              if (done) {
+                clearInterval(tick);
+                timers.delete(tick);
+                res.end();
+              }
+              // Faster than the job moves, so that no state is skipped on a busy machine.
+            },
+            Math.max(1, Math.floor((opts.stepMs ?? 5) / 4)),
+          );
           timers.add(tick);
           res.on('close', () => {
             clearInterval(tick);
@@ -245,7 +265,19 @@ export async function startFakeService(opts: FakeServiceOptions = {}): Promise<F
       if (req.method === 'GET' && path === '/activities') {
         return send(res, 200, {
           items: [
-            { activity_id: '101', name: 'Morning Run', sport: 'running', start_time: '2026-11-20T07:00:00.000Z', start_time_local: '2026-11-20 08:00:00', duration_seconds: 1800, distance_meters: 5000, calories: 300, average_hr: 140, fit: { size_bytes: 2048, sha256: 'ab' }, synced_at: '2026-11-27T10:00:00.000Z' },
+            {
+              activity_id: '101',
+              name: 'Morning Run',
+              sport: 'running',
+              start_time: '2026-11-20T07:00:00.000Z',
+              start_time_local: '2026-11-20 08:00:00',
+              duration_seconds: 1800,
+              distance_meters: 5000,
+              calories: 300,
+              average_hr: 140,
+              fit: { size_bytes: 2048, sha256: 'ab' },
+              synced_at: '2026-11-27T10:00:00.000Z',
+            },
           ],
           next_cursor: null,
         });

@@ -23,7 +23,17 @@ export interface RunResult {
 /** Runs one CLI invocation in-process against buffers, like a spawned binary would run. */
 export async function run(
   argv: string[],
-  opts: { home: string; server?: string; tty?: boolean; stdin?: string; prompter?: Prompter; env?: Record<string, string>; keyring?: Keyring | null; clock?: Clock; io?: BufferIO },
+  opts: {
+    home: string;
+    server?: string;
+    tty?: boolean;
+    stdin?: string;
+    prompter?: Prompter;
+    env?: Record<string, string>;
+    keyring?: Keyring | null;
+    clock?: Clock;
+    io?: BufferIO;
+  },
 ): Promise<RunResult> {
   const io = opts.io ?? bufferIO({ tty: opts.tty, stdin: opts.stdin });
   const code = await runCli(argv, {

@@ -72,16 +72,24 @@ export function summarizedActivity(item: Json): Json {
     decoDive: false,
     manualActivity: false,
   };
-  if (item.elevationGain !== undefined) Object.assign(out, { elevationGain: times(item.elevationGain, 100), elevationLoss: times(item.elevationLoss, 100) });
-  if (item.minElevation !== undefined) Object.assign(out, { minElevation: times(item.minElevation, 100), maxElevation: times(item.maxElevation, 100) });
+  if (item.elevationGain !== undefined)
+    Object.assign(out, { elevationGain: times(item.elevationGain, 100), elevationLoss: times(item.elevationLoss, 100) });
+  if (item.minElevation !== undefined)
+    Object.assign(out, { minElevation: times(item.minElevation, 100), maxElevation: times(item.maxElevation, 100) });
   if (item.steps !== undefined) out.steps = item.steps;
-  if (item.averageRunningCadenceInStepsPerMinute !== undefined) Object.assign(out, { avgRunCadence: item.averageRunningCadenceInStepsPerMinute, maxRunCadence: item.maxRunningCadenceInStepsPerMinute });
-  if (item.averageBikingCadenceInRevPerMinute !== undefined) Object.assign(out, { avgBikeCadence: item.averageBikingCadenceInRevPerMinute, maxBikeCadence: item.maxBikingCadenceInRevPerMinute });
+  if (item.averageRunningCadenceInStepsPerMinute !== undefined)
+    Object.assign(out, {
+      avgRunCadence: item.averageRunningCadenceInStepsPerMinute,
+      maxRunCadence: item.maxRunningCadenceInStepsPerMinute,
+    });
+  if (item.averageBikingCadenceInRevPerMinute !== undefined)
+    Object.assign(out, { avgBikeCadence: item.averageBikingCadenceInRevPerMinute, maxBikeCadence: item.maxBikingCadenceInRevPerMinute });
   if (item.avgStrideLength !== undefined) out.avgStrideLength = item.avgStrideLength;
   // Index 0 is the time below zone 1, which the API does not report.
   out.hrTimeInZone_0 = 0;
   for (let z = 1; z <= 5; z++) out[`hrTimeInZone_${z}`] = times(item[`hrTimeInZone_${z}`], 1000);
-  for (const k of ['startLatitude', 'startLongitude', 'endLatitude', 'endLongitude', 'locationName'] as const) if (item[k] !== undefined) out[k] = item[k];
+  for (const k of ['startLatitude', 'startLongitude', 'endLatitude', 'endLongitude', 'locationName'] as const)
+    if (item[k] !== undefined) out[k] = item[k];
   return out;
 }
 
@@ -103,7 +111,12 @@ export function udsRecord(summary: Json): Json {
   };
   // AWAKE first, so an importer that takes the first aggregate instead of TOTAL is caught.
   const awake = { ...total, type: 'AWAKE', totalDuration: s.measurableAwakeDuration };
-  const stat = (type: string, value: unknown) => ({ bodyBatteryStatType: type, statsValue: value, statTimestamp: s.wellnessStartTimeGmt, bodyBatteryStatus: 'MEASURED' });
+  const stat = (type: string, value: unknown) => ({
+    bodyBatteryStatType: type,
+    statsValue: value,
+    statTimestamp: s.wellnessStartTimeGmt,
+    bodyBatteryStatus: 'MEASURED',
+  });
   return {
     userProfilePK: s.userProfileId,
     calendarDate: s.calendarDate,
@@ -146,7 +159,11 @@ export function udsRecord(summary: Json): Json {
       chargedValue: s.bodyBatteryChargedValue,
       drainedValue: s.bodyBatteryDrainedValue,
       bodyBatteryVersion: 2,
-      bodyBatteryStatList: [stat('HIGHEST', s.bodyBatteryHighestValue), stat('LOWEST', s.bodyBatteryLowestValue), stat('MOSTRECENT', s.bodyBatteryMostRecentValue)],
+      bodyBatteryStatList: [
+        stat('HIGHEST', s.bodyBatteryHighestValue),
+        stat('LOWEST', s.bodyBatteryLowestValue),
+        stat('MOSTRECENT', s.bodyBatteryMostRecentValue),
+      ],
     },
     respiration: {
       avgWakingRespirationValue: s.avgWakingRespirationValue,
@@ -179,8 +196,18 @@ export function sleepRecord(dto: Json): Json | null {
     avgSleepStress: dto.avgSleepStress,
     awakeCount: dto.awakeCount,
     retro: false,
-    spo2SleepSummary: { sleepMeasurementStartGMT: isoTenths(start), sleepMeasurementEndGMT: isoTenths(end), averageSPO2: dto.averageSpO2Value, lowestSPO2: dto.lowestSpO2Value, userProfilePk: dto.userProfilePK },
-    sleepScores: { overallScore: scores.overall?.value ?? null, qualityScore: scores.quality?.value ?? null, remScore: scores.remPercentage?.value ?? null },
+    spo2SleepSummary: {
+      sleepMeasurementStartGMT: isoTenths(start),
+      sleepMeasurementEndGMT: isoTenths(end),
+      averageSPO2: dto.averageSpO2Value,
+      lowestSPO2: dto.lowestSpO2Value,
+      userProfilePk: dto.userProfilePK,
+    },
+    sleepScores: {
+      overallScore: scores.overall?.value ?? null,
+      qualityScore: scores.quality?.value ?? null,
+      remScore: scores.remPercentage?.value ?? null,
+    },
   };
 }
 
@@ -188,7 +215,15 @@ export function sleepRecord(dto: Json): Json | null {
 export function healthStatusRecord(date: string, hrvSummary: Json): Json {
   return {
     calendarDate: date,
-    metrics: [{ type: 'HRV', value: hrvSummary.lastNightAvg, baselineLowerLimit: (hrvSummary.baseline as Json | undefined)?.balancedLow ?? null, baselineUpperLimit: (hrvSummary.baseline as Json | undefined)?.balancedUpper ?? null, status: hrvSummary.status ?? 'BALANCED' }],
+    metrics: [
+      {
+        type: 'HRV',
+        value: hrvSummary.lastNightAvg,
+        baselineLowerLimit: (hrvSummary.baseline as Json | undefined)?.balancedLow ?? null,
+        baselineUpperLimit: (hrvSummary.baseline as Json | undefined)?.balancedUpper ?? null,
+        status: hrvSummary.status ?? 'BALANCED',
+      },
+    ],
   };
 }
 

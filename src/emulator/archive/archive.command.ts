@@ -54,11 +54,24 @@ export async function runArchiveCommand(argv: string[], io: ArchiveCommandIO): P
     if (e instanceof CommanderError) return e.code === 'commander.helpDisplayed' ? 0 : 2;
     throw e;
   }
-  const o = program.opts<{ out: string; seed: number; activities: number; days: number; workouts: number; endDate?: string; account: string; partSize: number; json: boolean }>();
+  const o = program.opts<{
+    out: string;
+    seed: number;
+    activities: number;
+    days: number;
+    workouts: number;
+    endDate?: string;
+    account: string;
+    partSize: number;
+    json: boolean;
+  }>();
   try {
     const summary = await writeArchive({ ...o, out: resolve(o.out), endDate: o.endDate ?? io.today });
     if (o.json) io.stdout(`${JSON.stringify(summary)}\n`);
-    else io.stdout(`Wrote ${summary.path} (${summary.bytes} bytes): ${summary.activities} activities, ${summary.days} days, ${summary.activity_fits + summary.other_fits} FIT files in ${summary.parts} part(s) for ${summary.account}.\n`);
+    else
+      io.stdout(
+        `Wrote ${summary.path} (${summary.bytes} bytes): ${summary.activities} activities, ${summary.days} days, ${summary.activity_fits + summary.other_fits} FIT files in ${summary.parts} part(s) for ${summary.account}.\n`,
+      );
     return 0;
   } catch (e) {
     if (isAppError(e)) {

@@ -68,7 +68,9 @@ describe('emulator archive writer', () => {
       expect(r.distance).toBeCloseTo((a.distance as number) * 100, 3);
       expect(r.duration).toBeCloseTo((a.duration as number) * 1000, 3);
       expect(r.avgSpeed).toBeCloseTo((a.averageSpeed as number) / 10, 6);
-      expect((r.startTimeLocal as number) - (r.startTimeGmt as number)).toBe(Date.parse(`${(a.startTimeLocal as string).replace(' ', 'T')}Z`) - (a.beginTimestamp as number));
+      expect((r.startTimeLocal as number) - (r.startTimeGmt as number)).toBe(
+        Date.parse(`${(a.startTimeLocal as string).replace(' ', 'T')}Z`) - (a.beginTimestamp as number),
+      );
     }
   });
 

@@ -60,7 +60,14 @@ export async function writeArchive(o: ArchiveOptions): Promise<ArchiveSummary> {
   if (endMs === undefined) throw new AppError('VALIDATION_FAILED', `--end-date must be a calendar date (YYYY-MM-DD): ${o.endDate}`);
   const registry = new AccountRegistry(o.seed, { activities: o.activities, days: o.days, workouts: o.workouts, endDate: o.endDate });
   const account = registry.byEmail(o.account);
-  if (!account) throw new AppError('VALIDATION_FAILED', `The emulator has no account ${o.account}; its accounts are ${registry.list().map((a) => a.identity.email).join(', ')}.`);
+  if (!account)
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `The emulator has no account ${o.account}; its accounts are ${registry
+        .list()
+        .map((a) => a.identity.email)
+        .join(', ')}.`,
+    );
   const { identity, data } = account;
   const email = identity.email;
   const profileId = identity.profileId;
@@ -83,9 +90,26 @@ export async function writeArchive(o: ArchiveOptions): Promise<ArchiveSummary> {
   for (const date of dates) {
     const summary = data.dailySummary(date);
     const dayStart = Date.parse(`${summary.wellnessStartTimeGmt as string}Z`);
-    fits.push({ atMs: dayStart + 3_600_000, name: `${email}_${opaque()}.fit`, bytes: () => monitoringFit(dayStart, serial, (summary.restingHeartRate as number | null) ?? 55), activity: false });
-    if (summary.sleepingSeconds) fits.push({ atMs: dayStart + 7 * 3_600_000, name: `${email}_${opaque()}.fit`, bytes: () => typedStubFit(49, dayStart, serial), activity: false });
-    if (prng.chance(0.3)) fits.push({ atMs: dayStart + 12 * 3_600_000, name: `${email}_${opaque()}.fit`, bytes: () => typedStubFit(41, dayStart, serial), activity: false });
+    fits.push({
+      atMs: dayStart + 3_600_000,
+      name: `${email}_${opaque()}.fit`,
+      bytes: () => monitoringFit(dayStart, serial, (summary.restingHeartRate as number | null) ?? 55),
+      activity: false,
+    });
+    if (summary.sleepingSeconds)
+      fits.push({
+        atMs: dayStart + 7 * 3_600_000,
+        name: `${email}_${opaque()}.fit`,
+        bytes: () => typedStubFit(49, dayStart, serial),
+        activity: false,
+      });
+    if (prng.chance(0.3))
+      fits.push({
+        atMs: dayStart + 12 * 3_600_000,
+        name: `${email}_${opaque()}.fit`,
+        bytes: () => typedStubFit(41, dayStart, serial),
+        activity: false,
+      });
   }
   fits.sort((a, b) => a.atMs - b.atMs);
 
@@ -106,21 +130,41 @@ export async function writeArchive(o: ArchiveOptions): Promise<ArchiveSummary> {
     const mtime = endMs + DAY_MS;
     const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
     // Personal files that an importer must never read.
-    await zip.addBytes('customer_data/customer.json', json({ customerId: identity.garminGUID, email, fullName: identity.fullName, marker: 'PERSONAL-CUSTOMER-RECORD' }), mtime);
-    await zip.addBytes('DI_CONNECT/DI-Connect-User/user_contact.json', json([{ name: 'Emergency Contact', phone: '+1 555 0100', marker: 'PERSONAL-EMERGENCY-CONTACT' }]), mtime);
-    await zip.addBytes('IT_CONSENT_HISTORY/consents.json', json([{ consent: 'MARKETING', granted: false, marker: 'PERSONAL-CONSENT' }]), mtime);
+    await zip.addBytes(
+      'customer_data/customer.json',
+      json({ customerId: identity.garminGUID, email, fullName: identity.fullName, marker: 'PERSONAL-CUSTOMER-RECORD' }),
+      mtime,
+    );
+    await zip.addBytes(
+      'DI_CONNECT/DI-Connect-User/user_contact.json',
+      json([{ name: 'Emergency Contact', phone: '+1 555 0100', marker: 'PERSONAL-EMERGENCY-CONTACT' }]),
+      mtime,
+    );
+    await zip.addBytes(
+      'IT_CONSENT_HISTORY/consents.json',
+      json([{ consent: 'MARKETING', granted: false, marker: 'PERSONAL-CONSENT' }]),
+      mtime,
+    );
     await zip.addBytes('IT_ORDERS/orders.json', json([{ orderId: 'A-1', marker: 'PERSONAL-ORDER' }]), mtime);
     await zip.addBytes('DI_CONNECT/DI-Connect-User/user_profile.json', json({ userName: email, displayName: identity.displayName }), mtime);
-    for (const empty of ['DI_TACX/', 'DI-GOLF/', 'DI_CONNECT/DI-Connect-Routing/']) await zip.addBytes(empty, new Uint8Array(0), mtime, true);
+    for (const empty of ['DI_TACX/', 'DI-GOLF/', 'DI_CONNECT/DI-Connect-Routing/'])
+      await zip.addBytes(empty, new Uint8Array(0), mtime, true);
 
     for (let page = 0; page * PAGE < items.length || page === 0; page++) {
       const records = items.slice(page * PAGE, (page + 1) * PAGE).map(summarizedActivity);
       let text = JSON.stringify([{ summarizedActivitiesExport: records }]);
       // Every tenth beginTimestamp in exponent form, as some real archives carry it.
       for (const r of records.filter((_, i) => i % 10 === 3)) {
-        text = text.replace(`"beginTimestamp":${r.beginTimestamp as number}`, `"beginTimestamp":${exponentForm(r.beginTimestamp as number)}`);
+        text = text.replace(
+          `"beginTimestamp":${r.beginTimestamp as number}`,
+          `"beginTimestamp":${exponentForm(r.beginTimestamp as number)}`,
+        );
       }
-      await zip.addBytes(`DI_CONNECT/DI-Connect-Fitness/${email}_${page === 0 ? 0 : page * PAGE + 1}_summarizedActivities.json`, new TextEncoder().encode(text), mtime);
+      await zip.addBytes(
+        `DI_CONNECT/DI-Connect-Fitness/${email}_${page === 0 ? 0 : page * PAGE + 1}_summarizedActivities.json`,
+        new TextEncoder().encode(text),
+        mtime,
+      );
       if (items.length === 0) break;
     }
 
@@ -145,16 +189,28 @@ export async function writeArchive(o: ArchiveOptions): Promise<ArchiveSummary> {
         return hrv ? [healthStatusRecord(d, hrv.hrvSummary as Json)] : [];
       });
       await zip.addBytes(`DI_CONNECT/DI-Connect-Wellness/${from}_${to}_${profileId}_healthStatusData.json`, json(status), mtime);
-      for (const d of inWindow.slice(0, WINDOW_DAYS)) weighIns.push(...((data.weightDayView(d).dateWeightList as Json[] | undefined) ?? []));
+      for (const d of inWindow.slice(0, WINDOW_DAYS))
+        weighIns.push(...((data.weightDayView(d).dateWeightList as Json[] | undefined) ?? []));
     }
     const snapshots = weighIns.map((wi, i) => bioMetricsSnapshot(wi, i + 1));
-    if (snapshots.length > 0) snapshots.push({ ...snapshots[0]!, metaData: { ...(snapshots[0]!.metaData as Json), sequence: snapshots.length + 1 } });
+    if (snapshots.length > 0)
+      snapshots.push({ ...snapshots[0]!, metaData: { ...(snapshots[0]!.metaData as Json), sequence: snapshots.length + 1 } });
     await zip.addBytes(`DI_CONNECT/DI-Connect-Wellness/${profileId}_userBioMetrics.json`, json(snapshots), mtime);
 
-    for (const [i, path] of partPaths.entries()) await zip.addFile(`DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part${i + 1}.zip`, path, mtime);
+    for (const [i, path] of partPaths.entries())
+      await zip.addFile(`DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part${i + 1}.zip`, path, mtime);
     const bytes = await zip.close();
     const activityFits = fits.filter((f) => f.activity).length;
-    return { path: o.out, bytes, account: email, activities: items.length, activity_fits: activityFits, other_fits: fits.length - activityFits, days: dates.length, parts: partPaths.length };
+    return {
+      path: o.out,
+      bytes,
+      account: email,
+      activities: items.length,
+      activity_fits: activityFits,
+      other_fits: fits.length - activityFits,
+      days: dates.length,
+      parts: partPaths.length,
+    };
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }

@@ -14,10 +14,26 @@ const PRODUCT_ID = 3113;
 /** A day's monitoring_b file: one heart-rate sample an hour from local midnight. */
 export function monitoringFit(dayStartGmtMs: number, serialNumber: number, restingHr: number): Uint8Array {
   const enc = new Encoder();
-  enc.writeMesg(fitMesg({ mesgNum: 0, type: 'monitoringB', manufacturer: 'garmin', product: PRODUCT_ID, serialNumber, timeCreated: new Date(dayStartGmtMs) }));
+  enc.writeMesg(
+    fitMesg({
+      mesgNum: 0,
+      type: 'monitoringB',
+      manufacturer: 'garmin',
+      product: PRODUCT_ID,
+      serialNumber,
+      timeCreated: new Date(dayStartGmtMs),
+    }),
+  );
   enc.writeMesg(fitMesg({ mesgNum: MONITORING_INFO, timestamp: new Date(dayStartGmtMs), localTimestamp: 0 }));
   for (let h = 0; h < 24; h++) {
-    enc.writeMesg(fitMesg({ mesgNum: MONITORING, timestamp: new Date(dayStartGmtMs + h * 3_600_000), heartRate: restingHr + ((h * 7) % 23), activityType: 'generic' }));
+    enc.writeMesg(
+      fitMesg({
+        mesgNum: MONITORING,
+        timestamp: new Date(dayStartGmtMs + h * 3_600_000),
+        heartRate: restingHr + ((h * 7) % 23),
+        activityType: 'generic',
+      }),
+    );
   }
   return enc.close();
 }

@@ -19,7 +19,10 @@ function optionalDate(value: string | null, name: string): number | undefined {
 export function activityRoutes(lookup: Lookup): EmuRoute[] {
   return [
     {
-      method: 'GET', host: 'connectapi', auth: 'bearer', name: 'connect.activityList',
+      method: 'GET',
+      host: 'connectapi',
+      auth: 'bearer',
+      name: 'connect.activityList',
       pattern: '/activitylist-service/activities/search/activities',
       handler: withAccount(lookup, (data, req) => {
         const start = intParam(req, 'start', 0);
@@ -34,12 +37,18 @@ export function activityRoutes(lookup: Lookup): EmuRoute[] {
       }),
     },
     {
-      method: 'GET', host: 'connectapi', auth: 'bearer', name: 'connect.activityCount',
+      method: 'GET',
+      host: 'connectapi',
+      auth: 'bearer',
+      name: 'connect.activityCount',
       pattern: '/activitylist-service/activities/count',
       handler: withAccount(lookup, (data) => ok({ totalCount: data.activityCount() })),
     },
     {
-      method: 'GET', host: 'connectapi', auth: 'bearer', name: 'connect.activity',
+      method: 'GET',
+      host: 'connectapi',
+      auth: 'bearer',
+      name: 'connect.activity',
       pattern: '/activity-service/activity/:id',
       handler: withAccount(lookup, (data, req) => {
         const dto = data.activityDetail(idParam(req));
@@ -47,7 +56,10 @@ export function activityRoutes(lookup: Lookup): EmuRoute[] {
       }),
     },
     {
-      method: 'GET', host: 'connectapi', auth: 'bearer', name: 'connect.downloadActivity',
+      method: 'GET',
+      host: 'connectapi',
+      auth: 'bearer',
+      name: 'connect.downloadActivity',
       pattern: '/download-service/files/activity/:id',
       handler: withAccount(lookup, (data, req) => {
         const id = idParam(req);

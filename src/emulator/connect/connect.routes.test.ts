@@ -31,13 +31,19 @@ describe('Connect routes', () => {
   });
 
   it('filters by startDate/endDate/activityType and sorts asc', async () => {
-    const res = (await h.get('/activitylist-service/activities/search/activities?startDate=2026-11-01&endDate=2026-11-27&sortOrder=asc&start=0&limit=100')).json() as Json[];
+    const res = (
+      await h.get(
+        '/activitylist-service/activities/search/activities?startDate=2026-11-01&endDate=2026-11-27&sortOrder=asc&start=0&limit=100',
+      )
+    ).json() as Json[];
     expect(res.length).toBeGreaterThan(0);
     expect(res.every((a) => String(a.startTimeLocal) >= '2026-11-01' && String(a.startTimeLocal) < '2026-11-28')).toBe(true);
     expect(res[0]!.beginTimestamp as number).toBeLessThan(res[res.length - 1]!.beginTimestamp as number);
     const rides = (await h.get('/activitylist-service/activities/search/activities?activityType=cycling&limit=1000')).json() as Json[];
     expect(rides.length).toBeGreaterThan(0);
-    expect(rides.every((a) => ['cycling', 'mountain_biking', 'indoor_cycling'].includes((a.activityType as Json).typeKey as string))).toBe(true);
+    expect(rides.every((a) => ['cycling', 'mountain_biking', 'indoor_cycling'].includes((a.activityType as Json).typeKey as string))).toBe(
+      true,
+    );
   });
 
   it.each([
@@ -103,7 +109,9 @@ describe('Connect routes', () => {
     expect((await h.get(`/usersummary-service/usersummary/daily/${IDENTITY.displayName}?calendarDate=2026-11-20`)).status).toBe(200);
     expect((await h.get('/usersummary-service/usersummary/daily/someone_else?calendarDate=2026-11-20')).status).toBe(403);
     expect((await h.get('/wellness-service/wellness/dailyHeartRate/?date=20261120')).status).toBe(400);
-    expect((await h.get(`/wellness-service/wellness/dailySleepData/${IDENTITY.displayName}?date=2026-11-20&nonSleepBufferMinutes=60`)).status).toBe(200);
+    expect(
+      (await h.get(`/wellness-service/wellness/dailySleepData/${IDENTITY.displayName}?date=2026-11-20&nonSleepBufferMinutes=60`)).status,
+    ).toBe(200);
     expect((await h.get('/weight-service/weight/range/2026-11-01/nope?includeAll=true')).status).toBe(400);
   });
 
@@ -126,7 +134,21 @@ describe('Connect routes', () => {
     const { Router } = await import('../http/router.js');
     const { createConnectRoutes } = await import('./index.js');
     const m = new Router(createConnectRoutes(() => undefined)).match('GET', '/userprofile-service/socialProfile', 'connectapi');
-    const res = await m!.route.handler({ method: 'GET', path: '/', query: new URLSearchParams(), rawQuery: '', headers: {}, body: Buffer.alloc(0), host: 'connectapi', baseUrl: '', params: {}, cookies: {} }, { accountId: 'x' });
+    const res = await m!.route.handler(
+      {
+        method: 'GET',
+        path: '/',
+        query: new URLSearchParams(),
+        rawQuery: '',
+        headers: {},
+        body: Buffer.alloc(0),
+        host: 'connectapi',
+        baseUrl: '',
+        params: {},
+        cookies: {},
+      },
+      { accountId: 'x' },
+    );
     expect(res.status).toBe(401);
   });
 });

@@ -13,7 +13,9 @@ function size(raw: string | null, name: string, fallback: number, min: number): 
 export function deviceRoutes(lookup: Lookup): EmuRoute[] {
   return [
     {
-      ...bearer, name: 'connect.activityDetails', pattern: '/activity-service/activity/:id/details',
+      ...bearer,
+      name: 'connect.activityDetails',
+      pattern: '/activity-service/activity/:id/details',
       handler: withAccount(lookup, (data, req) => {
         const id = idParam(req);
         const chart = size(req.query.get('maxChartSize'), 'maxChartSize', 2000, 1);
@@ -22,9 +24,16 @@ export function deviceRoutes(lookup: Lookup): EmuRoute[] {
         return details ? ok(details) : notFound();
       }),
     },
-    { ...bearer, name: 'connect.devices', pattern: '/device-service/deviceregistration/devices', handler: withAccount(lookup, (data) => ok(data.devices())) },
     {
-      ...bearer, name: 'connect.personalRecords', pattern: '/personalrecord-service/personalrecord/prs/:displayName',
+      ...bearer,
+      name: 'connect.devices',
+      pattern: '/device-service/deviceregistration/devices',
+      handler: withAccount(lookup, (data) => ok(data.devices())),
+    },
+    {
+      ...bearer,
+      name: 'connect.personalRecords',
+      pattern: '/personalrecord-service/personalrecord/prs/:displayName',
       handler: withAccount(lookup, (data, req) => {
         requireOwnName(data, req);
         return ok(data.personalRecords());

@@ -61,18 +61,34 @@ describe.runIf(dir !== undefined)('health surface shapes match the recordings (k
       expect(ours[0]!.bodyBatteryValueDescriptorDTOList).toEqual(recorded[0]!.bodyBatteryValueDescriptorDTOList);
     }
     const week = (await json(`/wellness-service/wellness/bodyBattery/reports/daily/?startDate=2026-11-14&endDate=${day}`)) as Json[];
-    expect(week.map((r) => r.date)).toEqual(['2026-11-14', '2026-11-15', '2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20']);
+    expect(week.map((r) => r.date)).toEqual([
+      '2026-11-14',
+      '2026-11-15',
+      '2026-11-16',
+      '2026-11-17',
+      '2026-11-18',
+      '2026-11-19',
+      '2026-11-20',
+    ]);
   });
 
   it('respiration and SpO2, with data (2023) and archived/no-data (2025)', async () => {
     const resp23 = rec('garminconnect/2023/test_respiration_data.yaml', 'daily/respiration') as Json;
-    const nights = await Promise.all(Array.from({ length: 10 }, (_, i) => json(`/wellness-service/wellness/daily/respiration/2026-11-${String(i + 10)}`)));
+    const nights = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => json(`/wellness-service/wellness/daily/respiration/2026-11-${String(i + 10)}`)),
+    );
     const night = nights.find((n) => ((n as Json).respirationValuesArray as unknown[]).length > 0) as Json;
     const ours = (await same(resp23, `/wellness-service/wellness/daily/respiration/${String(night.calendarDate)}`)) as Json;
     expect((ours.respirationValuesArray as unknown[]).length).toBe(720);
     expect(Object.keys(ours).sort()).toEqual(expect.arrayContaining(Object.keys(resp23).sort()));
-    await same(rec('garminconnect/2025/test_respiration_data.yaml', 'daily/respiration'), `/wellness-service/wellness/daily/respiration/${day}`);
-    await same(rec('garminconnect/2025/test_respiration_data.yaml', 'daily/respiration'), `/wellness-service/wellness/daily/respiration/${noData}`);
+    await same(
+      rec('garminconnect/2025/test_respiration_data.yaml', 'daily/respiration'),
+      `/wellness-service/wellness/daily/respiration/${day}`,
+    );
+    await same(
+      rec('garminconnect/2025/test_respiration_data.yaml', 'daily/respiration'),
+      `/wellness-service/wellness/daily/respiration/${noData}`,
+    );
     const spo23 = rec('garminconnect/2023/test_spo2_data.yaml', 'daily/spo2') as Json;
     const spo2 = (await same(spo23, `/wellness-service/wellness/daily/spo2/${day}`)) as Json;
     expect(spo2.spO2ValueDescriptorsDTOList ?? spo23.spO2ValueDescriptorsDTOList).toEqual(spo23.spO2ValueDescriptorsDTOList);
@@ -100,7 +116,10 @@ describe.runIf(dir !== undefined)('health surface shapes match the recordings (k
     expect(ours.floorsValueDescriptorDTOList).toEqual(f23.floorsValueDescriptorDTOList);
     expect((ours.floorValuesArray as unknown[]).length).toBe(96);
     const f25 = rec('garminconnect/2025/test_floors.yaml', 'floorsChartData') as Json;
-    expect(await json(`/wellness-service/wellness/floorsChartData/daily/${noData}`)).toMatchObject({ floorsValueDescriptorDTOList: [], floorValuesArray: [] });
+    expect(await json(`/wellness-service/wellness/floorsChartData/daily/${noData}`)).toMatchObject({
+      floorsValueDescriptorDTOList: [],
+      floorValuesArray: [],
+    });
     await same(f25, `/wellness-service/wellness/floorsChartData/daily/${noData}`);
     const hyd = rec('garminconnect/2025/test_hydration_data.yaml', 'hydration/daily') as Json;
     const none = (await same(hyd, `/usersummary-service/usersummary/hydration/daily/${noData}`)) as Json;
@@ -123,18 +142,30 @@ describe.runIf(dir !== undefined)('health surface shapes match the recordings (k
 
   it('training readiness (snapshots; [] for a future day), endurance and hill score (204 without a score)', async () => {
     const recorded = rec('data/test_training_readiness_data_get.yaml', 'trainingreadiness/2025-07-07') as Json[];
-    const days = await Promise.all(Array.from({ length: 20 }, (_, i) => json(`/metrics-service/metrics/trainingreadiness/2026-11-${String(i + 1).padStart(2, '0')}`)));
+    const days = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => json(`/metrics-service/metrics/trainingreadiness/2026-11-${String(i + 1).padStart(2, '0')}`)),
+    );
     const withData = days.find((x) => (x as unknown[]).length > 0) as Json[];
     expect(shapeDiff(recorded, withData)).toEqual([]);
     expect(Object.keys(withData[0]!).sort()).toEqual(Object.keys(recorded[0]!).sort());
     expect(await json('/metrics-service/metrics/trainingreadiness/2030-01-01')).toEqual([]);
     const hill = rec('data/test_garmin_scores_data_get.yaml', 'hillscore') as Json;
     const endurance = rec('data/test_garmin_scores_data_get.yaml', 'endurancescore') as Json;
-    const scored = await Promise.all(Array.from({ length: 20 }, (_, i) => h.get(`/metrics-service/metrics/hillscore?calendarDate=2026-11-${String(i + 1).padStart(2, '0')}`)));
+    const scored = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        h.get(`/metrics-service/metrics/hillscore?calendarDate=2026-11-${String(i + 1).padStart(2, '0')}`),
+      ),
+    );
     const hillOurs = scored.find((r) => r.status === 200)!.json();
     expect(shapeDiff(hill, hillOurs)).toEqual([]);
     expect(Object.keys(hillOurs as Json).sort()).toEqual(Object.keys(hill).sort());
-    const e = (await Promise.all(Array.from({ length: 20 }, (_, i) => h.get(`/metrics-service/metrics/endurancescore?calendarDate=2026-11-${String(i + 1).padStart(2, '0')}`)))).find((r) => r.status === 200)!;
+    const e = (
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          h.get(`/metrics-service/metrics/endurancescore?calendarDate=2026-11-${String(i + 1).padStart(2, '0')}`),
+        ),
+      )
+    ).find((r) => r.status === 200)!;
     expect(shapeDiff(endurance, e.json())).toEqual([]);
     const none = await h.get(`/metrics-service/metrics/hillscore?calendarDate=${noData}`);
     expect(none.status).toBe(204);

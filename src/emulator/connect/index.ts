@@ -15,5 +15,13 @@ export { MAX_LIST_LIMIT } from './activities.routes.js';
  * server resolved from the Bearer token to that account's data.
  */
 export function createConnectRoutes(lookup: (accountId: string) => AccountData | undefined): EmuRoute[] {
-  return [...profileRoutes(lookup), ...activityRoutes(lookup), ...wellnessRoutes(lookup), ...healthSurfaceRoutes(lookup), ...deviceRoutes(lookup), ...lastUsedDeviceRoutes(lookup), ...workoutRoutes(lookup)];
+  return [
+    ...profileRoutes(lookup),
+    ...activityRoutes(lookup),
+    ...wellnessRoutes(lookup),
+    ...healthSurfaceRoutes(lookup),
+    ...deviceRoutes(lookup),
+    ...lastUsedDeviceRoutes(lookup),
+    ...workoutRoutes(lookup),
+  ];
 }

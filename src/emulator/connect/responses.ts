@@ -18,7 +18,11 @@ export function notFound(): EmuResponse {
 }
 
 export function badRequest(detail: string): EmuResponse {
-  return { status: 400, headers: { 'content-type': JSON_TYPE }, body: { message: `HTTP 400 Bad Request: ${detail}`, error: 'BadRequestException' } };
+  return {
+    status: 400,
+    headers: { 'content-type': JSON_TYPE },
+    body: { message: `HTTP 400 Bad Request: ${detail}`, error: 'BadRequestException' },
+  };
 }
 
 export function forbidden(): EmuResponse {
@@ -39,11 +43,19 @@ export class HttpAnswer extends Error {
 export type Lookup = (accountId: string) => AccountData | undefined;
 
 /** Wraps a handler: resolves the account of the Bearer token and turns HttpAnswer into responses. */
-export function withAccount(lookup: Lookup, handler: (data: AccountData, req: EmuRequest) => EmuResponse): (req: EmuRequest, ctx: EmuContext) => EmuResponse {
+export function withAccount(
+  lookup: Lookup,
+  handler: (data: AccountData, req: EmuRequest) => EmuResponse,
+): (req: EmuRequest, ctx: EmuContext) => EmuResponse {
   return (req, ctx) => {
     const data = ctx.accountId === undefined ? undefined : lookup(ctx.accountId);
     // The server checked the token; an unknown account behind it is treated like a bad token.
-    if (!data) return { status: 401, headers: { 'content-type': JSON_TYPE }, body: { message: 'HTTP 401 Unauthorized', error: 'UnauthorizedException' } };
+    if (!data)
+      return {
+        status: 401,
+        headers: { 'content-type': JSON_TYPE },
+        body: { message: 'HTTP 401 Unauthorized', error: 'UnauthorizedException' },
+      };
     try {
       return handler(data, req);
     } catch (e) {

@@ -49,8 +49,9 @@ describe.runIf(dir !== undefined)('response shapes match the recordings', () => 
 
   it('activity detail DTO (running)', async () => {
     const rec = recordedJson(d, 'data/test_activity_get.yaml', 'activity-service/activity/') as Json;
-    const run = ((await h.get('/activitylist-service/activities/search/activities?limit=1000&activityType=running')).json() as Json[])
-      .find((a) => (a.activityType as Json).typeKey === 'running');
+    const run = ((await h.get('/activitylist-service/activities/search/activities?limit=1000&activityType=running')).json() as Json[]).find(
+      (a) => (a.activityType as Json).typeKey === 'running',
+    );
     const ours = (await h.get(`/activity-service/activity/${String(run!.activityId)}`)).json() as Json;
     expect(missingKeys(rec, ours)).toEqual([]);
     expect(missingKeys(rec.metadataDTO, ours.metadataDTO)).toEqual([]);
@@ -82,7 +83,9 @@ describe.runIf(dir !== undefined)('response shapes match the recordings', () => 
     const none = (await h.get('/sleep-service/sleep/dailySleepData?date=2030-01-01')).json() as Json;
     expect(Object.keys(none).sort()).toEqual(Object.keys(recNone).sort());
     expect(Object.keys(none.dailySleepDTO as Json).sort()).toEqual(Object.keys(recNone.dailySleepDTO as Json).sort());
-    const wellness = (await h.get(`/wellness-service/wellness/dailySleepData/${h.data.identity.displayName}?nonSleepBufferMinutes=60&date=${day}`)).json() as Json;
+    const wellness = (
+      await h.get(`/wellness-service/wellness/dailySleepData/${h.data.identity.displayName}?nonSleepBufferMinutes=60&date=${day}`)
+    ).json() as Json;
     const recW = recordedJson(d, 'data/test_sleep_data_get.yaml', 'dailySleepData') as Json;
     if ((wellness.dailySleepDTO as Json).id !== null) {
       expect(missingKeys(recW, wellness)).toEqual([]);
@@ -95,7 +98,9 @@ describe.runIf(dir !== undefined)('response shapes match the recordings', () => 
     const rec = recordedJson(d, 'data/test_daily_body_battery_stress_get_incomplete_data.yaml', 'dailyStress') as Json;
     expect(missingKeys(rec, stress)).toEqual([]);
     expect(stress.bodyBatteryValueDescriptorsDTOList).toEqual(rec.bodyBatteryValueDescriptorsDTOList);
-    const hrvDays = await Promise.all(Array.from({ length: 27 }, (_, i) => h.get(`/hrv-service/hrv/2026-11-${String(i + 1).padStart(2, '0')}`)));
+    const hrvDays = await Promise.all(
+      Array.from({ length: 27 }, (_, i) => h.get(`/hrv-service/hrv/2026-11-${String(i + 1).padStart(2, '0')}`)),
+    );
     const hrv = hrvDays.find((r) => r.status === 200)!.json() as Json;
     const recHrv = recordedJson(d, 'data/test_hrv_data_get.yaml', 'hrv/2023-07-20') as Json;
     expect(missingKeys(recHrv, hrv)).toEqual([]);

@@ -7,18 +7,24 @@ const bearer = { method: 'GET', host: 'connectapi', auth: 'bearer' } as const;
 export function workoutRoutes(lookup: Lookup): EmuRoute[] {
   return [
     {
-      ...bearer, name: 'connect.workouts', pattern: '/workout-service/workouts',
+      ...bearer,
+      name: 'connect.workouts',
+      pattern: '/workout-service/workouts',
       handler: withAccount(lookup, (data, req) => ok(data.workouts(intParam(req, 'start', 0), intParam(req, 'limit', 100)))),
     },
     {
-      ...bearer, name: 'connect.workout', pattern: '/workout-service/workout/:id',
+      ...bearer,
+      name: 'connect.workout',
+      pattern: '/workout-service/workout/:id',
       handler: withAccount(lookup, (data, req) => {
         const w = data.workout(idParam(req));
         return w ? ok(w) : notFound();
       }),
     },
     {
-      ...bearer, name: 'connect.workoutFit', pattern: '/workout-service/workout/FIT/:id',
+      ...bearer,
+      name: 'connect.workoutFit',
+      pattern: '/workout-service/workout/FIT/:id',
       handler: withAccount(lookup, (data, req) => {
         const id = idParam(req);
         const fit = data.workoutFitBytes(id);

@@ -46,7 +46,10 @@ describe('createAccountData determinism', () => {
     const b = createAccountData(TEST_IDENTITY, TEST_OPTIONS);
     const ids = a.activityIds().slice(0, 4);
     const forward = ids.map((id) => Buffer.from(a.fitBytes(id)!));
-    const backward = [...ids].reverse().map((id) => Buffer.from(b.fitBytes(id)!)).reverse();
+    const backward = [...ids]
+      .reverse()
+      .map((id) => Buffer.from(b.fitBytes(id)!))
+      .reverse();
     forward.forEach((f, i) => expect(f.equals(backward[i]!)).toBe(true));
     // Evicted from a size-1 cache and regenerated: still the same bytes.
     expect(Buffer.from(a.fitBytes(ids[0]!)!).equals(forward[0]!)).toBe(true);
@@ -104,7 +107,13 @@ describe('activities', () => {
     const all = data.searchActivities({ start: 0, limit: 1000, sortOrder: 'desc' });
     const runs = data.searchActivities({ start: 0, limit: 1000, sortOrder: 'desc', activityType: 'running' });
     expect(runs.length).toBeGreaterThan(0);
-    expect(runs.every((a) => (a.activityType as { typeKey: string; parentTypeId: number }).typeKey === 'running' || (a.activityType as { parentTypeId: number }).parentTypeId === 1)).toBe(true);
+    expect(
+      runs.every(
+        (a) =>
+          (a.activityType as { typeKey: string; parentTypeId: number }).typeKey === 'running' ||
+          (a.activityType as { parentTypeId: number }).parentTypeId === 1,
+      ),
+    ).toBe(true);
     const start = Date.UTC(2026, 9, 1);
     const end = Date.UTC(2026, 9, 31);
     const october = data.searchActivities({ start: 0, limit: 1000, sortOrder: 'asc', startDateMs: start, endDateMs: end });
@@ -192,6 +201,8 @@ describe('an account without history', () => {
 
 describe('options', () => {
   it('refuses an end date that is not a real date', () => {
-    expect(() => createAccountData(TEST_IDENTITY, { ...TEST_OPTIONS, endDate: '2026-02-30' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    expect(() => createAccountData(TEST_IDENTITY, { ...TEST_OPTIONS, endDate: '2026-02-30' })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID' }),
+    );
   });
 });

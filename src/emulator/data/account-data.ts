@@ -80,10 +80,18 @@ function dateMs(date: string): number {
  */
 export function createAccountData(identity: AccountIdentity, options: DatasetOptions): AccountData {
   const endMs = parseCalendarDate(options.endDate);
-  if (endMs === undefined) throw new AppError('CONFIG_INVALID', `Emulator option "endDate" is not a calendar date: ${options.endDate}`, { setting: 'endDate' });
+  if (endMs === undefined)
+    throw new AppError('CONFIG_INVALID', `Emulator option "endDate" is not a calendar date: ${options.endDate}`, { setting: 'endDate' });
   const seed = deriveSeed(options.seed, 'account', identity.accountId);
   const athlete: AthleteProfile = drawAthlete(new Prng(deriveSeed(seed, 'athlete')));
-  const activities = new ActivityStore(seed, athlete, Math.max(0, Math.floor(options.activities)), endMs, options.fitCacheSize ?? 64, options.notAfterMs);
+  const activities = new ActivityStore(
+    seed,
+    athlete,
+    Math.max(0, Math.floor(options.activities)),
+    endMs,
+    options.fitCacheSize ?? 64,
+    options.notAfterMs,
+  );
   const health = new HealthStore(seed, athlete, identity.profileId, endMs, Math.max(0, Math.floor(options.days)));
   const workoutModels: WorkoutModel[] = buildWorkouts(seed, Math.max(0, Math.floor(options.workouts)), endMs);
   const workoutsById = new Map(workoutModels.map((w) => [w.id, w]));
@@ -113,7 +121,11 @@ export function createAccountData(identity: AccountIdentity, options: DatasetOpt
     hrv: (date) => health.hrv(dateMs(date)),
     weightDayView: (date) => health.weightDay(date, dateMs(date)),
     weightRange: (start, end) => health.weightRange(dateMs(start), dateMs(end)),
-    workouts: (start, limit) => [...workoutModels].reverse().slice(start, start + limit).map((w) => workoutListItem(w, identity.profileId)),
+    workouts: (start, limit) =>
+      [...workoutModels]
+        .reverse()
+        .slice(start, start + limit)
+        .map((w) => workoutListItem(w, identity.profileId)),
     workout: (id) => {
       const w = workoutsById.get(id);
       return w ? workoutDetail(w, identity.profileId) : undefined;

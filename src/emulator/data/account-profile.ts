@@ -18,13 +18,76 @@ export interface HomeCity {
 }
 
 const CITIES: readonly HomeCity[] = [
-  { name: 'San José', lat: 9.9281, lon: -84.0907, timeZone: 'America/Costa_Rica', timeZoneUnitId: 150, offsetMinutes: -360, altitude: 1170, location: 'San José, Costa Rica' },
-  { name: 'Ciudad de México', lat: 19.4326, lon: -99.1332, timeZone: 'America/Mexico_City', timeZoneUnitId: 149, offsetMinutes: -360, altitude: 2240, location: 'Ciudad de México, CDMX' },
-  { name: 'Phoenix', lat: 33.4484, lon: -112.074, timeZone: 'America/Phoenix', timeZoneUnitId: 26, offsetMinutes: -420, altitude: 331, location: 'Phoenix, AZ' },
-  { name: 'Bogotá', lat: 4.711, lon: -74.0721, timeZone: 'America/Bogota', timeZoneUnitId: 139, offsetMinutes: -300, altitude: 2640, location: 'Bogotá, Colombia' },
-  { name: 'Tokyo', lat: 35.6762, lon: 139.6503, timeZone: 'Asia/Tokyo', timeZoneUnitId: 73, offsetMinutes: 540, altitude: 40, location: 'Tokyo, Japan' },
-  { name: 'Brisbane', lat: -27.4698, lon: 153.0251, timeZone: 'Australia/Brisbane', timeZoneUnitId: 87, offsetMinutes: 600, altitude: 30, location: 'Brisbane, QLD' },
-  { name: 'Johannesburg', lat: -26.2041, lon: 28.0473, timeZone: 'Africa/Johannesburg', timeZoneUnitId: 12, offsetMinutes: 120, altitude: 1753, location: 'Johannesburg, South Africa' },
+  {
+    name: 'San José',
+    lat: 9.9281,
+    lon: -84.0907,
+    timeZone: 'America/Costa_Rica',
+    timeZoneUnitId: 150,
+    offsetMinutes: -360,
+    altitude: 1170,
+    location: 'San José, Costa Rica',
+  },
+  {
+    name: 'Ciudad de México',
+    lat: 19.4326,
+    lon: -99.1332,
+    timeZone: 'America/Mexico_City',
+    timeZoneUnitId: 149,
+    offsetMinutes: -360,
+    altitude: 2240,
+    location: 'Ciudad de México, CDMX',
+  },
+  {
+    name: 'Phoenix',
+    lat: 33.4484,
+    lon: -112.074,
+    timeZone: 'America/Phoenix',
+    timeZoneUnitId: 26,
+    offsetMinutes: -420,
+    altitude: 331,
+    location: 'Phoenix, AZ',
+  },
+  {
+    name: 'Bogotá',
+    lat: 4.711,
+    lon: -74.0721,
+    timeZone: 'America/Bogota',
+    timeZoneUnitId: 139,
+    offsetMinutes: -300,
+    altitude: 2640,
+    location: 'Bogotá, Colombia',
+  },
+  {
+    name: 'Tokyo',
+    lat: 35.6762,
+    lon: 139.6503,
+    timeZone: 'Asia/Tokyo',
+    timeZoneUnitId: 73,
+    offsetMinutes: 540,
+    altitude: 40,
+    location: 'Tokyo, Japan',
+  },
+  {
+    name: 'Brisbane',
+    lat: -27.4698,
+    lon: 153.0251,
+    timeZone: 'Australia/Brisbane',
+    timeZoneUnitId: 87,
+    offsetMinutes: 600,
+    altitude: 30,
+    location: 'Brisbane, QLD',
+  },
+  {
+    name: 'Johannesburg',
+    lat: -26.2041,
+    lon: 28.0473,
+    timeZone: 'Africa/Johannesburg',
+    timeZoneUnitId: 12,
+    offsetMinutes: 120,
+    altitude: 1753,
+    location: 'Johannesburg, South Africa',
+  },
 ];
 
 export interface AthleteProfile {
@@ -51,7 +114,7 @@ export function drawAthlete(prng: Prng): AthleteProfile {
   const gender = prng.chance(0.5) ? 'MALE' : 'FEMALE';
   const heightCm = Math.round(gender === 'MALE' ? prng.range(170, 192) : prng.range(158, 178));
   const bmi = prng.range(20.5, 25.5);
-  const weightGrams = Math.round((bmi * (heightCm / 100) ** 2) * 10) * 100;
+  const weightGrams = Math.round(bmi * (heightCm / 100) ** 2 * 10) * 100;
   const restingHr = prng.int(44, 62);
   const birthYear = prng.int(1968, 2002);
   return {

@@ -1,7 +1,17 @@
 import type { AccountIdentity } from './account.types.js';
 import type { HomeCity } from './account-profile.js';
 import { f32, type ActivityModel } from './activity.model.js';
-import { EVENT_TYPE, PRIVACY, activityType, anaerobicMessage, extras, round, teLabel, teMessage, type Json } from './activity-dto.shared.js';
+import {
+  EVENT_TYPE,
+  PRIVACY,
+  activityType,
+  anaerobicMessage,
+  extras,
+  round,
+  teLabel,
+  teMessage,
+  type Json,
+} from './activity-dto.shared.js';
 import { profileImages } from './owner.js';
 import { formatTenths } from './time.js';
 
@@ -24,18 +34,30 @@ export function activityDetail(a: ActivityModel, owner: AccountIdentity, home: H
     Object.assign(summary, { elevationGain: a.elevGain, elevationLoss: a.elevLoss, maxElevation: a.maxElev, minElevation: a.minElev });
   }
   if (a.sport.hasDistance) {
-    Object.assign(summary, { averageSpeed: f32(a.avgSpeed), averageMovingSpeed: a.distanceM / Math.max(1, a.movingS), maxSpeed: f32(a.maxSpeed) });
+    Object.assign(summary, {
+      averageSpeed: f32(a.avgSpeed),
+      averageMovingSpeed: a.distanceM / Math.max(1, a.movingS),
+      maxSpeed: f32(a.maxSpeed),
+    });
   }
   Object.assign(summary, { calories: a.calories, bmrCalories: a.bmrCalories, averageHR: a.avgHr, maxHR: a.maxHr, minHR: a.minHr });
   const running = a.sport.typeKey.includes('running');
   if (a.avgCadence !== null && a.sport.steps) Object.assign(summary, { averageRunCadence: f32(a.avgCadence), maxRunCadence: a.maxCadence });
-  if (a.avgCadence !== null && a.sport.fitSport === 'cycling') Object.assign(summary, { averageBikeCadence: f32(a.avgCadence), maxBikeCadence: a.maxCadence });
+  if (a.avgCadence !== null && a.sport.fitSport === 'cycling')
+    Object.assign(summary, { averageBikeCadence: f32(a.avgCadence), maxBikeCadence: a.maxCadence });
   if (running) {
     Object.assign(summary, {
-      averageTemperature: x.temperature + 0.5, maxTemperature: x.temperature + 4, minTemperature: x.temperature - 2,
-      averagePower: x.power, maxPower: x.maxPower, minPower: 0, normalizedPower: x.normPower,
+      averageTemperature: x.temperature + 0.5,
+      maxTemperature: x.temperature + 4,
+      minTemperature: x.temperature - 2,
+      averagePower: x.power,
+      maxPower: x.maxPower,
+      minPower: 0,
+      normalizedPower: x.normPower,
       totalWork: round((x.power * a.durationS) / 4184, 3),
-      groundContactTime: f32(x.gct), strideLength: f32(x.stride), verticalOscillation: round(x.vo, 2),
+      groundContactTime: f32(x.gct),
+      strideLength: f32(x.stride),
+      verticalOscillation: round(x.vo, 2),
     });
   }
   Object.assign(summary, {
@@ -52,14 +74,19 @@ export function activityDetail(a: ActivityModel, owner: AccountIdentity, home: H
     waterEstimated: x.water,
     trainingEffectLabel: teLabel(a.aerobicTE),
     activityTrainingLoad: f32(a.trainingLoad),
-    minActivityLapDuration: round(Math.min(a.durationS, a.sport.lapMeters > 0 && a.avgSpeed > 0 ? a.sport.lapMeters / a.avgSpeed : a.durationS), 3),
+    minActivityLapDuration: round(
+      Math.min(a.durationS, a.sport.lapMeters > 0 && a.avgSpeed > 0 ? a.sport.lapMeters / a.avgSpeed : a.durationS),
+      3,
+    ),
   });
   if (running) Object.assign(summary, { directWorkoutFeel: x.feel, directWorkoutRpe: x.rpe, directWorkoutComplianceScore: x.compliance });
   Object.assign(summary, { moderateIntensityMinutes: a.moderateMinutes, vigorousIntensityMinutes: a.vigorousMinutes });
   if (a.steps !== null) summary.steps = a.steps;
   if (running) {
     Object.assign(summary, {
-      beginPotentialStamina: x.staminaStart, endPotentialStamina: x.staminaEnd, minAvailableStamina: x.staminaEnd,
+      beginPotentialStamina: x.staminaStart,
+      endPotentialStamina: x.staminaEnd,
+      minAvailableStamina: x.staminaEnd,
       avgGradeAdjustedSpeed: f32(x.gas),
     });
   }

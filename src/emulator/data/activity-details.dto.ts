@@ -34,9 +34,18 @@ function channels(a: ActivityModel): Channel[] {
   if (a.route) {
     out.push({ key: 'directLatitude', unit: { id: 60, key: 'dd', factor: 1.0 }, value: (s) => s.lat });
     out.push({ key: 'directLongitude', unit: { id: 60, key: 'dd', factor: 1.0 }, value: (s) => s.lon });
-    out.push({ key: 'directElevation', unit: { id: 1, key: 'meter', factor: 100.0 }, value: (s) => (s.altitude === null ? null : Math.round(s.altitude * 10) / 10) });
+    out.push({
+      key: 'directElevation',
+      unit: { id: 1, key: 'meter', factor: 100.0 },
+      value: (s) => (s.altitude === null ? null : Math.round(s.altitude * 10) / 10),
+    });
   }
-  if (a.avgCadence !== null && a.sport.steps) out.push({ key: 'directRunCadence', unit: { id: 92, key: 'stepsPerMinute', factor: 1.0 }, value: (s) => (s.cadence === null ? null : s.cadence * 2) });
+  if (a.avgCadence !== null && a.sport.steps)
+    out.push({
+      key: 'directRunCadence',
+      unit: { id: 92, key: 'stepsPerMinute', factor: 1.0 },
+      value: (s) => (s.cadence === null ? null : s.cadence * 2),
+    });
   return out;
 }
 
@@ -61,11 +70,26 @@ export function activityDetails(a: ActivityModel, maxChartSize: number, maxPolyl
   }
   const placed = order.map((ci) => chans[ci]!);
   const rows = pickEvery(samples, maxChartSize).map((s) => ({ metrics: placed.map((c) => c.value(s)) }));
-  const track = a.route ? pickEvery(samples.filter((s) => s.lat !== null), maxPolylineSize) : [];
+  const track = a.route
+    ? pickEvery(
+        samples.filter((s) => s.lat !== null),
+        maxPolylineSize,
+      )
+    : [];
   const point = (s: Sample, i: number, n: number) => ({
-    lat: s.lat, lon: s.lon, altitude: null, time: a.startMs + s.t * 1000, timerStart: i === 0, timerStop: i === n - 1,
-    distanceFromPreviousPoint: null, distanceInMeters: null, speed: Math.round(s.speed * 1000) / 1000,
-    cumulativeAscent: null, cumulativeDescent: null, extendedCoordinate: false, valid: true,
+    lat: s.lat,
+    lon: s.lon,
+    altitude: null,
+    time: a.startMs + s.t * 1000,
+    timerStart: i === 0,
+    timerStop: i === n - 1,
+    distanceFromPreviousPoint: null,
+    distanceInMeters: null,
+    speed: Math.round(s.speed * 1000) / 1000,
+    cumulativeAscent: null,
+    cumulativeDescent: null,
+    extendedCoordinate: false,
+    valid: true,
   });
   const points = track.map((s, i) => point(s, i, track.length));
   const lats = track.map((s) => s.lat!);

@@ -61,6 +61,6 @@ export function extras(a: ActivityModel) {
     sets: p.int(8, 20),
     reps: p.int(60, 200),
     swolf: p.int(32, 48),
-    strokes: Math.round((a.distanceM / p.range(1.6, 2.4))),
+    strokes: Math.round(a.distanceM / p.range(1.6, 2.4)),
   };
 }

@@ -51,8 +51,18 @@ export function activityListItem(a: ActivityModel, owner: AccountIdentity, home:
   } else if (a.sport.fitSport === 'cycling' && a.avgCadence !== null) {
     Object.assign(item, { averageBikingCadenceInRevPerMinute: f32(a.avgCadence), maxBikingCadenceInRevPerMinute: a.maxCadence });
   } else if (a.sport.fitSport === 'swimming' && a.avgCadence !== null) {
-    Object.assign(item, { averageSwimCadenceInStrokesPerMinute: f32(a.avgCadence), maxSwimCadenceInStrokesPerMinute: a.maxCadence, averageSwolf: x.swolf, strokes: x.strokes });
-    if (a.route === null) Object.assign(item, { poolLength: 25, unitOfPoolLength: { unitId: 1, unitKey: 'meter', factor: 100 }, activeLengths: Math.round(a.distanceM / 25) });
+    Object.assign(item, {
+      averageSwimCadenceInStrokesPerMinute: f32(a.avgCadence),
+      maxSwimCadenceInStrokesPerMinute: a.maxCadence,
+      averageSwolf: x.swolf,
+      strokes: x.strokes,
+    });
+    if (a.route === null)
+      Object.assign(item, {
+        poolLength: 25,
+        unitOfPoolLength: { unitId: 1, unitKey: 'meter', factor: 100 },
+        activeLengths: Math.round(a.distanceM / 25),
+      });
   } else if (a.sport.fitSport === 'training') {
     Object.assign(item, { activeSets: x.sets, totalSets: x.sets, totalReps: x.reps });
   }
@@ -67,9 +77,14 @@ export function activityListItem(a: ActivityModel, owner: AccountIdentity, home:
   });
   if (a.sport.typeKey.includes('running')) {
     Object.assign(item, {
-      avgPower: x.power, maxPower: x.maxPower, normPower: x.normPower,
-      avgVerticalOscillation: f32(x.vo), avgGroundContactTime: f32(x.gct), avgStrideLength: f32(x.stride),
-      vO2MaxValue: 45, avgVerticalRatio: f32(x.vr),
+      avgPower: x.power,
+      maxPower: x.maxPower,
+      normPower: x.normPower,
+      avgVerticalOscillation: f32(x.vo),
+      avgGroundContactTime: f32(x.gct),
+      avgStrideLength: f32(x.stride),
+      vO2MaxValue: 45,
+      avgVerticalRatio: f32(x.vr),
     });
   }
   Object.assign(item, {
@@ -77,7 +92,8 @@ export function activityListItem(a: ActivityModel, owner: AccountIdentity, home:
     anaerobicTrainingEffect: f32(a.anaerobicTE),
     deviceId: a.deviceId,
   });
-  if (a.minElev !== null) Object.assign(item, { minElevation: f32(a.minElev), maxElevation: f32(a.maxElev ?? a.minElev), maxVerticalSpeed: f32(x.vSpeed) });
+  if (a.minElev !== null)
+    Object.assign(item, { minElevation: f32(a.minElev), maxElevation: f32(a.maxElev ?? a.minElev), maxVerticalSpeed: f32(x.vSpeed) });
   if (a.sport.steps && a.maxCadence !== null) item.maxDoubleCadence = a.maxCadence;
   Object.assign(item, {
     summarizedDiveInfo: { summarizedDiveGases: [] },
@@ -90,7 +106,9 @@ export function activityListItem(a: ActivityModel, owner: AccountIdentity, home:
     waterEstimated: x.water,
     trainingEffectLabel: teLabel(a.aerobicTE),
     activityTrainingLoad: f32(a.trainingLoad),
-    minActivityLapDuration: f32(Math.min(a.durationS, a.sport.lapMeters > 0 && a.avgSpeed > 0 ? a.sport.lapMeters / a.avgSpeed : a.durationS)),
+    minActivityLapDuration: f32(
+      Math.min(a.durationS, a.sport.lapMeters > 0 && a.avgSpeed > 0 ? a.sport.lapMeters / a.avgSpeed : a.durationS),
+    ),
     aerobicTrainingEffectMessage: teMessage(a.aerobicTE),
     anaerobicTrainingEffectMessage: anaerobicMessage(a.anaerobicTE),
     splitSummaries: [],

@@ -145,8 +145,27 @@ export function encodeActivityFit(a: ActivityModel): Uint8Array {
   const head = new Encoder();
   const start = new Date(a.startMs);
   const end = at(a.startMs, a.durationS);
-  head.writeMesg(fitMesg({ mesgNum: MESG.FILE_ID, type: 'activity', manufacturer: 'garmin', product: PRODUCT_ID, serialNumber: a.deviceId, timeCreated: start }));
-  head.writeMesg(fitMesg({ mesgNum: MESG.DEVICE_INFO, timestamp: start, deviceIndex: 'creator', manufacturer: 'garmin', product: PRODUCT_ID, serialNumber: a.deviceId, softwareVersion: 25.1 }));
+  head.writeMesg(
+    fitMesg({
+      mesgNum: MESG.FILE_ID,
+      type: 'activity',
+      manufacturer: 'garmin',
+      product: PRODUCT_ID,
+      serialNumber: a.deviceId,
+      timeCreated: start,
+    }),
+  );
+  head.writeMesg(
+    fitMesg({
+      mesgNum: MESG.DEVICE_INFO,
+      timestamp: start,
+      deviceIndex: 'creator',
+      manufacturer: 'garmin',
+      product: PRODUCT_ID,
+      serialNumber: a.deviceId,
+      softwareVersion: 25.1,
+    }),
+  );
   head.writeMesg(fitMesg({ mesgNum: MESG.EVENT, timestamp: start, event: 'timer', eventType: 'start', eventGroup: 0 }));
   const headFile = head.close();
 
@@ -165,7 +184,12 @@ export function encodeActivityFit(a: ActivityModel): Uint8Array {
     if (s.cadence !== null) row.cadence = s.cadence;
     return row;
   });
-  const records = encodeRecordChunk(rows, { position: a.route !== null, altitude: a.route !== null, cadence: a.avgCadence !== null, distance: a.sport.hasDistance });
+  const records = encodeRecordChunk(rows, {
+    position: a.route !== null,
+    altitude: a.route !== null,
+    cadence: a.avgCadence !== null,
+    distance: a.sport.hasDistance,
+  });
 
   const enc = new Encoder();
   enc.writeMesg(fitMesg({ mesgNum: MESG.EVENT, timestamp: end, event: 'timer', eventType: 'stopAll', eventGroup: 0 }));
@@ -179,9 +203,18 @@ export function encodeActivityFit(a: ActivityModel): Uint8Array {
     const st = summarise(samples, from, to);
     const elapsed = last.t - first.t;
     const lap: Record<string, unknown> & { mesgNum: number } = {
-      mesgNum: MESG.LAP, messageIndex: lapIndex, timestamp: at(a.startMs, last.t), startTime: at(a.startMs, first.t),
-      totalElapsedTime: elapsed, totalTimerTime: elapsed, avgHeartRate: st.avgHr, maxHeartRate: st.maxHr,
-      event: 'lap', eventType: 'stop', lapTrigger: lapIndex === ends.length - 1 ? 'sessionEnd' : 'distance', sport: a.sport.fitSport,
+      mesgNum: MESG.LAP,
+      messageIndex: lapIndex,
+      timestamp: at(a.startMs, last.t),
+      startTime: at(a.startMs, first.t),
+      totalElapsedTime: elapsed,
+      totalTimerTime: elapsed,
+      avgHeartRate: st.avgHr,
+      maxHeartRate: st.maxHr,
+      event: 'lap',
+      eventType: 'stop',
+      lapTrigger: lapIndex === ends.length - 1 ? 'sessionEnd' : 'distance',
+      sport: a.sport.fitSport,
     };
     if (a.sport.hasDistance) {
       lap.totalDistance = Math.round((last.distance - first.distance) * 100) / 100;
@@ -189,7 +222,14 @@ export function encodeActivityFit(a: ActivityModel): Uint8Array {
       lap.maxSpeed = Math.round(st.maxSpeed * 1000) / 1000;
     }
     if (first.lat !== null && first.lon !== null && last.lat !== null && last.lon !== null) {
-      Object.assign(lap, { startPositionLat: toSemicircles(first.lat), startPositionLong: toSemicircles(first.lon), endPositionLat: toSemicircles(last.lat), endPositionLong: toSemicircles(last.lon), totalAscent: st.ascent, totalDescent: st.descent });
+      Object.assign(lap, {
+        startPositionLat: toSemicircles(first.lat),
+        startPositionLong: toSemicircles(first.lon),
+        endPositionLat: toSemicircles(last.lat),
+        endPositionLong: toSemicircles(last.lon),
+        totalAscent: st.ascent,
+        totalDescent: st.descent,
+      });
     }
     enc.writeMesg(fitMesg(lap));
     from = to;
@@ -197,15 +237,50 @@ export function encodeActivityFit(a: ActivityModel): Uint8Array {
 
   const all = summarise(samples, 0, samples.length - 1);
   const session: Record<string, unknown> & { mesgNum: number } = {
-    mesgNum: MESG.SESSION, messageIndex: 0, timestamp: end, startTime: start, totalElapsedTime: a.durationS, totalTimerTime: a.durationS,
-    totalCalories: a.calories, avgHeartRate: all.avgHr, maxHeartRate: all.maxHr, sport: a.sport.fitSport, subSport: a.sport.fitSubSport,
-    firstLapIndex: 0, numLaps: ends.length, event: 'session', eventType: 'stop', trigger: 'activityEnd',
+    mesgNum: MESG.SESSION,
+    messageIndex: 0,
+    timestamp: end,
+    startTime: start,
+    totalElapsedTime: a.durationS,
+    totalTimerTime: a.durationS,
+    totalCalories: a.calories,
+    avgHeartRate: all.avgHr,
+    maxHeartRate: all.maxHr,
+    sport: a.sport.fitSport,
+    subSport: a.sport.fitSubSport,
+    firstLapIndex: 0,
+    numLaps: ends.length,
+    event: 'session',
+    eventType: 'stop',
+    trigger: 'activityEnd',
   };
-  if (a.sport.hasDistance) Object.assign(session, { totalDistance: a.distanceM, avgSpeed: Math.round(a.avgSpeed * 1000) / 1000, maxSpeed: Math.round(all.maxSpeed * 1000) / 1000 });
+  if (a.sport.hasDistance)
+    Object.assign(session, {
+      totalDistance: a.distanceM,
+      avgSpeed: Math.round(a.avgSpeed * 1000) / 1000,
+      maxSpeed: Math.round(all.maxSpeed * 1000) / 1000,
+    });
   if (a.avgCadence !== null) session.avgCadence = Math.round(a.sport.steps ? a.avgCadence / 2 : a.avgCadence);
-  if (a.start) Object.assign(session, { startPositionLat: toSemicircles(a.start.lat), startPositionLong: toSemicircles(a.start.lon), totalAscent: all.ascent, totalDescent: all.descent });
+  if (a.start)
+    Object.assign(session, {
+      startPositionLat: toSemicircles(a.start.lat),
+      startPositionLong: toSemicircles(a.start.lon),
+      totalAscent: all.ascent,
+      totalDescent: all.descent,
+    });
   enc.writeMesg(fitMesg(session));
-  enc.writeMesg(fitMesg({ mesgNum: MESG.ACTIVITY, timestamp: end, totalTimerTime: a.durationS, numSessions: 1, type: 'manual', event: 'activity', eventType: 'stop', localTimestamp: (end.getTime() + a.offsetMs - FIT_EPOCH_MS) / 1000 }));
+  enc.writeMesg(
+    fitMesg({
+      mesgNum: MESG.ACTIVITY,
+      timestamp: end,
+      totalTimerTime: a.durationS,
+      numSessions: 1,
+      type: 'manual',
+      event: 'activity',
+      eventType: 'stop',
+      localTimestamp: (end.getTime() + a.offsetMs - FIT_EPOCH_MS) / 1000,
+    }),
+  );
   return assembleFit(headFile, [dataSection(headFile), records, dataSection(enc.close())]);
 }
 

@@ -60,7 +60,14 @@ export function f32(v: number): number {
  * Builds an activity at a given start time. `maxMinutes` bounds its duration so that the
  * day's activities never overlap.
  */
-export function buildActivity(seed: number, athlete: AthleteProfile, index: number, id: number, startMs: number, maxMinutes: number): ActivityModel {
+export function buildActivity(
+  seed: number,
+  athlete: AthleteProfile,
+  index: number,
+  id: number,
+  startMs: number,
+  maxMinutes: number,
+): ActivityModel {
   const prng = new Prng(deriveSeed(seed, 'activity', index));
   const candidates = SPORT_WEIGHTS.filter(([s]) => s.minutes[0] <= maxMinutes);
   const sport = prng.weighted(candidates.length > 0 ? candidates : SPORT_WEIGHTS);
@@ -81,7 +88,13 @@ export function buildActivity(seed: number, athlete: AthleteProfile, index: numb
   const place = prng.pick(athlete.places);
   // Garmin's default names: "<place> <sport>" with GPS, just the sport indoors; some renamed.
   const renamed = prng.chance(0.35);
-  const name = sport.gps ? (renamed ? `${place} - ${prng.pick(sport.names)}` : `${place} ${sport.label}`) : renamed ? prng.pick(sport.names) : sport.label;
+  const name = sport.gps
+    ? renamed
+      ? `${place} - ${prng.pick(sport.names)}`
+      : `${place} ${sport.label}`
+    : renamed
+      ? prng.pick(sport.names)
+      : sport.label;
   const aerobicTE = Math.round(prng.range(1.5, 4.2) * 10) / 10;
   const intensity = (avgHr - athlete.restingHr) / (athlete.maxHr - athlete.restingHr);
   const vigorous = intensity > 0.7 ? Math.round(minutes * prng.range(0.5, 0.9)) : Math.round(minutes * prng.range(0, 0.15));

@@ -44,16 +44,39 @@ const FIELDS: Record<string, FieldDef> = {
   lat: { num: 0, size: 4, baseType: 0x85, write: (v, at, r) => v.setInt32(at, r.lat ?? 0x7fffffff, true) },
   lon: { num: 1, size: 4, baseType: 0x85, write: (v, at, r) => v.setInt32(at, r.lon ?? 0x7fffffff, true) },
   // altitude: scale 5, offset 500 (FIT profile)
-  altitude: { num: 2, size: 2, baseType: 0x84, write: (v, at, r) => v.setUint16(at, r.altitude === undefined ? 0xffff : clampU((r.altitude + 500) * 5, 0xfffe), true) },
+  altitude: {
+    num: 2,
+    size: 2,
+    baseType: 0x84,
+    write: (v, at, r) => v.setUint16(at, r.altitude === undefined ? 0xffff : clampU((r.altitude + 500) * 5, 0xfffe), true),
+  },
   heartRate: { num: 3, size: 1, baseType: 0x02, write: (v, at, r) => v.setUint8(at, clampU(r.heartRate, 0xfe)) },
-  cadence: { num: 4, size: 1, baseType: 0x02, write: (v, at, r) => v.setUint8(at, r.cadence === undefined ? 0xff : clampU(r.cadence, 0xfe)) },
+  cadence: {
+    num: 4,
+    size: 1,
+    baseType: 0x02,
+    write: (v, at, r) => v.setUint8(at, r.cadence === undefined ? 0xff : clampU(r.cadence, 0xfe)),
+  },
   // distance: scale 100; speed: scale 1000
-  distance: { num: 5, size: 4, baseType: 0x86, write: (v, at, r) => v.setUint32(at, r.distance === undefined ? 0xffffffff : clampU(r.distance * 100, 0xfffffffe), true) },
-  speed: { num: 6, size: 2, baseType: 0x84, write: (v, at, r) => v.setUint16(at, r.speed === undefined ? 0xffff : clampU(r.speed * 1000, 0xfffe), true) },
+  distance: {
+    num: 5,
+    size: 4,
+    baseType: 0x86,
+    write: (v, at, r) => v.setUint32(at, r.distance === undefined ? 0xffffffff : clampU(r.distance * 100, 0xfffffffe), true),
+  },
+  speed: {
+    num: 6,
+    size: 2,
+    baseType: 0x84,
+    write: (v, at, r) => v.setUint16(at, r.speed === undefined ? 0xffff : clampU(r.speed * 1000, 0xfffe), true),
+  },
 };
 
 /** Encodes record messages (a definition, then one data message per row) as a FIT data chunk. */
-export function encodeRecordChunk(rows: readonly RecordRow[], present: { position: boolean; altitude: boolean; cadence: boolean; distance: boolean }): Uint8Array {
+export function encodeRecordChunk(
+  rows: readonly RecordRow[],
+  present: { position: boolean; altitude: boolean; cadence: boolean; distance: boolean },
+): Uint8Array {
   const names = ['timestamp'];
   if (present.position) names.push('lat', 'lon');
   if (present.altitude) names.push('altitude');

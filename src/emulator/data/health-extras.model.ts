@@ -39,13 +39,25 @@ export function buildDayExtras(seed: number, athlete: AthleteProfile, day: DayMo
   const vo2MaxPrecise = Math.round((athlete.vo2Max + 1.2 * Math.sin((2 * Math.PI * dayNumber) / 90 + (seed % 5))) * 10) / 10;
   const age = new Date(day.dayMs).getUTCFullYear() - athlete.birthYear;
   const hasReadiness = day.sleep !== null;
-  const readinessScore = hasReadiness && day.sleep ? Math.max(1, Math.min(100, Math.round(day.sleep.score * 0.6 + (day.hrv ? day.hrv.lastNightAvg - day.hrv.baselineLow : 0) + p.int(-8, 12)))) : 0;
+  const readinessScore =
+    hasReadiness && day.sleep
+      ? Math.max(
+          1,
+          Math.min(100, Math.round(day.sleep.score * 0.6 + (day.hrv ? day.hrv.lastNightAvg - day.hrv.baselineLow : 0) + p.int(-8, 12))),
+        )
+      : 0;
   const acuteLoad = p.int(150, 900);
   const chronicLoad = p.int(250, 700);
   const bp: BloodPressureReading[] = [];
   if (p.chance(0.15)) {
     const ts = day.startGmtMs + Math.round(p.range(7, 21) * 3600) * 1000;
-    bp.push({ timestampMs: ts, systolic: p.int(108, 138), diastolic: p.int(66, 88), pulse: day.restingHr + p.int(4, 18), version: p.int(1, 5) });
+    bp.push({
+      timestampMs: ts,
+      systolic: p.int(108, 138),
+      diastolic: p.int(66, 88),
+      pulse: day.restingHr + p.int(4, 18),
+      version: p.int(1, 5),
+    });
   }
   return {
     hydrationMl: p.chance(0.7) ? Math.round(p.range(800, 3400) / 50) * 50 : null,

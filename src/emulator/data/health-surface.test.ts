@@ -20,7 +20,12 @@ describe('emulator health surface: one seed, one story', () => {
       const chart = (await json(`/wellness-service/wellness/dailySummaryChart/${h.data.identity.displayName}?date=${d}`)) as Json[];
       const sum = chart.reduce((a, b) => a + (b.steps as number), 0);
       expect(sum, d).toBe(summary.totalSteps);
-      expect(stats[i]).toMatchObject({ calendarDate: d, totalSteps: summary.totalSteps, totalDistance: summary.totalDistanceMeters, stepGoal: summary.dailyStepGoal });
+      expect(stats[i]).toMatchObject({
+        calendarDate: d,
+        totalSteps: summary.totalSteps,
+        totalDistance: summary.totalDistanceMeters,
+        stepGoal: summary.dailyStepGoal,
+      });
       const sleeping = chart.filter((b) => b.primaryActivityLevel === 'sleeping');
       expect(sleeping.every((b) => b.steps === 0)).toBe(true);
       const floors = await json(`/wellness-service/wellness/floorsChartData/daily/${d}`);
@@ -30,7 +35,9 @@ describe('emulator health surface: one seed, one story', () => {
   });
 
   it("body battery reports are points of the stress endpoint's series and carry the summary's charge", async () => {
-    const reports = (await json(`/wellness-service/wellness/bodyBattery/reports/daily?startDate=${days[0]}&endDate=${days.at(-1)}`)) as Json[];
+    const reports = (await json(
+      `/wellness-service/wellness/bodyBattery/reports/daily?startDate=${days[0]}&endDate=${days.at(-1)}`,
+    )) as Json[];
     for (const [i, d] of days.entries()) {
       const stress = await json(`/wellness-service/wellness/dailyStress/${d}`);
       const summary = await json(`/usersummary-service/usersummary/daily/?calendarDate=${d}`);
@@ -46,9 +53,15 @@ describe('emulator health surface: one seed, one story', () => {
     for (const d of days) {
       const summary = await json(`/usersummary-service/usersummary/daily/?calendarDate=${d}`);
       const resp = await json(`/wellness-service/wellness/daily/respiration/${d}`);
-      expect(resp).toMatchObject({ calendarDate: d, lowestRespirationValue: summary.lowestRespirationValue, highestRespirationValue: summary.highestRespirationValue, avgWakingRespirationValue: summary.avgWakingRespirationValue });
+      expect(resp).toMatchObject({
+        calendarDate: d,
+        lowestRespirationValue: summary.lowestRespirationValue,
+        highestRespirationValue: summary.highestRespirationValue,
+        avgWakingRespirationValue: summary.avgWakingRespirationValue,
+      });
       const values = (resp.respirationValuesArray as [number, number][]).map(([, v]) => v);
-      if (values.length) expect([Math.min(...values), Math.max(...values)]).toEqual([summary.lowestRespirationValue, summary.highestRespirationValue]);
+      if (values.length)
+        expect([Math.min(...values), Math.max(...values)]).toEqual([summary.lowestRespirationValue, summary.highestRespirationValue]);
       const spo2 = await json(`/wellness-service/wellness/daily/spo2/${d}`);
       expect(spo2).toMatchObject({ averageSpO2: summary.averageSpo2, lowestSpO2: summary.lowestSpo2 });
       const im = await json(`/wellness-service/wellness/daily/im/${d}`);
@@ -59,7 +72,9 @@ describe('emulator health surface: one seed, one story', () => {
     const fromRange = (range.dailyWeightSummaries as Json[]).flatMap((s) => s.allWeightMetrics as Json[]);
     const dateRange = await json(`/weight-service/weight/dateRange?startDate=${days[0]}&endDate=${days.at(-1)}`);
     expect(fromRange.length).toBeGreaterThan(0);
-    expect((dateRange.dateWeightList as Json[]).map((w) => [w.samplePk, w.weight]).sort()).toEqual(fromRange.map((w) => [w.samplePk, w.weight]).sort());
+    expect((dateRange.dateWeightList as Json[]).map((w) => [w.samplePk, w.weight]).sort()).toEqual(
+      fromRange.map((w) => [w.samplePk, w.weight]).sort(),
+    );
   });
 
   it('VO2max agrees across max metrics, training status and hill score; race times fall as VO2max rises', async () => {
@@ -67,12 +82,18 @@ describe('emulator health surface: one seed, one story', () => {
     expect(max).toHaveLength(days.length);
     const status = await json(`/metrics-service/metrics/trainingstatus/aggregated/${days[3]}`);
     expect((status.mostRecentVO2Max as Json).generic).toEqual(max[3]!.generic);
-    const races = (await json(`/metrics-service/metrics/racepredictions/daily/${h.data.identity.displayName}?fromCalendarDate=${days[0]}&toCalendarDate=${days.at(-1)}`)) as Json[];
-    const byVo2 = races.map((r, i) => [(max[i]!.generic as Json).vo2MaxPreciseValue as number, r.time5K as number]).sort((a, b) => a[0]! - b[0]!);
+    const races = (await json(
+      `/metrics-service/metrics/racepredictions/daily/${h.data.identity.displayName}?fromCalendarDate=${days[0]}&toCalendarDate=${days.at(-1)}`,
+    )) as Json[];
+    const byVo2 = races
+      .map((r, i) => [(max[i]!.generic as Json).vo2MaxPreciseValue as number, r.time5K as number])
+      .sort((a, b) => a[0]! - b[0]!);
     expect(byVo2[0]![1]).toBeGreaterThanOrEqual(byVo2.at(-1)![1]!);
     const latest = await json(`/metrics-service/metrics/racepredictions/latest/${h.data.identity.displayName}`);
     expect(latest.calendarDate).toBe('2026-11-27');
-    expect((latest.time5K as number) < (latest.time10K as number) && (latest.time10K as number) < (latest.timeMarathon as number)).toBe(true);
+    expect((latest.time5K as number) < (latest.time10K as number) && (latest.time10K as number) < (latest.timeMarathon as number)).toBe(
+      true,
+    );
   });
 
   it('refuses bad ranges and dates with 400', async () => {
@@ -82,7 +103,8 @@ describe('emulator health surface: one seed, one story', () => {
       '/wellness-service/wellness/bodyBattery/reports/daily?startDate=2026-02-30',
       '/wellness-service/wellness/daily/spo2/yesterday',
       '/weight-service/weight/dateRange',
-    ]) expect((await h.get(p)).status, p).toBe(400);
+    ])
+      expect((await h.get(p)).status, p).toBe(400);
   });
 });
 

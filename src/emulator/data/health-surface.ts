@@ -3,7 +3,17 @@ import { buildDayExtras, type DayExtras } from './health-extras.model.js';
 import type { DayModel } from './health.model.js';
 import type { HealthStore } from './health.store.js';
 import { bodyBatteryReport, emptyStepsChart, floorsChart, stepBuckets, stepsChart } from './intraday.dto.js';
-import { bloodPressureMeasurement, enduranceScore, fitnessAge, hillScore, maxMetrics, racePredictions, trainingReadiness, trainingStatus, type DayParts } from './metrics.dto.js';
+import {
+  bloodPressureMeasurement,
+  enduranceScore,
+  fitnessAge,
+  hillScore,
+  maxMetrics,
+  racePredictions,
+  trainingReadiness,
+  trainingStatus,
+  type DayParts,
+} from './metrics.dto.js';
 import { DAY_MS, formatCalendarDate } from './time.js';
 import { average, weightMetric } from './weight.dto.js';
 import { hydrationDay, intensityMinutesDay, respirationDay, spo2Day } from './wellness-extras.dto.js';
@@ -56,7 +66,12 @@ export class HealthSurface {
 
   /** /usersummary-service/stats/steps/daily/{s}/{e}: the summary's totals (= the chart's sums). */
   stepStats(startMs: number, endMs: number): Json[] {
-    return this.daysIn(startMs, endMs).map(({ day }) => ({ calendarDate: day.date, totalSteps: stepBuckets(day).reduce((a, b) => a + b, 0), totalDistance: day.distanceM, stepGoal: day.stepGoal }));
+    return this.daysIn(startMs, endMs).map(({ day }) => ({
+      calendarDate: day.date,
+      totalSteps: stepBuckets(day).reduce((a, b) => a + b, 0),
+      totalDistance: day.distanceM,
+      stepGoal: day.stepGoal,
+    }));
   }
 
   floors(dayMs: number): Json {
@@ -65,18 +80,38 @@ export class HealthSurface {
 
   bodyBatteryReports(startMs: number, endMs: number): Json[] {
     const out: Json[] = [];
-    for (let ms = startMs; ms <= endMs && out.length < 3660; ms += DAY_MS) out.push(bodyBatteryReport(this.health.day(ms), formatCalendarDate(ms), ms, this.startGmt(ms)));
+    for (let ms = startMs; ms <= endMs && out.length < 3660; ms += DAY_MS)
+      out.push(bodyBatteryReport(this.health.day(ms), formatCalendarDate(ms), ms, this.startGmt(ms)));
     return out;
   }
 
   respiration(dayMs: number): Json {
-    return respirationDay(this.health.day(dayMs), this.health.day(dayMs + DAY_MS), formatCalendarDate(dayMs), dayMs, this.startGmt(dayMs), this.athlete.offsetMs, this.profilePk);
+    return respirationDay(
+      this.health.day(dayMs),
+      this.health.day(dayMs + DAY_MS),
+      formatCalendarDate(dayMs),
+      dayMs,
+      this.startGmt(dayMs),
+      this.athlete.offsetMs,
+      this.profilePk,
+    );
   }
 
   spo2(dayMs: number): Json {
-    const week = [0, 1, 2, 3, 4, 5, 6].map((i) => this.health.day(dayMs - i * DAY_MS)?.sleep?.avgSpO2).filter((v): v is number => v !== undefined);
+    const week = [0, 1, 2, 3, 4, 5, 6]
+      .map((i) => this.health.day(dayMs - i * DAY_MS)?.sleep?.avgSpO2)
+      .filter((v): v is number => v !== undefined);
     const avg = week.length ? week.reduce((a, b) => a + b, 0) / week.length : null;
-    return spo2Day(this.health.day(dayMs), this.health.day(dayMs + DAY_MS), formatCalendarDate(dayMs), dayMs, this.startGmt(dayMs), this.athlete.offsetMs, this.profilePk, avg);
+    return spo2Day(
+      this.health.day(dayMs),
+      this.health.day(dayMs + DAY_MS),
+      formatCalendarDate(dayMs),
+      dayMs,
+      this.startGmt(dayMs),
+      this.athlete.offsetMs,
+      this.profilePk,
+      avg,
+    );
   }
 
   intensityMinutes(dayMs: number): Json {
@@ -91,12 +126,19 @@ export class HealthSurface {
 
   /** /usersummary-service/stats/im/daily/{s}/{e}. */
   intensityMinuteStats(startMs: number, endMs: number): Json[] {
-    return this.daysIn(startMs, endMs).map(({ day }) => ({ calendarDate: day.date, weeklyGoal: 150, moderateValue: day.moderateMinutes, vigorousValue: day.vigorousMinutes }));
+    return this.daysIn(startMs, endMs).map(({ day }) => ({
+      calendarDate: day.date,
+      weeklyGoal: 150,
+      moderateValue: day.moderateMinutes,
+      vigorousValue: day.vigorousMinutes,
+    }));
   }
 
   hydration(dayMs: number): Json {
     const p = this.parts(dayMs);
-    const logged = this.daysIn(dayMs - 6 * DAY_MS, dayMs).map((d) => d.extras.hydrationMl).filter((v): v is number => v !== null);
+    const logged = this.daysIn(dayMs - 6 * DAY_MS, dayMs)
+      .map((d) => d.extras.hydrationMl)
+      .filter((v): v is number => v !== null);
     const avg = logged.length ? Math.round(logged.reduce((a, b) => a + b, 0) / logged.length) : null;
     return hydrationDay(p?.day, p?.extras, formatCalendarDate(dayMs), this.profilePk, avg);
   }
@@ -141,13 +183,22 @@ export class HealthSurface {
 
   /** /bloodpressure-service/bloodpressure/range/{s}/{e}: one summary per day with measurements. */
   bloodPressure(startMs: number, endMs: number): Json {
-    const days = this.daysIn(startMs, endMs).filter((d) => d.extras.bloodPressure.length > 0).reverse();
+    const days = this.daysIn(startMs, endMs)
+      .filter((d) => d.extras.bloodPressure.length > 0)
+      .reverse();
     return {
       from: formatCalendarDate(startMs),
       until: formatCalendarDate(endMs),
       measurementSummaries: days.map((d) => {
         const ms = d.extras.bloodPressure.map((_, i) => bloodPressureMeasurement(d, i));
-        return { startDate: d.day.date, endDate: d.day.date, highSystolic: Math.max(...d.extras.bloodPressure.map((m) => m.systolic)), highDiastolic: Math.max(...d.extras.bloodPressure.map((m) => m.diastolic)), numOfMeasurements: ms.length, measurements: ms };
+        return {
+          startDate: d.day.date,
+          endDate: d.day.date,
+          highSystolic: Math.max(...d.extras.bloodPressure.map((m) => m.systolic)),
+          highDiastolic: Math.max(...d.extras.bloodPressure.map((m) => m.diastolic)),
+          numOfMeasurements: ms.length,
+          measurements: ms,
+        };
       }),
       categoryStats: null,
     };

@@ -52,7 +52,10 @@ export function dailyHeartRate(day: DayModel, profilePk: number, sevenDayResting
     minHeartRate: min,
     restingHeartRate: day.restingHr,
     lastSevenDaysAvgRestingHeartRate: sevenDayResting,
-    heartRateValueDescriptors: [{ key: 'timestamp', index: 0 }, { key: 'heartrate', index: 1 }],
+    heartRateValueDescriptors: [
+      { key: 'timestamp', index: 0 },
+      { key: 'heartrate', index: 1 },
+    ],
     heartRateValues: series,
   };
 }
@@ -108,7 +111,10 @@ export function dailyStress(day: DayModel, profilePk: number): Json {
     avgStressLevel: day.avgStress,
     stressChartValueOffset: 1,
     stressChartYAxisOrigin: -1,
-    stressValueDescriptorsDTOList: [{ key: 'timestamp', index: 0 }, { key: 'stressLevel', index: 1 }],
+    stressValueDescriptorsDTOList: [
+      { key: 'timestamp', index: 0 },
+      { key: 'stressLevel', index: 1 },
+    ],
     stressValuesArray: stress,
     bodyBatteryValueDescriptorsDTOList: [
       { bodyBatteryValueDescriptorIndex: 0, bodyBatteryValueDescriptorKey: 'timestamp' },
@@ -128,7 +134,11 @@ export function hrvDay(day: DayModel, profilePk: number): Json | undefined {
   const p = new Prng(day.seriesSeed ^ 0x0badcafe);
   const readings: Json[] = [];
   for (let ts = s.startMs + 264_000; ts < s.endMs; ts += 300_000) {
-    readings.push({ hrvValue: Math.max(15, Math.round(h.lastNightAvg + p.range(-14, 14))), readingTimeGMT: formatTenths(ts), readingTimeLocal: formatTenths(ts + day.offsetMs) });
+    readings.push({
+      hrvValue: Math.max(15, Math.round(h.lastNightAvg + p.range(-14, 14))),
+      readingTimeGMT: formatTenths(ts),
+      readingTimeLocal: formatTenths(ts + day.offsetMs),
+    });
   }
   const lastReading = s.startMs + 264_000 + (readings.length - 1) * 300_000;
   const status = h.weeklyAvg < h.baselineLow ? 'UNBALANCED' : 'BALANCED';

@@ -100,7 +100,13 @@ export function buildDay(seed: number, athlete: AthleteProfile, dayMs: number): 
   const hasHrv = sleep !== null && p.chance(0.88);
   const base = 38 + (athlete.vo2Max - 40);
   const hrv = hasHrv
-    ? { lastNightAvg: p.int(base - 8, base + 10), high5Min: p.int(base + 12, base + 30), weeklyAvg: p.int(base - 3, base + 4), baselineLow: base - 4, baselineHigh: base + 10 }
+    ? {
+        lastNightAvg: p.int(base - 8, base + 10),
+        high5Min: p.int(base + 12, base + 30),
+        weeklyAvg: p.int(base - 3, base + 4),
+        baselineLow: base - 4,
+        baselineHigh: base + 10,
+      }
     : null;
   const weighIns: WeighIn[] = [];
   // Weight drifts slowly over months around the athlete's baseline.
@@ -110,16 +116,31 @@ export function buildDay(seed: number, athlete: AthleteProfile, dayMs: number): 
     const grams = Math.round((trend + p.range(-300, 300)) / 10) * 10;
     const bmi = Math.round((grams / 1000 / (athlete.heightCm / 100) ** 2) * 10) / 10;
     weighIns.push({
-      timestampMs: ts, grams, source: 'INDEX_SCALE', bmi,
-      bodyFat: Math.round(p.range(14, 26) * 10) / 10, bodyWater: Math.round(p.range(52, 62) * 10) / 10,
-      boneMass: Math.round(grams * 0.058), muscleMass: Math.round(grams * 0.45),
+      timestampMs: ts,
+      grams,
+      source: 'INDEX_SCALE',
+      bmi,
+      bodyFat: Math.round(p.range(14, 26) * 10) / 10,
+      bodyWater: Math.round(p.range(52, 62) * 10) / 10,
+      boneMass: Math.round(grams * 0.058),
+      muscleMass: Math.round(grams * 0.45),
       samplePk: ts + p.int(1000, 60_000),
     });
   }
   if (p.chance(0.08)) {
     const ts = startGmtMs + Math.round(p.range(19, 22) * 3600) * 1000;
     const grams = Math.round((trend + p.range(-200, 500)) / 100) * 100;
-    weighIns.unshift({ timestampMs: ts, grams, source: 'MANUAL', bmi: null, bodyFat: null, bodyWater: null, boneMass: null, muscleMass: null, samplePk: ts + p.int(1000, 60_000) });
+    weighIns.unshift({
+      timestampMs: ts,
+      grams,
+      source: 'MANUAL',
+      bmi: null,
+      bodyFat: null,
+      bodyWater: null,
+      boneMass: null,
+      muscleMass: null,
+      samplePk: ts + p.int(1000, 60_000),
+    });
   }
   const bbHigh = p.int(55, 100);
   return {

@@ -33,7 +33,12 @@ export class HealthStore {
       // Chronological within the day: the morning scale reading, then a manual evening entry.
       const chronological = [...day.weighIns].sort((a, b) => a.timestampMs - b.timestampMs);
       for (const w of chronological) {
-        this.weighIns.push({ ...w, date: day.date, offsetMs: athlete.offsetMs, delta: previousGrams === null ? null : w.grams - previousGrams });
+        this.weighIns.push({
+          ...w,
+          date: day.date,
+          offsetMs: athlete.offsetMs,
+          delta: previousGrams === null ? null : w.grams - previousGrams,
+        });
         previousGrams = w.grams;
       }
     }
@@ -73,7 +78,9 @@ export class HealthStore {
 
   heartRate(date: string, dayMs: number): Json {
     const d = this.day(dayMs);
-    return d ? dailyHeartRate(d, this.profilePk, this.sevenDayResting(dayMs) ?? d.restingHr) : emptyHeartRate(date, dayMs, this.athlete.offsetMs, this.profilePk);
+    return d
+      ? dailyHeartRate(d, this.profilePk, this.sevenDayResting(dayMs) ?? d.restingHr)
+      : emptyHeartRate(date, dayMs, this.athlete.offsetMs, this.profilePk);
   }
 
   /** `withNeed`: the sleep-service variant adds sleepNeed/nextSleepNeed. */

@@ -55,14 +55,26 @@ export function stepsChart(day: DayModel): Json[] {
   return stepBuckets(day).map((steps, i) => {
     const ts = day.startGmtMs + i * QUARTER;
     const lvl = level(day, ts, steps);
-    return { startGMT: formatTenths(ts), endGMT: formatTenths(ts + QUARTER), steps, pushes: 0, primaryActivityLevel: lvl, activityLevelConstant: lvl === 'sleeping' || steps === 0 };
+    return {
+      startGMT: formatTenths(ts),
+      endGMT: formatTenths(ts + QUARTER),
+      steps,
+      pushes: 0,
+      primaryActivityLevel: lvl,
+      activityLevelConstant: lvl === 'sleeping' || steps === 0,
+    };
   });
 }
 
 /** The recorded no-data chart: 95 buckets, every one "none". */
 export function emptyStepsChart(startGmtMs: number): Json[] {
   return Array.from({ length: 95 }, (_, i) => ({
-    startGMT: formatTenths(startGmtMs + i * QUARTER), endGMT: formatTenths(startGmtMs + (i + 1) * QUARTER), steps: 0, pushes: 0, primaryActivityLevel: 'none', activityLevelConstant: true,
+    startGMT: formatTenths(startGmtMs + i * QUARTER),
+    endGMT: formatTenths(startGmtMs + (i + 1) * QUARTER),
+    steps: 0,
+    pushes: 0,
+    primaryActivityLevel: 'none',
+    activityLevelConstant: true,
   }));
 }
 
@@ -80,11 +92,24 @@ export function floorsChart(day: DayModel | undefined, dayMs: number, startGmtMs
   if (!day) return { ...dayBounds(dayMs, startGmtMs), floorsValueDescriptorDTOList: [], floorValuesArray: [] };
   const steps = stepBuckets(day);
   const up = apportion(Math.round(day.floorsUp), steps);
-  const down = apportion(Math.round(day.floorsDown), steps.map((s, i) => s * ((i % 3) + 1)));
+  const down = apportion(
+    Math.round(day.floorsDown),
+    steps.map((s, i) => s * ((i % 3) + 1)),
+  );
   return {
     ...dayBounds(day.dayMs, day.startGmtMs),
-    floorsValueDescriptorDTOList: [{ key: 'startTimeGMT', index: 0 }, { key: 'endTimeGMT', index: 1 }, { key: 'floorsAscended', index: 2 }, { key: 'floorsDescended', index: 3 }],
-    floorValuesArray: steps.map((_, i) => [formatTenths(day.startGmtMs + i * QUARTER), formatTenths(day.startGmtMs + (i + 1) * QUARTER), up[i], down[i]]),
+    floorsValueDescriptorDTOList: [
+      { key: 'startTimeGMT', index: 0 },
+      { key: 'endTimeGMT', index: 1 },
+      { key: 'floorsAscended', index: 2 },
+      { key: 'floorsDescended', index: 3 },
+    ],
+    floorValuesArray: steps.map((_, i) => [
+      formatTenths(day.startGmtMs + i * QUARTER),
+      formatTenths(day.startGmtMs + (i + 1) * QUARTER),
+      up[i],
+      down[i],
+    ]),
   };
 }
 
@@ -94,7 +119,15 @@ export function bodyBatteryReport(day: DayModel | undefined, date: string, dayMs
     { bodyBatteryValueDescriptorIndex: 0, bodyBatteryValueDescriptorKey: 'timestamp' },
     { bodyBatteryValueDescriptorIndex: 1, bodyBatteryValueDescriptorKey: 'bodyBatteryLevel' },
   ];
-  if (!day) return { date, charged: null, drained: null, ...dayBounds(dayMs, startGmtMs), bodyBatteryValuesArray: [], bodyBatteryValueDescriptorDTOList: descriptors };
+  if (!day)
+    return {
+      date,
+      charged: null,
+      drained: null,
+      ...dayBounds(dayMs, startGmtMs),
+      bodyBatteryValuesArray: [],
+      bodyBatteryValueDescriptorDTOList: descriptors,
+    };
   const battery = stressSeries(day).battery.map(([ts, , lvl]) => [ts, lvl] as [number, number | null]);
   const levels = battery.map(([, l]) => l ?? 0);
   const picks = new Set([0, levels.indexOf(Math.max(...levels)), levels.indexOf(Math.min(...levels)), battery.length - 1]);

@@ -20,7 +20,13 @@ export interface RouteParams {
 
 const M_PER_DEG_LAT = 111_320;
 
-export function drawRoute(prng: Prng, home: { lat: number; lon: number; altitude: number }, distanceM: number, hilliness: number, farFromHome: boolean): RouteParams {
+export function drawRoute(
+  prng: Prng,
+  home: { lat: number; lon: number; altitude: number },
+  distanceM: number,
+  hilliness: number,
+  farFromHome: boolean,
+): RouteParams {
   const spread = farFromHome ? prng.range(3000, 25_000) : prng.range(0, 2500);
   const bearing = prng.range(0, 2 * Math.PI);
   const startLat = home.lat + (spread * Math.cos(bearing)) / M_PER_DEG_LAT;

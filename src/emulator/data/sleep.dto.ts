@@ -70,10 +70,19 @@ export function dailySleep(day: DayModel, profilePk: number, deviceId: number, w
   };
   if (withNeed) {
     const need = (date: string) => ({
-      userProfilePk: profilePk, calendarDate: date, deviceId, timestampGmt: formatPlain(s.endMs),
-      baseline: 470, actual: 470, feedback: 'NO_CHANGE_NO_ADJUSTMENTS', trainingFeedback: 'NO_CHANGE',
-      sleepHistoryAdjustment: 'NO_CHANGE', hrvAdjustment: 'NO_CHANGE', napAdjustment: 'NO_CHANGE',
-      displayedForTheDay: false, preferredActivityTracker: true,
+      userProfilePk: profilePk,
+      calendarDate: date,
+      deviceId,
+      timestampGmt: formatPlain(s.endMs),
+      baseline: 470,
+      actual: 470,
+      feedback: 'NO_CHANGE_NO_ADJUSTMENTS',
+      trainingFeedback: 'NO_CHANGE',
+      sleepHistoryAdjustment: 'NO_CHANGE',
+      hrvAdjustment: 'NO_CHANGE',
+      napAdjustment: 'NO_CHANGE',
+      displayedForTheDay: false,
+      preferredActivityTracker: true,
     });
     dto.sleepNeed = need(day.date);
     dto.nextSleepNeed = need(day.date);

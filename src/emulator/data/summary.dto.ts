@@ -7,12 +7,19 @@ import { formatTenths } from './time.js';
  */
 type Json = Record<string, unknown>;
 
-export function dailySummary(day: DayModel | undefined, date: string, dayMs: number, offsetMs: number, profilePk: number, sevenDayResting: number | null): Json {
+export function dailySummary(
+  day: DayModel | undefined,
+  date: string,
+  dayMs: number,
+  offsetMs: number,
+  profilePk: number,
+  sevenDayResting: number | null,
+): Json {
   const d = day;
   const sleepS = d?.sleep ? (d.sleep.endMs - d.sleep.startMs) / 1000 : d ? 0 : null;
   const total = d ? d.bmrKcal + d.activeKcal : null;
   const awake = d && sleepS !== null ? 86_400 - sleepS : null;
-  const stressDur = (share: number) => (awake === null ? null : Math.round(awake * share / 60) * 60);
+  const stressDur = (share: number) => (awake === null ? null : Math.round((awake * share) / 60) * 60);
   return {
     userProfileId: profilePk,
     totalKilocalories: total,

@@ -15,9 +15,21 @@ export interface DatedWeighIn extends WeighIn {
 }
 
 const EMPTY_METRIC: Json = {
-  samplePk: null, date: null, calendarDate: null, weight: null, bmi: null, bodyFat: null, bodyWater: null,
-  boneMass: null, muscleMass: null, physiqueRating: null, visceralFat: null, metabolicAge: null,
-  sourceType: null, timestampGMT: null, weightDelta: null,
+  samplePk: null,
+  date: null,
+  calendarDate: null,
+  weight: null,
+  bmi: null,
+  bodyFat: null,
+  bodyWater: null,
+  boneMass: null,
+  muscleMass: null,
+  physiqueRating: null,
+  visceralFat: null,
+  metabolicAge: null,
+  sourceType: null,
+  timestampGMT: null,
+  weightDelta: null,
 };
 
 export function weightMetric(w: DatedWeighIn): Json {
@@ -50,11 +62,26 @@ export function average(entries: DatedWeighIn[], fromMs: number, untilMs: number
     from: fromMs,
     until: untilMs,
     weight: avg((w) => w.grams),
-    bmi: rounded(avg((w) => w.bmi), 1),
-    bodyFat: rounded(avg((w) => w.bodyFat), 1),
-    bodyWater: rounded(avg((w) => w.bodyWater), 1),
-    boneMass: rounded(avg((w) => w.boneMass), 0),
-    muscleMass: rounded(avg((w) => w.muscleMass), 0),
+    bmi: rounded(
+      avg((w) => w.bmi),
+      1,
+    ),
+    bodyFat: rounded(
+      avg((w) => w.bodyFat),
+      1,
+    ),
+    bodyWater: rounded(
+      avg((w) => w.bodyWater),
+      1,
+    ),
+    boneMass: rounded(
+      avg((w) => w.boneMass),
+      0,
+    ),
+    muscleMass: rounded(
+      avg((w) => w.muscleMass),
+      0,
+    ),
     physiqueRating: null,
     visceralFat: null,
     metabolicAge: null,
@@ -72,7 +99,13 @@ export function weightDayView(date: string, dayMs: number, entries: DatedWeighIn
 }
 
 /** `byDay`: days with weigh-ins inside the range, newest first, each newest first. */
-export function weightRange(startMs: number, endMs: number, byDay: DatedWeighIn[][], previous: DatedWeighIn | undefined, next: DatedWeighIn | undefined): Json {
+export function weightRange(
+  startMs: number,
+  endMs: number,
+  byDay: DatedWeighIn[][],
+  previous: DatedWeighIn | undefined,
+  next: DatedWeighIn | undefined,
+): Json {
   const all = byDay.flat();
   return {
     dailyWeightSummaries: byDay

@@ -12,7 +12,12 @@ type Json = Record<string, unknown>;
 const TWO_MIN = 120_000;
 
 function bounds(dayMs: number, startGmtMs: number): Json {
-  return { startTimestampGMT: formatTenths(startGmtMs), endTimestampGMT: formatTenths(startGmtMs + 86_400_000), startTimestampLocal: formatTenths(dayMs), endTimestampLocal: formatTenths(dayMs + 86_400_000) };
+  return {
+    startTimestampGMT: formatTenths(startGmtMs),
+    endTimestampGMT: formatTenths(startGmtMs + 86_400_000),
+    startTimestampLocal: formatTenths(dayMs),
+    endTimestampLocal: formatTenths(dayMs + 86_400_000),
+  };
 }
 
 function sleepWindows(day: DayModel | undefined, next: DayModel | undefined, offsetMs: number): Json {
@@ -20,15 +25,27 @@ function sleepWindows(day: DayModel | undefined, next: DayModel | undefined, off
   const s = day?.sleep ?? undefined;
   const n = next?.sleep ?? undefined;
   return {
-    sleepStartTimestampGMT: t(s?.startMs, false), sleepEndTimestampGMT: t(s?.endMs, false),
-    sleepStartTimestampLocal: t(s?.startMs, true), sleepEndTimestampLocal: t(s?.endMs, true),
-    tomorrowSleepStartTimestampGMT: t(n?.startMs, false), tomorrowSleepEndTimestampGMT: t(n?.endMs, false),
-    tomorrowSleepStartTimestampLocal: t(n?.startMs, true), tomorrowSleepEndTimestampLocal: t(n?.endMs, true),
+    sleepStartTimestampGMT: t(s?.startMs, false),
+    sleepEndTimestampGMT: t(s?.endMs, false),
+    sleepStartTimestampLocal: t(s?.startMs, true),
+    sleepEndTimestampLocal: t(s?.endMs, true),
+    tomorrowSleepStartTimestampGMT: t(n?.startMs, false),
+    tomorrowSleepEndTimestampGMT: t(n?.endMs, false),
+    tomorrowSleepStartTimestampLocal: t(n?.startMs, true),
+    tomorrowSleepEndTimestampLocal: t(n?.endMs, true),
   };
 }
 
 /** /wellness-service/wellness/daily/respiration/{D}: 2-minute samples between the summary's lowest and highest. */
-export function respirationDay(day: DayModel | undefined, next: DayModel | undefined, date: string, dayMs: number, startGmtMs: number, offsetMs: number, profilePk: number): Json {
+export function respirationDay(
+  day: DayModel | undefined,
+  next: DayModel | undefined,
+  date: string,
+  dayMs: number,
+  startGmtMs: number,
+  offsetMs: number,
+  profilePk: number,
+): Json {
   const s = day?.sleep ?? null;
   const base = { userProfilePK: profilePk, calendarDate: date, ...bounds(dayMs, startGmtMs), ...sleepWindows(day, next, offsetMs) };
   const values: [number, number][] = [];
@@ -50,7 +67,12 @@ export function respirationDay(day: DayModel | undefined, next: DayModel | undef
     avgWakingRespirationValue: s ? s.respiration : null,
     avgSleepRespirationValue: s ? s.respiration : null,
     avgTomorrowSleepRespirationValue: nextSleep ? nextSleep.respiration : null,
-    respirationValueDescriptorsDTOList: values.length ? [{ key: 'timestamp', index: 0 }, { key: 'respiration', index: 1 }] : [],
+    respirationValueDescriptorsDTOList: values.length
+      ? [
+          { key: 'timestamp', index: 0 },
+          { key: 'respiration', index: 1 },
+        ]
+      : [],
     respirationValuesArray: values,
     respirationAveragesValueDescriptorDTOList: [],
     respirationAveragesValuesArray: [],
@@ -59,12 +81,22 @@ export function respirationDay(day: DayModel | undefined, next: DayModel | undef
 }
 
 /** /wellness-service/wellness/daily/spo2/{D}: the night's average and lowest, hourly averages during sleep. */
-export function spo2Day(day: DayModel | undefined, next: DayModel | undefined, date: string, dayMs: number, startGmtMs: number, offsetMs: number, profilePk: number, sevenDayAvg: number | null): Json {
+export function spo2Day(
+  day: DayModel | undefined,
+  next: DayModel | undefined,
+  date: string,
+  dayMs: number,
+  startGmtMs: number,
+  offsetMs: number,
+  profilePk: number,
+  sevenDayAvg: number | null,
+): Json {
   const s = day?.sleep ?? null;
   const hourly: [number, number][] = [];
   if (day && s) {
     const p = new Prng(day.seriesSeed ^ 0x5b02);
-    for (let ts = Math.floor(s.startMs / 3_600_000) * 3_600_000; ts < s.endMs; ts += 3_600_000) hourly.push([ts, Math.min(100, s.avgSpO2 + p.int(-1, 2))]);
+    for (let ts = Math.floor(s.startMs / 3_600_000) * 3_600_000; ts < s.endMs; ts += 3_600_000)
+      hourly.push([ts, Math.min(100, s.avgSpO2 + p.int(-1, 2))]);
   }
   const nextSleep = next?.sleep ?? null;
   return {
@@ -81,7 +113,11 @@ export function spo2Day(day: DayModel | undefined, next: DayModel | undefined, d
     avgSleepSpO2: s ? s.avgSpO2 : null,
     avgTomorrowSleepSpO2: nextSleep ? nextSleep.avgSpO2 : null,
     spO2ValueDescriptorsDTOList: s
-      ? [{ spo2ValueDescriptorIndex: 0, spo2ValueDescriptorKey: 'timestamp' }, { spo2ValueDescriptorIndex: 1, spo2ValueDescriptorKey: 'spo2Reading' }, { spo2ValueDescriptorIndex: 2, spo2ValueDescriptorKey: 'singleReadingPlottable' }]
+      ? [
+          { spo2ValueDescriptorIndex: 0, spo2ValueDescriptorKey: 'timestamp' },
+          { spo2ValueDescriptorIndex: 1, spo2ValueDescriptorKey: 'spo2Reading' },
+          { spo2ValueDescriptorIndex: 2, spo2ValueDescriptorKey: 'singleReadingPlottable' },
+        ]
       : null,
     spO2SingleValues: null,
     continuousReadingDTOList: null,
@@ -93,7 +129,14 @@ export function spo2Day(day: DayModel | undefined, next: DayModel | undefined, d
  * /wellness-service/wellness/daily/im/{D}. `week`: the days of the week (Monday first) up to and
  * including this one; the weekly total counts vigorous minutes twice (Garmin's rule).
  */
-export function intensityMinutesDay(day: DayModel | undefined, week: DayModel[], date: string, dayMs: number, startGmtMs: number, profilePk: number): Json {
+export function intensityMinutesDay(
+  day: DayModel | undefined,
+  week: DayModel[],
+  date: string,
+  dayMs: number,
+  startGmtMs: number,
+  profilePk: number,
+): Json {
   const before = week.filter((d) => d.dayMs < dayMs);
   const total = (ds: DayModel[]) => ds.reduce((a, d) => a + d.moderateMinutes + 2 * d.vigorousMinutes, 0);
   const moderate = week.reduce((a, d) => a + d.moderateMinutes, 0);
@@ -111,13 +154,27 @@ export function intensityMinutesDay(day: DayModel | undefined, week: DayModel[],
     endDayMinutes: total(week),
     moderateMinutes: day ? day.moderateMinutes : null,
     vigorousMinutes: day ? day.vigorousMinutes : null,
-    imValueDescriptorsDTOList: day ? [{ index: 0, key: 'timestamp' }, { index: 1, key: 'value' }] : [],
-    imValuesArray: day && day.moderateMinutes + day.vigorousMinutes > 0 ? [[day.startGmtMs + 18 * 3_600_000, day.moderateMinutes + 2 * day.vigorousMinutes]] : [],
+    imValueDescriptorsDTOList: day
+      ? [
+          { index: 0, key: 'timestamp' },
+          { index: 1, key: 'value' },
+        ]
+      : [],
+    imValuesArray:
+      day && day.moderateMinutes + day.vigorousMinutes > 0
+        ? [[day.startGmtMs + 18 * 3_600_000, day.moderateMinutes + 2 * day.vigorousMinutes]]
+        : [],
   };
 }
 
 /** /usersummary-service/usersummary/hydration/daily/{D} (the recorded nothing-logged shape when there is no intake). */
-export function hydrationDay(day: DayModel | undefined, extras: DayExtras | undefined, date: string, profilePk: number, dailyAverage: number | null): Json {
+export function hydrationDay(
+  day: DayModel | undefined,
+  extras: DayExtras | undefined,
+  date: string,
+  profilePk: number,
+  dailyAverage: number | null,
+): Json {
   const ml = extras?.hydrationMl ?? null;
   return {
     userId: profilePk,

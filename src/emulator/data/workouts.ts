@@ -42,16 +42,69 @@ interface Template {
   name: (p: Prng) => [string, WorkoutGroup];
 }
 
-const step = (kind: WorkoutStepModel['kind'], end: WorkoutStepModel['end'], endValue: number | null, hrZone: number | null): WorkoutStepModel => ({ kind, end, endValue, hrZone });
+const step = (
+  kind: WorkoutStepModel['kind'],
+  end: WorkoutStepModel['end'],
+  endValue: number | null,
+  hrZone: number | null,
+): WorkoutStepModel => ({ kind, end, endValue, hrZone });
 
 const TEMPLATES: readonly Template[] = [
-  { sport: 'running', name: (p) => { const n = p.int(4, 8); const m = p.pick([400, 800, 1000]); return [`${n}x${m}m Intervals`, { repeat: n, steps: [step('interval', 'distance', m, 5), step('recovery', 'time', 120, 1)] }]; } },
-  { sport: 'running', name: (p) => { const n = p.int(2, 4); const min = p.pick([8, 10, 12]); return [`Tempo ${n}x${min}min`, { repeat: n, steps: [step('interval', 'time', min * 60, 4), step('recovery', 'time', 180, 2)] }]; } },
-  { sport: 'running', name: (p) => { const km = p.int(12, 24); return [`Long Run ${km}K`, { repeat: 1, steps: [step('interval', 'distance', km * 1000, 2)] }]; } },
-  { sport: 'cycling', name: (p) => { const n = p.int(2, 4); const min = p.pick([10, 12, 15]); return [`Sweet Spot ${n}x${min}`, { repeat: n, steps: [step('interval', 'time', min * 60, 4), step('recovery', 'time', 300, 1)] }]; } },
-  { sport: 'cycling', name: (p) => { const h = p.int(2, 4); return [`Endurance Ride ${h}h`, { repeat: 1, steps: [step('interval', 'time', h * 3600, 2)] }]; } },
-  { sport: 'swimming', name: (p) => { const n = p.int(6, 12); return [`CSS ${n}x100`, { repeat: n, steps: [step('interval', 'distance', 100, 4), step('recovery', 'time', 20, null)] }]; } },
-  { sport: 'strength', name: (p) => { const n = p.int(3, 5); return [`Full Body ${n} Rounds`, { repeat: n, steps: [step('interval', 'lap.button', null, null), step('recovery', 'time', 90, null)] }]; } },
+  {
+    sport: 'running',
+    name: (p) => {
+      const n = p.int(4, 8);
+      const m = p.pick([400, 800, 1000]);
+      return [`${n}x${m}m Intervals`, { repeat: n, steps: [step('interval', 'distance', m, 5), step('recovery', 'time', 120, 1)] }];
+    },
+  },
+  {
+    sport: 'running',
+    name: (p) => {
+      const n = p.int(2, 4);
+      const min = p.pick([8, 10, 12]);
+      return [`Tempo ${n}x${min}min`, { repeat: n, steps: [step('interval', 'time', min * 60, 4), step('recovery', 'time', 180, 2)] }];
+    },
+  },
+  {
+    sport: 'running',
+    name: (p) => {
+      const km = p.int(12, 24);
+      return [`Long Run ${km}K`, { repeat: 1, steps: [step('interval', 'distance', km * 1000, 2)] }];
+    },
+  },
+  {
+    sport: 'cycling',
+    name: (p) => {
+      const n = p.int(2, 4);
+      const min = p.pick([10, 12, 15]);
+      return [`Sweet Spot ${n}x${min}`, { repeat: n, steps: [step('interval', 'time', min * 60, 4), step('recovery', 'time', 300, 1)] }];
+    },
+  },
+  {
+    sport: 'cycling',
+    name: (p) => {
+      const h = p.int(2, 4);
+      return [`Endurance Ride ${h}h`, { repeat: 1, steps: [step('interval', 'time', h * 3600, 2)] }];
+    },
+  },
+  {
+    sport: 'swimming',
+    name: (p) => {
+      const n = p.int(6, 12);
+      return [`CSS ${n}x100`, { repeat: n, steps: [step('interval', 'distance', 100, 4), step('recovery', 'time', 20, null)] }];
+    },
+  },
+  {
+    sport: 'strength',
+    name: (p) => {
+      const n = p.int(3, 5);
+      return [
+        `Full Body ${n} Rounds`,
+        { repeat: n, steps: [step('interval', 'lap.button', null, null), step('recovery', 'time', 90, null)] },
+      ];
+    },
+  },
 ];
 
 export function buildWorkouts(seed: number, count: number, endDateMs: number): WorkoutModel[] {
@@ -69,7 +122,8 @@ export function buildWorkouts(seed: number, count: number, endDateMs: number): W
     if (template.sport !== 'strength') items.push(step('warmup', 'time', template.sport === 'swimming' ? 300 : 600, 1));
     if (main.repeat > 1) items.push(main);
     else items.push(...main.steps);
-    if (template.sport !== 'strength') items.push(step('cooldown', template.sport === 'swimming' ? 'distance' : 'time', template.sport === 'swimming' ? 200 : 600, 1));
+    if (template.sport !== 'strength')
+      items.push(step('cooldown', template.sport === 'swimming' ? 'distance' : 'time', template.sport === 'swimming' ? 200 : 600, 1));
     id += p.int(1_000, 4_000_000);
     out.push({ id, name, sport, createdMs, updatedMs, items, description: p.chance(0.3) ? 'Created by the emulator' : null });
   }
@@ -82,7 +136,8 @@ function isGroup(item: WorkoutStepModel | WorkoutGroup): item is WorkoutGroup {
 
 export function estimatedSeconds(w: WorkoutModel): number {
   const paceFor = (_s: WorkoutStepModel) => (w.sport.sportTypeKey === 'cycling' ? 8 : w.sport.sportTypeKey === 'swimming' ? 0.9 : 3.2);
-  const secs = (s: WorkoutStepModel): number => (s.end === 'time' ? s.endValue ?? 0 : s.end === 'distance' ? (s.endValue ?? 0) / paceFor(s) : 120);
+  const secs = (s: WorkoutStepModel): number =>
+    s.end === 'time' ? (s.endValue ?? 0) : s.end === 'distance' ? (s.endValue ?? 0) / paceFor(s) : 120;
   return Math.round(w.items.reduce((sum, it) => sum + (isGroup(it) ? it.repeat * it.steps.reduce((a, s) => a + secs(s), 0) : secs(it)), 0));
 }
 
@@ -97,13 +152,19 @@ function stepDto(s: WorkoutStepModel, stepId: number, stepOrder: number): Record
     stepType: { stepTypeId: STEP_TYPES[s.kind], stepTypeKey: s.kind, displayOrder: STEP_TYPES[s.kind] },
     childStepId: null,
     description: null,
-    endCondition: { conditionTypeId: END_CONDITIONS[s.end], conditionTypeKey: s.end, displayOrder: END_CONDITIONS[s.end], displayable: true },
+    endCondition: {
+      conditionTypeId: END_CONDITIONS[s.end],
+      conditionTypeKey: s.end,
+      displayOrder: END_CONDITIONS[s.end],
+      displayable: true,
+    },
     endConditionValue: s.endValue,
     preferredEndConditionUnit: s.end === 'distance' ? { unitId: 2, unitKey: 'kilometer', factor: 100000.0 } : null,
     endConditionCompare: null,
-    targetType: s.hrZone === null
-      ? { workoutTargetTypeId: 1, workoutTargetTypeKey: 'no.target', displayOrder: 1 }
-      : { workoutTargetTypeId: 4, workoutTargetTypeKey: 'heart.rate.zone', displayOrder: 4 },
+    targetType:
+      s.hrZone === null
+        ? { workoutTargetTypeId: 1, workoutTargetTypeKey: 'no.target', displayOrder: 1 }
+        : { workoutTargetTypeId: 4, workoutTargetTypeKey: 'heart.rate.zone', displayOrder: 4 },
     targetValueOne: null,
     targetValueTwo: null,
     targetValueUnit: null,
@@ -135,13 +196,23 @@ function summaryFields(w: WorkoutModel, ownerId: number): Record<string, unknown
     createdDate: formatTenths(w.createdMs),
     sportType: { sportTypeId: w.sport.sportTypeId, sportTypeKey: w.sport.sportTypeKey, displayOrder: w.sport.displayOrder },
     trainingPlanId: null,
-    author: { userProfilePk: ownerId, displayName: null, fullName: null, profileImgNameLarge: null, profileImgNameMedium: null, profileImgNameSmall: null, userPro: false, vivokidUser: false },
+    author: {
+      userProfilePk: ownerId,
+      displayName: null,
+      fullName: null,
+      profileImgNameLarge: null,
+      profileImgNameMedium: null,
+      profileImgNameSmall: null,
+      userPro: false,
+      vivokidUser: false,
+    },
     estimatedDurationInSecs: estimatedSeconds(w),
     estimatedDistanceInMeters: null,
     estimateType: null,
     estimatedDistanceUnit: { unitId: null, unitKey: null, factor: null },
     poolLength: w.sport.sportTypeKey === 'swimming' ? 25.0 : 0.0,
-    poolLengthUnit: w.sport.sportTypeKey === 'swimming' ? { unitId: 1, unitKey: 'meter', factor: 100.0 } : { unitId: null, unitKey: null, factor: null },
+    poolLengthUnit:
+      w.sport.sportTypeKey === 'swimming' ? { unitId: 1, unitKey: 'meter', factor: 100.0 } : { unitId: null, unitKey: null, factor: null },
     workoutProvider: null,
     workoutSourceId: null,
     consumer: null,
@@ -184,7 +255,13 @@ export function workoutDetail(w: WorkoutModel, ownerId: number): Record<string, 
   });
   return {
     ...summaryFields(w, ownerId),
-    workoutSegments: [{ segmentOrder: 1, sportType: { sportTypeId: w.sport.sportTypeId, sportTypeKey: w.sport.sportTypeKey, displayOrder: w.sport.displayOrder }, workoutSteps: steps }],
+    workoutSegments: [
+      {
+        segmentOrder: 1,
+        sportType: { sportTypeId: w.sport.sportTypeId, sportTypeKey: w.sport.sportTypeKey, displayOrder: w.sport.displayOrder },
+        workoutSteps: steps,
+      },
+    ],
   };
 }
 

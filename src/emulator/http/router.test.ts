@@ -20,7 +20,10 @@ describe('Router', () => {
   ]);
 
   it('matches by method and path, decodes params, prefers literal segments', () => {
-    expect(router.match('GET', '/workout-service/workout/a%20b', undefined)).toMatchObject({ route: { name: 'one' }, params: { id: 'a b' } });
+    expect(router.match('GET', '/workout-service/workout/a%20b', undefined)).toMatchObject({
+      route: { name: 'one' },
+      params: { id: 'a b' },
+    });
     expect(router.match('GET', '/workout-service/workout/FIT', undefined)?.route.name).toBe('literal');
     expect(router.match('GET', '/mobile/api/login', undefined)).toBeUndefined();
     expect(router.match('GET', '/workout-service/workout/%E0%A4%A', undefined)).toBeUndefined();

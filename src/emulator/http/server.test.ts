@@ -110,7 +110,20 @@ describe('emulator HTTP server: routing, stats and faults', () => {
     const knobs = await readJson(await fetch(`${emu.url}/__emulator/faults`));
     expect(knobs.fault5xx).toBe(0);
     expect(Object.keys(knobs).sort()).toEqual(
-      ['corruptFitIds', 'captchaRequired', 'fault5xx', 'faultReset', 'faultTruncate', 'latencyMs', 'loginRateLimited', 'rateLimitRps', 'rateLimitStyle', 'retryAfterSec', 'tokenLifetimeSec', 'tokenNotActive'].sort(),
+      [
+        'corruptFitIds',
+        'captchaRequired',
+        'fault5xx',
+        'faultReset',
+        'faultTruncate',
+        'latencyMs',
+        'loginRateLimited',
+        'rateLimitRps',
+        'rateLimitStyle',
+        'retryAfterSec',
+        'tokenLifetimeSec',
+        'tokenNotActive',
+      ].sort(),
     );
   });
 
@@ -122,7 +135,10 @@ describe('emulator HTTP server: routing, stats and faults', () => {
   it('validates control API input and resets stats', async () => {
     const bad = await fetch(`${emu.url}/__emulator/activities`, { method: 'POST', body: JSON.stringify({ count: 0 }) });
     expect(bad.status).toBe(400);
-    const unknown = await fetch(`${emu.url}/__emulator/activities`, { method: 'POST', body: JSON.stringify({ username: 'x@example.com', count: 1 }) });
+    const unknown = await fetch(`${emu.url}/__emulator/activities`, {
+      method: 'POST',
+      body: JSON.stringify({ username: 'x@example.com', count: 1 }),
+    });
     expect(unknown.status).toBe(404);
     await fetch(`${emu.url}/test-probe/big`);
     const reset = await readJson(await fetch(`${emu.url}/__emulator/reset-stats`, { method: 'POST' }));

@@ -82,7 +82,13 @@ function bump(map: Record<string, number>, key: string): void {
   map[key] = (map[key] ?? 0) + 1;
 }
 
-async function handle(opts: EmuServerOptions, router: Router, window: RateWindow, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  opts: EmuServerOptions,
+  router: Router,
+  window: RateWindow,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const { state } = opts;
   const started = state.clock.now();
   const url = new URL(req.url ?? '/', 'http://emulator.invalid');
@@ -98,7 +104,11 @@ async function handle(opts: EmuServerOptions, router: Router, window: RateWindow
     await readBody(req, BODY_LIMIT_BYTES).catch(() => undefined);
     state.stats.total++;
     bump(state.stats.byStatus, '501');
-    state.stats.violations.push({ method, path: url.pathname, reason: garminHost ? `no such endpoint on ${garminHost}` : 'no such endpoint' });
+    state.stats.violations.push({
+      method,
+      path: url.pathname,
+      reason: garminHost ? `no such endpoint on ${garminHost}` : 'no such endpoint',
+    });
     send(res, json(501, { error: 'Not Implemented', message: `The emulator does not serve ${method} ${url.pathname}` }), false);
     log(501);
     return;
@@ -232,7 +242,12 @@ function bodyBytes(body: unknown): Buffer {
 function send(res: ServerResponse, response: EmuResponse, truncate: boolean): void {
   const bytes = bodyBytes(response.body);
   const headers: Record<string, string | string[]> = { ...response.headers };
-  if (response.body !== undefined && typeof response.body !== 'string' && !Buffer.isBuffer(response.body) && !(response.body instanceof Uint8Array)) {
+  if (
+    response.body !== undefined &&
+    typeof response.body !== 'string' &&
+    !Buffer.isBuffer(response.body) &&
+    !(response.body instanceof Uint8Array)
+  ) {
     if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
   }
   headers['content-length'] = String(bytes.length);

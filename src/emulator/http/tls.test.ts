@@ -78,11 +78,21 @@ describe('TLS mode: a generated CA and routing by Host', () => {
   it('answers 501 when a path is asked of the wrong host', async () => {
     const res = await call('connectapi', 'GET', '/mobile/sso/en/sign-in');
     expect(res.status).toBe(501);
-    expect(emu.stats().violations.at(-1)).toEqual({ method: 'GET', path: '/mobile/sso/en/sign-in', reason: 'no such endpoint on connectapi' });
+    expect(emu.stats().violations.at(-1)).toEqual({
+      method: 'GET',
+      path: '/mobile/sso/en/sign-in',
+      reason: 'no such endpoint on connectapi',
+    });
   });
 
   it('runs login → preauthorized (signed for https://connectapi.<domain>:port) → DI token', async () => {
-    const login = await call('sso', 'POST', `/mobile/api/login?${LOGIN_QUERY}`, { 'content-type': 'application/json' }, loginBody('nomfa@example.com'));
+    const login = await call(
+      'sso',
+      'POST',
+      `/mobile/api/login?${LOGIN_QUERY}`,
+      { 'content-type': 'application/json' },
+      loginBody('nomfa@example.com'),
+    );
     expect(login.status).toBe(200);
     const ticket = JSON.parse(login.body).serviceTicketId as string;
 
@@ -99,7 +109,13 @@ describe('TLS mode: a generated CA and routing by Host', () => {
     expect(pre.status).toBe(200);
     expect(pre.body).toMatch(/^oauth_token=[^&]+&oauth_token_secret=[^&]+$/);
 
-    const second = await call('sso', 'POST', `/mobile/api/login?${LOGIN_QUERY}`, { 'content-type': 'application/json' }, loginBody('nomfa@example.com'));
+    const second = await call(
+      'sso',
+      'POST',
+      `/mobile/api/login?${LOGIN_QUERY}`,
+      { 'content-type': 'application/json' },
+      loginBody('nomfa@example.com'),
+    );
     const form = new URLSearchParams({
       client_id: 'GARMIN_CONNECT_MOBILE_ANDROID_DI',
       service_ticket: JSON.parse(second.body).serviceTicketId,
@@ -110,7 +126,10 @@ describe('TLS mode: a generated CA and routing by Host', () => {
       'diauth',
       'POST',
       '/di-oauth2-service/oauth/token',
-      { authorization: `Basic ${Buffer.from('GARMIN_CONNECT_MOBILE_ANDROID_DI:').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      {
+        authorization: `Basic ${Buffer.from('GARMIN_CONNECT_MOBILE_ANDROID_DI:').toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
       form,
     );
     expect(di.status).toBe(200);

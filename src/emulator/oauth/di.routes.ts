@@ -42,7 +42,8 @@ function token(state: EmuState, req: EmuRequest): EmuResponse {
   }
   const form = formBody(req);
   const formClient = form.get('client_id');
-  if (formClient !== null && formClient !== clientId) return oauthError(401, 'invalid_client', 'client_id does not match the authenticated client');
+  if (formClient !== null && formClient !== clientId)
+    return oauthError(401, 'invalid_client', 'client_id does not match the authenticated client');
   const grantType = form.get('grant_type');
 
   if (grantType === DI_SERVICE_TICKET_GRANT) {

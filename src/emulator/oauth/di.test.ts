@@ -68,7 +68,12 @@ describe('DI OAuth2 token endpoint', () => {
     const mismatch = await ticketGrant(await mobileTicket(emu, 'nomfa@example.com'), CLIENT, 'https://connect.garmin.com/app');
     expect(mismatch.status).toBe(400);
     expect((await readJson(mismatch)).error_description).toContain('does not match supplied service');
-    const grant = await token({ client_id: CLIENT, service_ticket: await mobileTicket(emu, 'nomfa@example.com'), grant_type: 'service_ticket', service_url: ANDROID_SERVICE });
+    const grant = await token({
+      client_id: CLIENT,
+      service_ticket: await mobileTicket(emu, 'nomfa@example.com'),
+      grant_type: 'service_ticket',
+      service_url: ANDROID_SERVICE,
+    });
     expect(grant.status).toBe(400);
     expect((await readJson(grant)).error).toBe('unsupported_grant_type');
   });
@@ -83,7 +88,8 @@ describe('DI OAuth2 token endpoint', () => {
 
   it('rotates refresh tokens: the new one works, the old one is invalid_grant', async () => {
     const first = await readJson(await ticketGrant(await mobileTicket(emu, 'demo@example.com')));
-    const refresh = (rt: string, clientId = CLIENT) => token({ grant_type: 'refresh_token', client_id: clientId, refresh_token: rt }, clientId);
+    const refresh = (rt: string, clientId = CLIENT) =>
+      token({ grant_type: 'refresh_token', client_id: clientId, refresh_token: rt }, clientId);
     const r1 = await refresh(first.refresh_token);
     expect(r1.status).toBe(200);
     const second = await readJson(r1);

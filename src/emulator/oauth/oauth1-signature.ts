@@ -44,7 +44,9 @@ export function signatureBaseString(method: string, baseUri: string, params: [st
 
 /** HMAC-SHA1 signature (RFC 5849 §3.4.2), base64. */
 export function hmacSha1Signature(baseString: string, consumerSecret: string, tokenSecret = ''): string {
-  return createHmac('sha1', `${oauthEncode(consumerSecret)}&${oauthEncode(tokenSecret)}`).update(baseString).digest('base64');
+  return createHmac('sha1', `${oauthEncode(consumerSecret)}&${oauthEncode(tokenSecret)}`)
+    .update(baseString)
+    .digest('base64');
 }
 
 /** The base string URI (RFC 5849 §3.4.1.2): scheme and host lowercase, default port dropped. */

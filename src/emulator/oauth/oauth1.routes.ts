@@ -21,7 +21,12 @@ function unauthorized(reason: string): EmuResponse {
  * and POST exchange/user/2.0 (OAuth1 → OAuth2), both HMAC-SHA1 signed and verified for real.
  */
 export function oauth1Routes(state: EmuState): EmuRoute[] {
-  const verifier = new OAuth1Verifier(state.clock, state.config.consumerKey, state.config.consumerSecret, state.config.tls ? 'https' : 'http');
+  const verifier = new OAuth1Verifier(
+    state.clock,
+    state.config.consumerKey,
+    state.config.consumerSecret,
+    state.config.tls ? 'https' : 'http',
+  );
   return [
     {
       method: 'GET',

@@ -7,7 +7,12 @@ import { ANDROID_SERVICE, mobileTicket, oauth1Token, signedFetch, readJson } fro
 import { decodeJwtPayload } from './jwt.js';
 import { hmacSha1Signature, signatureBaseString } from './oauth1-signature.js';
 
-const RFC = { consumerKey: 'dpf43f3p2l4k3l03', consumerSecret: 'kd94hf93k423kf44', token: 'nnch734d00sl2jdk', tokenSecret: 'pfkkdhi9sl3r4s00' };
+const RFC = {
+  consumerKey: 'dpf43f3p2l4k3l03',
+  consumerSecret: 'kd94hf93k423kf44',
+  token: 'nnch734d00sl2jdk',
+  tokenSecret: 'pfkkdhi9sl3r4s00',
+};
 const PHOTOS = 'http://photos.example.net/photos?file=vacation.jpg&size=original';
 
 describe('the test OAuth1 signer and the emulator primitives agree with the published vectors', () => {
@@ -15,8 +20,13 @@ describe('the test OAuth1 signer and the emulator primitives agree with the publ
     const s = oauthSignature({ ...RFC, method: 'GET', url: PHOTOS, nonce: 'chapoH', timestamp: '137131202', version: false });
     expect(s.signature).toBe('MdpQcU8iPSUjWoN/UDMsK2sui9I=');
     const params: [string, string][] = [
-      ['file', 'vacation.jpg'], ['size', 'original'], ['oauth_consumer_key', RFC.consumerKey], ['oauth_token', RFC.token],
-      ['oauth_signature_method', 'HMAC-SHA1'], ['oauth_timestamp', '137131202'], ['oauth_nonce', 'chapoH'],
+      ['file', 'vacation.jpg'],
+      ['size', 'original'],
+      ['oauth_consumer_key', RFC.consumerKey],
+      ['oauth_token', RFC.token],
+      ['oauth_signature_method', 'HMAC-SHA1'],
+      ['oauth_timestamp', '137131202'],
+      ['oauth_nonce', 'chapoH'],
     ];
     const base = signatureBaseString('GET', 'http://photos.example.net/photos', params);
     expect(base).toBe(s.baseString);
@@ -61,7 +71,10 @@ describe('OAuth1 preauthorized and exchange', () => {
 
   it('rejects a bad signature, a foreign consumer and a stale timestamp with 401', async () => {
     expect((await preauth(await mobileTicket(emu, 'nomfa@example.com'), ANDROID_SERVICE, { consumerSecret: 'wrong' })).status).toBe(401);
-    expect((await preauth(await mobileTicket(emu, 'nomfa@example.com'), ANDROID_SERVICE, { nowSec: Math.floor(Date.now() / 1000) - 3600 })).status).toBe(401);
+    expect(
+      (await preauth(await mobileTicket(emu, 'nomfa@example.com'), ANDROID_SERVICE, { nowSec: Math.floor(Date.now() / 1000) - 3600 }))
+        .status,
+    ).toBe(401);
     const unsigned = await fetch(`${emu.url}/oauth-service/oauth/preauthorized?ticket=x&login-url=${ANDROID_SERVICE}`);
     expect(unsigned.status).toBe(401);
   });
@@ -86,7 +99,15 @@ describe('OAuth1 preauthorized and exchange', () => {
     expect(first.status).toBe(200);
     expect(first.headers.get('cache-control')).toBe('no-cache, no-store, private');
     const body = await readJson(first);
-    expect(Object.keys(body).sort()).toEqual(['access_token', 'expires_in', 'jti', 'refresh_token', 'refresh_token_expires_in', 'scope', 'token_type']);
+    expect(Object.keys(body).sort()).toEqual([
+      'access_token',
+      'expires_in',
+      'jti',
+      'refresh_token',
+      'refresh_token_expires_in',
+      'scope',
+      'token_type',
+    ]);
     expect(body.token_type).toBe('bearer');
     expect(Number.isInteger(body.expires_in)).toBe(true);
     expect(body.refresh_token_expires_in).toBe(2_591_999);
@@ -98,10 +119,16 @@ describe('OAuth1 preauthorized and exchange', () => {
     const probe = await fetch(`${emu.url}/test-probe/whoami`, { headers: { authorization: `Bearer ${body.access_token}` } });
     expect(probe.status).toBe(200);
 
-    const again = await signedFetch(emu, 'POST', '/oauth-service/oauth/exchange/user/2.0', { ...creds, form: { audience: 'GARMIN_CONNECT_MOBILE_ANDROID_DI' } });
+    const again = await signedFetch(emu, 'POST', '/oauth-service/oauth/exchange/user/2.0', {
+      ...creds,
+      form: { audience: 'GARMIN_CONNECT_MOBILE_ANDROID_DI' },
+    });
     expect(again.status).toBe(403);
     expect(await readJson(again)).toEqual({ error: 'Client app validation failed' });
-    const refresh = await signedFetch(emu, 'POST', '/oauth-service/oauth/exchange/user/2.0', { ...creds, form: { mfa_token: o1.mfa_token! } });
+    const refresh = await signedFetch(emu, 'POST', '/oauth-service/oauth/exchange/user/2.0', {
+      ...creds,
+      form: { mfa_token: o1.mfa_token! },
+    });
     expect(refresh.status).toBe(200);
     const empty = await signedFetch(emu, 'POST', '/oauth-service/oauth/exchange/user/2.0', creds);
     expect(empty.status).toBe(200);
@@ -112,7 +139,10 @@ describe('OAuth1 preauthorized and exchange', () => {
     const bad = await signedFetch(emu, 'POST', '/oauth-service/oauth/exchange/user/2.0', { token: o1.oauth_token!, tokenSecret: 'nope' });
     expect(bad.status).toBe(401);
     emu.revokeRefreshTokens('nomfa@example.com');
-    const revoked = await signedFetch(emu, 'POST', '/oauth-service/oauth/exchange/user/2.0', { token: o1.oauth_token!, tokenSecret: o1.oauth_token_secret! });
+    const revoked = await signedFetch(emu, 'POST', '/oauth-service/oauth/exchange/user/2.0', {
+      token: o1.oauth_token!,
+      tokenSecret: o1.oauth_token_secret!,
+    });
     expect(revoked.status).toBe(401);
   });
 });
@@ -124,9 +154,14 @@ describe('ticket lifetime', () => {
     try {
       const ticket = await mobileTicket(emu, 'nomfa@example.com');
       clock.advance(121_000);
-      const res = await signedFetch(emu, 'GET', `/oauth-service/oauth/preauthorized?ticket=${ticket}&login-url=${ANDROID_SERVICE}&accepts-mfa-tokens=true`, {
-        nowSec: Math.floor(clock.now() / 1000),
-      });
+      const res = await signedFetch(
+        emu,
+        'GET',
+        `/oauth-service/oauth/preauthorized?ticket=${ticket}&login-url=${ANDROID_SERVICE}&accepts-mfa-tokens=true`,
+        {
+          nowSec: Math.floor(clock.now() / 1000),
+        },
+      );
       expect(res.status).toBe(401);
       expect(await res.text()).toContain('expired');
     } finally {

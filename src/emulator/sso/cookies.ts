@@ -27,7 +27,11 @@ export function bootstrapCookies(state: EmuState, sessionId: string): string[] {
       maxAgeSec: 1800,
     }),
     garminCookie(state, '__cflb', r.alnum(40), { httpOnly: true, sameSite: 'None', maxAgeSec: 82_800 }),
-    garminCookie(state, '_cfuvid', `${r.alnum(43)}-${state.clock.now()}-0.0.1.1-604800000`, { httpOnly: true, sameSite: 'None', shared: true }),
+    garminCookie(state, '_cfuvid', `${r.alnum(43)}-${state.clock.now()}-0.0.1.1-604800000`, {
+      httpOnly: true,
+      sameSite: 'None',
+      shared: true,
+    }),
   ];
 }
 

@@ -33,7 +33,10 @@ export function loginSuccessful(service: string, ticket: string): EmuResponse {
   return {
     status: 200,
     headers: JSON_HEADERS,
-    body: loginEnvelope({ type: 'SUCCESSFUL', message: '', httpStatus: 'OK' }, { serviceURL: service, serviceTicketId: ticket, authType: 'CAS' }),
+    body: loginEnvelope(
+      { type: 'SUCCESSFUL', message: '', httpStatus: 'OK' },
+      { serviceURL: service, serviceTicketId: ticket, authType: 'CAS' },
+    ),
   };
 }
 
@@ -63,7 +66,11 @@ export function loginInvalidCredentials(): EmuResponse {
   return {
     status: 401,
     headers: JSON_HEADERS,
-    body: loginEnvelope({ type: 'INVALID_USERNAME_PASSWORD', message: 'generalLoginInvalidUsernameOrPassword', httpStatus: 'UNAUTHORIZED' }),
+    body: loginEnvelope({
+      type: 'INVALID_USERNAME_PASSWORD',
+      message: 'generalLoginInvalidUsernameOrPassword',
+      httpStatus: 'UNAUTHORIZED',
+    }),
   };
 }
 

@@ -18,7 +18,9 @@ describe('mobile and portal JSON SSO', () => {
 
   it('bootstraps the session cookies on the sign-in page', async () => {
     const jar = new Jar();
-    const res = await jar.fetch(`${emu.url}/mobile/sso/en/sign-in?clientId=GCM_ANDROID_DARK`, { headers: { referer: 'x', authorization: 'Bearer stray' } });
+    const res = await jar.fetch(`${emu.url}/mobile/sso/en/sign-in?clientId=GCM_ANDROID_DARK`, {
+      headers: { referer: 'x', authorization: 'Bearer stray' },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/html;charset=UTF-8');
     expect(await res.text()).toContain('<title>Garmin SSO Portal</title>');
@@ -46,11 +48,18 @@ describe('mobile and portal JSON SSO', () => {
   });
 
   it('answers 401 INVALID_USERNAME_PASSWORD for a wrong password or unknown user', async () => {
-    for (const [user, pw] of [['nomfa@example.com', 'nope'], ['nobody@example.com', 'demo-password']] as const) {
+    for (const [user, pw] of [
+      ['nomfa@example.com', 'nope'],
+      ['nobody@example.com', 'demo-password'],
+    ] as const) {
       const res = await post(new Jar(), `/mobile/api/login?${LOGIN_QUERY}`, loginBody(user, pw));
       expect(res.status).toBe(401);
       const body = await readJson(res);
-      expect(body.responseStatus).toEqual({ type: 'INVALID_USERNAME_PASSWORD', message: 'generalLoginInvalidUsernameOrPassword', httpStatus: 'UNAUTHORIZED' });
+      expect(body.responseStatus).toEqual({
+        type: 'INVALID_USERNAME_PASSWORD',
+        message: 'generalLoginInvalidUsernameOrPassword',
+        httpStatus: 'UNAUTHORIZED',
+      });
       expect(body.serviceTicketId).toBeNull();
     }
   });
@@ -58,7 +67,11 @@ describe('mobile and portal JSON SSO', () => {
   it('refuses the locked account with 401 ACCOUNT_LOCKED', async () => {
     const res = await post(new Jar(), `/mobile/api/login?${LOGIN_QUERY}`, loginBody('locked@example.com'));
     expect(res.status).toBe(401);
-    expect((await readJson(res)).responseStatus).toEqual({ type: 'ACCOUNT_LOCKED', message: 'generalLoginMobileAccountLocked', httpStatus: 'UNAUTHORIZED' });
+    expect((await readJson(res)).responseStatus).toEqual({
+      type: 'ACCOUNT_LOCKED',
+      message: 'generalLoginMobileAccountLocked',
+      httpStatus: 'UNAUTHORIZED',
+    });
   });
 
   it('answers CAPTCHA_REQUIRED on a 200 while the fault is on', async () => {
@@ -153,7 +166,11 @@ describe('mobile and portal JSON SSO', () => {
     expect((await readJson(r2)).responseStatus.type).toBe('MFA_CODE_INVALID');
     for (let i = 0; i < 2; i++) await post(jar, `/mobile/api/mfa/verifyCode?${LOGIN_QUERY}`, mfaBody(wrong));
     const last = await post(jar, `/mobile/api/mfa/verifyCode?${LOGIN_QUERY}`, mfaBody(wrong));
-    expect((await readJson(last)).responseStatus).toEqual({ type: 'MFA_CODE_MAX_ATTEMPTS', message: 'codeEntryMaxLimit', httpStatus: 'OK' });
+    expect((await readJson(last)).responseStatus).toEqual({
+      type: 'MFA_CODE_MAX_ATTEMPTS',
+      message: 'codeEntryMaxLimit',
+      httpStatus: 'OK',
+    });
     // Even the right code no longer works for that login.
     const late = await post(jar, `/mobile/api/mfa/verifyCode?${LOGIN_QUERY}`, mfaBody(code));
     expect(late.status).toBe(401);
@@ -174,7 +191,11 @@ describe('mobile and portal JSON SSO', () => {
     const page = await jar.fetch(`${emu.url}/portal/sso/en-US/sign-in?clientId=GarminConnect&service=https://connect.garmin.com/app`);
     expect(page.status).toBe(200);
     const service = 'https://connect.garmin.com/app';
-    const res = await post(jar, `/portal/api/login?clientId=GarminConnect&locale=en-US&service=${encodeURIComponent(service)}`, loginBody('nomfa@example.com'));
+    const res = await post(
+      jar,
+      `/portal/api/login?clientId=GarminConnect&locale=en-US&service=${encodeURIComponent(service)}`,
+      loginBody('nomfa@example.com'),
+    );
     const body = await readJson(res);
     expect(body.serviceURL).toBe(service);
     expect(body.serviceTicketId).toMatch(TICKET);

@@ -14,7 +14,8 @@ const MESSAGES = {
   generalLoginYourSessionHasExpired: 'Your session has expired.',
   codeEntryInvalid: 'Invalid code. Please enter a valid code.',
   codeEntryExpired: 'The code you entered is expired. Please request a new code.',
-  codeEntryMaxLimit: "You have reached the maximum amount of codes requested. Please use a code you've received or wait 24 hours and try again.",
+  codeEntryMaxLimit:
+    "You have reached the maximum amount of codes requested. Please use a code you've received or wait 24 hours and try again.",
   mfaEmail: 'Email',
   mfaTextMessage: 'Text message',
 };

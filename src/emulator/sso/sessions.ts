@@ -27,8 +27,7 @@ export interface SsoSession {
 }
 
 export type MfaCheck =
-  | { ok: true; pending: PendingMfa }
-  | { ok: false; reason: 'no_pending' | 'invalid' | 'expired' | 'max_attempts'; attemptsLeft?: number };
+  { ok: true; pending: PendingMfa } | { ok: false; reason: 'no_pending' | 'invalid' | 'expired' | 'max_attempts'; attemptsLeft?: number };
 
 /**
  * SSO sessions and the MFA "outbox". A code is bound to the session that logged in, so MFA

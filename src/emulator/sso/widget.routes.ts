@@ -26,7 +26,8 @@ export function widgetRoutes(state: EmuState): EmuRoute[] {
     const sent = formBody(req).get('_csrf');
     return session.csrf !== undefined && sent === session.csrf;
   };
-  const forbidden = (): EmuResponse => html(403, '<!DOCTYPE html><html><head><title>Forbidden</title></head><body>Invalid CSRF token</body></html>');
+  const forbidden = (): EmuResponse =>
+    html(403, '<!DOCTYPE html><html><head><title>Forbidden</title></head><body>Invalid CSRF token</body></html>');
   const redirect = (req: EmuRequest, path: string): EmuResponse => ({ status: 302, headers: { location: `${req.baseUrl}${path}` } });
 
   return [
@@ -55,22 +56,38 @@ export function widgetRoutes(state: EmuState): EmuRoute[] {
       handler: (req) => {
         state.stats.logins++;
         if (state.faults.loginRateLimited) {
-          return rateLimitedResponse({ ...state.faults, rateLimitStyle: 'cloudflare-html' }, `sso.${state.config.domain}`, state.random.hex(16));
+          return rateLimitedResponse(
+            { ...state.faults, rateLimitStyle: 'cloudflare-html' },
+            `sso.${state.config.domain}`,
+            state.random.hex(16),
+          );
         }
         const { session, cookies } = sessionOf(req);
         if (!csrfOk(session, req)) return forbidden();
         const form = formBody(req);
         const service = req.query.get('service') ?? `https://sso.${state.config.domain}/sso/embed`;
         if (state.faults.captchaRequired) {
-          return withCookies(html(200, widgetSignInPage(newCsrf(session), { message: 'Please complete the captcha (CAPTCHA_REQUIRED).' })), cookies);
+          return withCookies(
+            html(200, widgetSignInPage(newCsrf(session), { message: 'Please complete the captcha (CAPTCHA_REQUIRED).' })),
+            cookies,
+          );
         }
         const account = state.accounts.byEmail(form.get('username') ?? '');
         if (!account || account.password !== form.get('password')) {
-          return withCookies(html(401, widgetSignInPage(newCsrf(session), { failed: true, message: 'Invalid sign in. (Passwords are case sensitive.)' })), cookies);
+          return withCookies(
+            html(401, widgetSignInPage(newCsrf(session), { failed: true, message: 'Invalid sign in. (Passwords are case sensitive.)' })),
+            cookies,
+          );
         }
         if (account.locked) {
           return withCookies(
-            html(401, widgetSignInPage(newCsrf(session), { failed: true, message: 'Your account has been locked. Please use the "Forgot Password?" link to request a temporary password.' })),
+            html(
+              401,
+              widgetSignInPage(newCsrf(session), {
+                failed: true,
+                message: 'Your account has been locked. Please use the "Forgot Password?" link to request a temporary password.',
+              }),
+            ),
             cookies,
           );
         }
@@ -79,7 +96,10 @@ export function widgetRoutes(state: EmuState): EmuRoute[] {
           return withCookies(redirect(req, `/sso/verifyMFA/loginEnterMfaCode?${req.rawQuery}`), cookies);
         }
         const ticket = state.tickets.issue(account.identity.accountId, service, { viaMfa: false, widget: true });
-        return withCookies(html(200, widgetSuccessPage(service, ticket.id)), [...cookies, ...loginCookies(state, account.identity.garminGUID)]);
+        return withCookies(html(200, widgetSuccessPage(service, ticket.id)), [
+          ...cookies,
+          ...loginCookies(state, account.identity.garminGUID),
+        ]);
       },
     },
     {
@@ -92,7 +112,10 @@ export function widgetRoutes(state: EmuState): EmuRoute[] {
         const p = session.pendingMfa;
         if (!p) return withCookies(html(200, widgetSignInPage(newCsrf(session))), cookies);
         const account = state.accounts.byId(p.accountId)!;
-        return withCookies(html(200, widgetMfaPage(newCsrf(session), { customerGuid: account.identity.garminGUID, codeSentTo: account.maskedEmail })), cookies);
+        return withCookies(
+          html(200, widgetMfaPage(newCsrf(session), { customerGuid: account.identity.garminGUID, codeSentTo: account.maskedEmail })),
+          cookies,
+        );
       },
     },
     {
@@ -113,7 +136,10 @@ export function widgetRoutes(state: EmuState): EmuRoute[] {
         }
         if (check.reason === 'invalid' && pending) {
           const account = state.accounts.byId(pending.accountId)!;
-          return html(200, widgetMfaPage(newCsrf(session), { customerGuid: account.identity.garminGUID, codeSentTo: account.maskedEmail, invalid: true }));
+          return html(
+            200,
+            widgetMfaPage(newCsrf(session), { customerGuid: account.identity.garminGUID, codeSentTo: account.maskedEmail, invalid: true }),
+          );
         }
         return html(200, widgetSignInPage(newCsrf(session), { message: 'The code you entered is expired. Please request a new code.' }));
       },
@@ -126,7 +152,9 @@ export function widgetRoutes(state: EmuState): EmuRoute[] {
       handler: (req) => {
         const session = state.sessions.get(req.cookies.SESSION);
         const p = session ? state.sessions.resendMfa(session) : undefined;
-        return p ? json(200, { responseStatus: { type: 'SUCCESSFUL', message: '', httpStatus: 'OK' } }) : json(400, { responseStatus: { type: 'INVALID_SESSION', message: 'generateMfacodeError', httpStatus: 'BAD_REQUEST' } });
+        return p
+          ? json(200, { responseStatus: { type: 'SUCCESSFUL', message: '', httpStatus: 'OK' } })
+          : json(400, { responseStatus: { type: 'INVALID_SESSION', message: 'generateMfacodeError', httpStatus: 'BAD_REQUEST' } });
       },
     },
     {

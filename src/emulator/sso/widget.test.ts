@@ -77,12 +77,22 @@ describe('generation A: the legacy HTML widget', () => {
     const mfaCsrf = CSRF.exec(html)![1]!;
     const code = emu.lastMfaCode('demo@example.com')!;
 
-    const wrong = await submit(jar, '/sso/verifyMFA/loginEnterMfaCode', { 'mfa-code': code === '000000' ? '111111' : '000000', embed: 'true', _csrf: mfaCsrf, fromPage: 'setupEnterMfaCode' });
+    const wrong = await submit(jar, '/sso/verifyMFA/loginEnterMfaCode', {
+      'mfa-code': code === '000000' ? '111111' : '000000',
+      embed: 'true',
+      _csrf: mfaCsrf,
+      fromPage: 'setupEnterMfaCode',
+    });
     expect(wrong.status).toBe(200);
     const again = await wrong.text();
     expect(TITLE.exec(again)?.[1]).toBe('Enter MFA code for login');
 
-    const ok = await submit(jar, '/sso/verifyMFA/loginEnterMfaCode', { 'mfa-code': code, embed: 'true', _csrf: CSRF.exec(again)![1]!, fromPage: 'setupEnterMfaCode' });
+    const ok = await submit(jar, '/sso/verifyMFA/loginEnterMfaCode', {
+      'mfa-code': code,
+      embed: 'true',
+      _csrf: CSRF.exec(again)![1]!,
+      fromPage: 'setupEnterMfaCode',
+    });
     expect(ok.status).toBe(302);
     expect(ok.headers.get('location')).toMatch(/\/sso\/login\?logintoken=[A-Za-z0-9]{10}&/);
     const done = await jar.fetch(ok.headers.get('location')!);
@@ -92,19 +102,33 @@ describe('generation A: the legacy HTML widget', () => {
     const ticket = TICKET.exec(final)![1]!;
 
     // Garmin since 2026: preauthorized refuses embed tickets; DI tokens from them are "not active".
-    const pre = await signedFetch(emu, 'GET', `/oauth-service/oauth/preauthorized?ticket=${ticket}&login-url=${EMBED}&accepts-mfa-tokens=true`);
+    const pre = await signedFetch(
+      emu,
+      'GET',
+      `/oauth-service/oauth/preauthorized?ticket=${ticket}&login-url=${EMBED}&accepts-mfa-tokens=true`,
+    );
     expect(pre.status).toBe(401);
   });
 
   it('mints DI tokens from widget tickets that the API refuses as "not active"', async () => {
     const jar = new Jar();
     const csrf = await signinPage(jar);
-    const html = await (await submit(jar, '/sso/signin', { username: 'nomfa@example.com', password: 'demo-password', embed: 'true', _csrf: csrf })).text();
+    const html = await (
+      await submit(jar, '/sso/signin', { username: 'nomfa@example.com', password: 'demo-password', embed: 'true', _csrf: csrf })
+    ).text();
     const ticket = TICKET.exec(html)![1]!;
     const res = await fetch(`${emu.url}/di-oauth2-service/oauth/token`, {
       method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from('GARMIN_CONNECT_MOBILE_ANDROID_DI:').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ client_id: 'GARMIN_CONNECT_MOBILE_ANDROID_DI', service_ticket: ticket, grant_type: DI_SERVICE_TICKET_GRANT, service_url: EMBED }).toString(),
+      headers: {
+        authorization: `Basic ${Buffer.from('GARMIN_CONNECT_MOBILE_ANDROID_DI:').toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({
+        client_id: 'GARMIN_CONNECT_MOBILE_ANDROID_DI',
+        service_ticket: ticket,
+        grant_type: DI_SERVICE_TICKET_GRANT,
+        service_url: EMBED,
+      }).toString(),
     });
     expect(res.status).toBe(200);
     const token = (await readJson(res)).access_token as string;

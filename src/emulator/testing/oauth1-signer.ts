@@ -64,5 +64,11 @@ export function oauthHeader(input: SignInput): string {
     ['oauth_token', get('oauth_token')],
     ['oauth_signature', signature],
   ];
-  return 'OAuth ' + parts.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}="${pct(v!)}"`).join(', ');
+  return (
+    'OAuth ' +
+    parts
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k}="${pct(v!)}"`)
+      .join(', ')
+  );
 }

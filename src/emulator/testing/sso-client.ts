@@ -91,7 +91,11 @@ export async function signedFetch(
 /** preauthorized with a fresh ticket → the OAuth1 token fields. */
 export async function oauth1Token(emu: RunningEmulator, email: string): Promise<Record<string, string>> {
   const ticket = await mobileTicket(emu, email);
-  const res = await signedFetch(emu, 'GET', `/oauth-service/oauth/preauthorized?ticket=${ticket}&login-url=${ANDROID_SERVICE}&accepts-mfa-tokens=true`);
+  const res = await signedFetch(
+    emu,
+    'GET',
+    `/oauth-service/oauth/preauthorized?ticket=${ticket}&login-url=${ANDROID_SERVICE}&accepts-mfa-tokens=true`,
+  );
   if (res.status !== 200) throw new Error(`preauthorized ${res.status}: ${await res.text()}`);
   return Object.fromEntries(new URLSearchParams(await res.text()));
 }

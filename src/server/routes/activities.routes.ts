@@ -17,7 +17,16 @@ export async function activitiesRoutes(app: FastifyInstance, opts: { auth: AuthA
 
   r.get(
     '/activities',
-    { schema: { tags: ['data'], operationId: 'listActivities', summary: 'Synced activities, newest first', security: BEARER, querystring: ActivityListQuery, response: { 200: ActivityList, ...ERRORS } } },
+    {
+      schema: {
+        tags: ['data'],
+        operationId: 'listActivities',
+        summary: 'Synced activities, newest first',
+        security: BEARER,
+        querystring: ActivityListQuery,
+        response: { 200: ActivityList, ...ERRORS },
+      },
+    },
     async (req, reply) => {
       const page = await data.listActivities(principalOf(req).userId, req.query, requestSignal(reply));
       return { items: page.items.map(activityView), next_cursor: page.next_cursor };
@@ -26,7 +35,16 @@ export async function activitiesRoutes(app: FastifyInstance, opts: { auth: AuthA
 
   r.get(
     '/activities/:id',
-    { schema: { tags: ['data'], operationId: 'getActivity', summary: 'One synced activity with Garmin’s document', security: BEARER, params: ActivityIdParams, response: { 200: ActivityDetail, ...ERRORS } } },
+    {
+      schema: {
+        tags: ['data'],
+        operationId: 'getActivity',
+        summary: 'One synced activity with Garmin’s document',
+        security: BEARER,
+        params: ActivityIdParams,
+        response: { 200: ActivityDetail, ...ERRORS },
+      },
+    },
     async (req, reply) => {
       const a = await data.activity(principalOf(req).userId, req.params.id, requestSignal(reply));
       return { ...activityView(a), raw: a.raw };

@@ -1,7 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ImportTokensRequest, ImportTokensResponse, LoginRequest, LoginResponse, MfaRequest, RefreshRequest, SessionResponse, TokenResponse } from '../../contract/index.js';
+import {
+  ImportTokensRequest,
+  ImportTokensResponse,
+  LoginRequest,
+  LoginResponse,
+  MfaRequest,
+  RefreshRequest,
+  SessionResponse,
+  TokenResponse,
+} from '../../contract/index.js';
 import { BEARER, principalOf, requireAuth } from '../auth-guard.js';
 import type { AuthApi } from '../ports.js';
 import { ERRORS } from './schemas.js';

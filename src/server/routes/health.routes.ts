@@ -38,7 +38,8 @@ export async function healthRoutes(app: FastifyInstance, opts: { auth: AuthApi; 
         tags: ['data'],
         operationId: 'getHealthDay',
         summary: "One health day: every stored family with its state, completeness and Garmin's data",
-        description: 'Each family of `metrics` documents the shape of its `data`. `?metric=NAME` returns only that family (404 when it is not stored).',
+        description:
+          'Each family of `metrics` documents the shape of its `data`. `?metric=NAME` returns only that family (404 when it is not stored).',
         security: BEARER,
         params: HealthDayParams,
         querystring: HealthDayQuery,
@@ -46,7 +47,8 @@ export async function healthRoutes(app: FastifyInstance, opts: { auth: AuthApi; 
       },
       serializerCompiler: plainJson,
     },
-    async (req, reply) => healthDayDetailView(await health.getDay(principalOf(req).userId, req.params.date, req.query.metric, requestSignal(reply))),
+    async (req, reply) =>
+      healthDayDetailView(await health.getDay(principalOf(req).userId, req.params.date, req.query.metric, requestSignal(reply))),
   );
 }
 

@@ -19,7 +19,9 @@ export async function importsRoutes(app: FastifyInstance, opts: { auth: AuthApi;
   const { imports } = opts;
   requireAuth(app, opts.auth);
   // The body stays a stream: the service reads it chunk by chunk.
-  app.addContentTypeParser(['application/zip', 'application/x-zip-compressed', 'application/octet-stream'], (_req, payload, done) => done(null, payload));
+  app.addContentTypeParser(['application/zip', 'application/x-zip-compressed', 'application/octet-stream'], (_req, payload, done) =>
+    done(null, payload),
+  );
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
   r.post(
@@ -40,20 +42,42 @@ export async function importsRoutes(app: FastifyInstance, opts: { auth: AuthApi;
     async (req, reply) => {
       const p = principalOf(req);
       const length = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
-      const { import: rec, job } = await imports.upload(p.userId, p.sessionId, req.body as AsyncIterable<Buffer>, Number.isFinite(length) ? length : undefined);
+      const { import: rec, job } = await imports.upload(
+        p.userId,
+        p.sessionId,
+        req.body as AsyncIterable<Buffer>,
+        Number.isFinite(length) ? length : undefined,
+      );
       return reply.code(202).send({ import: importView(rec), job: jobView(job) });
     },
   );
 
   r.get(
     '/imports',
-    { schema: { tags: ['data'], operationId: 'listImports', summary: 'My archive imports (newest first) and the size limit', security: BEARER, response: { 200: ImportList, ...ERRORS } } },
+    {
+      schema: {
+        tags: ['data'],
+        operationId: 'listImports',
+        summary: 'My archive imports (newest first) and the size limit',
+        security: BEARER,
+        response: { 200: ImportList, ...ERRORS },
+      },
+    },
     async (req) => ({ max_bytes: imports.maxBytes, items: (await imports.list(principalOf(req).userId)).map(importView) }),
   );
 
   r.get(
     '/imports/:import_id',
-    { schema: { tags: ['data'], operationId: 'getImport', summary: 'One archive import with its report', security: BEARER, params: ImportIdParams, response: { 200: ArchiveImport, ...ERRORS } } },
+    {
+      schema: {
+        tags: ['data'],
+        operationId: 'getImport',
+        summary: 'One archive import with its report',
+        security: BEARER,
+        params: ImportIdParams,
+        response: { 200: ArchiveImport, ...ERRORS },
+      },
+    },
     async (req) => importView(await imports.get(principalOf(req).userId, req.params.import_id)),
   );
 }

@@ -7,9 +7,26 @@ const Probe = Type.Object({ status: Type.Literal('ok') });
 /** GET /healthz (the process answers) and GET /readyz (its database answers). */
 export async function probeRoutes(app: FastifyInstance, opts: { ready: () => Promise<void>; hide?: boolean }): Promise<void> {
   const hide = opts.hide ?? false;
-  app.get('/healthz', { schema: { hide, tags: ['probes'], operationId: 'healthz', summary: 'Liveness', security: [], response: { 200: Probe, ...ERRORS } } }, async () => ({ status: 'ok' as const }));
-  app.get('/readyz', { schema: { hide, tags: ['probes'], operationId: 'readyz', summary: 'Readiness (database reachable)', security: [], response: { 200: Probe, ...ERRORS } } }, async () => {
-    await opts.ready();
-    return { status: 'ok' as const };
-  });
+  app.get(
+    '/healthz',
+    { schema: { hide, tags: ['probes'], operationId: 'healthz', summary: 'Liveness', security: [], response: { 200: Probe, ...ERRORS } } },
+    async () => ({ status: 'ok' as const }),
+  );
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        hide,
+        tags: ['probes'],
+        operationId: 'readyz',
+        summary: 'Readiness (database reachable)',
+        security: [],
+        response: { 200: Probe, ...ERRORS },
+      },
+    },
+    async () => {
+      await opts.ready();
+      return { status: 'ok' as const };
+    },
+  );
 }

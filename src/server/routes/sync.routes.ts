@@ -66,7 +66,14 @@ export async function syncRoutes(app: FastifyInstance, opts: SyncRoutesOptions):
   r.get(
     '/sync/jobs/:job_id',
     {
-      schema: { tags: ['sync'], operationId: 'getSyncJob', summary: 'One sync job', security: BEARER, params: JobIdParams, response: { 200: SyncJob, ...ERRORS } },
+      schema: {
+        tags: ['sync'],
+        operationId: 'getSyncJob',
+        summary: 'One sync job',
+        security: BEARER,
+        params: JobIdParams,
+        response: { 200: SyncJob, ...ERRORS },
+      },
     },
     async (req) => jobView(await sync.get(principalOf(req).userId, req.params.job_id)),
   );

@@ -17,7 +17,16 @@ export async function workoutsRoutes(app: FastifyInstance, opts: { auth: AuthApi
 
   r.get(
     '/workouts',
-    { schema: { tags: ['data'], operationId: 'listWorkouts', summary: 'Synced workout definitions, by name', security: BEARER, querystring: WorkoutListQuery, response: { 200: WorkoutList, ...ERRORS } } },
+    {
+      schema: {
+        tags: ['data'],
+        operationId: 'listWorkouts',
+        summary: 'Synced workout definitions, by name',
+        security: BEARER,
+        querystring: WorkoutListQuery,
+        response: { 200: WorkoutList, ...ERRORS },
+      },
+    },
     async (req, reply) => {
       const page = await data.listWorkouts(principalOf(req).userId, req.query, requestSignal(reply));
       return { items: page.items.map(workoutView), next_cursor: page.next_cursor };
@@ -26,7 +35,16 @@ export async function workoutsRoutes(app: FastifyInstance, opts: { auth: AuthApi
 
   r.get(
     '/workouts/:id',
-    { schema: { tags: ['data'], operationId: 'getWorkout', summary: 'One synced workout with Garmin’s definition', security: BEARER, params: WorkoutIdParams, response: { 200: WorkoutDetail, ...ERRORS } } },
+    {
+      schema: {
+        tags: ['data'],
+        operationId: 'getWorkout',
+        summary: 'One synced workout with Garmin’s definition',
+        security: BEARER,
+        params: WorkoutIdParams,
+        response: { 200: WorkoutDetail, ...ERRORS },
+      },
+    },
     async (req, reply) => {
       const w = await data.workout(principalOf(req).userId, req.params.id, requestSignal(reply));
       return { ...workoutView(w), raw: w.raw };

@@ -61,11 +61,7 @@ export class AuthLimitsRepository {
 
   /** The circuit state of a Garmin account, or undefined when it never tripped. */
   async getCircuit(username: string): Promise<GarminCircuitRow | undefined> {
-    return this.db
-      .selectFrom('garmin_circuits')
-      .selectAll()
-      .where('garmin_username', '=', username.toLowerCase())
-      .executeTakeFirst();
+    return this.db.selectFrom('garmin_circuits').selectAll().where('garmin_username', '=', username.toLowerCase()).executeTakeFirst();
   }
 
   /**
@@ -79,7 +75,9 @@ export class AuthLimitsRepository {
     const { failures } = await this.db
       .insertInto('garmin_circuits')
       .values({ garmin_username: key, failures: 1, open_until: null, last_failure_at: now })
-      .onConflict((oc) => oc.column('garmin_username').doUpdateSet((eb) => ({ failures: eb('garmin_circuits.failures', '+', 1), last_failure_at: now })))
+      .onConflict((oc) =>
+        oc.column('garmin_username').doUpdateSet((eb) => ({ failures: eb('garmin_circuits.failures', '+', 1), last_failure_at: now })),
+      )
       .returning('failures')
       .executeTakeFirstOrThrow();
     const until = openUntil(Number(failures));

@@ -17,11 +17,7 @@ export class GarminAccountsRepository {
    * Stores freshly obtained or rotated tokens (already encrypted by the caller) and marks the
    * account connected. Bumps token_version so concurrent refreshers can tell a rotation happened.
    */
-  async saveTokens(
-    userId: string,
-    t: { tokensEnc: string; kind: string; accessExpiresAt: number | null },
-    now: number,
-  ): Promise<void> {
+  async saveTokens(userId: string, t: { tokensEnc: string; kind: string; accessExpiresAt: number | null }, now: number): Promise<void> {
     await this.db
       .insertInto('garmin_accounts')
       .values({

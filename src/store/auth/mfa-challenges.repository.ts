@@ -9,7 +9,10 @@ export class MfaChallengesRepository {
 
   /** Stores a new challenge. */
   async create(row: Omit<MfaChallengeRow, 'consumed_at'>): Promise<void> {
-    await this.db.insertInto('mfa_challenges').values({ ...row, consumed_at: null }).execute();
+    await this.db
+      .insertInto('mfa_challenges')
+      .values({ ...row, consumed_at: null })
+      .execute();
   }
 
   /** A challenge by id, or undefined. */

@@ -27,7 +27,10 @@ export class SessionsRepository {
 
   /** Inserts a new session. */
   async create(
-    row: Omit<SessionRow, 'last_used_at' | 'revoked_at' | 'revoke_reason' | 'absolute_expires_at' | 'previous_token_hash' | 'rotated_at'> & {
+    row: Omit<
+      SessionRow,
+      'last_used_at' | 'revoked_at' | 'revoke_reason' | 'absolute_expires_at' | 'previous_token_hash' | 'rotated_at'
+    > & {
       absolute_expires_at?: number;
     },
   ): Promise<SessionRow> {
@@ -78,14 +81,20 @@ export class SessionsRepository {
           current = prev;
           grace = true;
         } else {
-          const old = await trx.selectFrom('rotated_refresh_tokens').select('session_id').where('token_hash', '=', oldHash).executeTakeFirst();
+          const old = await trx
+            .selectFrom('rotated_refresh_tokens')
+            .select('session_id')
+            .where('token_hash', '=', oldHash)
+            .executeTakeFirst();
           return old ? { kind: 'reused', sessionId: old.session_id } : { kind: 'unknown' };
         }
       }
       if (current.revoked_at !== null || current.expires_at <= now) return { kind: 'inactive', session: current };
       const fromHash = current.refresh_token_hash;
       const expiresAt = Math.min(now + policy.idleMs, current.absolute_expires_at);
-      const previous = grace ? { previous_token_hash: current.previous_token_hash, rotated_at: current.rotated_at } : { previous_token_hash: oldHash, rotated_at: now };
+      const previous = grace
+        ? { previous_token_hash: current.previous_token_hash, rotated_at: current.rotated_at }
+        : { previous_token_hash: oldHash, rotated_at: now };
       const res = await trx
         .updateTable('sessions')
         .set({ refresh_token_hash: newHash, last_used_at: now, expires_at: expiresAt, ...previous })
@@ -93,8 +102,15 @@ export class SessionsRepository {
         .where('refresh_token_hash', '=', fromHash)
         .executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1) return 'lost-race';
-      await trx.insertInto('rotated_refresh_tokens').values({ token_hash: fromHash, session_id: current.session_id, rotated_at: now }).execute();
-      return { kind: 'rotated', grace, session: { ...current, refresh_token_hash: newHash, last_used_at: now, expires_at: expiresAt, ...previous } };
+      await trx
+        .insertInto('rotated_refresh_tokens')
+        .values({ token_hash: fromHash, session_id: current.session_id, rotated_at: now })
+        .execute();
+      return {
+        kind: 'rotated',
+        grace,
+        session: { ...current, refresh_token_hash: newHash, last_used_at: now, expires_at: expiresAt, ...previous },
+      };
     });
   }
 

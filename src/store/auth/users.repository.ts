@@ -14,11 +14,7 @@ export class UsersRepository {
 
   /** Finds a user by Garmin e-mail (compared lower-cased), or undefined. */
   async findByUsername(username: string): Promise<UserRow | undefined> {
-    return this.db
-      .selectFrom('users')
-      .selectAll()
-      .where('garmin_username', '=', username.toLowerCase())
-      .executeTakeFirst();
+    return this.db.selectFrom('users').selectAll().where('garmin_username', '=', username.toLowerCase()).executeTakeFirst();
   }
 
   /**

@@ -47,7 +47,9 @@ export interface HealthDayPage {
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const MAX_LIMIT = 3660;
 
-function toStatus(r: Pick<Selectable<HealthMetricsTable>, 'calendar_date' | 'family' | 'state' | 'source' | 'fetched_at' | 'complete' | 'job_id'>): HealthMetricStatus {
+function toStatus(
+  r: Pick<Selectable<HealthMetricsTable>, 'calendar_date' | 'family' | 'state' | 'source' | 'fetched_at' | 'complete' | 'job_id'>,
+): HealthMetricStatus {
   return {
     calendar_date: r.calendar_date,
     family: r.family,
@@ -64,7 +66,8 @@ function toRecord(r: Selectable<HealthMetricsTable>): HealthMetricRecord {
 }
 
 function checkDate(value: string | undefined, field: string): void {
-  if (value !== undefined && !DATE_RE.test(value)) throw new AppError('VALIDATION_FAILED', `${field} must be a date YYYY-MM-DD.`, { field });
+  if (value !== undefined && !DATE_RE.test(value))
+    throw new AppError('VALIDATION_FAILED', `${field} must be a date YYYY-MM-DD.`, { field });
 }
 
 /**
@@ -113,13 +116,27 @@ export class HealthMetricRepository {
    * complete (the day is over), source `archive` — inserted when new, refreshed over an earlier
    * archive copy, never over the API's (the API's wins). True when the API's copy was kept.
    */
-  async importDay(userId: string, calendarDate: string, m: { family: HealthMetric; payload: unknown; fetched_at: number }, jobId: string | null): Promise<boolean> {
+  async importDay(
+    userId: string,
+    calendarDate: string,
+    m: { family: HealthMetric; payload: unknown; fetched_at: number },
+    jobId: string | null,
+  ): Promise<boolean> {
     checkDate(calendarDate, 'calendar_date');
-    const row = { payload: JSON.stringify(m.payload ?? null), state: 'present', source: 'archive', fetched_at: m.fetched_at, complete: 1, job_id: jobId };
+    const row = {
+      payload: JSON.stringify(m.payload ?? null),
+      state: 'present',
+      source: 'archive',
+      fetched_at: m.fetched_at,
+      complete: 1,
+      job_id: jobId,
+    };
     const r = await this.db
       .insertInto('health_metrics')
       .values({ user_id: userId, calendar_date: calendarDate, family: m.family, ...row })
-      .onConflict((oc) => oc.columns(['user_id', 'calendar_date', 'family']).doUpdateSet(row).where('health_metrics.source', '=', 'archive'))
+      .onConflict((oc) =>
+        oc.columns(['user_id', 'calendar_date', 'family']).doUpdateSet(row).where('health_metrics.source', '=', 'archive'),
+      )
       .executeTakeFirst();
     return Number(r.numInsertedOrUpdatedRows ?? 0) === 0;
   }
@@ -173,11 +190,22 @@ export class HealthMetricRepository {
     if (opts.from) q = q.where('calendar_date', '>=', opts.from);
     if (opts.to) q = q.where('calendar_date', '<=', opts.to);
     if (before) q = q.where('calendar_date', '<', before);
-    const days = await q.groupBy('calendar_date').orderBy('calendar_date', 'desc').limit(limit + 1).execute();
+    const days = await q
+      .groupBy('calendar_date')
+      .orderBy('calendar_date', 'desc')
+      .limit(limit + 1)
+      .execute();
     const page = days.slice(0, limit);
-    const statuses = await this.statuses(userId, page.map((d) => d.calendar_date));
+    const statuses = await this.statuses(
+      userId,
+      page.map((d) => d.calendar_date),
+    );
     return {
-      items: page.map((d) => ({ calendar_date: d.calendar_date, synced_at: Number(d.synced_at), metrics: statuses.get(d.calendar_date) ?? [] })),
+      items: page.map((d) => ({
+        calendar_date: d.calendar_date,
+        synced_at: Number(d.synced_at),
+        metrics: statuses.get(d.calendar_date) ?? [],
+      })),
       next_cursor: days.length > limit ? encodeCursor([page[page.length - 1]!.calendar_date]) : null,
     };
   }

@@ -25,19 +25,63 @@ describe.each(testDialects())('migration 007_health_metrics on $name', ({ open }
     expect((await migrator.migrateTo('003_scale')).error).toBeUndefined();
     const legacy = t.db as unknown as Kysely<{ health_days: Record<string, unknown> }>;
     const rows = [
-      { user_id: 'u1', calendar_date: '2026-11-20', summary: JSON.stringify(summary), heart_rate: '{"restingHeartRate":50,"heartRateValues":[[1,50]]}', sleep: '{"dailySleepDTO":{"id":123,"sleepTimeSeconds":27000}}', stress: '{}', hrv: null, weight: '{"summaryDate":"2026-11-20","latestWeight":{"weight":71000}}', job_id: 'j1', synced_at: DAY_END + 1 },
-      { user_id: 'u1', calendar_date: '2026-11-19', summary: JSON.stringify(noDataSummary), heart_rate: null, sleep: '{"dailySleepDTO":{"id":null}}', stress: null, hrv: '{"hrvSummary":{"lastNightAvg":40}}', weight: null, job_id: null, synced_at: Date.UTC(2026, 10, 19, 12) },
+      {
+        user_id: 'u1',
+        calendar_date: '2026-11-20',
+        summary: JSON.stringify(summary),
+        heart_rate: '{"restingHeartRate":50,"heartRateValues":[[1,50]]}',
+        sleep: '{"dailySleepDTO":{"id":123,"sleepTimeSeconds":27000}}',
+        stress: '{}',
+        hrv: null,
+        weight: '{"summaryDate":"2026-11-20","latestWeight":{"weight":71000}}',
+        job_id: 'j1',
+        synced_at: DAY_END + 1,
+      },
+      {
+        user_id: 'u1',
+        calendar_date: '2026-11-19',
+        summary: JSON.stringify(noDataSummary),
+        heart_rate: null,
+        sleep: '{"dailySleepDTO":{"id":null}}',
+        stress: null,
+        hrv: '{"hrvSummary":{"lastNightAvg":40}}',
+        weight: null,
+        job_id: null,
+        synced_at: Date.UTC(2026, 10, 19, 12),
+      },
       // A user id that sorts between batches and a quote inside: keyset paging must still see every row.
-      ...Array.from({ length: 450 }, (_, i) => ({ user_id: `u'${i % 3}`, calendar_date: `2025-${String((i % 12) + 1).padStart(2, '0')}-${String((Math.floor(i / 12) % 28) + 1).padStart(2, '0')}`, summary: '{"totalSteps":1}', heart_rate: null, sleep: null, stress: null, hrv: null, weight: null, job_id: 'bulk', synced_at: Date.UTC(2026, 0, 1) })),
+      ...Array.from({ length: 450 }, (_, i) => ({
+        user_id: `u'${i % 3}`,
+        calendar_date: `2025-${String((i % 12) + 1).padStart(2, '0')}-${String((Math.floor(i / 12) % 28) + 1).padStart(2, '0')}`,
+        summary: '{"totalSteps":1}',
+        heart_rate: null,
+        sleep: null,
+        stress: null,
+        hrv: null,
+        weight: null,
+        job_id: 'bulk',
+        synced_at: Date.UTC(2026, 0, 1),
+      })),
     ];
     const unique = [...new Map(rows.map((r) => [`${r.user_id}|${r.calendar_date}`, r])).values()];
-    for (let i = 0; i < unique.length; i += 100) await legacy.insertInto('health_days').values(unique.slice(i, i + 100)).execute();
+    for (let i = 0; i < unique.length; i += 100)
+      await legacy
+        .insertInto('health_days')
+        .values(unique.slice(i, i + 100))
+        .execute();
 
     expect((await migrator.migrateTo('007_health_metrics')).error).toBeUndefined();
     const repo = new HealthMetricRepository(t.db);
     const day = Object.fromEntries((await repo.getDay('u1', '2026-11-20')).map((r) => [r.family, r]));
     expect(Object.keys(day).sort()).toEqual(['heart_rate', 'hrv', 'sleep', 'stress', 'summary', 'weight']);
-    expect(day.summary).toMatchObject({ payload: summary, state: 'present', source: 'api', fetched_at: DAY_END + 1, complete: true, job_id: 'j1' });
+    expect(day.summary).toMatchObject({
+      payload: summary,
+      state: 'present',
+      source: 'api',
+      fetched_at: DAY_END + 1,
+      complete: true,
+      job_id: 'j1',
+    });
     expect(day.sleep).toMatchObject({ state: 'present', payload: { dailySleepDTO: { id: 123, sleepTimeSeconds: 27000 } } });
     expect(day.stress).toMatchObject({ state: 'empty', payload: {} });
     expect(day.hrv).toMatchObject({ state: 'empty', payload: null });

@@ -104,8 +104,24 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     .addColumn('synced_at', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('health_days_pk', ['user_id', 'calendar_date'])
     .execute();
-  const kdb = db as unknown as Kysely<{ health_days: Record<string, unknown>; health_metrics: { user_id: string; calendar_date: string; family: string; payload: string | null; fetched_at: number; job_id: string | null } }>;
-  const rows = await kdb.selectFrom('health_metrics').selectAll().where('family', 'in', [...LEGACY_FAMILIES]).orderBy('user_id').orderBy('calendar_date').execute();
+  const kdb = db as unknown as Kysely<{
+    health_days: Record<string, unknown>;
+    health_metrics: {
+      user_id: string;
+      calendar_date: string;
+      family: string;
+      payload: string | null;
+      fetched_at: number;
+      job_id: string | null;
+    };
+  }>;
+  const rows = await kdb
+    .selectFrom('health_metrics')
+    .selectAll()
+    .where('family', 'in', [...LEGACY_FAMILIES])
+    .orderBy('user_id')
+    .orderBy('calendar_date')
+    .execute();
   const days = new Map<string, Record<string, unknown>>();
   for (const r of rows) {
     const key = `${r.user_id}\u0000${r.calendar_date}`;
@@ -115,6 +131,10 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     days.set(key, day);
   }
   const all = [...days.values()];
-  for (let i = 0; i < all.length; i += BATCH) await kdb.insertInto('health_days').values(all.slice(i, i + BATCH)).execute();
+  for (let i = 0; i < all.length; i += BATCH)
+    await kdb
+      .insertInto('health_days')
+      .values(all.slice(i, i + BATCH))
+      .execute();
   await db.schema.dropTable('health_metrics').execute();
 }

@@ -48,7 +48,12 @@ export function toArchiveActivity(r: Json): ArchiveActivity | undefined {
   const start = num(r.startTimeGmt) ?? num(r.beginTimestamp);
   if (id === null || !Number.isSafeInteger(id) || id <= 0 || start === null) return undefined;
   if (r.parent === true && /multi_?sport/i.test(String(r.activityType ?? r.sportType ?? ''))) return undefined;
-  const type = typeof r.activityType === 'string' ? r.activityType : typeof (r.activityType as Json | undefined)?.typeKey === 'string' ? ((r.activityType as Json).typeKey as string) : 'unknown';
+  const type =
+    typeof r.activityType === 'string'
+      ? r.activityType
+      : typeof (r.activityType as Json | undefined)?.typeKey === 'string'
+        ? ((r.activityType as Json).typeKey as string)
+        : 'unknown';
   const ms = num(r.duration) ?? num(r.elapsedDuration);
   const cm = num(r.distance);
   return {

@@ -50,8 +50,13 @@ export function udsToSummary(records: readonly unknown[]): ArchiveHealthRecord[]
   }
   return [...byDate].map(([date, r]) => {
     const { allDayStress, bodyBattery, respiration, hydration, ...scalars } = r;
-    const total = (isObj(allDayStress) && Array.isArray(allDayStress.aggregatorList) ? allDayStress.aggregatorList : []).find((a): a is Json => isObj(a) && a.type === 'TOTAL');
-    const stats = isObj(bodyBattery) && Array.isArray(bodyBattery.bodyBatteryStatList) ? (bodyBattery.bodyBatteryStatList as unknown[]).filter(isObj) : [];
+    const total = (isObj(allDayStress) && Array.isArray(allDayStress.aggregatorList) ? allDayStress.aggregatorList : []).find(
+      (a): a is Json => isObj(a) && a.type === 'TOTAL',
+    );
+    const stats =
+      isObj(bodyBattery) && Array.isArray(bodyBattery.bodyBatteryStatList)
+        ? (bodyBattery.bodyBatteryStatList as unknown[]).filter(isObj)
+        : [];
     const stat = (type: string) => num(stats.find((s) => s.bodyBatteryStatType === type)?.statsValue);
     const resp = isObj(respiration) ? respiration : {};
     const payload: Json = {
@@ -139,7 +144,12 @@ export function healthStatusToHrv(records: readonly unknown[]): ArchiveHealthRec
       family: 'hrv',
       date,
       payload: {
-        hrvSummary: { calendarDate: date, lastNightAvg: num(hrv.value), baseline: { balancedLow: num(hrv.baselineLowerLimit), balancedUpper: num(hrv.baselineUpperLimit) }, status: hrv.status ?? null },
+        hrvSummary: {
+          calendarDate: date,
+          lastNightAvg: num(hrv.value),
+          baseline: { balancedLow: num(hrv.baselineLowerLimit), balancedUpper: num(hrv.baselineUpperLimit) },
+          status: hrv.status ?? null,
+        },
         archiveRecord: r,
       },
     });
@@ -158,11 +168,24 @@ export function bioMetricsToWeight(records: readonly unknown[]): ArchiveHealthRe
     const date = typeof r.metaData.calendarDate === 'string' ? archiveDate(r.metaData.calendarDate.slice(0, 10)) : undefined;
     if (ts === null || grams === null || !date || seen.has(ts)) continue;
     seen.add(ts);
-    const entry = { calendarDate: date, weight: grams, timestampGMT: ts, sourceType: r.weight.sourceType ?? null, bodyFat: num(r.bodyFat), bodyWater: num(r.bodyWater), boneMass: num(r.boneMass), muscleMass: num(r.muscleMass) };
+    const entry = {
+      calendarDate: date,
+      weight: grams,
+      timestampGMT: ts,
+      sourceType: r.weight.sourceType ?? null,
+      bodyFat: num(r.bodyFat),
+      bodyWater: num(r.bodyWater),
+      boneMass: num(r.boneMass),
+      muscleMass: num(r.muscleMass),
+    };
     byDate.set(date, [...(byDate.get(date) ?? []), entry]);
   }
   return [...byDate].map(([date, entries]) => {
     const sorted = entries.sort((a, b) => (b.timestampGMT as number) - (a.timestampGMT as number));
-    return { family: 'weight' as const, date, payload: { startDate: date, endDate: date, dateWeightList: sorted, latestWeight: sorted[0] } };
+    return {
+      family: 'weight' as const,
+      date,
+      payload: { startDate: date, endDate: date, dateWeightList: sorted, latestWeight: sorted[0] },
+    };
   });
 }

@@ -64,14 +64,21 @@ async function readAll(stream: Readable, maxBytes: number, path: string): Promis
   return Buffer.concat(chunks);
 }
 
-async function* walkZip(zip: yauzl.ZipFile, source: { path: string; base: number } | null, prefix: string, depth: number, o: WalkOptions): AsyncGenerator<ArchiveEntry> {
+async function* walkZip(
+  zip: yauzl.ZipFile,
+  source: { path: string; base: number } | null,
+  prefix: string,
+  depth: number,
+  o: WalkOptions,
+): AsyncGenerator<ArchiveEntry> {
   try {
     for await (const entry of zip.eachEntry()) {
       o.signal?.throwIfAborted();
       if (entry.fileName.endsWith('/')) continue;
       const path = `${prefix}${entry.fileName}`;
       if (/\.zip$/i.test(entry.fileName) && o.descend(path)) {
-        if (depth >= (o.maxDepth ?? 4)) throw new AppError('ARCHIVE_INVALID', `The archive nests ZIP files more than ${o.maxDepth ?? 4} deep (${path}).`);
+        if (depth >= (o.maxDepth ?? 4))
+          throw new AppError('ARCHIVE_INVALID', `The archive nests ZIP files more than ${o.maxDepth ?? 4} deep (${path}).`);
         yield* walkNested(zip, entry, source, `${path}!/`, depth + 1, o);
         continue;
       }
@@ -81,7 +88,8 @@ async function* walkZip(zip: yauzl.ZipFile, source: { path: string; base: number
         name: entry.fileName,
         uncompressedSize: entry.uncompressedSize,
         read: async (maxBytes) => {
-          if (entry.uncompressedSize > maxBytes) throw new AppError('ARCHIVE_ENTRY_TOO_LARGE', `The archive entry ${path} is larger than ${maxBytes} bytes.`);
+          if (entry.uncompressedSize > maxBytes)
+            throw new AppError('ARCHIVE_ENTRY_TOO_LARGE', `The archive entry ${path} is larger than ${maxBytes} bytes.`);
           try {
             return await readAll(await zip.openReadStreamPromise(entry), maxBytes, path);
           } catch (e) {
@@ -96,13 +104,23 @@ async function* walkZip(zip: yauzl.ZipFile, source: { path: string; base: number
   }
 }
 
-async function* walkNested(outer: yauzl.ZipFile, entry: yauzl.Entry, source: { path: string; base: number } | null, prefix: string, depth: number, o: WalkOptions): AsyncGenerator<ArchiveEntry> {
+async function* walkNested(
+  outer: yauzl.ZipFile,
+  entry: yauzl.Entry,
+  source: { path: string; base: number } | null,
+  prefix: string,
+  depth: number,
+  o: WalkOptions,
+): AsyncGenerator<ArchiveEntry> {
   if (entry.compressionMethod === 0 && source) {
     const { fileDataStart } = await outer.readLocalFileHeaderPromise(entry, { minimal: true });
     const base = source.base + fileDataStart;
     let inner: yauzl.ZipFile;
     try {
-      inner = await yauzl.fromRandomAccessReaderPromise(new FileWindowReader(source.path, base), entry.compressedSize, { lazyEntries: true, autoClose: false });
+      inner = await yauzl.fromRandomAccessReaderPromise(new FileWindowReader(source.path, base), entry.compressedSize, {
+        lazyEntries: true,
+        autoClose: false,
+      });
     } catch (e) {
       throw new AppError('ARCHIVE_ENTRY_CORRUPT', `The nested ZIP ${prefix.slice(0, -2)} cannot be read (${(e as Error).message}).`);
     }

@@ -13,7 +13,11 @@ export interface FitFacts {
 }
 
 export function inspectFit(bytes: Uint8Array): FitFacts {
-  const { messages } = new Decoder(Stream.fromByteArray(bytes)).read({ expandComponents: false, expandSubFields: false, mergeHeartRates: false });
+  const { messages } = new Decoder(Stream.fromByteArray(bytes)).read({
+    expandComponents: false,
+    expandSubFields: false,
+    mergeHeartRates: false,
+  });
   const fileId = (messages.fileIdMesgs as { type?: string | number }[] | undefined)?.[0];
   const session = (messages.sessionMesgs as { startTime?: Date }[] | undefined)?.[0];
   const start = session?.startTime ?? undefined;

@@ -33,7 +33,12 @@ export class ArchiveImportService {
   }
 
   /** Takes the upload; `declaredBytes` is the request's Content-Length when it has one. */
-  async upload(userId: string, sessionId: string, body: AsyncIterable<Buffer> & Partial<Pick<Readable, 'destroy'>>, declaredBytes: number | undefined): Promise<{ import: ImportRecord; job: SyncJobRecord }> {
+  async upload(
+    userId: string,
+    sessionId: string,
+    body: AsyncIterable<Buffer> & Partial<Pick<Readable, 'destroy'>>,
+    declaredBytes: number | undefined,
+  ): Promise<{ import: ImportRecord; job: SyncJobRecord }> {
     if (declaredBytes !== undefined && declaredBytes > this.o.maxBytes) throw this.tooLarge();
     const importId = this.o.random.uuid();
     const { store } = this.o;
@@ -52,8 +57,10 @@ export class ArchiveImportService {
     };
     try {
       for await (const chunk of body) {
-        if (total === 0 && chunk.length < 4) throw new AppError('ARCHIVE_INVALID', 'The upload is not a ZIP file (a Garmin export is a .zip).');
-        if (total === 0 && !ZIP_MAGIC.some((m) => chunk.subarray(0, 4).equals(m))) throw new AppError('ARCHIVE_INVALID', 'The upload is not a ZIP file (a Garmin export is a .zip).');
+        if (total === 0 && chunk.length < 4)
+          throw new AppError('ARCHIVE_INVALID', 'The upload is not a ZIP file (a Garmin export is a .zip).');
+        if (total === 0 && !ZIP_MAGIC.some((m) => chunk.subarray(0, 4).equals(m)))
+          throw new AppError('ARCHIVE_INVALID', 'The upload is not a ZIP file (a Garmin export is a .zip).');
         total += chunk.length;
         if (total > this.o.maxBytes) throw this.tooLarge();
         hash.update(chunk);
@@ -61,14 +68,21 @@ export class ArchiveImportService {
         pendingBytes += chunk.length;
         if (pendingBytes >= chunkBytes) await flush();
       }
-      if (total === 0) throw new AppError('ARCHIVE_INVALID', 'The upload is empty; send the archive as the request body (application/zip).');
+      if (total === 0)
+        throw new AppError('ARCHIVE_INVALID', 'The upload is empty; send the archive as the request body (application/zip).');
       await flush();
       const sha256 = hash.digest('hex');
       const now = this.o.clock.now();
       // Ready first, then its job: a worker may claim the job the moment it exists.
       await store.imports.finishUpload(importId, { size_bytes: total, sha256, chunk_count: seq, job_id: null }, now);
       const { job: result } = await store.jobs.createOrGetActive(
-        { job_id: this.o.random.uuid(), user_id: userId, session_id: sessionId, sync_type: 'archive', params: { from: null, to: null, full: false, import_id: importId } },
+        {
+          job_id: this.o.random.uuid(),
+          user_id: userId,
+          session_id: sessionId,
+          sync_type: 'archive',
+          params: { from: null, to: null, full: false, import_id: importId },
+        },
         now,
       );
       await store.imports.setJob(importId, result.job_id, this.o.clock.now());
@@ -97,6 +111,8 @@ export class ArchiveImportService {
   }
 
   private tooLarge(): AppError {
-    return new AppError('PAYLOAD_TOO_LARGE', `The archive is larger than this service accepts (${this.o.maxBytes} bytes).`, { max_bytes: this.o.maxBytes });
+    return new AppError('PAYLOAD_TOO_LARGE', `The archive is larger than this service accepts (${this.o.maxBytes} bytes).`, {
+      max_bytes: this.o.maxBytes,
+    });
   }
 }

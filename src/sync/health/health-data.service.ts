@@ -67,11 +67,19 @@ export class HealthDataService {
   constructor(private readonly repo: HealthMetricRepository) {}
 
   /** Stored days newest first, cursor-paged. */
-  async listDays(userId: string, q: HealthDayListInput, signal?: AbortSignal): Promise<{ items: HealthDaySummary[]; next_cursor: string | null }> {
+  async listDays(
+    userId: string,
+    q: HealthDayListInput,
+    signal?: AbortSignal,
+  ): Promise<{ items: HealthDaySummary[]; next_cursor: string | null }> {
     signal?.throwIfAborted();
     const page = await this.repo.listDays(userId, q);
     signal?.throwIfAborted();
-    const payloads = await this.repo.payloads(userId, page.items.map((d) => d.calendar_date), HEADLINE_FAMILIES);
+    const payloads = await this.repo.payloads(
+      userId,
+      page.items.map((d) => d.calendar_date),
+      HEADLINE_FAMILIES,
+    );
     return {
       items: page.items.map((d) => ({
         calendar_date: d.calendar_date,
@@ -91,11 +99,20 @@ export class HealthDataService {
     signal?.throwIfAborted();
     const rows = await this.repo.getDay(userId, date, metric ? [metric] : undefined);
     if (rows.length === 0) {
-      throw new AppError('NOT_FOUND', metric ? `No ${metric} data is stored for ${date}.` : `No health data is stored for ${date}.`, { calendar_date: date, ...(metric ? { metric } : {}) });
+      throw new AppError('NOT_FOUND', metric ? `No ${metric} data is stored for ${date}.` : `No health data is stored for ${date}.`, {
+        calendar_date: date,
+        ...(metric ? { metric } : {}),
+      });
     }
     const metrics: HealthDayMetrics['metrics'] = {};
     for (const r of rows.filter((x) => order.has(x.family)).sort((a, b) => order.get(a.family)! - order.get(b.family)!)) {
-      metrics[r.family as HealthMetric] = { payload: r.payload, state: r.state, source: r.source, fetched_at: r.fetched_at, complete: r.complete };
+      metrics[r.family as HealthMetric] = {
+        payload: r.payload,
+        state: r.state,
+        source: r.source,
+        fetched_at: r.fetched_at,
+        complete: r.complete,
+      };
     }
     return { calendar_date: date, metrics };
   }

@@ -40,7 +40,10 @@ export const activitiesSyncer = defineSyncer({
       async *pages() {
         for (let start = 0; ; start += PAGE) {
           const page = await ctx.garmin((g, signal) =>
-            g.listActivities({ start, limit: PAGE, ...(params.from ? { startDate: params.from } : {}), ...(params.to ? { endDate: params.to } : {}) }, signal),
+            g.listActivities(
+              { start, limit: PAGE, ...(params.from ? { startDate: params.from } : {}), ...(params.to ? { endDate: params.to } : {}) },
+              signal,
+            ),
           );
           const items: ActivityItem[] = [];
           let reached = false;
@@ -61,7 +64,10 @@ export const activitiesSyncer = defineSyncer({
       ...(incremental
         ? {
             async alreadyCurrent(items: readonly ActivityItem[]) {
-              const stored = await ctx.stored.activities.storedIds(userId, items.map((i) => i.id));
+              const stored = await ctx.stored.activities.storedIds(
+                userId,
+                items.map((i) => i.id),
+              );
               return new Set(items.filter((i) => stored.has(i.id)).map((i) => i.key));
             },
           }
@@ -94,7 +100,12 @@ export const activitiesSyncer = defineSyncer({
         if (ranged || !newest) return;
         const current = await tx.watermarks.get<ActivityWatermark>(userId, 'activities');
         if (current && atOrBefore(newest, current)) return;
-        await tx.watermarks.set(userId, 'activities', { start_time: newest.start, activity_id: newest.id } satisfies ActivityWatermark, ctx.now());
+        await tx.watermarks.set(
+          userId,
+          'activities',
+          { start_time: newest.start, activity_id: newest.id } satisfies ActivityWatermark,
+          ctx.now(),
+        );
       },
     };
   },

@@ -61,7 +61,8 @@ async function materialize(ctx: SyncerContext, rec: ImportRecord, file: string):
   }
   out.end();
   await once(out, 'close');
-  if (hash.digest('hex') !== rec.sha256) throw new AppError('ARCHIVE_INVALID', 'The stored upload does not match its checksum; upload the archive again.');
+  if (hash.digest('hex') !== rec.sha256)
+    throw new AppError('ARCHIVE_INVALID', 'The stored upload does not match its checksum; upload the archive again.');
 }
 
 export const archiveSyncer = defineSyncer<Item, Fetched>({
@@ -69,21 +70,39 @@ export const archiveSyncer = defineSyncer<Item, Fetched>({
   async open(ctx) {
     const importId = ctx.job.params.import_id;
     const rec = importId ? await ctx.stored.imports.get(importId) : undefined;
-    if (!rec || rec.user_id !== ctx.job.user_id || rec.state === 'uploading') throw new AppError('ARCHIVE_INVALID', 'The archive of this job was not (fully) uploaded; upload it again.');
+    if (!rec || rec.user_id !== ctx.job.user_id || rec.state === 'uploading')
+      throw new AppError('ARCHIVE_INVALID', 'The archive of this job was not (fully) uploaded; upload it again.');
     if (!ctx.settings.scratchDir) throw new AppError('CONFIG_INVALID', 'The workers have no scratch directory for archive imports.');
     const userId = ctx.job.user_id;
     const file = join(ctx.settings.scratchDir, `import-${rec.import_id}.zip`);
     const index: { activityId: string; start: number }[] = [];
-    const report = { activities: 0, activities_stored: 0, fit_files: 0, activity_fits_matched: 0, activity_fits_unmatched: 0, other_fits: 0, health_days: new Set<string>(), health_records_kept_api: 0, skipped_entries: [] as { path: string; code: string; message: string }[] };
+    const report = {
+      activities: 0,
+      activities_stored: 0,
+      fit_files: 0,
+      activity_fits_matched: 0,
+      activity_fits_unmatched: 0,
+      other_fits: 0,
+      health_days: new Set<string>(),
+      health_records_kept_api: 0,
+      skipped_entries: [] as { path: string; code: string; message: string }[],
+    };
     let matcher = new FitMatcher([]);
-    const walk = (descend: (p: string) => boolean, wanted: (p: string) => boolean) => walkArchive(file, { descend, wanted, tmpDir: ctx.settings.scratchDir, signal: ctx.signal });
+    const walk = (descend: (p: string) => boolean, wanted: (p: string) => boolean) =>
+      walkArchive(file, { descend, wanted, tmpDir: ctx.settings.scratchDir, signal: ctx.signal });
 
     return {
       async *pages() {
         await materialize(ctx, rec, file);
         try {
           // Pass 1: the JSON families. Nested ZIPs are not opened.
-          for await (const entry of walk(() => false, (p) => { const k = entryKind(p); return k !== undefined && k !== 'fit'; })) {
+          for await (const entry of walk(
+            () => false,
+            (p) => {
+              const k = entryKind(p);
+              return k !== undefined && k !== 'fit';
+            },
+          )) {
             const kind = entryKind(entry.path)!;
             let records: unknown[];
             try {
@@ -91,11 +110,19 @@ export const archiveSyncer = defineSyncer<Item, Fetched>({
               if (kind === 'activities') records = parseSummarizedActivities(text, entry.path);
               else {
                 const doc = JSON.parse(text) as unknown;
-                if (!Array.isArray(doc)) throw new AppError('ARCHIVE_ENTRY_CORRUPT', `The archive entry ${entry.path} is not a list of records.`);
+                if (!Array.isArray(doc))
+                  throw new AppError('ARCHIVE_ENTRY_CORRUPT', `The archive entry ${entry.path} is not a list of records.`);
                 records = doc;
               }
             } catch (e) {
-              yield [brokenItem(entry.path, e instanceof SyntaxError ? new AppError('ARCHIVE_ENTRY_CORRUPT', `The archive entry ${entry.path} is not valid JSON.`) : e)];
+              yield [
+                brokenItem(
+                  entry.path,
+                  e instanceof SyntaxError
+                    ? new AppError('ARCHIVE_ENTRY_CORRUPT', `The archive entry ${entry.path} is not valid JSON.`)
+                    : e,
+                ),
+              ];
               continue;
             }
             const items: Item[] = [];
@@ -108,7 +135,8 @@ export const archiveSyncer = defineSyncer<Item, Fetched>({
                 items.push({ key: `activity:${a.activity_id}`, kind: 'activity', activity: a });
               }
             } else {
-              for (const record of HEALTH[kind]?.(records) ?? []) items.push({ key: `health:${record.family}:${record.date}`, kind: 'health', record });
+              for (const record of HEALTH[kind]?.(records) ?? [])
+                items.push({ key: `health:${record.family}:${record.date}`, kind: 'health', record });
             }
             for (let i = 0; i < items.length; i += PAGE) yield items.slice(i, i + PAGE);
           }
@@ -159,7 +187,12 @@ export const archiveSyncer = defineSyncer<Item, Fetched>({
           await tx.activities.upsertFromArchive({ ...item.activity, user_id: userId, job_id: ctx.job.job_id }, now);
           report.activities_stored++;
         } else if (item.kind === 'health') {
-          const kept = await tx.healthMetrics.importDay(userId, item.record.date, { family: item.record.family, payload: item.record.payload, fetched_at: now }, ctx.job.job_id);
+          const kept = await tx.healthMetrics.importDay(
+            userId,
+            item.record.date,
+            { family: item.record.family, payload: item.record.payload, fetched_at: now },
+            ctx.job.job_id,
+          );
           if (kept) report.health_records_kept_api++;
           report.health_days.add(item.record.date);
         } else if (item.kind === 'fit' && fetched) {
@@ -167,7 +200,17 @@ export const archiveSyncer = defineSyncer<Item, Fetched>({
             await tx.activities.attachFit(userId, fetched.activityId, { sha256: fetched.ref.sha256, size_bytes: fetched.ref.size }, now);
             report.activity_fits_matched++;
           } else {
-            await tx.imports.recordUnmatched(userId, { sha256: fetched.ref.sha256, size_bytes: fetched.ref.size, entry_name: printable(item.name).slice(0, 300), start_time: item.startMs ?? null, import_id: rec.import_id }, now);
+            await tx.imports.recordUnmatched(
+              userId,
+              {
+                sha256: fetched.ref.sha256,
+                size_bytes: fetched.ref.size,
+                entry_name: printable(item.name).slice(0, 300),
+                start_time: item.startMs ?? null,
+                import_id: rec.import_id,
+              },
+              now,
+            );
             report.activity_fits_unmatched++;
           }
         }
@@ -180,7 +223,12 @@ export const archiveSyncer = defineSyncer<Item, Fetched>({
           {
             ...report,
             health_days: report.health_days.size,
-            unmatched_fits: unmatched.map((u) => ({ entry_name: u.entry_name, sha256: u.sha256, size_bytes: u.size_bytes, start_time: u.start_time === null ? null : new Date(u.start_time).toISOString() })),
+            unmatched_fits: unmatched.map((u) => ({
+              entry_name: u.entry_name,
+              sha256: u.sha256,
+              size_bytes: u.size_bytes,
+              start_time: u.start_time === null ? null : new Date(u.start_time).toISOString(),
+            })),
           },
           ctx.now(),
         );

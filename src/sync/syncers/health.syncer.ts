@@ -97,21 +97,27 @@ export const healthSyncer = defineSyncer({
         const spo2 = await ctx.garmin((g, s) => g.health.getSpo2(day, s));
         const readiness = await ctx.garmin((g, s) => g.health.getTrainingReadiness(day, s));
         const parts: Partial<Record<HealthMetric, unknown>> = {
-          summary, heart_rate: heart, sleep, stress, body_battery: batteryByDay.get(day) ?? null, hrv, weight: weightByDay.get(day) ?? null,
-          respiration, spo2, training_readiness: readiness,
+          summary,
+          heart_rate: heart,
+          sleep,
+          stress,
+          body_battery: batteryByDay.get(day) ?? null,
+          hrv,
+          weight: weightByDay.get(day) ?? null,
+          respiration,
+          spo2,
+          training_readiness: readiness,
         };
         const fetchedAt = ctx.now();
         const complete = fetchedAt >= healthDayEndMs(day, summary);
-        return (Object.entries(parts) as [HealthMetric, unknown][]).map(
-          ([family, payload]): HealthMetricWrite => ({
-            family,
-            payload,
-            state: isEmptyHealthPayload(family, payload) ? 'empty' : 'present',
-            source: 'api',
-            fetched_at: fetchedAt,
-            complete,
-          }),
-        );
+        return (Object.entries(parts) as [HealthMetric, unknown][]).map(([family, payload]): HealthMetricWrite => ({
+          family,
+          payload,
+          state: isEmptyHealthPayload(family, payload) ? 'empty' : 'present',
+          source: 'api',
+          fetched_at: fetchedAt,
+          complete,
+        }));
       },
       async write(tx, item, writes) {
         await tx.healthMetrics.upsertDay(userId, item.day, writes, ctx.job.job_id);

@@ -19,7 +19,11 @@ export function define(cmd: Command, ctx: DefineContext): void {
     .addHelpText(
       'after',
       '\nOne activity at a time. To download many (or everything), use `garminsync export DIR`:\nit mirrors all synced files into a folder and fetches only what is new.\n' +
-        examples('garminsync activities download 12345678901', 'garminsync activities download 12345678901 --out run.fit --force', 'garminsync activities download 12345678901 -o - | fitdump'),
+        examples(
+          'garminsync activities download 12345678901',
+          'garminsync activities download 12345678901 --out run.fit --force',
+          'garminsync activities download 12345678901 -o - | fitdump',
+        ),
     );
   ctx.bind<DownloadFlags>(cmd, (c, flags, args) => runDownload(c, checkActivityId(args[0]!), flags));
 }

@@ -17,7 +17,12 @@ interface ListFlags {
 
 export function define(cmd: Command, ctx: DefineContext): void {
   cmd
-    .option('-L, --limit <n>', 'how many per page (1-1000)', flagParser((v) => parseIntFlag(v, '--limit', 1, 1000)), 20)
+    .option(
+      '-L, --limit <n>',
+      'how many per page (1-1000)',
+      flagParser((v) => parseIntFlag(v, '--limit', 1, 1000)),
+      20,
+    )
     .option('--cursor <cursor>', 'the next page, as printed by the previous page')
     .option('--all', 'follow every page (--limit is then the page size)')
     .option('--sport <type>', "only this sport (Garmin's typeKey, e.g. running)")
@@ -80,7 +85,13 @@ export async function runList(ctx: CommandContext, flags: ListFlags): Promise<nu
     ]),
     ctx.clock.now(),
   );
-  printPagingHint(ctx.out, 'activities list', [...filters, ['--limit', flags.limit === 20 ? undefined : flags.limit]], page.next_cursor, suggestedServer(ctx));
+  printPagingHint(
+    ctx.out,
+    'activities list',
+    [...filters, ['--limit', flags.limit === 20 ? undefined : flags.limit]],
+    page.next_cursor,
+    suggestedServer(ctx),
+  );
   return EXIT.OK;
 }
 

@@ -6,7 +6,9 @@ import { checkActivityId } from '../errors.js';
 import { examples, type DefineContext } from '../types.js';
 
 export function define(cmd: Command, ctx: DefineContext): void {
-  cmd.argument('<activity-id>', "Garmin's activity id").addHelpText('after', examples('garminsync activities show 12345678901', 'garminsync activities show 12345678901 --json'));
+  cmd
+    .argument('<activity-id>', "Garmin's activity id")
+    .addHelpText('after', examples('garminsync activities show 12345678901', 'garminsync activities show 12345678901 --json'));
   ctx.bind(cmd, (c, _flags, args) => runShow(c, checkActivityId(args[0]!)));
 }
 

@@ -29,7 +29,10 @@ describe('auth import', () => {
       {
         format: 'garth',
         username: 'me@example.com',
-        tokens: { oauth1: { oauth_token: 'o1', oauth_token_secret: 's1', domain: 'garmin.com' }, oauth2: { access_token: 'a2', refresh_token: 'r2', expires_at: 1 } },
+        tokens: {
+          oauth1: { oauth_token: 'o1', oauth_token_secret: 's1', domain: 'garmin.com' },
+          oauth2: { access_token: 'a2', refresh_token: 'r2', expires_at: 1 },
+        },
       },
     ]);
     expect(r.stdout + r.stderr).not.toMatch(/o1|s1|a2|r2/);
@@ -39,9 +42,15 @@ describe('auth import', () => {
   it('says clearly when the service has no import route, and refuses what is not a token file', async () => {
     svc = await startFakeService();
     const home = await tempConfigHome();
-    const r = await run(['auth', 'import', '-'], { home, server: svc.url, stdin: '{"di_token":"x","di_refresh_token":"y","di_client_id":"z"}' });
+    const r = await run(['auth', 'import', '-'], {
+      home,
+      server: svc.url,
+      stdin: '{"di_token":"x","di_refresh_token":"y","di_client_id":"z"}',
+    });
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toBe(`The service at ${svc.url} cannot import Garmin tokens (it has no POST /api/v1/auth/import); update the service.`);
+    expect(r.stderr.trim()).toBe(
+      `The service at ${svc.url} cannot import Garmin tokens (it has no POST /api/v1/auth/import); update the service.`,
+    );
     const bad = await run(['auth', 'import', '-'], { home, server: svc.url, stdin: '{"hello":1}' });
     expect(bad.code).toBe(2);
     expect((await run(['auth', 'import', '/nonexistent/tokens.json'], { home, server: svc.url })).code).toBe(3);

@@ -21,7 +21,11 @@ export function define(cmd: Command, ctx: DefineContext): void {
     .option('-u, --username <email>', 'the Garmin e-mail these tokens belong to')
     .addHelpText(
       'after',
-      examples('garminsync auth import ~/.garth', 'garminsync auth import ~/.garminconnect/garmin_tokens.json', 'garminsync auth import - < tokens.json') +
+      examples(
+        'garminsync auth import ~/.garth',
+        'garminsync auth import ~/.garminconnect/garmin_tokens.json',
+        'garminsync auth import - < tokens.json',
+      ) +
         '\nThe escape hatch for when Garmin changes its login: tokens saved by another tool are sent to\n' +
         'the service (over your connection to it, never anywhere else) and replace the Garmin login.\n',
     );
@@ -64,7 +68,8 @@ export async function readTokenFile(path: string, stdin: NodeJS.ReadableStream):
   const doc = parse(trimmed, what);
   if (typeof doc.di_token === 'string' || typeof doc.di_refresh_token === 'string') return { format: 'garminconnect', tokens: doc };
   if (doc.oauth1 && doc.oauth2) return { format: 'garth', tokens: { oauth1: doc.oauth1, oauth2: doc.oauth2 } };
-  if (typeof doc.oauth_token === 'string' && typeof doc.oauth_token_secret === 'string') return { format: 'garth-oauth1', tokens: { oauth1: doc } };
+  if (typeof doc.oauth_token === 'string' && typeof doc.oauth_token_secret === 'string')
+    return { format: 'garth-oauth1', tokens: { oauth1: doc } };
   throw usage('Not a Garmin token file: expected garth tokens (oauth1_token.json/oauth2_token.json) or garmin_tokens.json (di_token).');
 }
 
@@ -79,7 +84,10 @@ export async function runImport(ctx: CommandContext, flags: ImportFlags, path: s
       : await sendJson(ctx.api.http, 'POST', '/auth/import', { body, signal: ctx.io.interrupt });
   } catch (e) {
     if (isAppError(e) && e.details.status === 404) {
-      throw new AppError('INTERNAL', `The service at ${ctx.server} cannot import Garmin tokens (it has no POST /api/v1/auth/import); update the service.`);
+      throw new AppError(
+        'INTERNAL',
+        `The service at ${ctx.server} cannot import Garmin tokens (it has no POST /api/v1/auth/import); update the service.`,
+      );
     }
     throw e;
   }

@@ -149,7 +149,9 @@ async function askCode(opts: LoginOptions, ctx: CommandContext, challenge: MfaRe
     return await opts.prompter.input('MFA code:');
   } catch (e) {
     if (isPromptInterrupt(e)) {
-      opts.io.stderr.write(`\nInterrupted. The challenge ${challenge.challenge_id} stays open until ${opts.out.fmt.time(challenge.expires_at)}; finish with:\n  ${mfaCommand(challenge, ctx, username)}\n`);
+      opts.io.stderr.write(
+        `\nInterrupted. The challenge ${challenge.challenge_id} stays open until ${opts.out.fmt.time(challenge.expires_at)}; finish with:\n  ${mfaCommand(challenge, ctx, username)}\n`,
+      );
     }
     throw e;
   }

@@ -6,7 +6,11 @@ import { EXIT } from '../../exit-codes.js';
 import { examples, type DefineContext } from '../types.js';
 
 export function define(cmd: Command, ctx: DefineContext): void {
-  cmd.addHelpText('after', examples('garminsync auth logout') + '\nA credential file other users can read is revoked and deleted too (that is the safe thing to do with it).\n');
+  cmd.addHelpText(
+    'after',
+    examples('garminsync auth logout') +
+      '\nA credential file other users can read is revoked and deleted too (that is the safe thing to do with it).\n',
+  );
   ctx.bind(cmd, (c) => runLogout(c));
 }
 
@@ -37,11 +41,22 @@ export async function runLogout(ctx: CommandContext): Promise<number> {
   }
   await ctx.store.remove();
   if (ctx.out.json) {
-    ctx.out.document({ server: ctx.server, logged_out: true, session_id: creds.session_id, revoked, ...(problem ? { service_error: problem } : {}) });
+    ctx.out.document({
+      server: ctx.server,
+      logged_out: true,
+      session_id: creds.session_id,
+      revoked,
+      ...(problem ? { service_error: problem } : {}),
+    });
   } else {
     if (exposed) {
-      const why = exposed.reason === 'symlink' ? 'was a symbolic link' : `was readable by other users (mode ${exposed.mode?.toString(8).padStart(4, '0')})`;
-      ctx.out.warn(`The credential file ${exposed.path} ${why}; the session is ${revoked ? 'revoked' : 'not revoked'} and the file deleted.`);
+      const why =
+        exposed.reason === 'symlink'
+          ? 'was a symbolic link'
+          : `was readable by other users (mode ${exposed.mode?.toString(8).padStart(4, '0')})`;
+      ctx.out.warn(
+        `The credential file ${exposed.path} ${why}; the session is ${revoked ? 'revoked' : 'not revoked'} and the file deleted.`,
+      );
     }
     if (!revoked) ctx.out.warn(`The service could not revoke the session (${problem}); the local credentials are deleted anyway.`);
     ctx.out.success(`Logged out of ${ctx.server}; credentials deleted from ${ctx.store.path}.`);

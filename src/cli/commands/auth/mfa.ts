@@ -32,7 +32,8 @@ export async function runMfa(ctx: CommandContext, flags: MfaFlags): Promise<numb
     try {
       code = (await ctx.prompter.input('MFA code:')).trim();
     } catch (e) {
-      if (isPromptInterrupt(e)) ctx.io.stderr.write(`\nInterrupted. Finish later with: garminsync auth mfa --challenge ${flags.challenge}${serverHint(ctx)}\n`);
+      if (isPromptInterrupt(e))
+        ctx.io.stderr.write(`\nInterrupted. Finish later with: garminsync auth mfa --challenge ${flags.challenge}${serverHint(ctx)}\n`);
       throw e;
     }
   }
@@ -52,7 +53,11 @@ export async function runMfa(ctx: CommandContext, flags: MfaFlags): Promise<numb
       );
     }
     if (isAppError(e) && (e.code === 'MFA_CHALLENGE_GONE' || e.code === 'NOT_FOUND')) {
-      throw new AppError('MFA_CHALLENGE_GONE', 'This MFA challenge expired or its attempts are used up; run `garminsync auth login` again for a new code.', e.details);
+      throw new AppError(
+        'MFA_CHALLENGE_GONE',
+        'This MFA challenge expired or its attempts are used up; run `garminsync auth login` again for a new code.',
+        e.details,
+      );
     }
     throw e;
   }

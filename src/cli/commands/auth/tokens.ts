@@ -40,7 +40,9 @@ export async function saveLogin(ctx: CommandContext, given: string | null, token
     });
   } else {
     const who = username ?? tokens.user_id;
-    ctx.out.success(`Logged in as ${who}${tokens.mfa_verified ? ' (MFA verified)' : ''}; access token valid until ${ctx.out.fmt.when(tokens.expires_at, ctx.clock.now())}.`);
+    ctx.out.success(
+      `Logged in as ${who}${tokens.mfa_verified ? ' (MFA verified)' : ''}; access token valid until ${ctx.out.fmt.when(tokens.expires_at, ctx.clock.now())}.`,
+    );
     ctx.out.info(`Credentials stored in ${where}.`);
     ctx.out.info(`Next: garminsync sync start --type all --wait${serverHint(ctx)}`);
   }

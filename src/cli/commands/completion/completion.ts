@@ -43,7 +43,11 @@ async function commandTree(): Promise<Tree> {
     nouns.push({ name: noun.name, summary: noun.summary, verbs });
   }
   for (const [name, summary] of Object.entries(LAUNCHED_COMMANDS)) nouns.push({ name, summary, verbs: [] });
-  nouns.push({ name: 'completion', summary: 'Print a shell completion script', verbs: SHELLS.map((s) => ({ name: s, summary: s, flags: [] })) });
+  nouns.push({
+    name: 'completion',
+    summary: 'Print a shell completion script',
+    verbs: SHELLS.map((s) => ({ name: s, summary: s, flags: [] })),
+  });
   return { nouns, globals: GLOBAL_FLAGS };
 }
 
@@ -102,9 +106,14 @@ function fish(tree: Tree): string {
   for (const n of tree.nouns) {
     lines.push(`complete -c garminsync -n '__fish_use_subcommand' -a ${n.name} -d '${q(n.summary)}'`);
     for (const v of n.verbs) {
-      lines.push(`complete -c garminsync -n '__fish_seen_subcommand_from ${n.name}; and not __fish_seen_subcommand_from ${n.verbs.map((x) => x.name).join(' ')}' -a ${v.name} -d '${q(v.summary)}'`);
+      lines.push(
+        `complete -c garminsync -n '__fish_seen_subcommand_from ${n.name}; and not __fish_seen_subcommand_from ${n.verbs.map((x) => x.name).join(' ')}' -a ${v.name} -d '${q(v.summary)}'`,
+      );
       for (const f of v.flags) {
-        if (f.startsWith('--')) lines.push(`complete -c garminsync -n '__fish_seen_subcommand_from ${n.name}; and __fish_seen_subcommand_from ${v.name}' -l ${f.slice(2)}`);
+        if (f.startsWith('--'))
+          lines.push(
+            `complete -c garminsync -n '__fish_seen_subcommand_from ${n.name}; and __fish_seen_subcommand_from ${v.name}' -l ${f.slice(2)}`,
+          );
       }
     }
   }

@@ -7,9 +7,13 @@ import { usage } from '../errors.js';
 import { examples, type DefineContext } from '../types.js';
 
 export function define(cmd: Command, ctx: DefineContext): void {
-  cmd
-    .argument('[key]', `one of ${Object.keys(CONFIG_KEYS).join(', ')}`)
-    .addHelpText('after', examples('garminsync config get', 'garminsync config get server') + `\nSettings:\n${Object.entries(CONFIG_KEYS).map(([k, v]) => `  ${k.padEnd(20)} ${v}`).join('\n')}\n`);
+  cmd.argument('[key]', `one of ${Object.keys(CONFIG_KEYS).join(', ')}`).addHelpText(
+    'after',
+    examples('garminsync config get', 'garminsync config get server') +
+      `\nSettings:\n${Object.entries(CONFIG_KEYS)
+        .map(([k, v]) => `  ${k.padEnd(20)} ${v}`)
+        .join('\n')}\n`,
+  );
   ctx.bind(cmd, (c, _flags, args) => runGet(c, args[0]));
 }
 

@@ -10,7 +10,14 @@ export function define(cmd: Command, ctx: DefineContext): void {
     .argument('<key>', `one of ${Object.keys(CONFIG_KEYS).join(', ')}`)
     .argument('[value]', 'the new value; leave out with --unset')
     .option('--unset', 'remove the setting (back to its default)')
-    .addHelpText('after', examples('garminsync config set server https://sync.example.org', 'garminsync config set credential_backend file', 'garminsync config set color --unset'));
+    .addHelpText(
+      'after',
+      examples(
+        'garminsync config set server https://sync.example.org',
+        'garminsync config set credential_backend file',
+        'garminsync config set color --unset',
+      ),
+    );
   ctx.bind<{ unset?: boolean }>(cmd, (c, flags, args) => runSet(c, args[0]!, args[1], Boolean(flags.unset)));
 }
 

@@ -19,13 +19,30 @@ const DEFAULT_LIMIT = 31;
 
 export function define(cmd: Command, ctx: DefineContext): void {
   cmd
-    .option('--from <date>', 'first day (YYYY-MM-DD)', flagParser((v) => parseDateFlag(v, '--from')))
-    .option('--to <date>', 'last day (YYYY-MM-DD)', flagParser((v) => parseDateFlag(v, '--to')))
-    .option('-L, --limit <n>', 'how many days (1-3660)', flagParser((v) => parseIntFlag(v, '--limit', 1, 3660)), DEFAULT_LIMIT)
+    .option(
+      '--from <date>',
+      'first day (YYYY-MM-DD)',
+      flagParser((v) => parseDateFlag(v, '--from')),
+    )
+    .option(
+      '--to <date>',
+      'last day (YYYY-MM-DD)',
+      flagParser((v) => parseDateFlag(v, '--to')),
+    )
+    .option(
+      '-L, --limit <n>',
+      'how many days (1-3660)',
+      flagParser((v) => parseIntFlag(v, '--limit', 1, 3660)),
+      DEFAULT_LIMIT,
+    )
     .option('--cursor <cursor>', 'the next page, as printed by the previous page')
     .addHelpText(
       'after',
-      examples('garminsync health list', 'garminsync health list --from 2026-11-01 --to 2026-11-30', 'garminsync health list --json | jq -r ".items[] | [.calendar_date, .steps] | @tsv"'),
+      examples(
+        'garminsync health list',
+        'garminsync health list --from 2026-11-01 --to 2026-11-30',
+        'garminsync health list --json | jq -r ".items[] | [.calendar_date, .steps] | @tsv"',
+      ),
     );
   ctx.bind<ListFlags>(cmd, (c, flags) => runList(c, flags));
 }
@@ -55,11 +72,29 @@ export async function runList(ctx: CommandContext, flags: ListFlags): Promise<nu
   }
   if (page.items.length === 0) {
     if (flags.cursor) ctx.out.info('No more health days.');
-    else if (flags.from || flags.to) ctx.out.info(`No health data synced for ${flags.from ?? '…'} to ${flags.to ?? '…'}. Next: garminsync sync start --type health${flags.from ? ` --from ${flags.from}` : ''}${flags.to ? ` --to ${flags.to}` : ''} --wait`);
+    else if (flags.from || flags.to)
+      ctx.out.info(
+        `No health data synced for ${flags.from ?? '…'} to ${flags.to ?? '…'}. Next: garminsync sync start --type health${flags.from ? ` --from ${flags.from}` : ''}${flags.to ? ` --to ${flags.to}` : ''} --wait`,
+      );
     else ctx.out.info('No health data synced yet. Next: garminsync sync start --type health --wait');
     return EXIT.OK;
   }
-  printTable(ctx.out, ['DATE', 'STEPS', 'RESTING HR', 'SLEEP (H:MM)', 'HRV (MS)', 'STRESS', 'BODY BATTERY', 'WEIGHT (KG)'].map((header) => ({ header })), page.items.map(row), ctx.clock.now());
-  printPagingHint(ctx.out, 'health list', [['--from', flags.from], ['--to', flags.to], ['--limit', flags.limit === DEFAULT_LIMIT ? undefined : flags.limit]], page.next_cursor, suggestedServer(ctx));
+  printTable(
+    ctx.out,
+    ['DATE', 'STEPS', 'RESTING HR', 'SLEEP (H:MM)', 'HRV (MS)', 'STRESS', 'BODY BATTERY', 'WEIGHT (KG)'].map((header) => ({ header })),
+    page.items.map(row),
+    ctx.clock.now(),
+  );
+  printPagingHint(
+    ctx.out,
+    'health list',
+    [
+      ['--from', flags.from],
+      ['--to', flags.to],
+      ['--limit', flags.limit === DEFAULT_LIMIT ? undefined : flags.limit],
+    ],
+    page.next_cursor,
+    suggestedServer(ctx),
+  );
   return EXIT.OK;
 }

@@ -21,7 +21,14 @@ export function define(cmd: Command, ctx: DefineContext): void {
         return v;
       }),
     )
-    .addHelpText('after', examples('garminsync health show 2026-11-27', 'garminsync health show 2026-11-27 --metric sleep', 'garminsync health show 2026-11-27 --json | jq ".metrics.hrv.data"'));
+    .addHelpText(
+      'after',
+      examples(
+        'garminsync health show 2026-11-27',
+        'garminsync health show 2026-11-27 --metric sleep',
+        'garminsync health show 2026-11-27 --json | jq ".metrics.hrv.data"',
+      ),
+    );
   ctx.bind<ShowFlags>(cmd, (c, flags, args) => runShow(c, parseDateFlag(args[0]!, 'The date'), flags));
 }
 
@@ -33,9 +40,20 @@ export async function runShow(ctx: CommandContext, date: string, flags: ShowFlag
     return EXIT.OK;
   }
   const entries = Object.entries(day.metrics).filter((e): e is [string, NonNullable<(typeof e)[1]>] => e[1] !== undefined);
-  const rows = entries.map(([family, m]) => [family, m.state === 'present' ? 'data' : 'no data', m.complete ? 'complete' : 'partial (day not over)', m.source, m.fetched_at.replace('T', ' ').slice(0, 16)]);
+  const rows = entries.map(([family, m]) => [
+    family,
+    m.state === 'present' ? 'data' : 'no data',
+    m.complete ? 'complete' : 'partial (day not over)',
+    m.source,
+    m.fetched_at.replace('T', ' ').slice(0, 16),
+  ]);
   ctx.out.data(`Health ${day.calendar_date}`);
-  printTable(ctx.out, ['FAMILY', 'STATE', 'DAY', 'SOURCE', 'FETCHED (UTC)'].map((header) => ({ header })), rows, ctx.clock.now());
+  printTable(
+    ctx.out,
+    ['FAMILY', 'STATE', 'DAY', 'SOURCE', 'FETCHED (UTC)'].map((header) => ({ header })),
+    rows,
+    ctx.clock.now(),
+  );
   if (flags.metric) {
     const m = day.metrics[flags.metric as keyof typeof day.metrics];
     ctx.out.data();

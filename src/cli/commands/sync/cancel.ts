@@ -7,7 +7,10 @@ import { examples, type DefineContext } from '../types.js';
 export function define(cmd: Command, ctx: DefineContext): void {
   cmd
     .argument('<job-id>', 'the job to cancel')
-    .addHelpText('after', examples('garminsync sync cancel 8c1e…') + '\nA pending job is cancelled at once, a running one after its current item.\n');
+    .addHelpText(
+      'after',
+      examples('garminsync sync cancel 8c1e…') + '\nA pending job is cancelled at once, a running one after its current item.\n',
+    );
   ctx.bind(cmd, (c, _flags, args) => runCancel(c, args[0]!));
 }
 
@@ -25,8 +28,12 @@ export async function runCancel(ctx: CommandContext, jobId: string): Promise<num
     throw e;
   }
   if (ctx.out.json) ctx.out.document(job);
-  else if (job.status === 'cancelled') ctx.out.success(`Cancelled ${job.sync_type} job ${job.job_id}. Next: garminsync sync retry ${job.job_id}`);
-  else ctx.out.success(`Cancellation requested; ${job.sync_type} job ${job.job_id} stops after its current item. Next: garminsync sync watch ${job.job_id}`);
+  else if (job.status === 'cancelled')
+    ctx.out.success(`Cancelled ${job.sync_type} job ${job.job_id}. Next: garminsync sync retry ${job.job_id}`);
+  else
+    ctx.out.success(
+      `Cancellation requested; ${job.sync_type} job ${job.job_id} stops after its current item. Next: garminsync sync watch ${job.job_id}`,
+    );
   return EXIT.OK;
 }
 

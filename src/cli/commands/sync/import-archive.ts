@@ -33,7 +33,11 @@ export async function runImportArchive(ctx: CommandContext, path: string, flags:
   const info = await stat(path).catch(() => undefined);
   if (!info?.isFile()) throw new AppError('VALIDATION_FAILED', `No archive file at ${path}.`);
   const { max_bytes } = await ctx.api.imports();
-  if (info.size > max_bytes) throw new AppError('PAYLOAD_TOO_LARGE', `${path} is ${bytesText(info.size)}; this service accepts archives up to ${bytesText(max_bytes)}.`);
+  if (info.size > max_bytes)
+    throw new AppError(
+      'PAYLOAD_TOO_LARGE',
+      `${path} is ${bytesText(info.size)}; this service accepts archives up to ${bytesText(max_bytes)}.`,
+    );
   ctx.out.info(`Uploading ${path} (${bytesText(info.size)})…`);
   const open = () => Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>;
   const { import: imp, job } = await ctx.api.uploadArchive(open, info.size, ctx.io.interrupt);

@@ -27,12 +27,20 @@ const failedJob = (over: Partial<SyncJob>): SyncJob => ({
 
 describe('summaryLine of a failed job', () => {
   it('names the login first when the job failed with GARMIN_REAUTH_REQUIRED, whatever its sentence says', () => {
-    const line = summaryLine([failedJob({ error_code: 'GARMIN_REAUTH_REQUIRED', error_message: 'Garmin wants you back.' })], 5000, EXIT.JOB_FAILED);
-    expect(line).toBe('Sync failed: workouts: Garmin wants you back. Next: garminsync auth login, then garminsync sync retry 00000000-0000-4000-8000-000000000001');
+    const line = summaryLine(
+      [failedJob({ error_code: 'GARMIN_REAUTH_REQUIRED', error_message: 'Garmin wants you back.' })],
+      5000,
+      EXIT.JOB_FAILED,
+    );
+    expect(line).toBe(
+      'Sync failed: workouts: Garmin wants you back. Next: garminsync auth login, then garminsync sync retry 00000000-0000-4000-8000-000000000001',
+    );
   });
 
   it('branches on the code, not the prose: a sentence that mentions "auth login" under another code gets only the retry', () => {
     const line = summaryLine([failedJob({ error_message: 'Try garminsync auth login maybe.' })], 5000, EXIT.JOB_FAILED);
-    expect(line).toBe('Sync failed: workouts: Try garminsync auth login maybe. Next: garminsync sync retry 00000000-0000-4000-8000-000000000001');
+    expect(line).toBe(
+      'Sync failed: workouts: Try garminsync auth login maybe. Next: garminsync sync retry 00000000-0000-4000-8000-000000000001',
+    );
   });
 });

@@ -82,7 +82,8 @@ export function summaryLine(jobs: readonly SyncJob[], elapsedMs: number, code: n
     const needsLogin = failed.some((j) => j.error_code === 'GARMIN_REAUTH_REQUIRED');
     return `Sync failed: ${reasons}. Next: ${needsLogin ? `garminsync auth login, then ${retry}` : retry}`;
   }
-  if (code === EXIT.JOB_CANCELLED) return `Sync cancelled after ${itemsSummary(jobs)}. Next: garminsync sync start --type ${jobs.length > 1 ? 'all' : (jobs[0]?.sync_type ?? 'all')}`;
+  if (code === EXIT.JOB_CANCELLED)
+    return `Sync cancelled after ${itemsSummary(jobs)}. Next: garminsync sync start --type ${jobs.length > 1 ? 'all' : (jobs[0]?.sync_type ?? 'all')}`;
   const failedItems = jobs.reduce((n, j) => n + j.failed_items, 0);
   const note = failedItems > 0 ? ` (${failedItems} item(s) could not be synced)` : '';
   return `Synced ${itemsSummary(jobs)} in ${took}${note}. Next: ${nextAfterSync(jobs)}`;

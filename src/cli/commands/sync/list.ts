@@ -20,10 +20,18 @@ export function define(cmd: Command, ctx: DefineContext): void {
   cmd
     .option('-s, --status <status>', `only jobs in this state: ${JOB_STATUSES.join(', ')}`)
     .option('-t, --type <type>', `only this type: ${SYNC_TYPES.join(', ')}`)
-    .option('-L, --limit <n>', 'how many jobs per page (1-100)', flagParser((v) => parseIntFlag(v, '--limit', 1, 100)), 20)
+    .option(
+      '-L, --limit <n>',
+      'how many jobs per page (1-100)',
+      flagParser((v) => parseIntFlag(v, '--limit', 1, 100)),
+      20,
+    )
     .option('--cursor <cursor>', 'the next page, as printed by the previous page')
     .option('--all', 'follow every page (--limit is then the page size)')
-    .addHelpText('after', examples('garminsync sync list', 'garminsync sync list --status failed --type activities', 'garminsync sync list --all --json'));
+    .addHelpText(
+      'after',
+      examples('garminsync sync list', 'garminsync sync list --status failed --type activities', 'garminsync sync list --all --json'),
+    );
   ctx.bind<ListFlags>(cmd, (c, flags) => {
     if (flags.status && !(JOB_STATUSES as readonly string[]).includes(flags.status)) {
       throw usage(`--status must be one of ${JOB_STATUSES.join(', ')}, not "${flags.status}".`);
@@ -54,11 +62,23 @@ export async function runList(ctx: CommandContext, flags: ListFlags): Promise<nu
     const filtered = Boolean(flags.status || flags.type);
     const anyAtAll = filtered ? (await ctx.api.listJobs({ limit: 1 })).items.length > 0 : false;
     ctx.out.info(
-      emptyMessage({ plural: 'sync jobs', filters, anyWithoutFilters: anyAtAll, nothingYet: 'No sync jobs yet.', next: 'garminsync sync start --type all --wait' }),
+      emptyMessage({
+        plural: 'sync jobs',
+        filters,
+        anyWithoutFilters: anyAtAll,
+        nothingYet: 'No sync jobs yet.',
+        next: 'garminsync sync start --type all --wait',
+      }),
     );
     return EXIT.OK;
   }
   printJobTable(ctx.out, page.items, ctx.clock.now());
-  printPagingHint(ctx.out, 'sync list', [...filters, ['--limit', flags.limit === 20 ? undefined : flags.limit]], page.next_cursor, suggestedServer(ctx));
+  printPagingHint(
+    ctx.out,
+    'sync list',
+    [...filters, ['--limit', flags.limit === 20 ? undefined : flags.limit]],
+    page.next_cursor,
+    suggestedServer(ctx),
+  );
   return EXIT.OK;
 }

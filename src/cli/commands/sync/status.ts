@@ -9,7 +9,10 @@ import { examples, type DefineContext } from '../types.js';
 export function define(cmd: Command, ctx: DefineContext): void {
   cmd
     .argument('[job-id]', 'one job; without it, the latest job of each type')
-    .addHelpText('after', examples('garminsync sync status', 'garminsync sync status 8c1e…', 'garminsync sync status --json | jq ".jobs[].status"'));
+    .addHelpText(
+      'after',
+      examples('garminsync sync status', 'garminsync sync status 8c1e…', 'garminsync sync status --json | jq ".jobs[].status"'),
+    );
   ctx.bind(cmd, (c, _flags, args) => runStatus(c, args[0]));
 }
 

@@ -18,7 +18,12 @@ const DEFAULT_LIMIT = 100;
 
 export function define(cmd: Command, ctx: DefineContext): void {
   cmd
-    .option('-L, --limit <n>', 'how many per page (1-1000)', flagParser((v) => parseIntFlag(v, '--limit', 1, 1000)), DEFAULT_LIMIT)
+    .option(
+      '-L, --limit <n>',
+      'how many per page (1-1000)',
+      flagParser((v) => parseIntFlag(v, '--limit', 1, 1000)),
+      DEFAULT_LIMIT,
+    )
     .option('--cursor <cursor>', 'the next page, as printed by the previous page')
     .option('--all', 'follow every page (--limit is then the page size)')
     .addHelpText('after', examples('garminsync workouts list', 'garminsync workouts list --all --json | jq -r ".items[].workout_id"'));
@@ -40,7 +45,12 @@ export async function runList(ctx: CommandContext, flags: ListFlags): Promise<nu
     ctx.out.info(
       flags.cursor
         ? 'No more workouts.'
-        : emptyMessage({ plural: 'workouts', filters: [], nothingYet: 'No workouts synced yet.', next: 'garminsync sync start --type workouts --wait' }),
+        : emptyMessage({
+            plural: 'workouts',
+            filters: [],
+            nothingYet: 'No workouts synced yet.',
+            next: 'garminsync sync start --type workouts --wait',
+          }),
     );
     return EXIT.OK;
   }
@@ -50,6 +60,12 @@ export async function runList(ctx: CommandContext, flags: ListFlags): Promise<nu
     page.items.map((w) => [w.workout_id, w.sport ?? '-', w.updated_at, w.fit ? bytesText(w.fit.size_bytes) : '-', w.name ?? '']),
     ctx.clock.now(),
   );
-  printPagingHint(ctx.out, 'workouts list', [['--limit', flags.limit === DEFAULT_LIMIT ? undefined : flags.limit]], page.next_cursor, suggestedServer(ctx));
+  printPagingHint(
+    ctx.out,
+    'workouts list',
+    [['--limit', flags.limit === DEFAULT_LIMIT ? undefined : flags.limit]],
+    page.next_cursor,
+    suggestedServer(ctx),
+  );
   return EXIT.OK;
 }

@@ -6,7 +6,9 @@ import { checkWorkoutId } from '../errors.js';
 import { examples, type DefineContext } from '../types.js';
 
 export function define(cmd: Command, ctx: DefineContext): void {
-  cmd.argument('<workout-id>', "Garmin's workout id").addHelpText('after', examples('garminsync workouts show 1000123', 'garminsync workouts show 1000123 --json | jq .raw'));
+  cmd
+    .argument('<workout-id>', "Garmin's workout id")
+    .addHelpText('after', examples('garminsync workouts show 1000123', 'garminsync workouts show 1000123 --json | jq .raw'));
   ctx.bind(cmd, (c, _flags, args) => runShow(c, checkWorkoutId(args[0]!)));
 }
 

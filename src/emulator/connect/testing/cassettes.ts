@@ -20,7 +20,11 @@ export interface RecordedInteraction {
 
 export function recordingsDir(): string | undefined {
   const repo = fileURLToPath(new URL('../../../../', import.meta.url));
-  const candidates = [process.env.GARMIN_RECORDINGS, resolve(repo, '../shared/garmin-recordings'), resolve(process.cwd(), '../shared/garmin-recordings')];
+  const candidates = [
+    process.env.GARMIN_RECORDINGS,
+    resolve(repo, '../shared/garmin-recordings'),
+    resolve(process.cwd(), '../shared/garmin-recordings'),
+  ];
   return candidates.find((c): c is string => c !== undefined && c !== '' && existsSync(join(c, 'data')));
 }
 

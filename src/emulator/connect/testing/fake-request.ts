@@ -32,8 +32,16 @@ export function connectHarness(options = { seed: 3, activities: 150, days: 60, w
       if (!match) throw new Error(`no route for ${url.pathname}`);
       const res = await match.route.handler(
         {
-          method: 'GET', path: url.pathname, query: url.searchParams, rawQuery: url.search.slice(1), headers: {},
-          body: Buffer.alloc(0), host: 'connectapi', baseUrl: 'http://127.0.0.1', params: match.params, cookies: {},
+          method: 'GET',
+          path: url.pathname,
+          query: url.searchParams,
+          rawQuery: url.search.slice(1),
+          headers: {},
+          body: Buffer.alloc(0),
+          host: 'connectapi',
+          baseUrl: 'http://127.0.0.1',
+          params: match.params,
+          cookies: {},
         },
         { accountId: IDENTITY.accountId },
       );
