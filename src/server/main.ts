@@ -209,14 +209,20 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
     let closing: Promise<void> | null = null;
     const close = () =>
       (closing ??= (async () => {
+        // Each step is logged so that a shutdown that overruns its timeout shows where it hung.
+        const step = async (what: string, fn: () => Promise<unknown>) => {
+          logger.debug({ step: what }, 'shutdown step');
+          await fn().catch((err: unknown) => logger.error({ err, step: what }, 'a shutdown step failed'));
+        };
         // Stop taking requests first (SSE streams end), then let workers release their leases.
-        if (app) await app.close().catch((err: unknown) => logger.error({ err }, 'closing the API failed'));
-        if (pool) await pool.stop().catch((err: unknown) => logger.error({ err }, 'stopping the workers failed'));
+        if (app) await step('api', () => app!.close());
+        if (pool) await step('workers', () => pool!.stop());
         // The last events (a released lease, a final state) still go out before we stop listening.
-        await cluster?.close();
-        await notifications?.close();
+        if (cluster) await step('job events', () => cluster!.close());
+        if (notifications) await step('notifications', () => notifications!.close());
         auth.gateway.clear();
-        await db.destroy();
+        await step('database', () => db.destroy());
+        logger.debug({}, 'shutdown complete');
       })());
     return { url, app, db, auth, close };
   } catch (e) {
