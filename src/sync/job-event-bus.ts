@@ -10,7 +10,8 @@ export type Unsubscribe = () => void;
 
 /**
  * How job changes travel from workers to watchers (SSE) and how workers learn that a job is
- * waiting. In-process now; issue 6 backs the same interface with PostgreSQL LISTEN/NOTIFY.
+ * waiting. `InProcessJobEventBus` serves one process (SQLite default); `ClusterJobEventBus`
+ * carries the same events between processes over PostgreSQL LISTEN/NOTIFY.
  */
 export interface JobEventBus {
   publish(event: JobEvent): void;

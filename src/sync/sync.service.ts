@@ -17,7 +17,8 @@ export interface SyncServiceOptions {
   logger?: Logger;
   /**
    * How often `watch` re-reads the job as a fallback when no event arrives (default 1000 ms):
-   * covers workers in another process until the bus carries events across processes (issue 6).
+   * the bus carries events across processes on PostgreSQL (LISTEN/NOTIFY), but a notification
+   * lost while a connection is replaced must not leave a watcher waiting forever.
    */
   watchPollMs?: number;
   /** Pending + running jobs one user may have (TOO_MANY_ACTIVE_JOBS beyond); undefined = no limit. */
