@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { run } from './main.js';
+import { untilDefined } from '../../test/support/until.js';
 
 function bufferIO(signal?: AbortSignal) {
   const out: string[] = [];
@@ -13,14 +14,8 @@ function bufferIO(signal?: AbortSignal) {
   };
 }
 
-async function waitFor<T>(probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
+function waitFor<T>(probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+  return untilDefined('the condition', probe, { timeoutMs });
 }
 
 describe('garminsync emulator (run)', () => {

@@ -3,17 +3,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../core/index.js';
 import { PgNotifications } from './index.js';
 import { testDialects, type TestDatabase } from './testing/dialects.js';
+import { until as untilTruthy } from '../../test/support/until.js';
 
 const pgDialect = testDialects().find((d) => d.name === 'postgres');
 
-async function until<T>(fn: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
+function until<T>(fn: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+  return untilTruthy('the condition', fn, { timeoutMs, everyMs: 5 });
 }
 
 describe.skipIf(!pgDialect)(

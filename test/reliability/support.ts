@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { expect } from 'vitest';
 import { BIN, REPO, cli, ensureBuilt } from '../e2e/harness.js';
 import { freshPgSchema as freshServicePgSchema } from '../service/harness.js';
+import { until } from '../support/until.js';
 
 export { BIN, REPO };
 /** dist/ holds the current CLI and server (the crash test runs the built server). */
@@ -178,14 +179,8 @@ export async function call(
 }
 
 /** Polls until `fn` returns a truthy value (no fixed sleeps for synchronisation). */
-export async function poll<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs: number, what: string, everyMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+export function poll<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs: number, what: string, everyMs = 50): Promise<T> {
+  return until(what, fn, { timeoutMs, everyMs });
 }
 
 /** A small seeded PRNG (mulberry32) so "random" kill points are reproducible. */

@@ -4,15 +4,10 @@ import { cryptoRandom, systemClock } from '../../src/core/index.js';
 import { PgNotifications, SyncStore, type SyncJobRecord } from '../../src/store/index.js';
 import { testDialects, type TestDatabase } from '../../src/store/testing/dialects.js';
 import { ClusterJobEventBus, type JobEvent, type NotificationTransport } from '../../src/sync/index.js';
+import { until as untilTruthy } from '../support/until.js';
 
-async function until<T>(fn: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
+function until<T>(fn: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+  return untilTruthy('the condition', fn, { timeoutMs, everyMs: 5 });
 }
 
 /** An in-memory "database channel": every message reaches every transport, asynchronously. */

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
+import { until as untilTruthy } from '../support/until.js';
 
 /** The built entry point (`npm test` builds first; a stand-alone run needs `npm run build`). */
 export const BIN = join(process.cwd(), 'bin', 'garminsync.js');
@@ -43,19 +44,13 @@ export function spawnServer(name: string, args: string[], env: Record<string, st
 }
 
 /** Polls `fn` until it returns a truthy value (no fixed sleeps). */
-export async function until<T>(
+export function until<T>(
   what: string,
   fn: () => T | undefined | null | false | Promise<T | undefined | null | false>,
   timeoutMs = 30_000,
   everyMs = 25,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+  return untilTruthy(what, fn, { timeoutMs, everyMs });
 }
 
 /** A fresh PostgreSQL schema for one test run: its URL (search_path set), a query helper and a dropper. */

@@ -3,15 +3,10 @@ import { FakeClock } from '../../src/core/index.js';
 import { RateBudgetRepository } from '../../src/store/index.js';
 import { testDialects, type TestDatabase } from '../../src/store/testing/dialects.js';
 import { SharedAccountLimiters } from '../../src/sync/index.js';
+import { until as untilTruthy } from '../support/until.js';
 
-async function until<T>(fn: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
+function until<T>(fn: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+  return untilTruthy('the condition', fn, { timeoutMs, everyMs: 5 });
 }
 
 describe.each(testDialects())('SharedAccountLimiters on $name (two processes, one budget)', ({ open }) => {

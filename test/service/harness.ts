@@ -9,6 +9,7 @@ import { systemClock, type Clock } from '../../src/core/index.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/index.js';
 import { LOG_REDACTION, startService, type RunningService, type StartOptions } from '../../src/server/main.js';
 import { parseServerConfig, type ServerConfig } from '../../src/server/config.js';
+import { until } from '../support/until.js';
 
 /** A clock on real time that a test can move forward (timers still run in real time). */
 export class OffsetClock implements Clock {
@@ -184,12 +185,6 @@ export async function loginWithMfa(h: Harness, username = 'demo@example.com') {
 }
 
 /** Polls until `fn` returns a truthy value (no fixed sleeps). */
-export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, everyMs = 25): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error('waitFor: timed out');
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+export function waitFor<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, everyMs = 25): Promise<T> {
+  return until('the condition', fn, { timeoutMs, everyMs });
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { untilDefined } from '../support/until.js';
 
 /** Runs `garminsync server` (server/main.ts run()) in a child process, as an operator would. */
 function spawnServer(args: string[], env: Record<string, string> = {}) {
@@ -21,14 +22,8 @@ function spawnServer(args: string[], env: Record<string, string> = {}) {
   return { child, exited, out: () => stdout, err: () => stderr };
 }
 
-async function until<T>(fn: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
+function until<T>(fn: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+  return untilDefined('the condition', fn, { timeoutMs, everyMs: 25 });
 }
 
 describe('garminsync server (main.ts run)', () => {

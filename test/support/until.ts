@@ -21,3 +21,12 @@ export async function until<T>(
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** `until` for probes whose "not yet" is `undefined` only (so 0, '' and false are answers). */
+export function untilDefined<T>(what: string, probe: () => T | undefined, opts: { timeoutMs?: number; everyMs?: number } = {}): Promise<T> {
+  const boxed = () => {
+    const value = probe();
+    return value === undefined ? undefined : { value };
+  };
+  return until(what, boxed, opts).then((box) => box.value);
+}

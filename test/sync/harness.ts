@@ -14,6 +14,7 @@ import {
   type GarminGateway,
   type WorkerPoolOptions,
 } from '../../src/sync/index.js';
+import { until } from '../support/until.js';
 
 export const USER = 'user-nomfa';
 export const SESSION = 'session-1';
@@ -167,15 +168,15 @@ export async function startHarness(
   const service = new SyncService({ store, bus, clock, random: cryptoRandom, watchPollMs: 50 });
   const pools: WorkerPool[] = [];
 
-  const waitFor = async (jobId: string, until: (j: SyncJobRecord) => boolean, timeoutMs = 20_000) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const j = await store.jobs.get(jobId);
-      if (j && until(j)) return j;
-      if (Date.now() > deadline) throw new Error(`job ${jobId} did not reach the condition; last: ${JSON.stringify(j)}`);
-      await new Promise((r) => setTimeout(r, 15));
-    }
-  };
+  const waitFor = (jobId: string, reached: (j: SyncJobRecord) => boolean, timeoutMs = 20_000) =>
+    until(
+      `job ${jobId} to reach the condition`,
+      async () => {
+        const j = await store.jobs.get(jobId);
+        return j && reached(j) ? j : undefined;
+      },
+      { timeoutMs, everyMs: 15 },
+    );
 
   return {
     backend,
