@@ -1,4 +1,5 @@
 import { AppError } from '../../core/index.js';
+import type { ActivityUpsert } from '../../store/index.js';
 
 /**
  * Garmin's archive activity records (`*_summarizedActivities.json`) read into the fields we store
@@ -6,18 +7,10 @@ import { AppError } from '../../core/index.js';
  * distance cm → m, epoch-ms times (also in exponent form, which JSON.parse reads exactly).
  * Multisport parents are skipped (their legs are separate records; the parent would double-count).
  */
-export interface ArchiveActivity {
-  activity_id: string;
-  name: string | null;
-  sport: string;
-  start_time: number;
-  duration_seconds: number | null;
-  distance_meters: number | null;
-  calories: number | null;
-  average_hr: number | null;
+export type ArchiveActivity = Omit<ActivityUpsert, 'user_id' | 'raw' | 'fit' | 'job_id'> & {
   /** The archive record as it was (its own units). */
   raw: Record<string, unknown>;
-}
+};
 
 type Json = Record<string, unknown>;
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
