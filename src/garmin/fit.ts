@@ -3,37 +3,21 @@
  * handed on only after its header, header CRC, file CRC and a full decode with @garmin/fitsdk
  * all pass, so a corrupt or truncated download never reaches storage.
  */
-import { Decoder, Stream } from '@garmin/fitsdk';
+import { CrcCalculator, Decoder, Stream } from '@garmin/fitsdk';
 import { Unzip, UnzipInflate, UnzipPassThrough } from 'fflate';
 import { AppError } from '../core/index.js';
-
-const CRC_TABLE = [
-  0x0000, 0xcc01, 0xd801, 0x1400, 0xf001, 0x3c00, 0x2800, 0xe401, 0xa001, 0x6c00, 0x7800, 0xb401, 0x5000, 0x9c01, 0x8801, 0x4400,
-];
-
-/** The FIT CRC-16 (Garmin's nibble-table variant, FIT SDK "CRC" section) over bytes[start, end). */
-export function fitCrc(bytes: Uint8Array, start = 0, end = bytes.length): number {
-  let crc = 0;
-  for (let i = start; i < end; i++) {
-    const byte = bytes[i]!;
-    let tmp = CRC_TABLE[crc & 0xf]!;
-    crc = (crc >> 4) & 0x0fff;
-    crc = crc ^ tmp ^ CRC_TABLE[byte & 0xf]!;
-    tmp = CRC_TABLE[crc & 0xf]!;
-    crc = (crc >> 4) & 0x0fff;
-    crc = crc ^ tmp ^ CRC_TABLE[(byte >> 4) & 0xf]!;
-  }
-  return crc;
-}
 
 function invalid(reason: string, details: Record<string, unknown> = {}): AppError {
   return new AppError('FIT_INVALID', `The FIT file failed its integrity check: ${reason}.`, { reason, ...details });
 }
 
 /**
- * Verifies a FIT file: for each (possibly chained) file its 12/14-byte header with ".FIT",
- * the header CRC when present, the declared length against the bytes received, and the file
- * CRC; then decodes everything with @garmin/fitsdk and requires no decode errors.
+ * Verifies a FIT file — the one verification function of this room (callers never check FIT
+ * bytes any other way): for each (possibly chained) file its 12/14-byte header with ".FIT", the
+ * header CRC when present, the declared length against the bytes received, and the file CRC (CRCs
+ * by the FIT SDK's CrcCalculator); then decodes everything with @garmin/fitsdk and requires no
+ * decode errors. `Decoder.checkIntegrity` is not called: it checks only the first of chained
+ * files, which the loop below already covers with a reason per failure.
  * Throws AppError FIT_INVALID (details.reason says which check failed).
  */
 export function verifyFit(bytes: Buffer): void {
@@ -46,16 +30,16 @@ export function verifyFit(bytes: Buffer): void {
     if (bytes.toString('latin1', offset + 8, offset + 12) !== '.FIT') throw invalid('missing .FIT signature', { offset });
     if (headerSize === 14) {
       const headerCrc = bytes.readUInt16LE(offset + 12);
-      if (headerCrc !== 0 && headerCrc !== fitCrc(bytes, offset, offset + 12)) throw invalid('header CRC mismatch', { offset });
+      if (headerCrc !== 0 && headerCrc !== CrcCalculator.calculateCRC(bytes, offset, offset + 12))
+        throw invalid('header CRC mismatch', { offset });
     }
     const dataSize = bytes.readUInt32LE(offset + 4);
     const end = offset + headerSize + dataSize;
     if (end + 2 > bytes.length) throw invalid('truncated', { expected: end + 2, size: bytes.length });
-    if (bytes.readUInt16LE(end) !== fitCrc(bytes, offset, end)) throw invalid('file CRC mismatch', { offset });
+    if (bytes.readUInt16LE(end) !== CrcCalculator.calculateCRC(bytes, offset, end)) throw invalid('file CRC mismatch', { offset });
     offset = end + 2;
   }
   const decoder = new Decoder(Stream.fromByteArray(bytes));
-  if (!decoder.checkIntegrity()) throw invalid('integrity check of the FIT SDK failed');
   // Structure only: the service stores the original bytes, so conversions would be wasted work.
   const { errors } = decoder.read({
     expandSubFields: false,

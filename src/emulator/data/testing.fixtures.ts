@@ -7,7 +7,7 @@ export const TEST_IDENTITY: AccountIdentity = {
   displayName: 'demo_1234',
   fullName: 'Demo Runner',
   profileId: 81234567,
-  garminGUID: '0690cc1d-d23d-4412-b027-80fd4ed1c0f6',
+  garminGUID: '00000000-0000-4000-8000-00000000de30',
 };
 
 export const TEST_OPTIONS: DatasetOptions = { seed: 7, activities: 120, days: 60, workouts: 6, endDate: '2026-11-27' };

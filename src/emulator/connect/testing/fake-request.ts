@@ -13,7 +13,7 @@ export const IDENTITY = {
   displayName: 'demo_1234',
   fullName: 'Demo Runner',
   profileId: 81234567,
-  garminGUID: '0690cc1d-d23d-4412-b027-80fd4ed1c0f6',
+  garminGUID: '00000000-0000-4000-8000-00000000de30',
 };
 
 export interface ConnectHarness {
