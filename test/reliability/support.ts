@@ -10,6 +10,7 @@ import { expect } from 'vitest';
 import { BIN, REPO, cli, ensureBuilt } from '../e2e/harness.js';
 import { freshPgSchema as freshServicePgSchema } from '../service/harness.js';
 import { until } from '../support/until.js';
+import { apiCall, type ApiResponse } from '../support/api-call.js';
 
 export { BIN, REPO };
 /** dist/ holds the current CLI and server (the crash test runs the built server). */
@@ -142,13 +143,7 @@ export async function spawnService(
   };
 }
 
-export interface Api {
-  status: number;
-  headers: Headers;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  body: any;
-  text: string;
-}
+export type Api = ApiResponse;
 
 /** One JSON API call to a service base URL (`/api/v1` is prefixed to relative API paths). */
 export async function call(
@@ -157,25 +152,10 @@ export async function call(
   path: string,
   opts: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string>; ledger?: SecretLedger } = {},
 ): Promise<Api> {
-  const headers: Record<string, string> = { ...opts.headers };
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  const body = opts.raw ?? (opts.body !== undefined ? JSON.stringify(opts.body) : undefined);
-  if (body !== undefined) headers['content-type'] ??= 'application/json';
-  const res = await fetch(`${base}${path.startsWith('/api/') || path.startsWith('/healthz') ? '' : '/api/v1'}${path}`, {
-    method,
-    headers,
-    ...(body !== undefined ? { body } : {}),
-  });
-  const text = await res.text();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
+  const r = await apiCall(base, method, path, opts);
   // Error bodies are part of what the secrets scan looks at.
-  if (res.status >= 400) opts.ledger?.record(`${method} ${path} → ${res.status}`, text);
-  return { status: res.status, headers: res.headers, body: parsed, text };
+  if (r.status >= 400) opts.ledger?.record(`${method} ${path} → ${r.status}`, r.text);
+  return r;
 }
 
 /** Polls until `fn` returns a truthy value (no fixed sleeps for synchronisation). */

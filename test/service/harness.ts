@@ -10,6 +10,7 @@ import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../..
 import { LOG_REDACTION, startService, type RunningService, type StartOptions } from '../../src/server/main.js';
 import { parseServerConfig, type ServerConfig } from '../../src/server/config.js';
 import { until } from '../support/until.js';
+import { apiCall, type ApiResponse } from '../support/api-call.js';
 
 /** A clock on real time that a test can move forward (timers still run in real time). */
 export class OffsetClock implements Clock {
@@ -43,13 +44,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export interface ApiResponse {
-  status: number;
-  headers: Headers;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  body: any;
-  text: string;
-}
+export type { ApiResponse } from '../support/api-call.js';
 
 export interface HarnessOptions {
   emulator?: EmulatorOptions;
@@ -116,30 +111,8 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     tuning: { leaseMs: 3000, pollMs: 50, sseHeartbeatMs: 1000, garminRatePerSec: 200, garminBurst: 50, ...o.tuning },
   });
   const url = svc.url ?? '';
-  const api: Harness['api'] = async (method, path, opts = {}) => {
-    const headers: Record<string, string> = { ...opts.headers };
-    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    let body: string | undefined;
-    if (opts.raw !== undefined) body = opts.raw;
-    else if (opts.body !== undefined) body = JSON.stringify(opts.body);
-    if (body !== undefined) headers['content-type'] ??= 'application/json';
-    const res = await fetch(
-      `${url}${path.startsWith('/api') || path.startsWith('/openapi') || path.startsWith('/healthz') || path.startsWith('/readyz') ? '' : '/api/v1'}${path}`,
-      {
-        method,
-        headers,
-        ...(body !== undefined ? { body } : {}),
-      },
-    );
-    const text = await res.text();
-    let parsed: unknown;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    return { status: res.status, headers: res.headers, body: parsed, text };
-  };
+  const api: Harness['api'] = (method, path, opts = {}) => apiCall(url, method, path, opts);
+
   return {
     emu,
     svc,
