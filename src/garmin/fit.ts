@@ -1,11 +1,13 @@
 /**
  * FIT integrity checks and the streaming unzip of Garmin's "original" download. A FIT file is
- * handed on only after its header, header CRC, file CRC and a full decode with @garmin/fitsdk
- * all pass, so a corrupt or truncated download never reaches storage.
+ * handed on only after its header, header CRC, file CRC and record structure all pass, so a
+ * corrupt or truncated download never reaches storage. Nothing here decodes field values: the
+ * service stores the original bytes, and what needs records (GPX export) decodes them itself.
  */
-import { CrcCalculator, Decoder, Stream } from '@garmin/fitsdk';
+import { CrcCalculator } from '@garmin/fitsdk';
 import { Unzip, UnzipInflate, UnzipPassThrough } from 'fflate';
 import { AppError } from '../core/index.js';
+import { fitStructureError } from './fit-structure.js';
 
 function invalid(reason: string, details: Record<string, unknown> = {}): AppError {
   return new AppError('FIT_INVALID', `The FIT file failed its integrity check: ${reason}.`, { reason, ...details });
@@ -15,8 +17,8 @@ function invalid(reason: string, details: Record<string, unknown> = {}): AppErro
  * Verifies a FIT file — the one verification function of this room (callers never check FIT
  * bytes any other way): for each (possibly chained) file its 12/14-byte header with ".FIT", the
  * header CRC when present, the declared length against the bytes received, and the file CRC (CRCs
- * by the FIT SDK's CrcCalculator); then decodes everything with @garmin/fitsdk and requires no
- * decode errors. `Decoder.checkIntegrity` is not called: it checks only the first of chained
+ * by the FIT SDK's CrcCalculator); then the record structure (fit-structure.ts: what a full
+ * @garmin/fitsdk decode would reject, without decoding field values). `Decoder.checkIntegrity` is not called: it checks only the first of chained
  * files, which the loop below already covers with a reason per failure.
  * Throws AppError FIT_INVALID (details.reason says which check failed).
  */
@@ -37,19 +39,11 @@ export function verifyFit(bytes: Buffer): void {
     const end = offset + headerSize + dataSize;
     if (end + 2 > bytes.length) throw invalid('truncated', { expected: end + 2, size: bytes.length });
     if (bytes.readUInt16LE(end) !== CrcCalculator.calculateCRC(bytes, offset, end)) throw invalid('file CRC mismatch', { offset });
+    // Structure without a full decode (fit-structure.ts walks the records as the SDK's decoder does).
+    const structure = fitStructureError(bytes, offset + headerSize, end);
+    if (structure) throw invalid('not decodable', { error: structure });
     offset = end + 2;
   }
-  const decoder = new Decoder(Stream.fromByteArray(bytes));
-  // Structure only: the service stores the original bytes, so conversions would be wasted work.
-  const { errors } = decoder.read({
-    expandSubFields: false,
-    expandComponents: false,
-    applyScaleAndOffset: false,
-    convertTypesToStrings: false,
-    convertDateTimesToDates: false,
-    mergeHeartRates: false,
-  });
-  if (errors.length > 0) throw invalid('not decodable', { error: String(errors[0]) });
 }
 
 /**
