@@ -60,6 +60,9 @@ export const ERROR_CODES = {
   TOO_MANY_ACTIVE_JOBS: 'Too many sync jobs are pending or running for this user.',
   // export (issue 14): local files the CLI writes
   FILE_EXISTS: 'The file already exists.',
+  // storage (issue 12.2, 12.8): the service could not write its data
+  DISK_FULL: 'The disk of the service is full; free space, then sync again.',
+  STORAGE_UNWRITABLE: 'The service cannot write to its data directory or database.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -57,6 +57,9 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   INTERNAL: 500,
   // export (issue 14): raised by the CLI only; a service never answers it.
   FILE_EXISTS: 409,
+  // storage (issue 12.2, 12.8): 507 Insufficient Storage (RFC 4918) says exactly this
+  DISK_FULL: 507,
+  STORAGE_UNWRITABLE: 503,
 };
 
 /** Details that may travel to the client; anything else stays in the logs. */

@@ -2,7 +2,6 @@
  * Composition root of the sync service (`garminsync server`): the one place that reads the
  * environment, wires the Garmin client into auth and sync, listens, and handles signals.
  */
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import envPaths from 'env-paths';
 import pino from 'pino';
@@ -12,7 +11,8 @@ import { createAuth, loadOrCreateKeyFile, parseKey, type AuthModule } from '../a
 import { cryptoRandom, isAppError, systemClock, type Clock, type Logger, type Random } from '../core/index.js';
 import { GarminAuth, GarminConnect, endpointsForBaseUrl, endpointsForDomain } from '../garmin/index.js';
 import {
-  BlobStore,
+  createBlobStore,
+  prepareDataDir,
   PgNotifications,
   RateBudgetRepository,
   SyncStore,
@@ -74,7 +74,7 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
   const clock = o.clock ?? systemClock;
   const random = o.random ?? cryptoRandom;
   const logger = o.logger;
-  await mkdir(cfg.dataDir, { recursive: true, mode: 0o700 });
+  await prepareDataDir(cfg.dataDir, logger);
   const jwtKey = cfg.jwtKey
     ? parseKey(cfg.jwtKey, 'GARMINSYNC_JWT_KEY')
     : await loadOrCreateKeyFile(join(cfg.dataDir, 'jwt.key'), random, 'GARMINSYNC_JWT_KEY');
@@ -130,7 +130,7 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
       ...(o.tuning?.accessTtlSeconds ? { accessTtlSeconds: o.tuning.accessTtlSeconds } : {}),
     });
     const store = new SyncStore(db);
-    const blobs = new BlobStore(join(cfg.dataDir, 'blobs'));
+    const blobs = await createBlobStore({ db, dir: join(cfg.dataDir, 'blobs'), logger: logger.child({ room: 'store' }), now: clock.now() });
     // Uploads that never finished (a crash mid-upload) are removed; their clients got no answer.
     await store.imports.discardStaleUploads(clock.now() - 3_600_000);
     let cluster: ClusterJobEventBus | null = null;

@@ -5,7 +5,7 @@
  *   const limiters = new AccountLimiters({ clock, ratePerSec, burst });
  *   // each user's GarminConnect gets `limiter: limiters.forAccount(userId)`
  *   const bus = new InProcessJobEventBus();
- *   const store = new SyncStore(db); const blobs = new BlobStore(join(dataDir, 'blobs'));
+ *   const store = new SyncStore(db); const blobs = new FileBlobStore(join(dataDir, 'blobs'));
  *   const sync = new SyncService({ store, bus, clock, random, logger });          // API side
  *   const pool = new WorkerPool({ store, blobs, gateway, limiters, bus, clock, random, logger }); // workers
  *   pool.start(); … on SIGTERM: await pool.stop();   // releases leases

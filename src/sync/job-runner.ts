@@ -1,5 +1,5 @@
 import { ERROR_CODES, isAbortError, isAppError, type Clock, type JobFailureReason, type Logger } from '../core/index.js';
-import type { BlobStore, SyncJobRecord, SyncStore } from '../store/index.js';
+import { storageFailure, type BlobStore, type SyncJobRecord, type SyncStore } from '../store/index.js';
 import type { GarminGateway } from './garmin.port.js';
 import { JobEngine, LeaseLostError } from './job-engine.js';
 import type { JobEventBus } from './job-event-bus.js';
@@ -163,10 +163,13 @@ async function settle(deps: JobRunnerDeps, job: SyncJobRecord, owner: string, e:
 /**
  * What a failed job records: the error's catalogue code and sentence. A login-required failure
  * always reads the catalogue's one "login required" sentence, whatever layer raised it; an
- * unexpected error is INTERNAL and keeps its details in the log only.
+ * unexpected error is INTERNAL and keeps its details in the log only. A write the disk or the
+ * database refused (ENOSPC, SQLITE_FULL, a read-only data dir) is DISK_FULL / STORAGE_UNWRITABLE.
  */
 export function failureReason(e: unknown): JobFailureReason {
   if (isAppError(e, 'GARMIN_REAUTH_REQUIRED')) return { code: e.code, message: ERROR_CODES.GARMIN_REAUTH_REQUIRED };
   if (isAppError(e)) return { code: e.code, message: e.message };
+  const storage = storageFailure(e);
+  if (storage) return { code: storage.code, message: storage.message };
   return { code: 'INTERNAL', message: 'Internal error while syncing; see the service log.' };
 }

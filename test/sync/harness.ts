@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { cryptoRandom, silentLogger, systemClock, type Clock } from '../../src/core/index.js';
 import { DEMO_PASSWORD, startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { GarminAuth, GarminConnect, endpointsForBaseUrl, type GarminTokenSet } from '../../src/garmin/index.js';
-import { BlobStore, SyncStore, type Database, type SyncJobRecord } from '../../src/store/index.js';
+import { FileBlobStore, SyncStore, type Database, type SyncJobRecord } from '../../src/store/index.js';
 import { testDialects, type TestDialect } from '../../src/store/testing/dialects.js';
 import { FakeGarmin } from './fake-garmin.js';
 import {
@@ -49,7 +49,7 @@ export interface Harness {
   backend: Backend;
   db: Kysely<Database>;
   store: SyncStore;
-  blobs: BlobStore;
+  blobs: FileBlobStore;
   bus: InProcessJobEventBus;
   service: SyncService;
   limiters: AccountLimiters;
@@ -163,7 +163,7 @@ export async function startHarness(
   const t = await (opts.dialect ?? testDialects()[0]!).open();
   const { db, dir } = t;
   const store = new SyncStore(db);
-  const blobs = new BlobStore(join(dir, 'blobs'));
+  const blobs = new FileBlobStore(join(dir, 'blobs'));
   const bus = new InProcessJobEventBus();
   const service = new SyncService({ store, bus, clock, random: cryptoRandom, watchPollMs: 50 });
   const pools: WorkerPool[] = [];

@@ -1,16 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BlobStore, SyncStore } from '../../src/store/index.js';
+import { FileBlobStore, SyncStore } from '../../src/store/index.js';
 import { testDialects, type TestDatabase } from '../../src/store/testing/dialects.js';
 import { SyncedDataService } from '../../src/sync/index.js';
 
 describe.each(testDialects())('SyncedDataService on $name', ({ open }) => {
   let t: TestDatabase;
   let service: SyncedDataService;
-  let blobs: BlobStore;
+  let blobs: FileBlobStore;
   beforeEach(async () => {
     t = await open();
     const store = new SyncStore(t.db);
-    blobs = new BlobStore(`${t.dir}/blobs`);
+    blobs = new FileBlobStore(`${t.dir}/blobs`);
     service = new SyncedDataService({ activities: store.activities, workouts: store.workouts, blobs });
     const fit = await blobs.put(Buffer.alloc(256 * 1024, 7));
     await store.activities.upsert(

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError, FakeClock, cryptoRandom, silentLogger } from '../../src/core/index.js';
-import { BlobStore, SyncStore } from '../../src/store/index.js';
+import { FileBlobStore, SyncStore } from '../../src/store/index.js';
 import { testDialects, type TestDatabase } from '../../src/store/testing/dialects.js';
 import {
   AccountLimiters,
@@ -89,7 +89,7 @@ describe.each(testDialects())('the syncer port: one engine for every syncer ($na
   const pool = (syncer: Syncer, over: Partial<WorkerPoolOptions> = {}) => {
     const p = new WorkerPool({
       store,
-      blobs: new BlobStore(join(t.dir, 'blobs')),
+      blobs: new FileBlobStore(join(t.dir, 'blobs')),
       gateway: noGarmin,
       limiters: new AccountLimiters({ clock }),
       bus,
