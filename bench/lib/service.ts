@@ -57,6 +57,7 @@ async function serverSource(): Promise<string> {
     source = await readFile(path.join(ROOT, 'src', 'server', 'main.ts'), 'utf8').catch(() => '');
     // Options may be parsed in a sibling config module.
     source += await readFile(path.join(ROOT, 'src', 'server', 'config.ts'), 'utf8').catch(() => '');
+    source += await readFile(path.join(ROOT, 'src', 'server', 'settings.ts'), 'utf8').catch(() => '');
   }
   return source;
 }

@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../core/index.js';
-import { isLoopback, parseServerConfig } from './config.js';
+import { isLoopback, parseServerConfig, serverHelp } from './config.js';
+import { replaceSettingsTable, type SettingSpec } from './setting.js';
+import { SERVER_SETTINGS } from './settings.js';
 
 const parse = (argv: string[], env: Record<string, string> = {}) => parseServerConfig(argv, env, '/data');
 
@@ -69,6 +72,8 @@ describe('parseServerConfig', () => {
     expect(refusal(() => parse(['--api-only', '--workers-only']))).toMatch(/^--api-only:/);
     expect(refusal(() => parse(['--bogus']))).toMatch(/^arguments:/);
     expect(refusal(() => parse([], { GARMINSYNC_MODE: 'sideways' }))).toMatch(/^GARMINSYNC_MODE:/);
+    // A bad value from the environment names the variable it came from.
+    expect(refusal(() => parse([], { GARMINSYNC_PORT: 'eighty' }))).toMatch(/^GARMINSYNC_PORT: must be a whole number/);
   });
 
   it('parses --trust-proxy as addresses, CIDRs or loopback', () => {
@@ -82,5 +87,53 @@ describe('parseServerConfig', () => {
     expect(parse(['--host', '0.0.0.0', '--allow-users', 'me@example.com']).host).toBe('0.0.0.0');
     expect(['127.0.0.1', '127.1.2.3', '::1', '[::1]', 'localhost'].every(isLoopback)).toBe(true);
     expect(['0.0.0.0', '192.168.1.2', '::', 'example.com'].some(isLoopback)).toBe(false);
+  });
+});
+
+describe('the settings declaration (issue 11.7)', () => {
+  it('is the table in docs/deployment.md', () => {
+    const doc = readFileSync(new URL('../../docs/deployment.md', import.meta.url), 'utf8');
+    // On a mismatch: npm run docs:settings
+    expect(replaceSettingsTable(doc, SERVER_SETTINGS)).toBe(doc);
+  });
+
+  it('is the --help text: every flag and variable with its default', () => {
+    const help = serverHelp();
+    for (const s of Object.values(SERVER_SETTINGS) as SettingSpec<unknown>[]) {
+      for (const name of [s.flag, ...(s.env ?? [])]) if (name) expect(help).toContain(name);
+      const def = s.defaultText ?? s.default;
+      if (def && s.arg) expect(help.replace(/\s+/g, ' ')).toContain(`default ${def}`);
+    }
+  });
+
+  it('gives every declared default a value that passes its own validation', () => {
+    const cfg = parse([]);
+    expect(cfg).toMatchObject({
+      archiveMaxBytes: 8 * 1024 ** 3,
+      pollMs: 1000,
+      sseHeartbeatMs: 15_000,
+      accessTtlMs: 900_000,
+      heartbeatMs: 10_000,
+      garminBurst: 10,
+      shutdownTimeoutMs: 10_000,
+    });
+  });
+
+  it('reads the former test-only knobs as flags and variables', () => {
+    const env = { GARMINSYNC_POLL_MS: '50', GARMINSYNC_ARCHIVE_MAX_BYTES: '1048576' };
+    expect(parse(['--lease-ms', '3000', '--garmin-rate', '200', '--access-ttl', '12s', '--sse-heartbeat-ms', '1000'], env)).toMatchObject({
+      leaseMs: 3000,
+      heartbeatMs: 1000,
+      pollMs: 50,
+      garminRatePerSec: 200,
+      garminBurst: 400,
+      accessTtlMs: 12_000,
+      sseHeartbeatMs: 1000,
+      archiveMaxBytes: 1_048_576,
+    });
+    expect(parse(['--heartbeat-ms', '20', '--garmin-burst', '3'])).toMatchObject({ heartbeatMs: 20, garminBurst: 3 });
+    expect(refusal(() => parse(['--archive-max-bytes', '12GB']))).toMatch(/^--archive-max-bytes: must be a whole number/);
+    expect(refusal(() => parse([], { GARMINSYNC_POLL_MS: '0' }))).toMatch(/^GARMINSYNC_POLL_MS: must be a whole number from 10/);
+    expect(parse(['--mode', 'api'])).toMatchObject({ mode: 'api' });
   });
 });

@@ -35,28 +35,15 @@ import {
 } from '../sync/index.js';
 import { buildApp } from './app.js';
 import { LOG_REDACTION } from './log-redaction.js';
-import { SERVER_USAGE, parseServerConfig, type ServerConfig } from './config.js';
+import { parseServerConfig, serverHelp, type ServerConfig } from './config.js';
 
 export { LOG_REDACT, LOG_REDACTION } from './log-redaction.js';
-
-/** The largest account-export archive accepted (Garmin's run to a few hundred MB; several GB are real). */
-const ARCHIVE_MAX_BYTES = 8 * 1024 ** 3;
 
 export interface StartOptions {
   logger: Logger & pino.Logger;
   clock?: Clock;
   random?: Random;
   fetch?: typeof fetch;
-  /** Overrides for tests: faster leases and polls. */
-  tuning?: {
-    garminRatePerSec?: number;
-    garminBurst?: number;
-    leaseMs?: number;
-    heartbeatMs?: number;
-    pollMs?: number;
-    sseHeartbeatMs?: number;
-    accessTtlSeconds?: number;
-  };
 }
 
 export interface RunningService {
@@ -99,8 +86,8 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
     const garminAuth = new GarminAuth({ endpoints, clock, random, logger: garminLog, ...(o.fetch ? { fetch: o.fetch } : {}) });
     const budget = {
       clock,
-      ratePerSec: o.tuning?.garminRatePerSec ?? cfg.garminRatePerSec,
-      burst: o.tuning?.garminBurst ?? Math.max(10, cfg.garminRatePerSec * 2),
+      ratePerSec: cfg.garminRatePerSec,
+      burst: cfg.garminBurst,
     };
     const limiters: AccountLimiterRegistry =
       location.dialect === 'postgres' || cfg.mode !== 'both'
@@ -127,7 +114,7 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
       logger: logger.child({ room: 'auth' }),
       allowedUsers: cfg.allowUsers ? new Set(cfg.allowUsers) : null,
       lifetime: { idleMs: cfg.sessionIdleMs, maxMs: cfg.sessionMaxMs, graceMs: cfg.refreshGraceMs },
-      ...(o.tuning?.accessTtlSeconds ? { accessTtlSeconds: o.tuning.accessTtlSeconds } : {}),
+      accessTtlSeconds: Math.round(cfg.accessTtlMs / 1000),
     });
     const store = new SyncStore(db);
     const blobs = await createBlobStore({ db, dir: join(cfg.dataDir, 'blobs'), logger: logger.child({ room: 'store' }), now: clock.now() });
@@ -167,10 +154,10 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
         logger: logger.child({ room: 'worker' }),
         itemConcurrency: cfg.concurrency,
         maxJobs: cfg.maxJobs,
-        leaseMs: o.tuning?.leaseMs ?? cfg.leaseMs,
+        leaseMs: cfg.leaseMs,
         maxAttempts: cfg.maxJobAttempts,
-        ...(o.tuning?.heartbeatMs ? { heartbeatMs: o.tuning.heartbeatMs } : {}),
-        ...(o.tuning?.pollMs ? { pollMs: o.tuning.pollMs } : {}),
+        heartbeatMs: cfg.heartbeatMs,
+        pollMs: cfg.pollMs,
         scratchDir: join(cfg.dataDir, 'tmp'),
       });
       pool.start();
@@ -189,7 +176,7 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
           clock,
           random,
           logger: logger.child({ room: 'sync' }),
-          maxBytes: ARCHIVE_MAX_BYTES,
+          maxBytes: cfg.archiveMaxBytes,
           notifyClaimable: () => bus.notifyClaimable(),
         }),
         ready: async () => {
@@ -198,7 +185,7 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
         clock,
         logger,
         trustProxy: cfg.trustProxy,
-        ...(o.tuning?.sseHeartbeatMs ? { sseHeartbeatMs: o.tuning.sseHeartbeatMs } : {}),
+        sseHeartbeatMs: cfg.sseHeartbeatMs,
       });
       await app.listen({ host: cfg.host, port: cfg.port });
       const addr = app.server.address();
@@ -235,7 +222,7 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
 /** `garminsync server …`: runs until SIGINT/SIGTERM; resolves to the exit code. */
 export async function run(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`${SERVER_USAGE}\n`);
+    process.stdout.write(serverHelp());
     return 0;
   }
   let cfg: ServerConfig;

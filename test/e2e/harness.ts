@@ -130,7 +130,12 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   });
   const dataDir = await mkdtemp(join(tmpdir(), 'garminsync-e2e-svc-'));
   const cfg = parseServerConfig(
-    ['--port', '0', '--data-dir', dataDir, '--garmin-url', emu.url, '--log-level', 'silent', ...(opts.serverArgs ?? [])],
+    [
+      ...['--port', '0', '--data-dir', dataDir, '--garmin-url', emu.url, '--log-level', 'silent'],
+      ...['--poll-ms', '50', '--sse-heartbeat-ms', '1000', '--garmin-rate', '500', '--garmin-burst', '100'],
+      ...(opts.accessTtlSeconds ? ['--access-ttl', `${opts.accessTtlSeconds}s`] : []),
+      ...(opts.serverArgs ?? []),
+    ],
     {},
     dataDir,
   );
@@ -143,13 +148,6 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   });
   const service = await startService(cfg, {
     logger: opts.captureLogs ? pino({ level: 'debug', redact: LOG_REDACTION }, sink) : pino({ level: 'silent' }),
-    tuning: {
-      pollMs: 50,
-      sseHeartbeatMs: 1000,
-      garminRatePerSec: 500,
-      garminBurst: 100,
-      ...(opts.accessTtlSeconds ? { accessTtlSeconds: opts.accessTtlSeconds } : {}),
-    },
   });
   const proxy = await startProxy(service.url!);
   return {

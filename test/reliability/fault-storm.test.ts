@@ -70,7 +70,7 @@ describe.each(dialects())('upstream fault storm (%s)', (dialect) => {
 
   beforeAll(async () => {
     emu = await startEmulator({ seed: 3, activities: ACTIVITIES, workouts: WORKOUTS, days: 20, logger: rec.logger });
-    h = await startHarness({ emu, dialect, tuning: { garminRatePerSec: RATE, garminBurst: BURST } });
+    h = await startHarness({ emu, dialect, args: ['--garmin-rate', String(RATE), '--garmin-burst', String(BURST)] });
   });
   afterAll(async () => {
     await h?.close();

@@ -21,7 +21,7 @@ describe.skipIf(!LOAD).each(dialects())('load: %s', (dialect) => {
     h = await startHarness({
       dialect,
       emulator: { activities: 400, days: 120, workouts: 1, latencyMs: 40 },
-      tuning: { garminRatePerSec: 20, garminBurst: 10 },
+      args: ['--garmin-rate', '20', '--garmin-burst', '10'],
     });
   });
   afterAll(async () => {

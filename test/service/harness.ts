@@ -7,7 +7,7 @@ import pg from 'pg';
 import pino from 'pino';
 import { systemClock, type Clock } from '../../src/core/index.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/index.js';
-import { LOG_REDACTION, startService, type RunningService, type StartOptions } from '../../src/server/main.js';
+import { LOG_REDACTION, startService, type RunningService } from '../../src/server/main.js';
 import { parseServerConfig, type ServerConfig } from '../../src/server/config.js';
 import { until } from '../support/until.js';
 import { apiCall, type ApiResponse } from '../support/api-call.js';
@@ -50,7 +50,6 @@ export interface HarnessOptions {
   emulator?: EmulatorOptions;
   /** Extra `garminsync server` flags. */
   args?: string[];
-  tuning?: StartOptions['tuning'];
   /** Share an emulator / data dir with another harness (they stay open on close). */
   emu?: RunningEmulator;
   dataDir?: string;
@@ -101,14 +100,18 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const pgSchema = !o.database && o.dialect === 'postgres' ? await freshPgSchema(process.env.GARMINSYNC_TEST_PG_URL ?? '') : null;
   const database = o.database ?? pgSchema?.url;
   const cfg: ServerConfig = parseServerConfig(
-    ['--port', '0', '--data-dir', dataDir, '--garmin-url', emu.url, ...(database ? ['--database', database] : []), ...(o.args ?? [])],
+    [
+      ...['--port', '0', '--data-dir', dataDir, '--garmin-url', emu.url, ...(database ? ['--database', database] : [])],
+      // Fast leases and polls, a generous Garmin budget; `o.args` come last and win.
+      ...['--lease-ms', '3000', '--poll-ms', '50', '--sse-heartbeat-ms', '1000', '--garmin-rate', '200', '--garmin-burst', '50'],
+      ...(o.args ?? []),
+    ],
     {},
     dataDir,
   );
   const svc = await startService(cfg, {
     logger,
     clock,
-    tuning: { leaseMs: 3000, pollMs: 50, sseHeartbeatMs: 1000, garminRatePerSec: 200, garminBurst: 50, ...o.tuning },
   });
   const url = svc.url ?? '';
   const api: Harness['api'] = (method, path, opts = {}) => apiCall(url, method, path, opts);

@@ -67,6 +67,6 @@ describe('garminsync server (main.ts run)', () => {
   it('refuses an invalid setting from the environment, naming it', async () => {
     const s = spawnServer(['--data-dir', dir], { GARMINSYNC_PORT: 'eighty' });
     expect(await s.exited).toBe(2);
-    expect(s.err()).toContain('--port: must be a whole number');
+    expect(s.err()).toContain('GARMINSYNC_PORT: must be a whole number');
   }, 30_000);
 });

@@ -22,10 +22,29 @@ describe('graceful shutdown', () => {
   });
 
   const start = (): Promise<RunningService> =>
-    startService(parseServerConfig(['--port', '0', '--data-dir', dir, '--garmin-url', emu.url], {}, dir), {
-      logger: pino({ level: 'silent' }),
-      tuning: { leaseMs: 60_000, pollMs: 50, garminRatePerSec: 200, garminBurst: 50 },
-    });
+    startService(
+      parseServerConfig(
+        [
+          '--port',
+          '0',
+          '--data-dir',
+          dir,
+          '--garmin-url',
+          emu.url,
+          '--lease-ms',
+          '60000',
+          '--poll-ms',
+          '50',
+          '--garmin-rate',
+          '200',
+          '--garmin-burst',
+          '50',
+        ],
+        {},
+        dir,
+      ),
+      { logger: pino({ level: 'silent' }) },
+    );
 
   it('releases the lease of a running job on stop; the next start resumes it without duplicates', async () => {
     let svc = await start();

@@ -4,6 +4,8 @@ import { parseServerConfig } from '../../src/server/config.js';
 import { startService, type RunningService } from '../../src/server/main.js';
 import { loginNoMfa, serviceDialects, startHarness, waitFor, type Harness } from './harness.js';
 
+const FAST = ['--poll-ms', '50', '--garmin-rate', '200', '--garmin-burst', '50'];
+
 describe.each(serviceDialects())('--api-only and --workers-only sharing one database (%s)', (dialect) => {
   let api: Harness;
   let workers: RunningService;
@@ -11,11 +13,11 @@ describe.each(serviceDialects())('--api-only and --workers-only sharing one data
     api = await startHarness({ args: ['--api-only'], dialect, emulator: { activities: 6, workouts: 1, days: 3 } });
     workers = await startService(
       parseServerConfig(
-        ['--workers-only', '--data-dir', api.dataDir, '--database', api.database, '--garmin-url', api.emu.url],
+        ['--workers-only', '--data-dir', api.dataDir, '--database', api.database, '--garmin-url', api.emu.url, ...FAST],
         {},
         api.dataDir,
       ),
-      { logger: pino({ level: 'silent' }), tuning: { pollMs: 50, garminRatePerSec: 200, garminBurst: 50 } },
+      { logger: pino({ level: 'silent' }) },
     );
   });
   afterAll(async () => {
