@@ -155,20 +155,4 @@ describe('sync summaries (issue 18.4, 18.11)', () => {
     const workouts = await cli(['sync', 'start', '--type', 'workouts', '--wait']);
     expect(workouts.stderr).toMatch(/Next: garminsync workouts list$/m);
   });
-
-  it('the time in the summary is how long the job took, not how long it was watched', async () => {
-    const { jobsDuration, summaryLine } = await import('./commands/sync/jobs-runner.js');
-    const job = {
-      sync_type: 'activities',
-      status: 'completed',
-      processed_items: 3,
-      failed_items: 0,
-      start_time: '2026-11-01T10:00:00.000Z',
-      end_time: '2026-11-01T10:02:05.000Z',
-    };
-    const jobs = [job] as unknown as Parameters<typeof summaryLine>[0];
-    expect(jobsDuration(jobs)).toBe(125_000);
-    expect(summaryLine(jobs, jobsDuration(jobs)!, 0)).toBe('Synced 3 activities in 2:05. Next: garminsync activities list');
-    expect(jobsDuration([{ ...job, end_time: null }] as unknown as typeof jobs)).toBeUndefined();
-  });
 });

@@ -12,6 +12,8 @@ export const EXIT = {
   UNREACHABLE: 7,
   /** Our session is fine, but Garmin refused to refresh its tokens: `auth login` again (issue 15). */
   GARMIN_REAUTH_REQUIRED: 8,
+  /** The jobs completed, but some items failed permanently and were skipped: `sync retry --failed JOB` (issue 18.4). */
+  COMPLETED_WITH_FAILURES: 9,
   MFA_REQUIRED: 10,
   INTERRUPTED: 130,
 } as const;

@@ -219,7 +219,7 @@ describe('sync', () => {
     await login();
     const plain = await cli(['sync', 'start', '--type', 'activities', '--wait']);
     expect(plain.code).toBe(0);
-    expect(plain.stderr).toMatch(/^activities job-\d+ running \d+% \d+\/5$/m);
+    expect(plain.stderr).toMatch(/^activities cdcb3b8f-[\w-]+ running \d+% \d+\/5$/m);
     expect(plain.stderr).toContain('Synced 5 activities in');
     expect(plain.stderr).toContain('Next: garminsync activities list');
     expect(plain.stderr).not.toContain('\u001b['); // no colours or cursor moves off a TTY
@@ -236,7 +236,7 @@ describe('sync', () => {
     await login();
     const r = await cli(['sync', 'start', '--type', 'all', '--wait']);
     expect(r.code).toBe(5);
-    expect(r.stderr).toMatch(/Sync failed: health: Garmin did not answer properly\. Next: garminsync sync retry job-\d+/);
+    expect(r.stderr).toMatch(/Sync failed: health: Garmin did not answer properly\. Next: garminsync sync retry cdcb3b8f-[\w-]+/);
   });
 
   it('follows by polling when SSE is unavailable', async () => {
@@ -308,7 +308,7 @@ describe('sync', () => {
     expect(human.stdout.split('\n')[0]).toMatch(/^JOB\s+TYPE\s+STATUS/);
     // Piped: tab-separated rows, no header, whole values.
     const piped = await cli(['sync', 'status']);
-    expect(piped.stdout.split('\n')[0]).toMatch(/^job-\d+\tactivities\tcompleted\t100%\t5\/5\t\d{4}-\d\d-\d\dT[\d:.]+Z\t$/);
+    expect(piped.stdout.split('\n')[0]).toMatch(/^cdcb3b8f-[\w-]+\tactivities\tcompleted\t100%\t5\/5\t\d{4}-\d\d-\d\dT[\d:.]+Z\t$/);
   });
 });
 

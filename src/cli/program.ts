@@ -64,7 +64,7 @@ export async function buildProgram(
         'garminsync sync status',
         'garminsync activities list --limit 10',
       ) +
-        '\nExit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 login required, 5 job failed,\n6 job cancelled, 7 service unreachable, 10 MFA code required, 130 interrupted.\n',
+        '\nExit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 login required, 5 job failed,\n6 job cancelled, 7 service unreachable, 8 Garmin re-login required,\n9 completed with failed items, 10 MFA code required, 130 interrupted.\n',
     );
 
   configureHelp(program);

@@ -19,6 +19,14 @@ export const CreateJobRequest = Type.Object(
     from: Type.Optional(SyncDate),
     to: Type.Optional(SyncDate),
     full: Type.Optional(Type.Boolean()),
+    retry_failed_of: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description:
+          'an ended job of the same sync_type with failed_items > 0: the new job works only the items that failed in it, over its range (from/to/full must then be left out)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -33,8 +41,11 @@ export const SyncJob = Type.Object({
   status: JobStatusSchema,
   progress: Type.Integer({ minimum: 0, maximum: 100 }),
   total_items: Type.Union([Type.Integer(), Type.Null()]),
-  processed_items: Type.Integer(),
-  failed_items: Type.Integer(),
+  processed_items: Type.Integer({ description: 'items handled so far: written, resumed or failed' }),
+  failed_items: Type.Integer({ description: 'items that failed permanently and were skipped (see /failures)' }),
+  resumed_items: Type.Integer({
+    description: 'of processed_items, those an earlier attempt of this same job had already written (the job was resumed)',
+  }),
   start_time: NullableTimestamp,
   end_time: NullableTimestamp,
   error_message: Type.Union([Type.String(), Type.Null()], { description: 'why a failed job failed, one sentence for people' }),
@@ -47,6 +58,7 @@ export const SyncJob = Type.Object({
     to: Type.Union([CalendarDate, Type.Null()]),
     full: Type.Boolean(),
     import_id: Type.Optional(Type.String({ description: 'an archive job: the import it runs (GET /imports/{import_id})' })),
+    retry_failed_of: Type.Optional(Type.String({ description: 'a retry of the failed items of this earlier job (`sync retry --failed`)' })),
   }),
   cancel_requested: Type.Boolean(),
   attempts: Type.Integer(),
@@ -67,6 +79,12 @@ export const ListJobsQuery = Type.Object(
     sync_type: Type.Optional(JobTypeSchema),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
     cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    id_prefix: Type.Optional(
+      Type.String({
+        pattern: '^[0-9A-Za-z-]{1,64}$',
+        description: 'only jobs whose job_id starts with this (how the CLI resolves a short id such as `cdcb3b8f`)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

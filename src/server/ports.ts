@@ -12,7 +12,7 @@ export type SyncApi = Pick<SyncService, 'create' | 'list' | 'get' | 'cancel' | '
 /** What the activities and workouts routes need: the sync room's read side. */
 export type SyncedDataApi = Pick<
   SyncedDataService,
-  'listActivities' | 'activity' | 'activityFit' | 'listWorkouts' | 'workout' | 'workoutFit'
+  'listActivities' | 'activitySports' | 'activity' | 'activityFit' | 'listWorkouts' | 'workout' | 'workoutFit'
 >;
 
 /** Read access to what was synced. */

@@ -155,6 +155,19 @@ export class ActivityRepository {
     return Number(r?.n ?? 0);
   }
 
+  /** The sports of a user's activities with how many of each, most frequent first (then by name). */
+  async sports(userId: string): Promise<{ sport: string; count: number }[]> {
+    const rows = await this.db
+      .selectFrom('activities')
+      .select((eb) => ['sport', eb.fn.countAll<number>().as('n')])
+      .where('user_id', '=', userId)
+      .groupBy('sport')
+      .orderBy('n', 'desc')
+      .orderBy('sport')
+      .execute();
+    return rows.map((r) => ({ sport: r.sport, count: Number(r.n) }));
+  }
+
   /** Newest first by start time, keyset-paged. Optional time window [from, to) in epoch ms. */
   async list(
     userId: string,

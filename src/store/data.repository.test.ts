@@ -48,6 +48,19 @@ describe.each(testDialects())('synced data repositories on $name', ({ open }) =>
     expect(p2.items.map((a) => a.activity_id)).toEqual(['1003', '1002', '1001']);
     expect(p2.next_cursor).toBeNull();
     expect(await store.activities.storedIds('u1', ['1001', '1002', '9'])).toEqual(new Set(['1001', '1002']));
+    // The sports, most frequent first, then by name; another user's never (issue 18.3).
+    await store.activities.upsert({ ...activity(2001, T0), sport: 'cycling' }, T0);
+    await store.activities.upsert({ ...activity(2002, T0), sport: 'cycling' }, T0);
+    await store.activities.upsert({ ...activity(2003, T0), sport: 'lap_swimming' }, T0);
+    await store.activities.upsert({ ...activity(2004, T0), sport: 'hiking' }, T0);
+    await store.activities.upsert({ ...activity(2005, T0), user_id: 'u2', sport: 'yoga' }, T0);
+    expect(await store.activities.sports('u1')).toEqual([
+      { sport: 'running', count: 5 },
+      { sport: 'cycling', count: 2 },
+      { sport: 'hiking', count: 1 },
+      { sport: 'lap_swimming', count: 1 },
+    ]);
+    expect(await store.activities.sports('nobody')).toEqual([]);
   });
 
   it('rolls back an item and its checkpoint together', async () => {

@@ -4,6 +4,7 @@ import * as authMigration from './auth/auth.migration.js';
 import * as jobErrorCodeMigration from './job-error-code.migration.js';
 import * as healthMetricsMigration from './health/health-metrics.migration.js';
 import * as jobItemMigration from './job-item.migration.js';
+import * as jobResumedMigration from './job-resumed.migration.js';
 import * as scaleMigration from './scale.migration.js';
 import * as schedulesMigration from './schedules.migration.js';
 import * as syncMigration from './sync.migration.js';
@@ -21,6 +22,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '007_health_metrics': healthMetricsMigration,
   '008_schedules': schedulesMigration,
   '010_archive': archiveMigration,
+  '016_job_resumed_items': jobResumedMigration,
 };
 
 /** Kysely MigrationProvider over {@link MIGRATIONS}. */

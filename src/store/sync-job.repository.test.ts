@@ -187,6 +187,25 @@ describe.each(testDialects())('SyncJobRepository on $name', ({ open }) => {
     expect(isAppError(bad, 'VALIDATION_FAILED')).toBe(true);
   });
 
+  it('finds jobs by a prefix of their id: unique, ambiguous, none, another user’s never, wildcards inert (issue 18.7)', async () => {
+    const ids = ['cdcb3b8f-0a1e-4c6e-9d1a-111111111111', 'cdcb3b8f-0a1e-4c6e-9d1a-222222222222', '0d1e2f3a-0000-4000-8000-000000000000'];
+    for (const [i, id] of ids.entries()) {
+      const { job } = await store.jobs.createOrGetActive(
+        { ...newJob(), job_id: id, params: { from: null, to: null, full: i === 1 } },
+        T0 + i,
+      );
+      await store.jobs.transition(job, 'cancelled', T0 + 10);
+    }
+    await store.jobs.createOrGetActive({ ...newJob({ user_id: 'other' }), job_id: '0d1e9999-0000-4000-8000-000000000000' }, T0);
+    const find = async (p: string) => (await store.jobs.list('u1', { id_prefix: p, limit: 2 })).items.map((j) => j.job_id);
+    expect(await find('0d1e')).toEqual([ids[2]]);
+    expect(await find('CDCB3B8F-0A1E-4C6E-9D1A-1')).toEqual([ids[0]]);
+    expect((await find('cdcb3b8f')).sort()).toEqual([ids[0], ids[1]]);
+    expect(await find('ffff')).toEqual([]);
+    expect(await find('%')).toEqual([]);
+    expect(await find('_d1e')).toEqual([]);
+  });
+
   it('records failed items once per job', async () => {
     const { job } = await store.jobs.createOrGetActive(newJob(), T0);
     const f = { job_id: job.job_id, item_key: 'activity:1', error_code: 'FIT_INVALID', error_message: 'bad crc', created_at: T0 };

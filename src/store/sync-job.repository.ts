@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { AppError, progressPercent, transitionJob, type ErrorCode, type JobFailureReason, type JobStatus } from '../core/index.js';
 import { claimNextJob } from './sync-job.claim.js';
 import { withUserJobLock } from './user-job-lock.js';
@@ -14,6 +14,7 @@ export function canonicalParams(p: SyncJobParams): string {
     to: p.to ?? null,
     full: Boolean(p.full),
     ...(p.import_id ? { import_id: p.import_id } : {}),
+    ...(p.retry_failed_of ? { retry_failed_of: p.retry_failed_of } : {}),
   });
 }
 
@@ -29,6 +30,7 @@ function toRecord(row: Selectable<SyncJobsTable>): SyncJobRecord {
     total_items: row.total_items,
     processed_items: row.processed_items,
     failed_items: row.failed_items,
+    resumed_items: row.resumed_items,
     start_time: row.start_time,
     end_time: row.end_time,
     error_message: row.error_message,
@@ -38,6 +40,7 @@ function toRecord(row: Selectable<SyncJobsTable>): SyncJobRecord {
       to: params.to ?? null,
       full: Boolean(params.full),
       ...(typeof params.import_id === 'string' ? { import_id: params.import_id } : {}),
+      ...(typeof params.retry_failed_of === 'string' ? { retry_failed_of: params.retry_failed_of } : {}),
     },
     cancel_requested: fromFlag(row.cancel_requested),
     lease_owner: row.lease_owner,
@@ -160,6 +163,12 @@ export class SyncJobRepository {
     let q = this.db.selectFrom('sync_jobs').selectAll().where('user_id', '=', userId);
     if (filter.status) q = q.where('status', '=', filter.status);
     if (filter.sync_type) q = q.where('sync_type', '=', filter.sync_type);
+    if (filter.id_prefix !== undefined) {
+      // LIKE wildcards cannot occur: the prefix is letters, digits and '-' (else it matches nothing).
+      // Job ids are lowercase UUIDs, and SQLite's LIKE ignores ASCII case: lowercase for PostgreSQL too.
+      const prefix = /^[0-9A-Za-z-]+$/.test(filter.id_prefix) ? filter.id_prefix.toLowerCase() : null;
+      q = prefix === null ? q.where(sql<boolean>`1 = 0`) : q.where('job_id', 'like', `${prefix}%`);
+    }
     if (filter.cursor) {
       const [at, id] = decodeCursor(filter.cursor, ['integer', 'string']);
       q = q.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('job_id', '<', id)])]));
@@ -267,7 +276,7 @@ export class SyncJobRepository {
   async advanceCounters(
     jobId: string,
     owner: string,
-    delta: { processed: number; failed: number; total?: number },
+    delta: { processed: number; failed: number; resumed?: number; total?: number },
     now: number,
   ): Promise<{ processed_items: number; failed_items: number; total_items: number | null; progress: number } | undefined> {
     const row = await this.db
@@ -275,6 +284,7 @@ export class SyncJobRepository {
       .set((eb) => ({
         processed_items: eb('processed_items', '+', delta.processed),
         failed_items: eb('failed_items', '+', delta.failed),
+        ...(delta.resumed ? { resumed_items: eb('resumed_items', '+', delta.resumed) } : {}),
         // A total still unknown (NULL) counts from zero once items are found.
         ...(delta.total !== undefined ? { total_items: eb(eb.fn.coalesce('total_items', eb.lit(0)), '+', delta.total) } : {}),
         updated_at: now,

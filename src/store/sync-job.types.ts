@@ -7,6 +7,8 @@ export interface SyncJobParams {
   full: boolean;
   /** An archive job: the uploaded archive it imports (issue 16). */
   import_id?: string;
+  /** `sync retry --failed`: only the items that failed permanently in this earlier job are worked again. */
+  retry_failed_of?: string;
 }
 
 /** A Sync Job as the store returns it: timestamps in epoch ms, params parsed, flags as booleans. */
@@ -20,6 +22,8 @@ export interface SyncJobRecord {
   total_items: number | null;
   processed_items: number;
   failed_items: number;
+  /** Of `processed_items`, those an earlier attempt of this job had already written (resumed). */
+  resumed_items: number;
   start_time: number | null;
   end_time: number | null;
   error_message: string | null;
@@ -48,6 +52,8 @@ export interface ListJobsFilter {
   /** 1–100, default 20. */
   limit?: number;
   cursor?: string;
+  /** Only job ids starting with this (letters, digits and `-`; anything else matches nothing). */
+  id_prefix?: string;
 }
 
 export interface Page<T> {
@@ -60,5 +66,6 @@ export interface JobCounters {
   total_items?: number | null;
   processed_items?: number;
   failed_items?: number;
+  resumed_items?: number;
   progress?: number;
 }

@@ -20,6 +20,8 @@ export interface SyncJobsTable {
   total_items: number | null;
   processed_items: number;
   failed_items: number;
+  /** Processed items an earlier attempt of this job had written (016_job_resumed_items). */
+  resumed_items: Generated<number>;
   start_time: number | null;
   end_time: number | null;
   error_message: string | null;

@@ -64,7 +64,7 @@ export class JobEngine {
     const ok = await this.o.store.jobs.updateCounters(
       this.job.job_id,
       this.o.owner,
-      { total_items: expected ?? null, processed_items: 0, failed_items: 0, progress: 0 },
+      { total_items: expected ?? null, processed_items: 0, failed_items: 0, resumed_items: 0, progress: 0 },
       this.now(),
     );
     if (!ok) throw new LeaseLostError(this.job.job_id);
@@ -101,7 +101,7 @@ export class JobEngine {
 
   /**
    * Sorts a page: keys seen earlier in this job are dropped; items this job wrote or failed in an
-   * earlier attempt count as processed; items the syncer finds current leave the scope; the rest
+   * earlier attempt count as processed (the written ones also as resumed); items the syncer finds current leave the scope; the rest
    * is to do. Counts what it found in one update.
    */
   private async admit(run: AnyRun, page: readonly SyncItem[], seen: Set<string>, totalKnown: boolean) {
@@ -116,13 +116,22 @@ export class JobEngine {
     const done = await this.o.store.jobItems.doneAmong(this.job.job_id, keys);
     const failed = await this.o.store.failures.failedAmong(this.job.job_id, keys);
     const rest = fresh.filter((i) => !done.has(i.key) && !failed.has(i.key));
-    const current = run.alreadyCurrent && rest.length > 0 ? await run.alreadyCurrent(rest) : new Set<string>();
+    const current = new Set<string>(run.alreadyCurrent && rest.length > 0 ? await run.alreadyCurrent(rest) : []);
+    // A retry of failed items (`sync retry --failed`): everything that did not fail in that job is out of scope.
+    const retryOf = this.job.params.retry_failed_of;
+    if (retryOf && rest.length > 0) {
+      const failedThere = await this.o.store.failures.failedAmong(
+        retryOf,
+        rest.map((i) => i.key),
+      );
+      for (const i of rest) if (!failedThere.has(i.key)) current.add(i.key);
+    }
     const todo = rest.filter((i) => !current.has(i.key));
     const scope = fresh.length - current.size;
     const totalDelta = totalKnown ? -current.size : scope;
     const handled = done.size + failed.size;
     if (handled > 0 || totalDelta !== 0) {
-      await this.advance(this.o.store, { processed: handled, failed: failed.size, total: totalDelta });
+      await this.advance(this.o.store, { processed: handled, failed: failed.size, resumed: done.size, total: totalDelta });
       this.publishProgress();
     }
     return { todo, scope, totalDelta };
@@ -187,7 +196,7 @@ export class JobEngine {
   }
 
   /** Moves the counters in SQL (so parallel checkpoints add up); throws when the lease is gone (rolling back). */
-  private async advance(tx: SyncStore, delta: { processed: number; failed: number; total?: number }): Promise<void> {
+  private async advance(tx: SyncStore, delta: { processed: number; failed: number; resumed?: number; total?: number }): Promise<void> {
     const counters = await tx.jobs.advanceCounters(this.job.job_id, this.o.owner, delta, this.now());
     if (!counters) throw new LeaseLostError(this.job.job_id);
   }

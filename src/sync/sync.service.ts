@@ -7,6 +7,8 @@ export interface CreateJobInput {
   from?: string | null;
   to?: string | null;
   full?: boolean;
+  /** Only the items that failed in this earlier job of the user (`sync retry --failed`), over its range. */
+  retry_failed_of?: string;
 }
 
 export interface SyncServiceOptions {
@@ -43,6 +45,7 @@ export class SyncService {
    * A user at `maxActiveJobsPerUser` gets TOO_MANY_ACTIVE_JOBS (an identical job is still returned).
    */
   async create(userId: string, sessionId: string, input: CreateJobInput): Promise<{ job: SyncJobRecord; deduplicated: boolean }> {
+    if (input.retry_failed_of) return this.createFailedRetry(userId, sessionId, input.sync_type, input);
     const from = input.from ?? null;
     const to = input.to ?? null;
     const now = this.o.clock.now();
@@ -67,8 +70,46 @@ export class SyncService {
       now,
       this.o.maxActiveJobsPerUser,
     );
+    return this.created(res, userId);
+  }
+
+  /**
+   * A job that works again only the items that failed permanently in an ended job of the same
+   * type, over that job's range (the engine leaves every other item out of scope). Refused when
+   * the job is still going (CONFLICT), had no failed items (CONFLICT), is of another type or a
+   * range is given as well (VALIDATION_FAILED).
+   */
+  private async createFailedRetry(
+    userId: string,
+    sessionId: string,
+    syncType: SyncType,
+    input: CreateJobInput,
+  ): Promise<{ job: SyncJobRecord; deduplicated: boolean }> {
+    const old = await this.get(userId, input.retry_failed_of!);
+    const refuse = (code: 'CONFLICT' | 'VALIDATION_FAILED', message: string) => new AppError(code, message, { job_id: old.job_id });
+    if (input.from || input.to || input.full)
+      throw refuse('VALIDATION_FAILED', 'A retry of failed items takes the range of its job; leave out from, to and full.');
+    if (old.sync_type !== syncType) throw refuse('VALIDATION_FAILED', `Job ${old.job_id} is a ${old.sync_type} job, not ${syncType}.`);
+    if (!isTerminal(old.status))
+      throw refuse('CONFLICT', `Job ${old.job_id} is still ${old.status}; retry its failed items once it has ended.`);
+    if (old.failed_items === 0) throw refuse('CONFLICT', `Job ${old.job_id} has no failed items to retry.`);
+    const res = await this.o.store.jobs.createOrGetActive(
+      {
+        job_id: this.o.random.uuid(),
+        user_id: userId,
+        session_id: sessionId,
+        sync_type: syncType,
+        params: { from: old.params.from, to: old.params.to, full: old.params.full, retry_failed_of: old.job_id },
+      },
+      this.o.clock.now(),
+      this.o.maxActiveJobsPerUser,
+    );
+    return this.created(res, userId);
+  }
+
+  private created(res: { job: SyncJobRecord; deduplicated: boolean }, userId: string): { job: SyncJobRecord; deduplicated: boolean } {
     if (!res.deduplicated) {
-      this.logger.info({ job_id: res.job.job_id, user_id: userId, sync_type: input.sync_type }, 'sync job created');
+      this.logger.info({ job_id: res.job.job_id, user_id: userId, sync_type: res.job.sync_type }, 'sync job created');
       this.o.bus.notifyClaimable();
     }
     return res;

@@ -10,7 +10,7 @@ export interface OpenedFit {
 }
 
 export interface SyncedDataServiceOptions {
-  activities: Pick<ActivityRepository, 'list' | 'get'>;
+  activities: Pick<ActivityRepository, 'list' | 'get' | 'sports'>;
   workouts: Pick<WorkoutRepository, 'page' | 'get'>;
   blobs: Pick<BlobStore, 'open'>;
 }
@@ -32,6 +32,12 @@ export class SyncedDataService {
   ): Promise<Page<ActivityRecord>> {
     signal?.throwIfAborted();
     return this.o.activities.list(userId, query);
+  }
+
+  /** The sports of the user's synced activities with their counts, most frequent first. */
+  async activitySports(userId: string, signal?: AbortSignal): Promise<{ sport: string; count: number }[]> {
+    signal?.throwIfAborted();
+    return this.o.activities.sports(userId);
   }
 
   /** One activity with Garmin's document; NOT_FOUND when it was never synced for this user. */

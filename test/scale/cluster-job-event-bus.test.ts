@@ -41,6 +41,7 @@ const job = (id: string, over: Partial<SyncJobRecord> = {}): SyncJobRecord => ({
   total_items: 10,
   processed_items: 0,
   failed_items: 0,
+  resumed_items: 0,
   start_time: 1,
   end_time: null,
   error_message: null,

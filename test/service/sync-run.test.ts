@@ -73,6 +73,13 @@ describe.each(serviceDialects())('sync runs through the API (workers + emulator,
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(first.fit.sha256);
     expect(bytes.subarray(8, 12).toString('latin1')).toBe('.FIT');
     expect((await h.api('GET', '/activities/999999999', { token: t.access_token })).status).toBe(404);
+    // The sports of what was synced add up to every activity (issue 18.3), most frequent first.
+    const sports = (await h.api('GET', '/activities/sports', { token: t.access_token })).body as {
+      items: { sport: string; count: number }[];
+    };
+    expect(sports.items.reduce((n, s) => n + s.count, 0)).toBe(ACTIVITIES);
+    expect(sports.items.map((s) => s.count)).toEqual([...sports.items.map((s) => s.count)].sort((a, b) => b - a));
+    expect(sports.items.map((s) => s.sport)).toContain(first.sport);
   });
 
   it('an incremental no-op activities sync costs at most 2 upstream requests', async () => {

@@ -138,6 +138,7 @@ describe.each(testDialects())('the syncer port: one engine for every syncer ($na
       total_items: 11,
       processed_items: 11,
       failed_items: 1,
+      resumed_items: 0,
       progress: 100,
       error_code: null,
     });
@@ -169,6 +170,43 @@ describe.each(testDialects())('the syncer port: one engine for every syncer ($na
     expect((await store.jobItems.doneAmong(job.job_id, ['a1', 'c3'])).size).toBe(0);
   });
 
+  it('sync retry --failed: a new job works only the items that failed in the old one, over its range (issue 18.4)', async () => {
+    const failing = ['k2', 'k5'];
+    const s = streamSyncer(
+      [
+        ['k1', 'k2', 'k3'],
+        ['k4', 'k5', 'k6'],
+      ],
+      { failing },
+    );
+    const { job } = await service.create(USER, 's', { sync_type: 'workouts' });
+    pool(s.syncer, { itemConcurrency: 1 });
+    expect(await settled(job.job_id)).toMatchObject({ status: 'completed', processed_items: 6, failed_items: 2 });
+    // Refused: another type, a range given as well, an unknown job, and later a job without failures.
+    await expect(service.create(USER, 's', { sync_type: 'health', retry_failed_of: job.job_id })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+    await expect(
+      service.create(USER, 's', { sync_type: 'workouts', from: '2026-01-01', retry_failed_of: job.job_id }),
+    ).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+    await expect(service.create(USER, 's', { sync_type: 'workouts', retry_failed_of: 'nope' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    failing.splice(0); // the items are fine now
+    const before = s.log.length;
+    const { job: retry } = await service.create(USER, 's', { sync_type: 'workouts', retry_failed_of: job.job_id });
+    expect(retry.params).toMatchObject({ retry_failed_of: job.job_id, from: null, to: null, full: false });
+    const done = await settled(retry.job_id);
+    expect(done).toMatchObject({ status: 'completed', total_items: 2, processed_items: 2, failed_items: 0, resumed_items: 0 });
+    expect(s.log.slice(before).filter((l) => l.startsWith('fetch:'))).toEqual(['fetch:k2', 'fetch:k5']);
+    await expect(service.create(USER, 's', { sync_type: 'workouts', retry_failed_of: retry.job_id })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: `Job ${retry.job_id} has no failed items to retry.`,
+    });
+  });
+
   it("a crashed worker's job resumes once its lease expires (fake clock): written items are not fetched again", async () => {
     const s = streamSyncer([['k1', 'k2', 'k3', 'k4', 'k5', 'k6']], { hold: new Set(['k4']) });
     const { job } = await service.create(USER, 's', { sync_type: 'workouts' });
@@ -184,7 +222,8 @@ describe.each(testDialects())('the syncer port: one engine for every syncer ($na
     const before = s.log.length;
     pool(s.syncer, { leaseMs: 30_000 });
     const done = await settled(job.job_id);
-    expect(done).toMatchObject({ status: 'completed', total_items: 6, processed_items: 6, failed_items: 0, attempts: 2 });
+    // What this attempt did is told apart from what the crashed one had written (issue 18.4).
+    expect(done).toMatchObject({ status: 'completed', total_items: 6, processed_items: 6, failed_items: 0, resumed_items: 3, attempts: 2 });
     expect(s.log.slice(before).filter((l) => l.startsWith('fetch:'))).toEqual(['fetch:k4', 'fetch:k5', 'fetch:k6']);
     expect(await store.workouts.count(USER)).toBe(6);
   });

@@ -40,8 +40,20 @@ export function jobDetail(out: Output, j: SyncJob, nowMs: number): string[] {
     ['Type', j.sync_type],
     ['Status', j.status + (j.cancel_requested && j.status === 'running' ? ' (cancel requested)' : '')],
     ['Progress', `${j.progress}%`],
-    ['Items', `${j.processed_items} of ${j.total_items ?? '?'} processed${j.failed_items ? `, ${j.failed_items} failed` : ''}`],
-    ['Range', j.params.full ? 'full' : j.params.from || j.params.to ? `${j.params.from ?? '…'} to ${j.params.to ?? '…'}` : 'incremental'],
+    [
+      'Items',
+      `${j.processed_items} of ${j.total_items ?? '?'} processed${j.resumed_items ? `, ${j.resumed_items} of them resumed from an earlier attempt` : ''}${j.failed_items ? `, ${j.failed_items} failed` : ''}`,
+    ],
+    [
+      'Range',
+      j.params.retry_failed_of
+        ? `the failed items of job ${j.params.retry_failed_of}`
+        : j.params.full
+          ? 'full'
+          : j.params.from || j.params.to
+            ? `${j.params.from ?? '…'} to ${j.params.to ?? '…'}`
+            : 'incremental',
+    ],
     ['Created', when(j.created_at)],
     ['Started', when(j.start_time)],
     ['Ended', when(j.end_time)],
@@ -52,10 +64,11 @@ export function jobDetail(out: Output, j: SyncJob, nowMs: number): string[] {
   return rows.map(([k, v]) => `${`${k}:`.padEnd(width + 1)} ${v}`);
 }
 
-/** Exit code for finished jobs: any failure → 5, else any cancellation → 6, else 0. */
+/** Exit code for finished jobs: any failure → 5, else any cancellation → 6, else failed items → 9, else 0. */
 export function outcomeExitCode(jobs: readonly SyncJob[]): number {
   if (jobs.some((j) => j.status === 'failed')) return EXIT.JOB_FAILED;
   if (jobs.some((j) => j.status === 'cancelled')) return EXIT.JOB_CANCELLED;
+  if (jobs.some((j) => j.failed_items > 0)) return EXIT.COMPLETED_WITH_FAILURES;
   return EXIT.OK;
 }
 
@@ -66,8 +79,24 @@ const NOUNS: Record<SyncJob['sync_type'], [string, string]> = {
   archive: ['archive item', 'archive items'],
 };
 
-/** "300 activities, 90 health days and 12 workouts" */
+/** Items this job (this attempt) wrote itself: not resumed from an earlier attempt, not failed. */
+export function writtenItems(j: SyncJob): number {
+  return Math.max(0, j.processed_items - j.failed_items - j.resumed_items);
+}
+
+/** "168 activities, 90 health days and 12 workouts": what the jobs wrote themselves. */
 export function itemsSummary(jobs: readonly SyncJob[]): string {
-  const parts = jobs.map((j) => `${j.processed_items} ${NOUNS[j.sync_type][j.processed_items === 1 ? 0 : 1]}`);
+  const parts = jobs.map((j) => {
+    const n = writtenItems(j);
+    return `${n} ${NOUNS[j.sync_type][n === 1 ? 0 : 1]}`;
+  });
   return parts.length <= 1 ? (parts[0] ?? 'nothing') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+}
+
+/** ` (132 resumed from an earlier attempt, 3 failed)`, or nothing when neither happened. */
+export function itemsNote(jobs: readonly SyncJob[]): string {
+  const resumed = jobs.reduce((n, j) => n + j.resumed_items, 0);
+  const failed = jobs.reduce((n, j) => n + j.failed_items, 0);
+  const notes = [resumed ? `${resumed} resumed from an earlier attempt` : '', failed ? `${failed} failed` : ''].filter(Boolean);
+  return notes.length ? ` (${notes.join(', ')})` : '';
 }

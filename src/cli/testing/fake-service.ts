@@ -1,17 +1,21 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SyncJob } from '../../contract/index.js';
+import { checkEvent, checkExchange } from './contract-check.js';
+import { FakeJobs, type FakeJobsOptions, type Reply } from './fake-jobs.js';
 
 /**
  * A small, strict stand-in for the sync service's HTTP API, for the CLI's unit tests (the
  * end-to-end tests in test/e2e use the real service). It speaks the contract of src/contract:
  * login with MFA, rotating refresh tokens with reuse detection, jobs that move over time, SSE.
- * Unknown routes answer 501 and are recorded, so a test notices an unexpected request.
+ * Every request and answer is checked against the contract's schemas (contract-check.ts), and
+ * unknown routes answer 501; both are recorded in `unexpected`, which the tests expect empty.
  */
 export interface FakeService {
   url: string;
   /** `METHOD /path` → count. */
   counts: Map<string, number>;
+  /** Requests no route answers, and exchanges that break the contract (each one sentence). */
   unexpected: string[];
   lastMfaCode: string;
   /** Makes every issued access token expired (the next use answers 401). */
@@ -22,14 +26,8 @@ export interface FakeService {
   close(): Promise<void>;
 }
 
-export interface FakeServiceOptions {
+export interface FakeServiceOptions extends FakeJobsOptions {
   accessTtlMs?: number;
-  /** Items per job and milliseconds per item. */
-  items?: number;
-  stepMs?: number;
-  failTypes?: string[];
-  /** Answer 404 on the SSE route, to exercise the polling fallback. */
-  noSse?: boolean;
   /** Serve POST /auth/import (a new session from Garmin tokens); otherwise 404 like an older service. */
   importRoute?: boolean;
   /** What POST /auth/import received. */
@@ -47,19 +45,32 @@ export async function startFakeService(opts: FakeServiceOptions = {}): Promise<F
   const unexpected: string[] = [];
   const sessions = new Map<string, Session>();
   const access = new Map<string, { sid: string; exp: number }>();
-  const jobs = new Map<string, SyncJob>();
-  const timers = new Set<NodeJS.Timeout>();
+  const fakeJobs = new FakeJobs(opts);
   let seq = 0;
   const ttl = opts.accessTtlMs ?? 15 * 60_000;
   const state = { lastMfaCode: '123456', challenges: new Map<string, { user: string; attempts: number }>() };
 
   const iso = (ms: number) => new Date(ms).toISOString();
-  const send = (res: ServerResponse, status: number, body?: unknown) => {
-    res.writeHead(status, { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json' });
-    res.end(body === undefined ? undefined : JSON.stringify(body));
+  /** Answers, after checking the exchange against the contract (a mismatch is recorded). */
+  const replyFor = (req: IncomingMessage, res: ServerResponse, path: string, url: URL, body: unknown): Reply => {
+    const reply: Reply = {
+      send: (status, answer) => {
+        if (status !== 501) {
+          for (const p of checkExchange({ method: req.method ?? '', path, query: url.searchParams, body, status, answer }))
+            unexpected.push(p);
+        }
+        res.writeHead(status, { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json' });
+        res.end(answer === undefined ? undefined : JSON.stringify(answer));
+      },
+      problem: (status, code, detail, extra = {}) =>
+        reply.send(status, { type: 'about:blank', title: code, status, detail, code, ...extra }),
+      event: (stream, name, data) => {
+        for (const p of checkEvent(path, data)) unexpected.push(p);
+        stream.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+      },
+    };
+    return reply;
   };
-  const problem = (res: ServerResponse, status: number, code: string, detail: string, extra: object = {}) =>
-    send(res, status, { type: 'about:blank', title: code, status, detail, code, ...extra });
   const issue = (sid: string) => {
     const now = Date.now();
     const s = sessions.get(sid)!;
@@ -82,63 +93,46 @@ export async function startFakeService(opts: FakeServiceOptions = {}): Promise<F
       account: { username: 'demo@example.com', display_name: 'Demo' },
     };
   };
+  /** GET /auth/session for the caller's token (authed() has accepted it). */
+  const sessionView = (req: IncomingMessage) => {
+    const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+    const a = access.get(token)!;
+    const now = Date.now();
+    const account = { username: 'demo@example.com', display_name: 'Demo' };
+    return {
+      session: {
+        session_id: a.sid,
+        user_id: 'user-1',
+        expires_at: iso(now + 30 * 86_400_000),
+        absolute_expires_at: iso(now + 365 * 86_400_000),
+        mfa_enabled: true,
+        created_at: iso(now - 60_000),
+        last_used_at: iso(now),
+        revoked_at: null,
+        status: 'active',
+        account,
+        garmin: { status: 'connected', access_expires_at: iso(now + 3_600_000), circuit_open_until: null, last_error: null },
+      },
+      token: {
+        token_id: token,
+        user_id: 'user-1',
+        session_id: a.sid,
+        token_type: 'Bearer',
+        expires_in: Math.max(0, Math.floor((a.exp - now) / 1000)),
+        expires_at: iso(a.exp),
+        scope: 'sync:read sync:write',
+        created_at: iso(now - 60_000),
+        last_used_at: iso(now),
+        mfa_verified: true,
+      },
+    };
+  };
   const newSession = () => {
     const sid = `sess-${++seq}`;
     sessions.set(sid, { id: sid, refresh: '', revoked: false });
     return issue(sid);
   };
   const rotated = new Set<string>();
-
-  const newJob = (type: SyncJob['sync_type'], body: Record<string, unknown>): SyncJob => {
-    const now = iso(Date.now());
-    const job: SyncJob = {
-      job_id: `job-${++seq}`,
-      user_id: 'user-1',
-      session_id: 'sess',
-      sync_type: type,
-      status: 'pending',
-      progress: 0,
-      total_items: null,
-      processed_items: 0,
-      failed_items: 0,
-      start_time: null,
-      end_time: null,
-      error_message: null,
-      error_code: null,
-      params: { from: (body.from as string) ?? null, to: (body.to as string) ?? null, full: Boolean(body.full) },
-      cancel_requested: false,
-      attempts: 0,
-      created_at: now,
-      updated_at: now,
-    };
-    jobs.set(job.job_id, job);
-    const total = opts.items ?? 5;
-    const timer = setInterval(() => {
-      const j = jobs.get(job.job_id)!;
-      if (j.status === 'cancelled' || j.status === 'completed' || j.status === 'failed') {
-        clearInterval(timer);
-        timers.delete(timer);
-        return;
-      }
-      const t = iso(Date.now());
-      if (j.status === 'pending') Object.assign(j, { status: 'running', start_time: t, total_items: total });
-      else if (opts.failTypes?.includes(j.sync_type) && j.processed_items >= 1)
-        Object.assign(j, {
-          status: 'failed',
-          end_time: t,
-          error_message: 'Garmin did not answer properly.',
-          error_code: 'GARMIN_UNAVAILABLE',
-        });
-      else {
-        j.processed_items++;
-        j.progress = Math.floor((j.processed_items / total) * 100);
-        if (j.processed_items >= total) Object.assign(j, { status: 'completed', end_time: t, progress: 100 });
-      }
-      j.updated_at = t;
-    }, opts.stepMs ?? 5);
-    timers.add(timer);
-    return job;
-  };
 
   const readBody = async (req: IncomingMessage): Promise<Record<string, unknown>> => {
     const chunks: Buffer[] = [];
@@ -154,6 +148,10 @@ export async function startFakeService(opts: FakeServiceOptions = {}): Promise<F
       const key = `${req.method} ${url.pathname}`;
       counts.set(key, (counts.get(key) ?? 0) + 1);
       const body = await readBody(req);
+      const reply = replyFor(req, res, path, url, req.method === 'POST' ? body : undefined);
+      const send = (_res: ServerResponse, status: number, answer?: unknown) => reply.send(status, answer);
+      const problem = (_res: ServerResponse, status: number, code: string, detail: string, extra: object = {}) =>
+        reply.problem(status, code, detail, extra);
       const authed = (): boolean => {
         const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
         const a = access.get(token);
@@ -163,7 +161,6 @@ export async function startFakeService(opts: FakeServiceOptions = {}): Promise<F
         }
         return true;
       };
-      let m: RegExpExecArray | null;
       if (req.method === 'POST' && path === '/auth/login') {
         if (body.password !== 'demo-password')
           return problem(res, 401, 'GARMIN_INVALID_CREDENTIALS', 'Garmin rejected the e-mail or password.');
@@ -202,89 +199,23 @@ export async function startFakeService(opts: FakeServiceOptions = {}): Promise<F
       }
       if (req.method === 'POST' && path === '/auth/import') {
         if (!opts.importRoute)
-          return send(res, 404, { message: `Route POST:${url.pathname} not found`, error: 'Not Found', statusCode: 404 });
+          // An older service: Fastify's own 404, not our problem+json (so not checked against the contract).
+          return void res
+            .writeHead(404, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ message: `Route POST:${url.pathname} not found`, error: 'Not Found', statusCode: 404 }));
         opts.imported?.push(body);
         return send(res, 200, newSession());
       }
       if (!authed()) return;
       if (req.method === 'POST' && path === '/auth/logout') return send(res, 204);
-      if (req.method === 'POST' && path === '/sync/jobs') {
-        const existing = [...jobs.values()].find(
-          (j) => j.sync_type === body.sync_type && (j.status === 'pending' || j.status === 'running'),
-        );
-        if (existing) return send(res, 202, { job: existing, deduplicated: true });
-        return send(res, 202, { job: newJob(body.sync_type as SyncJob['sync_type'], body), deduplicated: false });
-      }
-      if (req.method === 'GET' && path === '/sync/jobs') {
-        let items = [...jobs.values()].reverse();
-        const type = url.searchParams.get('sync_type');
-        if (type) items = items.filter((j) => j.sync_type === type);
-        return send(res, 200, { items: items.slice(0, Number(url.searchParams.get('limit') ?? 20)), next_cursor: null });
-      }
-      if ((m = /^\/sync\/jobs\/([^/]+)(\/cancel|\/events)?$/.exec(path))) {
-        const job = jobs.get(decodeURIComponent(m[1]!));
-        if (!job) return problem(res, 404, 'NOT_FOUND', 'Not found.');
-        if (req.method === 'GET' && !m[2]) return send(res, 200, job);
-        if (req.method === 'POST' && m[2] === '/cancel') {
-          if (job.status !== 'pending' && job.status !== 'running') {
-            return problem(res, 409, 'INVALID_TRANSITION', `A ${job.status} job cannot become cancelled.`, { from: job.status });
-          }
-          Object.assign(job, { status: 'cancelled', end_time: iso(Date.now()), cancel_requested: true });
-          return send(res, 200, job);
-        }
-        if (req.method === 'GET' && m[2] === '/events') {
-          if (opts.noSse) return problem(res, 404, 'NOT_FOUND', 'Not found.');
-          res.writeHead(200, { 'content-type': 'text/event-stream' });
-          let last = '';
-          const tick = setInterval(
-            () => {
-              const j = jobs.get(job.job_id)!;
-              const done = ['completed', 'failed', 'cancelled'].includes(j.status);
-              const snap = JSON.stringify(j);
-              if (snap !== last || done)
-                res.write(`event: ${done ? 'end' : 'progress'}\ndata: ${JSON.stringify({ type: done ? 'end' : 'progress', job: j })}\n\n`);
-              last = snap;
-              if (done) {
-                clearInterval(tick);
-                timers.delete(tick);
-                res.end();
-              }
-              // Faster than the job moves, so that no state is skipped on a busy machine.
-            },
-            Math.max(1, Math.floor((opts.stepMs ?? 5) / 4)),
-          );
-          timers.add(tick);
-          res.on('close', () => {
-            clearInterval(tick);
-            timers.delete(tick);
-          });
-          return;
-        }
-      }
-      if (req.method === 'GET' && path === '/auth/session') return send(res, 404, undefined);
-      if (req.method === 'GET' && path === '/activities') {
-        return send(res, 200, {
-          items: [
-            {
-              activity_id: '101',
-              name: 'Morning Run',
-              sport: 'running',
-              start_time: '2026-11-20T07:00:00.000Z',
-              start_time_local: '2026-11-20 08:00:00',
-              duration_seconds: 1800,
-              distance_meters: 5000,
-              calories: 300,
-              average_hr: 140,
-              fit: { size_bytes: 2048, sha256: 'ab' },
-              synced_at: '2026-11-27T10:00:00.000Z',
-            },
-          ],
-          next_cursor: null,
-        });
-      }
+      if (req.method === 'GET' && path === '/auth/session') return reply.send(200, sessionView(req));
+      if (fakeJobs.handle(req.method ?? '', path, url, body, reply, res)) return;
       unexpected.push(key);
-      problem(res, 501, 'INTERNAL', `fake service: no route ${key}`);
-    })().catch((e: unknown) => problem(res, 500, 'INTERNAL', String(e)));
+      reply.problem(501, 'INTERNAL', `fake service: no route ${key}`);
+    })().catch((e: unknown) => {
+      unexpected.push(String(e));
+      res.writeHead(500).end();
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -292,7 +223,7 @@ export async function startFakeService(opts: FakeServiceOptions = {}): Promise<F
     url: `http://127.0.0.1:${port}`,
     counts,
     unexpected,
-    jobs,
+    jobs: fakeJobs.jobs,
     get lastMfaCode() {
       return state.lastMfaCode;
     },
@@ -303,7 +234,7 @@ export async function startFakeService(opts: FakeServiceOptions = {}): Promise<F
       for (const s of sessions.values()) s.revoked = true;
     },
     close: async () => {
-      for (const t of timers) clearInterval(t);
+      fakeJobs.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ActivityDetail, ActivityIdParams, ActivityList, ActivityListQuery } from '../../contract/index.js';
+import { ActivityDetail, ActivityIdParams, ActivityList, ActivityListQuery, ActivitySportList } from '../../contract/index.js';
 import { BEARER, principalOf, requireAuth } from '../auth-guard.js';
 import type { AuthApi, SyncedDataApi } from '../ports.js';
 import { requestSignal } from '../request-signal.js';
@@ -31,6 +31,22 @@ export async function activitiesRoutes(app: FastifyInstance, opts: { auth: AuthA
       const page = await data.listActivities(principalOf(req).userId, req.query, requestSignal(reply));
       return { items: page.items.map(activityView), next_cursor: page.next_cursor };
     },
+  );
+
+  // Declared before /activities/:id; find-my-way prefers the static segment anyway.
+  r.get(
+    '/activities/sports',
+    {
+      schema: {
+        tags: ['data'],
+        operationId: 'listActivitySports',
+        summary: 'The sports of my synced activities, most frequent first',
+        description: 'What `activities list --sport` can match; the CLI names them when a filter matched nothing.',
+        security: BEARER,
+        response: { 200: ActivitySportList, ...ERRORS },
+      },
+    },
+    async (req, reply) => ({ items: await data.activitySports(principalOf(req).userId, requestSignal(reply)) }),
   );
 
   r.get(

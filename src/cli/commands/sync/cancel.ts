@@ -3,6 +3,7 @@ import { AppError, isAppError } from '../../../core/index.js';
 import type { CommandContext } from '../../context.js';
 import { EXIT } from '../../exit-codes.js';
 import { examples, type DefineContext } from '../types.js';
+import { resolveJobId } from './job-id.js';
 
 export function define(cmd: Command, ctx: DefineContext): void {
   cmd
@@ -14,7 +15,8 @@ export function define(cmd: Command, ctx: DefineContext): void {
   ctx.bind(cmd, (c, _flags, args) => runCancel(c, args[0]!));
 }
 
-export async function runCancel(ctx: CommandContext, jobId: string): Promise<number> {
+export async function runCancel(ctx: CommandContext, arg: string): Promise<number> {
+  const jobId = await resolveJobId(ctx.api, arg);
   let job;
   try {
     job = await ctx.api.cancelJob(jobId);

@@ -13,6 +13,7 @@ const failedJob = (over: Partial<SyncJob>): SyncJob => ({
   total_items: 3,
   processed_items: 1,
   failed_items: 0,
+  resumed_items: 0,
   start_time: '2026-11-27T12:00:00.000Z',
   end_time: '2026-11-27T12:00:05.000Z',
   error_message: 'Garmin did not answer properly.',

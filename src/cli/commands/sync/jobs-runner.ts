@@ -4,9 +4,10 @@ import type { ApiClient } from '../../api/client.js';
 import { followJob } from '../../api/follow.js';
 import { EXIT } from '../../exit-codes.js';
 import type { IO } from '../../io.js';
-import { itemsSummary, outcomeExitCode, printJobTable } from '../../output/jobs.js';
+import { itemsNote, itemsSummary, outcomeExitCode, printJobTable } from '../../output/jobs.js';
 import { durationText } from '../../output/format.js';
 import type { Output } from '../../output/output.js';
+import { relativeTime } from '../../output/time.js';
 import { createProgressView } from '../../output/progress.js';
 
 export interface WaitOptions {
@@ -66,27 +67,41 @@ export async function waitForJobs(opts: WaitOptions, jobs: readonly SyncJob[]): 
   if (out.json && !opts.ndjson) out.document({ jobs: finals });
   if (!out.json) {
     printJobTable(out, finals, clock.now());
-    out.info(summaryLine(finals, jobsDuration(finals) ?? clock.now() - started, code));
+    out.info(summaryLine(finals, jobsDuration(finals) ?? clock.now() - started, code, endedBefore(finals, started, clock.now())));
   }
   return code;
 }
 
-/** The final one-liner: what happened and what to run next. */
-export function summaryLine(jobs: readonly SyncJob[], elapsedMs: number, code: number): string {
+/**
+ * The final one-liner: what these jobs did (written, resumed from an earlier attempt, failed)
+ * and what to run next. `endedAgo` ("3 days ago") is given when the jobs had ended before
+ * they were watched, so that an old job is not mistaken for one that just ran.
+ */
+export function summaryLine(jobs: readonly SyncJob[], elapsedMs: number, code: number, endedAgo?: string): string {
   const took = elapsedMs < 60_000 ? `${Math.max(1, Math.round(elapsedMs / 1000))} s` : durationText(elapsedMs / 1000);
+  const when = endedAgo ? `, ended ${endedAgo}` : '';
   if (code === EXIT.JOB_FAILED) {
     const failed = jobs.filter((j) => j.status === 'failed');
     const reasons = failed.map((j) => `${j.sync_type}: ${(j.error_message ?? 'unknown error').replace(/\.$/, '')}`).join('; ');
     const retry = `garminsync sync retry ${failed[0]?.job_id ?? ''}`;
     // When Garmin wants a new login, retrying alone cannot work: say the login first.
     const needsLogin = failed.some((j) => j.error_code === 'GARMIN_REAUTH_REQUIRED');
-    return `Sync failed: ${reasons}. Next: ${needsLogin ? `garminsync auth login, then ${retry}` : retry}`;
+    return `Sync failed${when}: ${reasons}. Next: ${needsLogin ? `garminsync auth login, then ${retry}` : retry}`;
   }
   if (code === EXIT.JOB_CANCELLED)
-    return `Sync cancelled after ${itemsSummary(jobs)}. Next: garminsync sync start --type ${jobs.length > 1 ? 'all' : (jobs[0]?.sync_type ?? 'all')}`;
-  const failedItems = jobs.reduce((n, j) => n + j.failed_items, 0);
-  const note = failedItems > 0 ? ` (${failedItems} item(s) could not be synced)` : '';
-  return `Synced ${itemsSummary(jobs)} in ${took}${note}. Next: ${nextAfterSync(jobs)}`;
+    return `Sync cancelled${when} after ${itemsSummary(jobs)}${itemsNote(jobs)}. Next: garminsync sync start --type ${jobs.length > 1 ? 'all' : (jobs[0]?.sync_type ?? 'all')}`;
+  const withFailures = jobs.find((j) => j.failed_items > 0);
+  const next = withFailures
+    ? `garminsync sync status ${withFailures.job_id} (which failed), garminsync sync retry --failed ${withFailures.job_id}`
+    : nextAfterSync(jobs);
+  return `Synced ${itemsSummary(jobs)}${itemsNote(jobs)} in ${took}${when}. Next: ${next}`;
+}
+
+/** "3 days ago" when every job had ended more than a few seconds before the watch began. */
+export function endedBefore(jobs: readonly SyncJob[], watchStartMs: number, nowMs: number): string | undefined {
+  const ends = jobs.map((j) => (j.end_time ? Date.parse(j.end_time) : Number.NaN));
+  if (jobs.length === 0 || ends.some((t) => Number.isNaN(t) || t > watchStartMs - 5000)) return undefined;
+  return relativeTime(new Date(Math.max(...ends)).toISOString(), nowMs);
 }
 
 /**

@@ -3,30 +3,57 @@ import { AppError } from '../../../core/index.js';
 import type { CreateJobRequest } from '../../../contract/index.js';
 import type { CommandContext } from '../../context.js';
 import { examples, type DefineContext } from '../types.js';
+import { resolveJobId } from './job-id.js';
 import { reportStarted } from './start.js';
+
+interface RetryFlags {
+  wait?: boolean;
+  failed?: boolean;
+}
 
 export function define(cmd: Command, ctx: DefineContext): void {
   cmd
-    .argument('<job-id>', 'a failed or cancelled job')
+    .argument('<job-id>', 'a failed or cancelled job (or, with --failed, any ended job with failed items); a unique prefix is enough')
+    .option('--failed', 'only the items that failed in that job (a completed job whose summary said "N failed")')
     .option('-w, --wait', 'follow the new job to its end')
-    .addHelpText('after', examples('garminsync sync retry 8c1e… --wait'));
-  ctx.bind<{ wait?: boolean }>(cmd, (c, flags, args) => runRetry(c, args[0]!, Boolean(flags.wait)));
+    .addHelpText(
+      'after',
+      examples('garminsync sync retry 8c1e0b7d --wait', 'garminsync sync retry --failed 8c1e0b7d --wait') +
+        '\nWithout --failed, the whole job runs again with the same type and range; items already stored are skipped.\n',
+    );
+  ctx.bind<RetryFlags>(cmd, (c, flags, args) => runRetry(c, args[0]!, flags));
 }
 
-/** Starts a new job with the same type and range; items already stored are skipped by the service. */
-export async function runRetry(ctx: CommandContext, jobId: string, wait: boolean): Promise<number> {
-  const old = await ctx.api.getJob(jobId);
-  if (old.status !== 'failed' && old.status !== 'cancelled') {
-    throw new AppError('CONFLICT', `Job ${jobId} is ${old.status}; only failed or cancelled jobs can be retried.`);
-  }
+/** Starts a new job with the same type and range, or (`--failed`) one for only the failed items. */
+export async function runRetry(ctx: CommandContext, arg: string, flags: RetryFlags): Promise<number> {
+  const old = await ctx.api.getJob(await resolveJobId(ctx.api, arg));
   if (old.sync_type === 'archive') {
-    throw new AppError('CONFLICT', `Job ${jobId} imported an uploaded archive; import the file again: garminsync import archive FILE.zip`);
+    throw new AppError(
+      'CONFLICT',
+      `Job ${old.job_id} imported an uploaded archive; import the file again: garminsync import archive FILE.zip`,
+    );
   }
-  const req: CreateJobRequest = { sync_type: old.sync_type };
-  if (old.params.from) req.from = old.params.from;
-  if (old.params.to) req.to = old.params.to;
-  if (old.params.full) req.full = true;
+  let req: CreateJobRequest;
+  if (flags.failed) {
+    // The service checks the rest (ended, has failed items) and answers with one sentence.
+    req = { sync_type: old.sync_type, retry_failed_of: old.job_id };
+  } else {
+    if (old.status === 'completed' && old.failed_items > 0) {
+      throw new AppError(
+        'CONFLICT',
+        `Job ${old.job_id} completed with ${old.failed_items} failed item(s); retry those with: garminsync sync retry --failed ${old.job_id}`,
+      );
+    }
+    if (old.status !== 'failed' && old.status !== 'cancelled') {
+      throw new AppError('CONFLICT', `Job ${old.job_id} is ${old.status}; only failed or cancelled jobs can be retried.`);
+    }
+    req = { sync_type: old.sync_type };
+    if (old.params.from) req.from = old.params.from;
+    if (old.params.to) req.to = old.params.to;
+    if (old.params.full) req.full = true;
+  }
   const { job } = await ctx.api.createJob(req);
-  ctx.out.info(`Retrying ${old.sync_type} job ${old.job_id} as job ${job.job_id}.`);
-  return reportStarted({ io: ctx.io, api: ctx.api, clock: ctx.clock, out: ctx.out, wait }, [job]);
+  const what = flags.failed ? `the ${old.failed_items} failed item(s) of ${old.sync_type} job` : `${old.sync_type} job`;
+  ctx.out.info(`Retrying ${what} ${old.job_id} as job ${job.job_id}.`);
+  return reportStarted({ io: ctx.io, api: ctx.api, clock: ctx.clock, out: ctx.out, wait: Boolean(flags.wait) }, [job]);
 }

@@ -5,6 +5,7 @@ import type { CommandContext } from '../../context.js';
 import { EXIT } from '../../exit-codes.js';
 import { jobDetail, printJobTable } from '../../output/jobs.js';
 import { examples, type DefineContext } from '../types.js';
+import { resolveJobId } from './job-id.js';
 
 export function define(cmd: Command, ctx: DefineContext): void {
   cmd
@@ -19,7 +20,7 @@ export function define(cmd: Command, ctx: DefineContext): void {
 export async function runStatus(ctx: CommandContext, jobId: string | undefined): Promise<number> {
   const { out, clock } = ctx;
   if (jobId) {
-    const job = await ctx.api.getJob(jobId);
+    const job = await ctx.api.getJob(await resolveJobId(ctx.api, jobId));
     if (out.json) {
       out.document(job);
       return EXIT.OK;

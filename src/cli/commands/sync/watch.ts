@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../../context.js';
 import { examples, type DefineContext } from '../types.js';
+import { resolveJobId } from './job-id.js';
 import { waitForJobs } from './jobs-runner.js';
 
 export function define(cmd: Command, ctx: DefineContext): void {
@@ -16,6 +17,6 @@ export function define(cmd: Command, ctx: DefineContext): void {
 
 /** Follows one job (SSE, polling fallback) with a bar on a TTY; NDJSON events with --json. */
 export async function runWatch(ctx: CommandContext, jobId: string): Promise<number> {
-  const job = await ctx.api.getJob(jobId, ctx.io.interrupt);
+  const job = await ctx.api.getJob(await resolveJobId(ctx.api, jobId), ctx.io.interrupt);
   return waitForJobs({ io: ctx.io, api: ctx.api, clock: ctx.clock, out: ctx.out, ndjson: ctx.out.json }, [job]);
 }
