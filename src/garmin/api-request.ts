@@ -20,6 +20,8 @@ export interface ApiCall {
   query?: Record<string, string | number | undefined>;
   label: string;
   retries: number;
+  /** Re-sends after a 429 once the limiter paused the account (see sendRequest). */
+  rateLimitRetries?: number;
   accept?: string;
 }
 
@@ -60,6 +62,7 @@ export async function apiGet<T>(
       url: apiUrl(endpoints, call.path, call.query),
       headers: nativeHeaders({ Authorization: `Bearer ${accessToken}`, Accept: call.accept ?? 'application/json' }),
       retries: call.retries,
+      rateLimitRetries: call.rateLimitRetries ?? 0,
       label: call.label,
       rateLimitDefaultMs: API_RATE_LIMIT_DEFAULT_MS,
     },
@@ -113,9 +116,15 @@ export async function fetchSocialProfile(
   http: HttpDeps,
   endpoints: GarminEndpoints,
   accessToken: string,
-  retries: number,
+  retry: { transientRetries: number; rateLimitRetries?: number },
   signal?: AbortSignal,
 ): Promise<GarminProfile & { raw: Json }> {
-  const body = await apiGetJson(http, endpoints, accessToken, { path: SOCIAL_PROFILE_PATH, label: 'socialProfile', retries }, signal);
+  const call = {
+    path: SOCIAL_PROFILE_PATH,
+    label: 'socialProfile',
+    retries: retry.transientRetries,
+    rateLimitRetries: retry.rateLimitRetries,
+  };
+  const body = await apiGetJson(http, endpoints, accessToken, call, signal);
   return parseSocialProfile(body);
 }

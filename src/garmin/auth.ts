@@ -167,7 +167,13 @@ export class GarminAuth {
   }
 
   private async validate(tokens: GarminTokenSet, signal?: AbortSignal): Promise<GarminProfile> {
-    const p = await fetchSocialProfile(this.http, this.opts.endpoints, tokens.accessToken, VALIDATION_RETRIES, signal);
+    const p = await fetchSocialProfile(
+      this.http,
+      this.opts.endpoints,
+      tokens.accessToken,
+      { transientRetries: VALIDATION_RETRIES },
+      signal,
+    );
     return { displayName: p.displayName, profileId: p.profileId, userName: p.userName, fullName: p.fullName, garminGUID: p.garminGUID };
   }
 }

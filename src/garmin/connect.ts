@@ -11,8 +11,9 @@ import { parseActivityList, parseDaily, parseObjectWithChild, parseObjectWithId,
 import type { GarminEndpoints } from './endpoints.js';
 import { FitZipExtractor, verifyFit } from './fit.js';
 import { GarminHealthApi } from './health-api.js';
-import { BodyReadError } from './http.js';
+import { streamBody } from './http.js';
 import { TokenKeeper } from './token-keeper.js';
+import { retryPolicy, type RetryPolicy } from './retry.js';
 import type { HttpDeps } from './http.js';
 import type { GarminActivitySummary, GarminProfile, GarminTokenStore, GarminWorkoutSummary, RequestLimiter } from './types.js';
 import { expectObject } from './validate.js';
@@ -28,8 +29,8 @@ export interface GarminConnectOptions {
   random?: Random;
   logger?: Logger;
   limiter?: RequestLimiter;
-  /** Extra attempts for GETs on 5xx/resets/timeouts; default 3. */
-  retries?: number;
+  /** The retry policy of every GET (retry.ts; defaults DEFAULT_RETRY_POLICY). POSTs are never retried. */
+  retry?: Partial<RetryPolicy>;
   timeoutMs?: number;
   /** Refresh this long before expiry; default 15 min (python-garminconnect's 900 s). */
   refreshMarginMs?: number;
@@ -52,34 +53,17 @@ function checkId(value: number, field: string): number {
   return value;
 }
 
-/** Reads a body chunk by chunk into `push` (so a download is never buffered compressed and unzipped at once). */
-async function streamBody(res: Response, push: (chunk: Uint8Array) => void): Promise<void> {
-  if (!res.body) return;
-  const reader = res.body.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      push(value);
-    }
-  } catch (e) {
-    throw new BodyReadError(e);
-  } finally {
-    reader.releaseLock();
-  }
-}
-
 export class GarminConnect {
   private readonly http: HttpDeps;
   private readonly logger: Logger;
-  private readonly retries: number;
+  private readonly retry: RetryPolicy;
   private readonly keeper: TokenKeeper;
   /** The rest of the health surface (body battery reports, respiration, SpO2, readiness, details…). */
   readonly health: GarminHealthApi;
 
   constructor(private readonly opts: GarminConnectOptions) {
     this.logger = (opts.logger ?? silentLogger).child({ component: 'garmin-connect' });
-    this.retries = opts.retries ?? 3;
+    this.retry = retryPolicy(opts.retry);
     this.keeper = new TokenKeeper({
       auth: opts.auth,
       tokenStore: opts.tokenStore,
@@ -95,14 +79,18 @@ export class GarminConnect {
       logger: this.logger,
       timeoutMs: opts.timeoutMs ?? 30_000,
       beforeRequest: limiter ? (signal) => limiter.acquire(signal) : undefined,
+      onRateLimited: limiter?.pause ? (ms) => limiter.pause!(ms) : undefined,
+      backoff: this.retry,
     };
     this.health = new GarminHealthApi((call, signal) => this.getJson(call, signal));
   }
 
+  private withRetries(call: Omit<ApiCall, 'retries'>): ApiCall {
+    return { ...call, retries: this.retry.transientRetries, rateLimitRetries: this.retry.rateLimitRetries };
+  }
+
   private getJson(call: Omit<ApiCall, 'retries'>, signal?: AbortSignal): Promise<unknown> {
-    return this.keeper.withToken(signal, (token) =>
-      apiGetJson(this.http, this.opts.endpoints, token, { ...call, retries: this.retries }, signal),
-    );
+    return this.keeper.withToken(signal, (token) => apiGetJson(this.http, this.opts.endpoints, token, this.withRetries(call), signal));
   }
 
   private async downloadFit(call: Omit<ApiCall, 'retries'>, zipped: boolean, signal?: AbortSignal): Promise<Buffer> {
@@ -111,7 +99,7 @@ export class GarminConnect {
         this.http,
         this.opts.endpoints,
         token,
-        { ...call, retries: this.retries, accept: '*/*' },
+        { ...this.withRetries(call), accept: '*/*' },
         async (res) => {
           if (zipped) {
             const unzip = new FitZipExtractor(MAX_FIT_BYTES);
@@ -139,7 +127,7 @@ export class GarminConnect {
 
   /** The account's social profile (displayName, profileId, …) plus the raw answer. */
   async getSocialProfile(signal?: AbortSignal): Promise<GarminProfile & { raw: Record<string, unknown> }> {
-    return this.keeper.withToken(signal, (token) => fetchSocialProfile(this.http, this.opts.endpoints, token, this.retries, signal));
+    return this.keeper.withToken(signal, (token) => fetchSocialProfile(this.http, this.opts.endpoints, token, this.retry, signal));
   }
 
   /** /userprofile-service/userprofile/user-settings (validated: userData is an object). */

@@ -2,7 +2,8 @@
  * The one place where the Garmin client touches the network: an injected fetch with the caller's
  * AbortSignal combined with a per-request timeout, upstream answers classified into the error
  * catalogue (429 / Cloudflare → GARMIN_RATE_LIMITED with retry_after_ms, 5xx / resets / timeouts
- * → retried with back-off when the request is idempotent, else GARMIN_UNAVAILABLE).
+ * → retried with back-off when the request is idempotent, else GARMIN_UNAVAILABLE). This loop is
+ * the only place in the code base that re-sends a Garmin request (retry.ts has the policy).
  */
 import { AppError, isAppError, silentLogger } from '../core/index.js';
 import type { Clock, Logger, Random } from '../core/index.js';
@@ -15,8 +16,13 @@ export interface HttpDeps {
   random: Random;
   logger?: Logger;
   timeoutMs: number;
-  /** Awaited before every upstream request (a per-account token bucket). */
+  /** Awaited before every upstream request (a per-account token bucket; waits out a pause too). */
   beforeRequest?: (signal: AbortSignal | undefined) => Promise<void>;
+  /**
+   * The caller's answer to a 429 it may retry: pause the account for `waitMs` (the next
+   * `beforeRequest` then waits it out). Without it a 429 is never retried.
+   */
+  onRateLimited?: (waitMs: number) => void | Promise<void>;
   backoff?: BackoffPolicy;
 }
 
@@ -27,6 +33,8 @@ export interface HttpRequest {
   body?: string;
   /** Extra attempts for idempotent requests on 5xx, resets and timeouts (0 = none). */
   retries: number;
+  /** Extra attempts after a 429, each after `onRateLimited` paused the account (default 0 = none). */
+  rateLimitRetries?: number;
   /** Stable label for logs and error details (never the URL's query, which may hold a ticket). */
   label: string;
   /** Default wait reported with GARMIN_RATE_LIMITED when the answer has no Retry-After. */
@@ -75,8 +83,10 @@ type Attempt<T> = { ok: true; value: T } | { ok: false; retriable: boolean; erro
 
 /**
  * Sends one logical request: awaits the limiter, fetches with signal+timeout, hands 2xx–4xx
- * answers to `handle`, turns 429/Cloudflare into GARMIN_RATE_LIMITED (never retried here), and
- * retries 5xx/resets/timeouts/broken bodies `req.retries` times with full-jitter back-off.
+ * answers to `handle`. 5xx/resets/timeouts/broken bodies are retried `req.retries` times with
+ * full-jitter back-off; 429/Cloudflare (GARMIN_RATE_LIMITED) `req.rateLimitRetries` times, each
+ * after `deps.onRateLimited` paused the account. The two budgets are independent, so one call
+ * sends at most 1 + retries + rateLimitRetries requests.
  */
 export async function sendRequest<T>(
   deps: HttpDeps,
@@ -85,23 +95,33 @@ export async function sendRequest<T>(
   signal?: AbortSignal,
 ): Promise<T> {
   const logger = deps.logger ?? silentLogger;
-  let last: AppError | undefined;
-  for (let attempt = 0; attempt <= req.retries; attempt++) {
-    if (attempt > 0) {
-      const delay = backoffDelayMs(attempt - 1, deps.random, deps.backoff ?? DEFAULT_BACKOFF);
-      logger.debug({ endpoint: req.label, attempt, delay_ms: delay, reason: last?.details.reason }, 'garmin: retrying');
-      try {
-        await deps.clock.sleep(delay, signal);
-      } catch (e) {
-        throw abortedError(e);
-      }
-    }
+  const rateLimitRetries = deps.onRateLimited ? (req.rateLimitRetries ?? 0) : 0;
+  let transient = 0;
+  let limited = 0;
+  for (;;) {
     const result = await attemptOnce(deps, req, handle, signal);
     if (result.ok) return result.value;
-    if (!result.retriable) throw result.error;
-    last = result.error;
+    const error = result.error;
+    if (error.code === 'GARMIN_RATE_LIMITED') {
+      if (limited >= rateLimitRetries) throw error;
+      limited++;
+      const waitMs = error.retryAfterMs ?? req.rateLimitDefaultMs;
+      logger.warn({ endpoint: req.label, attempt: limited, pause_ms: waitMs }, 'garmin: rate limited; pausing the account, then retrying');
+      await deps.onRateLimited!(waitMs);
+      continue;
+    }
+    if (!result.retriable) throw error;
+    if (transient >= req.retries) {
+      throw new AppError('GARMIN_UNAVAILABLE', undefined, { ...error.details, attempts: transient + limited + 1 }, { cause: error });
+    }
+    const delay = backoffDelayMs(transient++, deps.random, deps.backoff ?? DEFAULT_BACKOFF);
+    logger.debug({ endpoint: req.label, attempt: transient, delay_ms: delay, reason: error.details.reason }, 'garmin: retrying');
+    try {
+      await deps.clock.sleep(delay, signal);
+    } catch (e) {
+      throw abortedError(e);
+    }
   }
-  throw new AppError('GARMIN_UNAVAILABLE', undefined, { ...last?.details, attempts: req.retries + 1 }, { cause: last });
 }
 
 function abortedError(cause: unknown): AppError {
@@ -208,4 +228,21 @@ export async function readJson(res: Response, label: string, nowMs: number, rate
     throw rateLimited(label, parseRetryAfterMs(res.headers.get('retry-after'), nowMs, rateLimitDefaultMs), { status: res.status });
   }
   return value;
+}
+
+/** Reads a body chunk by chunk into `push` (so a download is never buffered compressed and unzipped at once). */
+export async function streamBody(res: Response, push: (chunk: Uint8Array) => void): Promise<void> {
+  if (!res.body) return;
+  const reader = res.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      push(value);
+    }
+  } catch (e) {
+    throw new BodyReadError(e);
+  } finally {
+    reader.releaseLock();
+  }
 }

@@ -15,6 +15,8 @@ export type {
 export type { GarminEndpoints } from './endpoints.js';
 export { endpointsForDomain, endpointsForBaseUrl } from './endpoints.js';
 export { verifyFit } from './fit.js';
+export { DEFAULT_RETRY_POLICY, retryPolicy, worstCaseRequestsPerCall } from './retry.js';
+export type { RetryPolicy } from './retry.js';
 export { GarminAuth } from './auth.js';
 export type { GarminAuthOptions } from './auth.js';
 export { GarminConnect } from './connect.js';

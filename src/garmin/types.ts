@@ -38,9 +38,14 @@ export interface GarminTokenStore {
   save(tokens: GarminTokenSet): Promise<void>;
 }
 
-/** Optional per-account request budget (token bucket) awaited before every upstream request. */
+/**
+ * Optional per-account request budget (token bucket) awaited before every upstream request. With
+ * `pause`, a rate-limited GET pauses the account (every later `acquire` waits it out) and is
+ * re-sent per the retry policy; without it a 429 surfaces at once as GARMIN_RATE_LIMITED.
+ */
 export interface RequestLimiter {
   acquire(signal?: AbortSignal): Promise<void>;
+  pause?(ms: number): void | Promise<void>;
 }
 
 export interface GarminActivitySummary {

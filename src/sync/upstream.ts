@@ -1,4 +1,4 @@
-import { AppError, isAppError, type Clock, type Logger } from '../core/index.js';
+import { AppError, isAbortError, isAppError, type Clock, type Logger } from '../core/index.js';
 import type { GarminConnectLike, GarminGateway } from './garmin.port.js';
 import type { AccountRateLimiter } from './rate-limiter.js';
 
@@ -19,7 +19,7 @@ export interface UpstreamOptions {
   logger: Logger;
   /** Aborts when the worker stops or loses the lease. */
   signal: AbortSignal;
-  /** Aborts when the user asks to cancel: waits end at once. */
+  /** Aborts when the user asks to cancel: waits (and requests in flight) end at once. */
   cancelSignal: AbortSignal;
   /** Pause after a 429 without Retry-After. */
   defaultRateLimitPauseMs: number;
@@ -27,55 +27,56 @@ export interface UpstreamOptions {
 
 /**
  * The engine's side of every Garmin call of one job (`SyncerContext.garmin`): obtains the user's
- * client on first use, waits while the account is paused, pauses the whole account on a rate
- * limit and tries again, retries a transient failure (after the client's own retries) twice with
- * back-off; anything else propagates.
+ * client on first use and waits while the account is paused. It never re-sends a request — the
+ * Garmin client's retry policy (src/garmin/retry.ts) is the only one. What reaches it decides:
+ * GARMIN_RATE_LIMITED → pause the whole account (every job of it waits) and fail this call;
+ * anything else → fail this call. The job engine then records or fails the item.
  */
 export class UpstreamCalls {
   private client: Promise<GarminConnectLike> | undefined;
+  /** Aborts on a lease loss / worker stop, and on a cancel request (so a long 429 wait ends). */
+  private readonly callSignal: AbortSignal;
 
-  constructor(private readonly o: UpstreamOptions) {}
+  constructor(private readonly o: UpstreamOptions) {
+    this.callSignal = AbortSignal.any([o.signal, o.cancelSignal]);
+  }
 
   async call<T>(fn: (client: GarminConnectLike, signal: AbortSignal) => Promise<T>): Promise<T> {
     this.client ??= this.o.gateway.forUser(this.o.userId);
     const client = await this.client;
-    let transient = 0;
-    let limited = 0;
-    for (;;) {
-      this.throwIfAborted();
-      await this.waitWhilePaused();
-      try {
-        return await fn(client, this.o.signal);
-      } catch (e) {
-        if (isAppError(e, 'GARMIN_RATE_LIMITED') || isAppError(e, 'GARMIN_CIRCUIT_OPEN')) {
-          if (++limited > 50) throw e;
-          const ms = e.retryAfterMs ?? this.o.defaultRateLimitPauseMs;
-          await this.o.limiter.pause(ms);
-          this.o.logger.warn({ job_id: this.o.jobId, pause_ms: ms }, 'Garmin rate limit: pausing this account');
-          continue;
-        }
-        if (isAppError(e, 'GARMIN_UNAVAILABLE') && transient < 2 && !this.o.signal.aborted) {
-          transient++;
-          await this.o.clock.sleep(1000 * 2 ** transient, this.o.signal);
-          continue;
-        }
-        throw e;
+    this.throwIfAborted();
+    await this.waitWhilePaused();
+    try {
+      return await fn(client, this.callSignal);
+    } catch (e) {
+      if (this.cancelled() && isAbortError(e)) throw new CancelRequestedError();
+      if (isAppError(e, 'GARMIN_RATE_LIMITED')) {
+        const ms = e.retryAfterMs ?? this.o.defaultRateLimitPauseMs;
+        await this.o.limiter.pause(ms);
+        this.o.logger.warn({ job_id: this.o.jobId, pause_ms: ms }, 'Garmin rate limit outlasted the retry policy: account paused');
       }
+      throw e;
     }
+  }
+
+  /** True when the user cancelled (and the worker is not stopping for another reason). */
+  private cancelled(): boolean {
+    return this.o.cancelSignal.aborted && !this.o.signal.aborted;
   }
 
   /** Waits out an account pause; a cancel request ends the wait (CancelRequestedError). */
   private async waitWhilePaused(): Promise<void> {
     if (this.o.limiter.pausedUntil <= this.o.clock.now()) return;
     try {
-      await this.o.limiter.waitWhilePaused(AbortSignal.any([this.o.signal, this.o.cancelSignal]));
+      await this.o.limiter.waitWhilePaused(this.callSignal);
     } catch (e) {
-      if (this.o.cancelSignal.aborted && !this.o.signal.aborted) throw new CancelRequestedError();
+      if (this.cancelled()) throw new CancelRequestedError();
       throw e;
     }
   }
 
   private throwIfAborted(): void {
     if (this.o.signal.aborted) throw this.o.signal.reason ?? new AppError('ABORTED');
+    if (this.cancelled()) throw new CancelRequestedError();
   }
 }

@@ -120,7 +120,7 @@ describe('retries with back-off', () => {
   it('gives up after the configured retries with GARMIN_UNAVAILABLE', async () => {
     emu.setFaults({ fault5xx: 1 });
     const before = count('connect.workouts');
-    const e = await withAutoAdvance(clock, rejectionOf(client({ retries: 2 }).listWorkouts({ start: 0, limit: 10 })));
+    const e = await withAutoAdvance(clock, rejectionOf(client({ retry: { transientRetries: 2 } }).listWorkouts({ start: 0, limit: 10 })));
     expect(e.code).toBe('GARMIN_UNAVAILABLE');
     expect(count('connect.workouts') - before).toBe(3);
   });
@@ -138,7 +138,7 @@ describe('FIT integrity', () => {
   });
 
   it('a truncated download is detected: retried, never returned', async () => {
-    const api = client({ retries: 1 });
+    const api = client({ retry: { transientRetries: 1 } });
     const [a] = await api.listActivities({ start: 0, limit: 1 });
     emu.setFaults({ faultTruncate: 1 });
     const e = await withAutoAdvance(clock, rejectionOf(api.downloadActivityFit(a!.activityId)));

@@ -85,7 +85,9 @@ async function emulatorBackend(seed: Seed, limiters: AccountLimiters, clock: Clo
     clock,
     tokenStore: { load: async () => tokens, save: async (t) => void (tokens = t) },
     limiter: limiters.forAccount(USER),
-    retries: 2,
+    // The storm test faults ~20% of requests: a deeper, faster retry budget than production's (the
+    // policy is a setting; nothing above the client retries).
+    retry: { transientRetries: 6, baseMs: 50, capMs: 500 },
   });
   // Logins made by the harness's own login do not count; resetStats() zeroes the emulator's count.
   let base = emu.stats().logins;
