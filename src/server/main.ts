@@ -105,6 +105,7 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
           random,
           logger: garminLog,
           limiter: limiters.forAccount(userId),
+          retry: { transientRetries: cfg.garminRetries, rateLimitRetries: cfg.garminRateLimitRetries },
           ...(o.fetch ? { fetch: o.fetch } : {}),
         }),
       jwtKey,

@@ -10,6 +10,7 @@ import { DEFAULT_RETRY_POLICY, worstCaseRequestsPerCall } from '../../src/garmin
 import { AccountLimiter } from '../../src/sync/index.js';
 import { UpstreamCalls } from '../../src/sync/upstream.js';
 import { silentLogger } from '../../src/core/index.js';
+import { SERVER_SETTINGS } from '../../src/server/settings.js';
 import { loginNoMfa, makeAuth, makeConnect, MemoryTokenStore, rejectionOf, startEmu, withAutoAdvance } from './helpers.js';
 
 let emu: RunningEmulator;
@@ -41,6 +42,9 @@ describe('retry budget per call (default policy)', () => {
   it('the documented numbers: 3 transient and 5 rate-limit retries, at most 18 GETs per call', () => {
     expect({ transientRetries, rateLimitRetries }).toEqual({ transientRetries: 3, rateLimitRetries: 5 });
     expect(worstCaseRequestsPerCall(DEFAULT_RETRY_POLICY)).toBe(18);
+    // The server's declared defaults are the same numbers.
+    expect(Number(SERVER_SETTINGS.garminRetries.default)).toBe(transientRetries);
+    expect(Number(SERVER_SETTINGS.garminRateLimitRetries.default)).toBe(rateLimitRetries);
   });
 
   it('always 5xx: 1 + transientRetries requests, then GARMIN_UNAVAILABLE', async () => {
