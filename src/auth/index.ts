@@ -11,6 +11,7 @@ export * from './garmin-gateway.js';
 export * from './garmin-token-vault.js';
 export * from './garmin.port.js';
 export * from './key-file.js';
+export * from './key-fingerprints.js';
 export * from './login-limits.js';
 export * from './refresh-token.js';
 export * from './secret-box.js';

@@ -7,11 +7,12 @@ import envPaths from 'env-paths';
 import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
-import { createAuth, loadOrCreateKeyFile, parseKey, type AuthModule } from '../auth/index.js';
+import { createAuth, loadOrCreateKeyFile, parseKey, verifyKeyFingerprints, type AuthModule } from '../auth/index.js';
 import { cryptoRandom, isAppError, systemClock, type Clock, type Logger, type Random } from '../core/index.js';
 import { GarminAuth, GarminConnect, endpointsForBaseUrl, endpointsForDomain } from '../garmin/index.js';
 import {
   createBlobStore,
+  KeyFingerprintRepository,
   prepareDataDir,
   PgNotifications,
   RateBudgetRepository,
@@ -80,6 +81,8 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
   // call Garmin for an account (PostgreSQL, or split API/worker processes on one SQLite file).
   let notifications: PgNotifications | null = null;
   try {
+    const keys = { GARMINSYNC_ENCRYPTION_KEY: encryptionKey, GARMINSYNC_JWT_KEY: jwtKey };
+    await verifyKeyFingerprints(new KeyFingerprintRepository(db), keys, clock.now());
     const endpoints =
       cfg.garmin.kind === 'url' ? endpointsForBaseUrl(cfg.garmin.url, cfg.garmin.domain) : endpointsForDomain(cfg.garmin.domain);
     const garminLog = logger.child({ room: 'garmin' });

@@ -14,6 +14,8 @@ export { nodeBlobFs } from './blob-fs.js';
 export { createBlobStore, type CreateBlobStoreOptions } from './create-blob-store.js';
 export { storageFailure } from './storage-errors.js';
 export { prepareDataDir } from './data-dir.js';
+export { KeyFingerprintRepository } from './key-fingerprint.repository.js';
+export type * from './key-fingerprints.tables.js';
 export { encodeCursor, decodeCursor } from './json.js';
 export type { SyncJobParams, SyncJobRecord, NewSyncJob, ListJobsFilter, Page, JobCounters } from './sync-job.types.js';
 export { SyncJobRepository, canonicalParams } from './sync-job.repository.js';

@@ -5,6 +5,7 @@ import * as jobErrorCodeMigration from './job-error-code.migration.js';
 import * as healthMetricsMigration from './health/health-metrics.migration.js';
 import * as jobItemMigration from './job-item.migration.js';
 import * as jobResumedMigration from './job-resumed.migration.js';
+import * as keyFingerprintsMigration from './key-fingerprints.migration.js';
 import * as scaleMigration from './scale.migration.js';
 import * as schedulesMigration from './schedules.migration.js';
 import * as syncMigration from './sync.migration.js';
@@ -22,6 +23,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '007_health_metrics': healthMetricsMigration,
   '008_schedules': schedulesMigration,
   '010_archive': archiveMigration,
+  '012_key_fingerprints': keyFingerprintsMigration,
   '016_job_resumed_items': jobResumedMigration,
 };
 
