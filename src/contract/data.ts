@@ -41,6 +41,25 @@ export type Activity = Static<typeof Activity>;
 export const ActivityDetail = Type.Intersect([Activity, Type.Object({ raw: Type.Unknown() })]);
 export type ActivityDetail = Static<typeof ActivityDetail>;
 
+/** `GET /activities/{id}/details`: Garmin's time series, fetched from Garmin on demand (never during a sync). */
+export const ActivityDetailsQuery = Type.Object(
+  {
+    max_chart_size: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, default: 2000, description: 'rows of metrics at most' })),
+    max_polyline_size: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000, default: 4000, description: 'polyline points at most' })),
+  },
+  { additionalProperties: false },
+);
+export type ActivityDetailsQuery = Static<typeof ActivityDetailsQuery>;
+
+export const ActivityDetails = Type.Object({
+  activity_id: Type.String(),
+  details: Type.Unknown({
+    description:
+      "Garmin's /activity-service/activity/{id}/details answer as sent: metricDescriptors (key, unit, metricsIndex — the order is not fixed), activityDetailMetrics (rows of metrics), geoPolylineDTO",
+  }),
+});
+export type ActivityDetails = Static<typeof ActivityDetails>;
+
 export const ActivityList = Type.Object({ items: Type.Array(Activity), next_cursor: Type.Union([Type.String(), Type.Null()]) });
 export type ActivityList = Static<typeof ActivityList>;
 

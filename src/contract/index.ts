@@ -8,5 +8,6 @@ export * from './sync.js';
 export * from './data.js';
 export * from './health.js';
 export * from './imports.js';
+export * from './coverage.js';
 export { HEALTH_FAMILY_SHAPES } from './health-families.js';
 export * from './strings.js';

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { CalendarDate, NullableTimestamp, SyncDate, Timestamp } from './common.js';
+import { HealthMetricName } from './health.js';
 
 export const SyncTypeSchema = Type.Union([Type.Literal('activities'), Type.Literal('health'), Type.Literal('workouts')]);
 /** Every job type: the sync types plus `archive` (an uploaded account export being imported; see POST /imports). */
@@ -12,7 +13,13 @@ export const JobStatusSchema = Type.Union([
   Type.Literal('cancelled'),
 ]);
 
-/** POST /sync/jobs. `from`/`to` bound a re-sync; `full` ignores the watermark. */
+const HealthMetricList = Type.Array(HealthMetricName, { minItems: 1, maxItems: 64, uniqueItems: true });
+
+/**
+ * POST /sync/jobs. `from`/`to` bound a re-sync; `full` ignores the watermark (health: back to the
+ * account's first day with data). Health only: `metrics` chooses the families (default: the
+ * default set), `missing` fetches only what coverage shows missing, failed or partial in from–to.
+ */
 export const CreateJobRequest = Type.Object(
   {
     sync_type: SyncTypeSchema,
@@ -27,6 +34,8 @@ export const CreateJobRequest = Type.Object(
           'an ended job of the same sync_type with failed_items > 0: the new job works only the items that failed in it, over its range (from/to/full must then be left out)',
       }),
     ),
+    metrics: Type.Optional(HealthMetricList),
+    missing: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
@@ -59,6 +68,10 @@ export const SyncJob = Type.Object({
     full: Type.Boolean(),
     import_id: Type.Optional(Type.String({ description: 'an archive job: the import it runs (GET /imports/{import_id})' })),
     retry_failed_of: Type.Optional(Type.String({ description: 'a retry of the failed items of this earlier job (`sync retry --failed`)' })),
+    metrics: Type.Optional(
+      Type.Array(HealthMetricName, { description: 'a health job: the families it fetches (absent: the default set)' }),
+    ),
+    missing: Type.Optional(Type.Boolean({ description: 'a health job that fetches only missing, failed and partial days' })),
   }),
   cancel_requested: Type.Boolean(),
   attempts: Type.Integer(),

@@ -78,6 +78,13 @@ export const DEFAULT_HEALTH_METRICS: readonly HealthMetric[] = [
 export const HEALTH_METRIC_STATES = ['present', 'empty'] as const;
 export type HealthMetricState = (typeof HEALTH_METRIC_STATES)[number];
 
+/**
+ * What coverage says of one family on one day (issue 15): `present` / `empty` as stored,
+ * `missing` never fetched, `failed` its last fetch failed, `partial` fetched before the day ended.
+ */
+export const COVERAGE_STATES = ['present', 'empty', 'missing', 'failed', 'partial'] as const;
+export type CoverageState = (typeof COVERAGE_STATES)[number];
+
 /** Where a stored family came from: the Connect API, or an imported Garmin data export. */
 export const HEALTH_METRIC_SOURCES = ['api', 'archive'] as const;
 export type HealthMetricSource = (typeof HEALTH_METRIC_SOURCES)[number];

@@ -108,6 +108,94 @@ export class GarminHealthApi {
     return o;
   }
 
+  /** /wellness-service/wellness/floorsChartData/daily/{D}: 15-minute floors (both arrays [] without data). */
+  async getFloors(date: string, signal?: AbortSignal): Promise<Json> {
+    return this.daily(`/wellness-service/wellness/floorsChartData/daily/${checkDate(date, 'date')}`, 'floors', signal);
+  }
+
+  /** /usersummary-service/usersummary/hydration/daily/{D}. */
+  async getHydration(date: string, signal?: AbortSignal): Promise<Json> {
+    return this.daily(`/usersummary-service/usersummary/hydration/daily/${checkDate(date, 'date')}`, 'hydration', signal);
+  }
+
+  /** /wellness-service/wellness/daily/im/{D}: the day's and the week's intensity minutes. */
+  async getIntensityMinutes(date: string, signal?: AbortSignal): Promise<Json> {
+    return this.daily(`/wellness-service/wellness/daily/im/${checkDate(date, 'date')}`, 'intensity minutes', signal);
+  }
+
+  /** /metrics-service/metrics/trainingstatus/aggregated/{D} (sections may be null). */
+  async getTrainingStatus(date: string, signal?: AbortSignal): Promise<Json> {
+    return this.daily(`/metrics-service/metrics/trainingstatus/aggregated/${checkDate(date, 'date')}`, 'training status', signal);
+  }
+
+  /** /metrics-service/metrics/endurancescore?calendarDate=D; null on 204 (no score that day). */
+  async getEnduranceScore(date: string, signal?: AbortSignal): Promise<Json | null> {
+    return this.score('/metrics-service/metrics/endurancescore', date, 'endurance score', signal);
+  }
+
+  /** /metrics-service/metrics/hillscore?calendarDate=D; null on 204. */
+  async getHillScore(date: string, signal?: AbortSignal): Promise<Json | null> {
+    return this.score('/metrics-service/metrics/hillscore', date, 'hill score', signal);
+  }
+
+  /** /fitnessage-service/fitnessage/{D}; null when Garmin has none for the day. */
+  async getFitnessAge(date: string, signal?: AbortSignal): Promise<Json | null> {
+    const label = 'fitness age';
+    const body = await this.getJson({ path: `/fitnessage-service/fitnessage/${checkDate(date, 'date')}`, label }, signal);
+    return body === null ? null : expectObject(body, label);
+  }
+
+  /** /metrics-service/metrics/racepredictions/daily/{displayName}?fromCalendarDate&toCalendarDate (≤ 366 days): rows by calendarDate. */
+  async getRacePredictions(startDate: string, endDate: string, displayName: string, signal?: AbortSignal): Promise<Json[]> {
+    const [s, e] = checkRange(startDate, endDate);
+    const label = 'race predictions';
+    const body = await this.getJson(
+      {
+        path: `/metrics-service/metrics/racepredictions/daily/${encodeURIComponent(displayName)}`,
+        query: { fromCalendarDate: s, toCalendarDate: e },
+        label,
+      },
+      signal,
+    );
+    return body === null ? [] : datedList(body, 'calendarDate', label);
+  }
+
+  /** /bloodpressure-service/bloodpressure/range/{s}/{e}: one summary per day with measurements (startDate checked). */
+  async getBloodPressure(startDate: string, endDate: string, signal?: AbortSignal): Promise<Json[]> {
+    const [s, e] = checkRange(startDate, endDate);
+    const label = 'blood pressure';
+    const o = expectObject(await this.getJson({ path: `/bloodpressure-service/bloodpressure/range/${s}/${e}`, label }, signal), label);
+    return datedList(o.measurementSummaries ?? [], 'startDate', label);
+  }
+
+  /**
+   * /usersummary-service/stats/steps/weekly/{end}/{weeks} (≤ 52 weeks ending on `end`): one row
+   * per week that has wellness data, keyed by the week's first day; [] before the account's data.
+   */
+  async getWeeklySteps(end: string, weeks: number, signal?: AbortSignal): Promise<Json[]> {
+    const n = Math.max(1, Math.min(52, Math.floor(weeks)));
+    const label = 'weekly steps';
+    const body = await this.getJson({ path: `/usersummary-service/stats/steps/weekly/${checkDate(end, 'end')}/${n}`, label }, signal);
+    return body === null ? [] : datedList(body, 'calendarDate', label);
+  }
+
+  /** /usersummary-service/stats/steps/daily/{s}/{e} (≤ 28 days): one row per day with data. */
+  async getDailySteps(startDate: string, endDate: string, signal?: AbortSignal): Promise<Json[]> {
+    const [s, e] = checkRange(startDate, endDate);
+    const label = 'daily steps';
+    const body = await this.getJson({ path: `/usersummary-service/stats/steps/daily/${s}/${e}`, label }, signal);
+    return body === null ? [] : datedList(body, 'calendarDate', label);
+  }
+
+  private async daily(path: string, label: string, signal?: AbortSignal): Promise<Json> {
+    return parseDaily(await this.getJson({ path, label }, signal), label);
+  }
+
+  private async score(path: string, date: string, label: string, signal?: AbortSignal): Promise<Json | null> {
+    const body = await this.getJson({ path, query: { calendarDate: checkDate(date, 'date') }, label }, signal);
+    return body === null ? null : expectObject(body, label);
+  }
+
   /** /metrics-service/metrics/maxmet/daily/{s}/{e}: VO2max, one element per day with data. */
   async getMaxMetrics(startDate: string, endDate: string, signal?: AbortSignal): Promise<Json[]> {
     const [s, e] = checkRange(startDate, endDate);

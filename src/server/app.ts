@@ -3,9 +3,10 @@ import swagger from '@fastify/swagger';
 import { API_PREFIX, Problem } from '../contract/index.js';
 import { systemClock, type Clock } from '../core/index.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandling, refuseNulStrings } from './errors.js';
-import type { AuthApi, DataApi, HealthApi, ImportsApi, SyncApi } from './ports.js';
+import type { AuthApi, CoverageApi, DataApi, HealthApi, ImportsApi, SyncApi } from './ports.js';
 import { activitiesRoutes } from './routes/activities.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
+import { coverageRoutes } from './routes/coverage.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { importsRoutes } from './routes/imports.routes.js';
 import { probeRoutes } from './routes/probe.routes.js';
@@ -19,6 +20,8 @@ export interface AppDeps {
   health: HealthApi;
   /** Archive uploads (issue 16); without it the /imports routes are absent. */
   imports?: ImportsApi;
+  /** Health coverage (issue 15); without it GET /coverage is absent. */
+  coverage?: CoverageApi;
   /** Throws when the service cannot serve (database unreachable). */
   ready: () => Promise<void>;
   clock?: Clock;
@@ -107,6 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(workoutsRoutes, { auth: deps.auth, data: deps.data.synced });
       await api.register(healthRoutes, { auth: deps.auth, health: deps.health });
       if (deps.imports) await api.register(importsRoutes, { auth: deps.auth, imports: deps.imports });
+      if (deps.coverage) await api.register(coverageRoutes, { auth: deps.auth, coverage: deps.coverage });
     },
     { prefix: API_PREFIX },
   );

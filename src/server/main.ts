@@ -27,6 +27,7 @@ import {
   InProcessJobEventBus,
   SharedAccountLimiters,
   ArchiveImportService,
+  CoverageService,
   HealthDataService,
   SyncService,
   SyncedDataService,
@@ -173,8 +174,9 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
       app = await buildApp({
         auth: auth.service,
         sync,
-        data: { synced: new SyncedDataService({ activities: store.activities, workouts: store.workouts, blobs }) },
+        data: { synced: new SyncedDataService({ activities: store.activities, workouts: store.workouts, blobs, gateway: auth.gateway }) },
         health: new HealthDataService(store.healthMetrics),
+        coverage: new CoverageService({ healthMetrics: store.healthMetrics, failures: store.failures, clock }),
         imports: new ArchiveImportService({
           store,
           clock,

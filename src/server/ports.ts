@@ -1,5 +1,5 @@
 import type { AuthService, Principal } from '../auth/index.js';
-import type { ArchiveImportService, HealthDataService, SyncedDataService, SyncService } from '../sync/index.js';
+import type { ArchiveImportService, CoverageService, HealthDataService, SyncedDataService, SyncService } from '../sync/index.js';
 
 export type { Principal };
 
@@ -12,7 +12,7 @@ export type SyncApi = Pick<SyncService, 'create' | 'list' | 'get' | 'cancel' | '
 /** What the activities and workouts routes need: the sync room's read side. */
 export type SyncedDataApi = Pick<
   SyncedDataService,
-  'listActivities' | 'activitySports' | 'activity' | 'activityFit' | 'listWorkouts' | 'workout' | 'workoutFit'
+  'listActivities' | 'activitySports' | 'activity' | 'activityDetails' | 'activityFit' | 'listWorkouts' | 'workout' | 'workoutFit'
 >;
 
 /** Read access to what was synced. */
@@ -26,3 +26,6 @@ export type HealthApi = Pick<HealthDataService, 'listDays' | 'getDay'>;
 
 /** What the import routes need: archive uploads and their reports. */
 export type ImportsApi = Pick<ArchiveImportService, 'upload' | 'get' | 'list' | 'maxBytes'>;
+
+/** What the coverage route needs. */
+export type CoverageApi = Pick<CoverageService, 'report'>;

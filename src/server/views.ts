@@ -1,6 +1,16 @@
-import type { Activity, ArchiveImport, HealthDayDetail, HealthDayRow, ImportReport, SyncJob, Workout } from '../contract/index.js';
+import type {
+  Activity,
+  ArchiveImport,
+  CoverageReport,
+  HealthDayDetail,
+  HealthDayRow,
+  ImportReport,
+  SyncJob,
+  Workout,
+} from '../contract/index.js';
 import type { ActivityRecord, ImportRecord, SyncJobRecord, WorkoutRecord } from '../store/index.js';
-import type { HealthDayMetrics, HealthDaySummary } from '../sync/index.js';
+import type { Coverage, HealthDayMetrics, HealthDaySummary } from '../sync/index.js';
+import type { HealthMetric } from '../core/index.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
@@ -28,6 +38,8 @@ export function jobView(j: SyncJobRecord): SyncJob {
       full: j.params.full,
       ...(j.params.import_id ? { import_id: j.params.import_id } : {}),
       ...(j.params.retry_failed_of ? { retry_failed_of: j.params.retry_failed_of } : {}),
+      ...(j.params.metrics ? { metrics: j.params.metrics as HealthMetric[] } : {}),
+      ...(j.params.missing ? { missing: true } : {}),
     },
     cancel_requested: j.cancel_requested,
     attempts: j.attempts,
@@ -96,5 +108,16 @@ export function importView(i: ImportRecord): ArchiveImport {
     report: (i.report as ImportReport | null) ?? null,
     created_at: iso(i.created_at),
     updated_at: iso(i.updated_at),
+  };
+}
+
+/** A coverage report on the wire: fetch times as ISO timestamps. */
+export function coverageView(c: Coverage): CoverageReport {
+  return {
+    ...c,
+    days: c.days.map((d) => ({
+      ...d,
+      metrics: Object.fromEntries(Object.entries(d.metrics).map(([k, cell]) => [k, { ...cell, fetched_at: isoOrNull(cell.fetched_at) }])),
+    })),
   };
 }

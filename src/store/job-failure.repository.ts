@@ -33,6 +33,23 @@ export class JobFailureRepository {
       .execute();
   }
 
+  /**
+   * The user's failed health days in [from, to] (item keys `health:YYYY-MM-DD`) with the job's
+   * params (which families it fetched), oldest first: coverage marks them failed.
+   */
+  async healthFailures(userId: string, from: string, to: string): Promise<(JobFailureRecord & { params: string })[]> {
+    return this.db
+      .selectFrom('sync_job_failures as f')
+      .innerJoin('sync_jobs as j', 'j.job_id', 'f.job_id')
+      .select(['f.job_id', 'f.item_key', 'f.error_code', 'f.error_message', 'f.created_at', 'j.params'])
+      .where('j.user_id', '=', userId)
+      .where('j.sync_type', '=', 'health')
+      .where('f.item_key', '>=', `health:${from}`)
+      .where('f.item_key', '<=', `health:${to}`)
+      .orderBy('f.created_at')
+      .execute();
+  }
+
   /** Of `itemKeys`, those that failed in `jobId` (a resumed job skips them instead of failing them twice). */
   async failedAmong(jobId: string, itemKeys: readonly string[]): Promise<Set<string>> {
     const failed = new Set<string>();

@@ -15,6 +15,8 @@ export function canonicalParams(p: SyncJobParams): string {
     full: Boolean(p.full),
     ...(p.import_id ? { import_id: p.import_id } : {}),
     ...(p.retry_failed_of ? { retry_failed_of: p.retry_failed_of } : {}),
+    ...(p.metrics?.length ? { metrics: [...p.metrics] } : {}),
+    ...(p.missing ? { missing: true } : {}),
   });
 }
 
@@ -41,6 +43,8 @@ function toRecord(row: Selectable<SyncJobsTable>): SyncJobRecord {
       full: Boolean(params.full),
       ...(typeof params.import_id === 'string' ? { import_id: params.import_id } : {}),
       ...(typeof params.retry_failed_of === 'string' ? { retry_failed_of: params.retry_failed_of } : {}),
+      ...(Array.isArray(params.metrics) && params.metrics.length > 0 ? { metrics: params.metrics.map(String) } : {}),
+      ...(params.missing === true ? { missing: true } : {}),
     },
     cancel_requested: fromFlag(row.cancel_requested),
     lease_owner: row.lease_owner,

@@ -9,6 +9,10 @@ export interface SyncJobParams {
   import_id?: string;
   /** `sync retry --failed`: only the items that failed permanently in this earlier job are worked again. */
   retry_failed_of?: string;
+  /** A health job: the metric families it fetches (core HEALTH_METRICS names; absent: the default set). */
+  metrics?: string[];
+  /** A health job: fetch only the days (and families) that coverage shows missing, failed or partial in from–to. */
+  missing?: boolean;
 }
 
 /** A Sync Job as the store returns it: timestamps in epoch ms, params parsed, flags as booleans. */

@@ -23,7 +23,27 @@ export interface GarminConnectLike {
   getHrv(date: string, signal?: AbortSignal): Promise<Record<string, unknown> | null>;
   getWeightRange(startDate: string, endDate: string, signal?: AbortSignal): Promise<Record<string, unknown>>;
   /** The health surface beyond the six daily answers. */
-  health: Pick<GarminHealthApi, 'getBodyBatteryReports' | 'getRespiration' | 'getSpo2' | 'getTrainingReadiness'>;
+  health: Pick<
+    GarminHealthApi,
+    | 'getBodyBatteryReports'
+    | 'getRespiration'
+    | 'getSpo2'
+    | 'getTrainingReadiness'
+    | 'getStepsChart'
+    | 'getFloors'
+    | 'getHydration'
+    | 'getIntensityMinutes'
+    | 'getTrainingStatus'
+    | 'getEnduranceScore'
+    | 'getHillScore'
+    | 'getFitnessAge'
+    | 'getMaxMetrics'
+    | 'getRacePredictions'
+    | 'getBloodPressure'
+    | 'getWeeklySteps'
+    | 'getDailySteps'
+    | 'getActivityDetails'
+  >;
   listWorkouts(q: { start: number; limit: number }, signal?: AbortSignal): Promise<GarminWorkoutSummaryLike[]>;
   getWorkout(workoutId: number, signal?: AbortSignal): Promise<Record<string, unknown>>;
   downloadWorkoutFit(workoutId: number, signal?: AbortSignal): Promise<Buffer>;

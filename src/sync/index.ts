@@ -44,3 +44,5 @@ export { ArchiveImportService, type ArchiveImportServiceOptions } from './archiv
 export type { ActivityWatermark } from './syncers/activities.syncer.js';
 export type { HealthWatermark } from './syncers/health.syncer.js';
 export { HealthDataService, type HealthDaySummary, type HealthDayMetrics, type HealthDayListInput } from './health/health-data.service.js';
+export { CoverageService, DEFAULT_COVERAGE_DAYS } from './health/coverage.service.js';
+export type { Coverage, CoverageCell, CoverageDay, CoverageTotals } from './health/coverage.js';

@@ -1,4 +1,14 @@
-import { AppError, isTerminal, silentLogger, syncDateProblem, type Clock, type Logger, type Random, type SyncType } from '../core/index.js';
+import {
+  AppError,
+  isTerminal,
+  parseHealthMetrics,
+  silentLogger,
+  syncDateProblem,
+  type Clock,
+  type Logger,
+  type Random,
+  type SyncType,
+} from '../core/index.js';
 import type { JobFailureRecord, ListJobsFilter, Page, SyncJobRecord, SyncStore } from '../store/index.js';
 import type { JobEvent, JobEventBus, Unsubscribe } from './job-event-bus.js';
 
@@ -9,6 +19,10 @@ export interface CreateJobInput {
   full?: boolean;
   /** Only the items that failed in this earlier job of the user (`sync retry --failed`), over its range. */
   retry_failed_of?: string;
+  /** Health only: the families to fetch (core HEALTH_METRICS names or `all`; default: the default set). */
+  metrics?: readonly string[];
+  /** Health only: fetch only what coverage shows missing, failed or partial in from–to. */
+  missing?: boolean;
 }
 
 export interface SyncServiceOptions {
@@ -59,13 +73,24 @@ export class SyncService {
     if (from && to && from > to) {
       throw new AppError('VALIDATION_FAILED', 'from must not be after to.', { errors: [{ path: '/from', message: 'after to' }] });
     }
+    if (input.sync_type !== 'health' && (input.metrics !== undefined || input.missing)) {
+      throw new AppError('VALIDATION_FAILED', 'metrics and missing apply to health syncs only.', {
+        errors: [{ path: input.metrics !== undefined ? '/metrics' : '/missing', message: 'health only' }],
+      });
+    }
+    if (input.missing && input.full) {
+      throw new AppError('VALIDATION_FAILED', 'missing and full cannot be combined.', {
+        errors: [{ path: '/missing', message: 'with full' }],
+      });
+    }
+    const metrics = input.metrics === undefined ? undefined : parseHealthMetrics(input.metrics);
     const res = await this.o.store.jobs.createOrGetActive(
       {
         job_id: this.o.random.uuid(),
         user_id: userId,
         session_id: sessionId,
         sync_type: input.sync_type,
-        params: { from, to, full: Boolean(input.full) },
+        params: { from, to, full: Boolean(input.full), ...(metrics ? { metrics } : {}), ...(input.missing ? { missing: true } : {}) },
       },
       now,
       this.o.maxActiveJobsPerUser,
@@ -99,7 +124,14 @@ export class SyncService {
         user_id: userId,
         session_id: sessionId,
         sync_type: syncType,
-        params: { from: old.params.from, to: old.params.to, full: old.params.full, retry_failed_of: old.job_id },
+        params: {
+          from: old.params.from,
+          to: old.params.to,
+          full: old.params.full,
+          retry_failed_of: old.job_id,
+          ...(old.params.metrics ? { metrics: old.params.metrics } : {}),
+          ...(old.params.missing ? { missing: true } : {}),
+        },
       },
       this.o.clock.now(),
       this.o.maxActiveJobsPerUser,

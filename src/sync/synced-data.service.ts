@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { AppError } from '../core/index.js';
+import type { GarminGateway } from './garmin.port.js';
 import type { ActivityRecord, ActivityRepository, BlobStore, Page, WorkoutRecord, WorkoutRepository } from '../store/index.js';
 
 /** A stored original FIT, opened for streaming. */
@@ -11,6 +12,8 @@ export interface OpenedFit {
 
 export interface SyncedDataServiceOptions {
   activities: Pick<ActivityRepository, 'list' | 'get' | 'sports'>;
+  /** Garmin for on-demand reads (activity details); absent: those reads are GARMIN_UNAVAILABLE. */
+  gateway?: GarminGateway;
   workouts: Pick<WorkoutRepository, 'page' | 'get'>;
   blobs: Pick<BlobStore, 'open'>;
 }
@@ -53,6 +56,27 @@ export class SyncedDataService {
     const activity = await this.activity(userId, activityId, signal);
     if (!activity.fit) throw new AppError('NOT_FOUND', 'No FIT file is stored for this activity.', { activity_id: activityId });
     return { activity, ...(await this.open(activity.fit.sha256, signal)) };
+  }
+
+  /**
+   * Garmin's details (time series and polyline) of a synced activity, fetched from Garmin now
+   * through the user's client (so under the account's rate budget); never stored, never part of
+   * a sync. NOT_FOUND when the activity was never synced for this user.
+   */
+  async activityDetails(
+    userId: string,
+    activityId: string,
+    opts: { max_chart_size?: number; max_polyline_size?: number },
+    signal?: AbortSignal,
+  ): Promise<unknown> {
+    await this.activity(userId, activityId, signal);
+    if (!this.o.gateway) throw new AppError('GARMIN_UNAVAILABLE', 'This service cannot reach Garmin for activity details.');
+    const garmin = await this.o.gateway.forUser(userId);
+    return garmin.health.getActivityDetails(
+      Number(activityId),
+      { maxChartSize: opts.max_chart_size ?? 2000, maxPolylineSize: opts.max_polyline_size ?? 4000 },
+      signal,
+    );
   }
 
   /** A page of workouts by name (VALIDATION_FAILED for a cursor we did not make). */

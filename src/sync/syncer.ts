@@ -20,7 +20,7 @@ export interface SyncItem {
  * The stored data a syncer reads and writes: the data repositories only. Job rows, counters,
  * failures, checkpoints and transactions are the engine's.
  */
-export type SyncData = Pick<SyncStore, 'activities' | 'healthMetrics' | 'workouts' | 'watermarks' | 'imports'>;
+export type SyncData = Pick<SyncStore, 'activities' | 'healthMetrics' | 'workouts' | 'watermarks' | 'imports' | 'failures'>;
 
 /** Settings of syncers that the service configures. */
 export interface SyncerSettings {

@@ -18,6 +18,10 @@ export class FakeGarmin implements GarminConnectLike {
   unavailableEvery = 0;
   private activities: { id: number; start: number }[] = [];
   private nextId = 1_000_000;
+  /** The first day with wellness data: `days` days ending on the end date. */
+  private get firstDay(): string {
+    return new Date(Date.parse(`${this.endDate}T00:00:00Z`) - (this.days - 1) * 86_400_000).toISOString().slice(0, 10);
+  }
 
   constructor(
     activities: number,
@@ -129,6 +133,24 @@ export class FakeGarmin implements GarminConnectLike {
       await this.hit(signal);
       return [{ calendarDate: date, score: 60 }];
     },
+    // The rest of the surface: Garmin's no-data answers (the fake is a debugging backend for the six daily families).
+    getStepsChart: async (_date: string, _name: string, signal?: AbortSignal) => this.hit(signal).then(() => []),
+    getFloors: async (_date: string, signal?: AbortSignal) => this.hit(signal).then(() => ({ floorValuesArray: [] })),
+    getHydration: async (date: string, signal?: AbortSignal) => this.hit(signal).then(() => ({ calendarDate: date, valueInML: null })),
+    getIntensityMinutes: async (date: string, signal?: AbortSignal) => this.hit(signal).then(() => ({ calendarDate: date })),
+    getTrainingStatus: async (_date: string, signal?: AbortSignal) => this.hit(signal).then(() => ({ mostRecentTrainingStatus: null })),
+    getEnduranceScore: async (_date: string, signal?: AbortSignal) => this.hit(signal).then(() => null),
+    getHillScore: async (_date: string, signal?: AbortSignal) => this.hit(signal).then(() => null),
+    getFitnessAge: async (_date: string, signal?: AbortSignal) => this.hit(signal).then(() => null),
+    getMaxMetrics: async (_s: string, _e: string, signal?: AbortSignal) => this.hit(signal).then(() => []),
+    getRacePredictions: async (_s: string, _e: string, _n: string, signal?: AbortSignal) => this.hit(signal).then(() => []),
+    getBloodPressure: async (_s: string, _e: string, signal?: AbortSignal) => this.hit(signal).then(() => []),
+    getWeeklySteps: async (end: string, _weeks: number, signal?: AbortSignal) =>
+      this.hit(signal).then(() => (end >= this.firstDay ? [{ calendarDate: this.firstDay, values: { wellnessDataDaysCount: 1 } }] : [])),
+    getDailySteps: async (start: string, _end: string, signal?: AbortSignal) =>
+      this.hit(signal).then(() => [{ calendarDate: start > this.firstDay ? start : this.firstDay, totalSteps: 1000 }]),
+    getActivityDetails: async (activityId: number, _o?: unknown, signal?: AbortSignal) =>
+      this.hit(signal).then(() => ({ activityId, metricDescriptors: [], activityDetailMetrics: [] })),
   };
   async getWeightRange(startDate: string, endDate: string, signal?: AbortSignal) {
     await this.hit(signal);

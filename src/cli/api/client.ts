@@ -1,6 +1,9 @@
 import { isAppError } from '../../core/index.js';
 import type {
   ActivityDetail,
+  ActivityDetails,
+  CoverageQuery,
+  CoverageReport,
   ActivityList,
   ActivityListQuery,
   ActivitySportList,
@@ -148,6 +151,16 @@ export class ApiClient {
 
   getActivity(id: string, signal?: AbortSignal): Promise<ActivityDetail> {
     return this.authedJson<ActivityDetail>('GET', `/activities/${encodeURIComponent(id)}`, { signal });
+  }
+
+  /** Garmin's details (time series, polyline) of a synced activity, fetched by the service on demand. */
+  getActivityDetails(id: string, signal?: AbortSignal): Promise<ActivityDetails> {
+    return this.authedJson<ActivityDetails>('GET', `/activities/${encodeURIComponent(id)}/details`, { signal });
+  }
+
+  /** Health coverage per family and day (issue 15). */
+  getCoverage(query: CoverageQuery, signal?: AbortSignal): Promise<CoverageReport> {
+    return this.authedJson<CoverageReport>('GET', '/coverage', { query: { ...query }, signal });
   }
 
   /** The stored original FIT file as a stream. */

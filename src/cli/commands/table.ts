@@ -108,6 +108,10 @@ export const LEAF_COMMANDS = {
     summary: 'Mirror everything synced into a folder: FIT, GPX, CSV, JSON (incremental)',
     load: () => import('./export/export.js'),
   },
+  coverage: {
+    summary: 'Which health days are present, empty, missing, failed or partial (calendar on a terminal)',
+    load: () => import('./coverage/coverage.js'),
+  },
   completion: { summary: 'Print a shell completion script (bash, zsh or fish)', load: () => import('./completion/completion.js') },
 } as const;
 

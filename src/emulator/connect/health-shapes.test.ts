@@ -179,4 +179,19 @@ describe.runIf(dir !== undefined)('health surface shapes match the recordings (k
     const ours = (await same(im, `/usersummary-service/stats/im/daily/2026-11-01/2026-11-20`)) as Json[];
     expect(ours).toHaveLength(20);
   });
+
+  it('weekly steps: weeks keyed by their first day, weeks without data left out, [] beyond the data', async () => {
+    const recorded = rec('stats/test_weekly_steps.yaml', 'stats/steps/weekly') as Json[];
+    const ours = (await same(recorded, `/usersummary-service/stats/steps/weekly/2026-11-27/52`)) as Json[];
+    // 60 days end on 2026-11-27: the 9 weeks ending then hold data (the oldest only partly).
+    expect(ours.map((w) => w.calendarDate)).toEqual(
+      Array.from({ length: 9 }, (_, i) =>
+        new Date(Date.parse('2026-11-21T00:00:00Z') - (8 - i) * 7 * 86_400_000).toISOString().slice(0, 10),
+      ),
+    );
+    const counts = ours.map((w) => (w.values as Json).wellnessDataDaysCount);
+    expect(counts.reduce((a, b) => (a as number) + (b as number), 0)).toBe(60);
+    expect(await json(`/usersummary-service/stats/steps/weekly/2025-11-27/52`)).toEqual([]);
+    expect((await h.get(`/usersummary-service/stats/steps/weekly/2026-11-27/53`)).status).toBe(400);
+  });
 });

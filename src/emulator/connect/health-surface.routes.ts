@@ -129,6 +129,16 @@ export function healthSurfaceRoutes(lookup: Lookup): EmuRoute[] {
     },
     {
       ...bearer,
+      name: 'connect.weeklySteps',
+      pattern: '/usersummary-service/stats/steps/weekly/:end/:weeks',
+      handler: withAccount(lookup, (data, req) => {
+        const weeks = Number(req.params.weeks);
+        if (!Number.isInteger(weeks) || weeks < 1 || weeks > 52) throw new HttpAnswer(badRequest('weeks must be 1 to 52'));
+        return ok(data.surface.weeklySteps(ms(requireDate(req.params.end, 'end')), weeks));
+      }),
+    },
+    {
+      ...bearer,
       name: 'connect.intensityMinuteStats',
       pattern: '/usersummary-service/stats/im/daily/:start/:end',
       handler: withAccount(lookup, (data, req) => ok(data.surface.intensityMinuteStats(...range(req.params.start, req.params.end)))),

@@ -74,6 +74,33 @@ export class HealthSurface {
     }));
   }
 
+  /**
+   * /usersummary-service/stats/steps/weekly/{end}/{weeks}: 7-day weeks ending on `end`, keyed by
+   * their first day; weeks without any wellness day are left out (recorded: [] beyond the data).
+   */
+  weeklySteps(endMs: number, weeks: number): Json[] {
+    const out: Json[] = [];
+    for (let w = weeks - 1; w >= 0; w--) {
+      const startMs = endMs - (w * 7 + 6) * DAY_MS;
+      const days = this.daysIn(startMs, startMs + 6 * DAY_MS);
+      if (days.length === 0) continue;
+      const steps = days.map(({ day }) => stepBuckets(day).reduce((a, b) => a + b, 0));
+      const distance = days.reduce((a, { day }) => a + day.distanceM, 0);
+      const total = steps.reduce((a, b) => a + b, 0);
+      out.push({
+        calendarDate: formatCalendarDate(startMs),
+        values: {
+          totalSteps: total,
+          averageSteps: total / days.length,
+          wellnessDataDaysCount: days.length,
+          averageDistance: distance / days.length,
+          totalDistance: distance,
+        },
+      });
+    }
+    return out;
+  }
+
   floors(dayMs: number): Json {
     return floorsChart(this.health.day(dayMs), dayMs, this.startGmt(dayMs));
   }

@@ -1,7 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ActivityDetail, ActivityIdParams, ActivityList, ActivityListQuery, ActivitySportList } from '../../contract/index.js';
+import {
+  ActivityDetail,
+  ActivityDetails,
+  ActivityDetailsQuery,
+  ActivityIdParams,
+  ActivityList,
+  ActivityListQuery,
+  ActivitySportList,
+} from '../../contract/index.js';
 import { BEARER, principalOf, requireAuth } from '../auth-guard.js';
 import type { AuthApi, SyncedDataApi } from '../ports.js';
 import { requestSignal } from '../request-signal.js';
@@ -65,6 +73,27 @@ export async function activitiesRoutes(app: FastifyInstance, opts: { auth: AuthA
       const a = await data.activity(principalOf(req).userId, req.params.id, requestSignal(reply));
       return { ...activityView(a), raw: a.raw };
     },
+  );
+
+  r.get(
+    '/activities/:id/details',
+    {
+      schema: {
+        tags: ['data'],
+        operationId: 'getActivityDetails',
+        summary: 'Time series and polyline of a synced activity, fetched from Garmin on demand',
+        description:
+          'One upstream request per call, under the account’s rate budget; nothing is stored. 404 when the activity was never synced.',
+        security: BEARER,
+        params: ActivityIdParams,
+        querystring: ActivityDetailsQuery,
+        response: { 200: ActivityDetails, ...ERRORS },
+      },
+    },
+    async (req, reply) => ({
+      activity_id: req.params.id,
+      details: await data.activityDetails(principalOf(req).userId, req.params.id, req.query, requestSignal(reply)),
+    }),
   );
 
   // Untyped reply: the 200 body is a byte stream, which the typed provider cannot express.

@@ -51,6 +51,8 @@ export async function runRetry(ctx: CommandContext, arg: string, flags: RetryFla
     if (old.params.from) req.from = old.params.from;
     if (old.params.to) req.to = old.params.to;
     if (old.params.full) req.full = true;
+    if (old.params.metrics) req.metrics = old.params.metrics;
+    if (old.params.missing) req.missing = true;
   }
   const { job } = await ctx.api.createJob(req);
   const what = flags.failed ? `the ${old.failed_items} failed item(s) of ${old.sync_type} job` : `${old.sync_type} job`;

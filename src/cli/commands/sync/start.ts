@@ -1,5 +1,13 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { SYNC_TYPES, type Clock, type SyncType } from '../../../core/index.js';
+import {
+  DEFAULT_HEALTH_METRICS,
+  HEALTH_METRICS,
+  SYNC_TYPES,
+  parseHealthMetrics,
+  type Clock,
+  type HealthMetric,
+  type SyncType,
+} from '../../../core/index.js';
 import type { CreateJobRequest, SyncJob } from '../../../contract/index.js';
 import type { ApiClient } from '../../api/client.js';
 import type { CommandContext } from '../../context.js';
@@ -21,6 +29,10 @@ export interface StartOptions {
   to?: string;
   full: boolean;
   wait: boolean;
+  /** Health: the families to fetch (undefined: the default set). */
+  metrics?: HealthMetric[];
+  /** Health: only the missing, failed and partial days of the range. */
+  missing?: boolean;
 }
 
 interface StartFlags {
@@ -29,6 +41,8 @@ interface StartFlags {
   to?: string;
   full?: boolean;
   wait?: boolean;
+  metrics?: string;
+  missing?: boolean;
 }
 
 const dateArg = (flag: string) => (v: string) => {
@@ -44,7 +58,15 @@ export function define(cmd: Command, ctx: DefineContext): void {
     .option('-t, --type <type>', `what to sync: ${SYNC_TYPES.join(', ')} or all`, 'all')
     .option('--from <date>', 're-sync from this day (YYYY-MM-DD)', dateArg('--from'))
     .option('--to <date>', 're-sync up to this day (YYYY-MM-DD)', dateArg('--to'))
-    .option('--full', 'ignore what was synced before and fetch everything again')
+    .option('--full', 'ignore what was synced before and fetch everything again (health: back to the first day the account has data)')
+    .option(
+      '--metrics <list>',
+      `health: the families to fetch, comma-separated, or all (default: ${DEFAULT_HEALTH_METRICS.join(',')}); one of: ${HEALTH_METRICS.join(', ')}`,
+    )
+    .option(
+      '--missing',
+      'health: fetch only the days that `garminsync coverage` shows missing, failed or partial in --from/--to (default: the last 30 days)',
+    )
     .option('-w, --wait', 'follow the jobs to their end (progress bar on a terminal) and exit with their outcome')
     .addHelpText(
       'after',
@@ -52,6 +74,8 @@ export function define(cmd: Command, ctx: DefineContext): void {
         'garminsync sync start --type all --wait',
         'garminsync sync start --type activities --from 2026-01-01 --to 2026-01-31',
         'garminsync sync start --type health --full --wait --json',
+        'garminsync sync start --type health --metrics sleep,hrv,weight --from 2026-01-01',
+        'garminsync sync start --type health --missing --from 2026-01-01 --to 2026-06-30 --wait',
       ) + '\nWith --wait the exit code is the outcome: 0 completed, 5 failed, 6 cancelled, 130 detached (Ctrl-C).\n',
     );
   ctx.bind<StartFlags>(cmd, (c: CommandContext, flags) => {
@@ -62,6 +86,10 @@ export function define(cmd: Command, ctx: DefineContext): void {
     checkSyncDateFlag(flags.from, '--from', c.clock.now());
     checkSyncDateFlag(flags.to, '--to', c.clock.now());
     if (flags.from && flags.to && flags.from > flags.to) throw usage('--from must not be after --to.');
+    if ((flags.metrics !== undefined || flags.missing) && type !== 'health')
+      throw usage(`--${flags.metrics !== undefined ? 'metrics' : 'missing'} needs --type health.`);
+    if (flags.missing && flags.full) throw usage('--missing and --full cannot be combined.');
+    const metrics = flags.metrics === undefined ? undefined : parseHealthMetrics(flags.metrics);
     return runStart({
       io: c.io,
       api: c.api,
@@ -72,6 +100,8 @@ export function define(cmd: Command, ctx: DefineContext): void {
       to: flags.to,
       full: Boolean(flags.full),
       wait: Boolean(flags.wait),
+      ...(metrics ? { metrics } : {}),
+      ...(flags.missing ? { missing: true } : {}),
     });
   });
 }
@@ -84,6 +114,8 @@ export async function runStart(opts: StartOptions): Promise<number> {
     if (opts.from) req.from = opts.from;
     if (opts.to) req.to = opts.to;
     if (opts.full) req.full = true;
+    if (opts.metrics) req.metrics = opts.metrics;
+    if (opts.missing) req.missing = true;
     const { job, deduplicated } = await opts.api.createJob(req);
     if (deduplicated) opts.out.info(`A ${type} sync was already ${job.status}; following job ${job.job_id}.`);
     jobs.push(job);
@@ -92,7 +124,7 @@ export async function runStart(opts: StartOptions): Promise<number> {
 }
 
 /** Shared with `sync retry`: wait, or print the new jobs and what to run next. */
-export async function reportStarted(opts: Omit<StartOptions, 'types' | 'full'>, jobs: SyncJob[]): Promise<number> {
+export async function reportStarted(opts: Omit<StartOptions, 'types' | 'full' | 'metrics' | 'missing'>, jobs: SyncJob[]): Promise<number> {
   if (opts.wait) return waitForJobs(opts, jobs);
   if (opts.out.json) {
     opts.out.document({ jobs });
