@@ -1,6 +1,6 @@
 import type { Clock } from '../core/index.js';
 import { ApiClient } from './api/client.js';
-import type { HttpOptions } from './api/http.js';
+import type { HttpFetch, HttpOptions } from './api/http.js';
 import { Session } from './api/session.js';
 import { ConfigStore, normaliseServerUrl, type Config } from './config/config-store.js';
 import { configDir } from './config/paths.js';
@@ -19,7 +19,7 @@ export type Launcher = (args: string[]) => Promise<number>;
 export interface CliDeps {
   io: IO;
   env: Record<string, string | undefined>;
-  fetch: typeof fetch;
+  fetch: HttpFetch;
   clock: Clock;
   prompter: Prompter;
   homeDir: string;

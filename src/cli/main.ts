@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { systemClock } from '../core/index.js';
 import { inquirerPrompter } from './adapters/inquirer-prompter.js';
+import { nodeHttpFetch } from './adapters/node-http-fetch.js';
 import { processIO } from './adapters/process-io.js';
 import { findOnPath, secretToolKeyring } from './adapters/secret-tool-keyring.js';
 import type { Launcher } from './context.js';
@@ -20,7 +21,8 @@ export async function main(argv: string[], launchers?: Partial<Record<'server' |
   return runCli(argv, {
     io,
     env,
-    fetch: globalThis.fetch,
+    // node:http, not the global fetch: undici's load dominated every command's start-up.
+    fetch: nodeHttpFetch,
     clock: systemClock,
     prompter: inquirerPrompter(io),
     homeDir: homedir(),

@@ -34,12 +34,16 @@ describe('garminsync sync (real binary, real service, real emulator)', () => {
     expect(list.code).toBe(0);
     expect((JSON.parse(list.stdout) as { items: unknown[] }).items).toHaveLength(12);
 
-    const status = await run(['sync', 'status', '--json']);
-    expect((JSON.parse(status.stdout) as { jobs: { status: string }[] }).jobs.map((j) => j.status)).toEqual([
-      'completed',
-      'completed',
-      'completed',
+    const status = await run(['sync', 'status', '--json'], { env: { GARMINSYNC_DEBUG: '1' } });
+    expect(
+      (JSON.parse(status.stdout) as { jobs: { sync_type: string; status: string }[] }).jobs.map((j) => [j.sync_type, j.status]),
+    ).toEqual([
+      ['activities', 'completed'],
+      ['health', 'completed'],
+      ['workouts', 'completed'],
     ]);
+    // The latest job of every type from one request (it was one request per type).
+    expect(status.stderr.split('\n').filter((l) => l.startsWith('[http] '))).toEqual(['[http] GET /api/v1/sync/jobs']);
   });
 
   it('sync cancel stops a running job; watching it then exits 6; cancelling again says it already is (exit 0)', async () => {

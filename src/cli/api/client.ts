@@ -26,7 +26,7 @@ import type {
   WorkoutListQuery,
 } from '../../contract/index.js';
 import type { Credentials } from '../credentials/credential-store.js';
-import { send, sendJson, type HttpOptions, type RequestOptions } from './http.js';
+import { send, sendJson, type HttpOptions, type HttpResponse, type RequestOptions } from './http.js';
 import { sessionExpired, type Session } from './session.js';
 
 /**
@@ -56,7 +56,7 @@ export class ApiClient {
   // --- authenticated -----------------------------------------------------------------------
 
   /** Sends with the current access token; after a 401, refreshes once and retries once. */
-  async authed(method: string, path: string, opts: Omit<RequestOptions, 'token'> = {}): Promise<Response> {
+  async authed(method: string, path: string, opts: Omit<RequestOptions, 'token'> = {}): Promise<HttpResponse> {
     const token = await this.session.accessToken();
     try {
       return await send(this.http, method, path, { ...opts, token });
@@ -132,7 +132,7 @@ export class ApiClient {
   }
 
   /** The job's Server-Sent Events stream (the caller reads and closes it). */
-  jobEvents(jobId: string, signal: AbortSignal): Promise<Response> {
+  jobEvents(jobId: string, signal: AbortSignal): Promise<HttpResponse> {
     return this.authed('GET', `/sync/jobs/${encodeURIComponent(jobId)}/events`, {
       signal,
       accept: 'text/event-stream',
@@ -164,7 +164,7 @@ export class ApiClient {
   }
 
   /** The stored original FIT file as a stream. */
-  activityFit(id: string, signal?: AbortSignal): Promise<Response> {
+  activityFit(id: string, signal?: AbortSignal): Promise<HttpResponse> {
     return this.authed('GET', `/activities/${encodeURIComponent(id)}/fit`, {
       accept: 'application/octet-stream, */*',
       signal,
@@ -191,7 +191,7 @@ export class ApiClient {
   }
 
   /** A workout's stored FIT file as a stream. */
-  workoutFit(id: string, signal?: AbortSignal): Promise<Response> {
+  workoutFit(id: string, signal?: AbortSignal): Promise<HttpResponse> {
     return this.authed('GET', `/workouts/${encodeURIComponent(id)}/fit`, {
       accept: 'application/octet-stream, */*',
       signal,

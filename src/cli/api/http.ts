@@ -6,10 +6,33 @@ import { AppError, ERROR_CODES, isAbortError, type ErrorCode } from '../../core/
  */
 export const API_PREFIX = '/api/v1';
 
+/** The part of a fetch Response the CLI uses (the global Response has it; so has adapters/node-http-fetch). */
+export interface HttpResponse {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly headers: { get(name: string): string | null };
+  readonly body: ReadableStream<Uint8Array> | null;
+  json(): Promise<unknown>;
+  text(): Promise<string>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/** The part of fetch's request options the CLI uses. */
+export interface HttpInit {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | ReadableStream<Uint8Array>;
+  duplex?: 'half';
+  signal?: AbortSignal;
+}
+
+/** A fetch-shaped transport: the global fetch satisfies it, and so does the CLI's node:http one. */
+export type HttpFetch = (url: string, init?: HttpInit) => Promise<HttpResponse>;
+
 /** What the HTTP layer needs: where the service is and how to reach it. */
 export interface HttpOptions {
   baseUrl: string;
-  fetch: typeof fetch;
+  fetch: HttpFetch;
   /** Per-request timeout; streams (SSE, downloads) pass their own signal instead. */
   timeoutMs?: number;
   /** Called before every request with method and path (never headers or bodies): the debug trace. */
@@ -43,7 +66,7 @@ export function apiUrl(baseUrl: string, path: string, query?: RequestOptions['qu
  * become SERVICE_UNREACHABLE; error answers become AppErrors carrying the problem's `code`, so
  * that `exit-codes.ts` can map them. Secrets are never put into error messages.
  */
-export async function send(http: HttpOptions, method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
+export async function send(http: HttpOptions, method: string, path: string, opts: RequestOptions = {}): Promise<HttpResponse> {
   const headers: Record<string, string> = { accept: opts.accept ?? 'application/json' };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (opts.raw) {
@@ -55,7 +78,7 @@ export async function send(http: HttpOptions, method: string, path: string, opts
   if (opts.signal) signals.push(opts.signal);
   if (!opts.noTimeout) signals.push(AbortSignal.timeout(http.timeoutMs ?? DEFAULT_TIMEOUT_MS));
   http.trace?.(`${method} ${API_PREFIX}${path}`);
-  let res: Response;
+  let res: HttpResponse;
   try {
     res = await http.fetch(apiUrl(http.baseUrl, path, opts.query), {
       method,
@@ -113,7 +136,7 @@ function isErrorCode(v: unknown): v is ErrorCode {
 }
 
 /** Turns an error answer (problem+json or not) into an AppError with the problem's fields as details. */
-export async function problemError(res: Response): Promise<AppError> {
+export async function problemError(res: HttpResponse): Promise<AppError> {
   let problem: Record<string, unknown> = {};
   try {
     const text = await res.text();

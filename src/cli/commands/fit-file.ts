@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { AppError } from '../../core/index.js';
+import type { HttpResponse } from '../api/http.js';
 import type { CommandContext } from '../context.js';
 import { usage } from './errors.js';
 
@@ -15,7 +16,7 @@ import { usage } from './errors.js';
  */
 export async function saveFit(
   ctx: CommandContext,
-  download: (signal: AbortSignal) => Promise<Response>,
+  download: (signal: AbortSignal) => Promise<HttpResponse>,
   target: string,
   force: boolean,
 ): Promise<number> {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../core/index.js';
 import type { Activity, ActivityList, HealthDayDetail, Workout, WorkoutList } from '../../contract/index.js';
+import type { HttpResponse } from '../api/http.js';
 import { gpxDocument, trackPoints } from './gpx.js';
 import { exportHealthDay, listHealthDays, writeHealthTables, type HealthExportApi } from './health-export.js';
 import { Mirror, sha256Hex, type FileSource } from './mirror.js';
@@ -16,9 +17,9 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 /** What the export needs from the service (the CLI's API client). */
 export interface ExportApi extends HealthExportApi {
   listActivities(query: { limit?: number; cursor?: string }, signal?: AbortSignal): Promise<ActivityList>;
-  activityFit(id: string, signal?: AbortSignal): Promise<Response>;
+  activityFit(id: string, signal?: AbortSignal): Promise<HttpResponse>;
   listWorkouts(query: { limit?: number; cursor?: string }, signal?: AbortSignal): Promise<WorkoutList>;
-  workoutFit(id: string, signal?: AbortSignal): Promise<Response>;
+  workoutFit(id: string, signal?: AbortSignal): Promise<HttpResponse>;
 }
 
 export interface ExportOptions {
@@ -75,7 +76,7 @@ async function pool<T>(items: readonly T[], limit: number, signal: AbortSignal, 
   await Promise.all(lanes);
 }
 
-async function bytesOf(res: Response, expectedSha: string, what: string): Promise<Buffer> {
+async function bytesOf(res: HttpResponse, expectedSha: string, what: string): Promise<Buffer> {
   const bytes = Buffer.from(await res.arrayBuffer());
   if (sha256Hex(bytes) !== expectedSha)
     throw new AppError('FIT_INVALID', `The service sent ${what} whose sha256 is not the one it listed; try the export again.`);

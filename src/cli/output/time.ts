@@ -13,11 +13,14 @@ export interface TimeFormatter {
 
 /** `timeZone` is an IANA name (the TZ variable); an unknown one falls back to the system zone. */
 export function timeFormatter(opts: { utc: boolean; timeZone?: string | undefined }): TimeFormatter {
-  const parts = partsFormatter(opts.utc ? 'UTC' : opts.timeZone);
+  // Made on first use: creating an Intl.DateTimeFormat loads ICU's locale and zone data, a
+  // noticeable part of a command's start-up, and --json output never writes a time for people.
+  let parts: Intl.DateTimeFormat | undefined;
   const time = (iso: string | null | undefined): string => {
     if (!iso) return '-';
     const t = Date.parse(iso);
     if (Number.isNaN(t)) return iso;
+    parts ??= partsFormatter(opts.utc ? 'UTC' : opts.timeZone);
     const p = Object.fromEntries(parts.formatToParts(t).map((x) => [x.type, x.value]));
     // hourCycle h23 still writes midnight as "24" in some ICU versions.
     const hour = p.hour === '24' ? '00' : p.hour;

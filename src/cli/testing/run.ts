@@ -2,6 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock, type Clock } from '../../core/index.js';
+import { nodeHttpFetch } from '../adapters/node-http-fetch.js';
 import type { Keyring } from '../credentials/keyring.js';
 import { runCli } from '../program.js';
 import type { Prompter } from '../prompter.js';
@@ -39,7 +40,7 @@ export async function run(
   const code = await runCli(argv, {
     io,
     env: { XDG_CONFIG_HOME: opts.home, ...(opts.server ? { GARMINSYNC_SERVER: opts.server } : {}), ...opts.env },
-    fetch: globalThis.fetch,
+    fetch: nodeHttpFetch,
     clock: opts.clock ?? systemClock,
     prompter: opts.prompter ?? scriptedPrompter([]),
     homeDir: opts.home,
