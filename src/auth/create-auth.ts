@@ -5,15 +5,15 @@ import { AccessTokens } from './access-token.js';
 import { AuthService } from './auth.service.js';
 import { AuthGarminGateway, type ConnectFactoryArgs } from './garmin-gateway.js';
 import { GarminTokenVault } from './garmin-token-vault.js';
-import type { GarminLoginPort } from './garmin.port.js';
+import type { GarminConnectPort, GarminLoginPort } from './garmin.port.js';
 import { DEFAULT_LOGIN_LIMITS, LoginLimits, type LoginLimitSettings } from './login-limits.js';
 import { SecretBox } from './secret-box.js';
 import type { SessionLifetime } from './session-lifetime.js';
 
-export interface CreateAuthOptions<C extends object, DB extends AuthTables = AuthTables> {
+export interface CreateAuthOptions<DB extends AuthTables = AuthTables> {
   db: Kysely<DB>;
   garmin: GarminLoginPort;
-  createConnect: (args: ConnectFactoryArgs) => C;
+  createConnect: (args: ConnectFactoryArgs) => GarminConnectPort;
   /** 256-bit HS256 key for our access tokens. */
   jwtKey: Buffer;
   /** 256-bit AES-GCM key for Garmin tokens and MFA state at rest. */
@@ -30,9 +30,9 @@ export interface CreateAuthOptions<C extends object, DB extends AuthTables = Aut
   lifetime?: Partial<SessionLifetime>;
 }
 
-export interface AuthModule<C extends object> {
+export interface AuthModule {
   service: AuthService;
-  gateway: AuthGarminGateway<C>;
+  gateway: AuthGarminGateway;
   vault: GarminTokenVault;
   repos: AuthRepositories;
 }
@@ -41,7 +41,7 @@ export const JWT_ISSUER = 'garminsync';
 export const JWT_AUDIENCE = 'garminsync-api';
 
 /** Wires the auth room over one database handle. */
-export function createAuth<C extends object, DB extends AuthTables = AuthTables>(o: CreateAuthOptions<C, DB>): AuthModule<C> {
+export function createAuth<DB extends AuthTables = AuthTables>(o: CreateAuthOptions<DB>): AuthModule {
   const repos = createAuthRepositories(o.db);
   const box = new SecretBox(o.encryptionKey, o.random);
   const vault = new GarminTokenVault(repos.garminAccounts, box, o.clock);
@@ -66,6 +66,6 @@ export function createAuth<C extends object, DB extends AuthTables = AuthTables>
     allowedUsers: o.allowedUsers,
     ...(o.lifetime ? { lifetime: o.lifetime } : {}),
   });
-  const gateway = new AuthGarminGateway<C>({ vault, accounts: repos.garminAccounts, createConnect: o.createConnect, logger: o.logger });
+  const gateway = new AuthGarminGateway({ vault, accounts: repos.garminAccounts, createConnect: o.createConnect, logger: o.logger });
   return { service, gateway, vault, repos };
 }

@@ -1,6 +1,7 @@
 import { AppError, isAppError, type Logger } from '../core/index.js';
 import type { GarminAccountsRepository } from '../store/index.js';
-import type { GarminTokenSet } from './garmin.port.js';
+import type { GarminConnectPort, GarminTokenSet } from './garmin.port.js';
+import { GuardedConnect } from './guarded-connect.js';
 import type { GarminTokenVault } from './garmin-token-vault.js';
 
 /** What the gateway hands the Connect-client factory for one user. */
@@ -10,11 +11,11 @@ export interface ConnectFactoryArgs {
   tokenStore: { load(): Promise<GarminTokenSet | null>; save(tokens: GarminTokenSet): Promise<void> };
 }
 
-export interface GarminGatewayOptions<C extends object> {
+export interface GarminGatewayOptions {
   vault: GarminTokenVault;
   accounts: GarminAccountsRepository;
   /** Builds a Garmin Connect client (the composition root passes `new GarminConnect(...)`). */
-  createConnect: (args: ConnectFactoryArgs) => C;
+  createConnect: (args: ConnectFactoryArgs) => GarminConnectPort;
   logger: Logger;
 }
 
@@ -28,35 +29,34 @@ export interface GarminGatewayOptions<C extends object> {
  * single-flight refresh (two clients refreshing one rotating DI token would kill it). A new login
  * (token_version changed by someone else) replaces the cached client.
  */
-export class AuthGarminGateway<C extends object> {
-  private readonly cache = new Map<string, { version: number; client: C }>();
+export class AuthGarminGateway {
+  private readonly cache = new Map<string, Entry>();
 
-  constructor(private readonly o: GarminGatewayOptions<C>) {}
+  constructor(private readonly o: GarminGatewayOptions) {}
 
-  async forUser(userId: string): Promise<C> {
+  async forUser(userId: string): Promise<GarminConnectPort> {
     const entry = await this.entryFor(userId);
     return this.guard(userId, entry);
   }
 
   /** The cached client of a user, or a new one over their current tokens. */
-  private async entryFor(userId: string): Promise<Entry<C>> {
+  private async entryFor(userId: string): Promise<Entry> {
     const row = await this.o.accounts.get(userId);
     if (!row?.tokens_enc || row.status !== 'connected') {
       throw new AppError('GARMIN_REAUTH_REQUIRED', undefined, { user_id: userId });
     }
     const cached = this.cache.get(userId);
     if (cached && cached.version === row.token_version) return cached;
-    const entry: Entry<C> = { version: row.token_version, client: undefined as unknown as C };
     const tokenStore: ConnectFactoryArgs['tokenStore'] = {
       load: () => this.o.vault.load(userId),
       save: async (tokens) => {
         await this.o.vault.save(userId, tokens);
         // Our own rotation bumped token_version: keep the cached client.
         const after = await this.o.accounts.get(userId);
-        if (after) entry.version = after.token_version;
+        if (after && entry) entry.version = after.token_version;
       },
     };
-    entry.client = this.o.createConnect({ userId, tokenStore });
+    const entry: Entry = { version: row.token_version, client: this.o.createConnect({ userId, tokenStore }) };
     this.cache.set(userId, entry);
     return entry;
   }
@@ -67,23 +67,23 @@ export class AuthGarminGateway<C extends object> {
   }
 
   /**
-   * Wraps every method so that a terminal refresh failure marks the account `reauth_required`
-   * and reads "login required". Exception: when the stored tokens changed since this client
-   * loaded them (another process or a new login rotated them), the failure is the stale client's,
-   * not the account's: the call is retried once on a fresh client instead.
+   * The user's client behind an explicit decorator (GuardedConnect): a terminal refresh failure
+   * marks the account `reauth_required` and reads "login required". Exception: when the stored
+   * tokens changed since this client loaded them (another process or a new login rotated them),
+   * the failure is the stale client's, not the account's: the call is retried once on a fresh client.
    */
-  private guard(userId: string, entry: Entry<C>): C {
-    const call = async (prop: string | symbol, args: unknown[], attempt: number): Promise<unknown> => {
-      const current = attempt === 0 ? entry : await this.entryFor(userId);
+  private guard(userId: string, first: Entry): GarminConnectPort {
+    const run = async <T>(call: (client: GarminConnectPort) => Promise<T>, attempt = 0): Promise<T> => {
+      const current = attempt === 0 ? first : await this.entryFor(userId);
       try {
-        return await (Reflect.get(current.client, prop) as (...a: unknown[]) => unknown).apply(current.client, args);
+        return await call(current.client);
       } catch (e) {
         if (!isAppError(e, 'GARMIN_REAUTH_REQUIRED')) throw e;
         this.cache.delete(userId);
         const row = await this.o.accounts.get(userId);
         if (attempt === 0 && row?.status === 'connected' && row.tokens_enc && row.token_version !== current.version) {
           this.o.logger.info({ user_id: userId }, 'Garmin tokens were rotated elsewhere; retrying with the stored ones');
-          return call(prop, args, 1);
+          return run(call, 1);
         }
         await this.o.vault.markReauthRequired(userId, e.message).catch((err: unknown) => {
           this.o.logger.error({ err, user_id: userId }, 'could not mark the Garmin account reauth_required');
@@ -92,17 +92,11 @@ export class AuthGarminGateway<C extends object> {
         throw new AppError('GARMIN_REAUTH_REQUIRED', undefined, { user_id: userId }, { cause: e });
       }
     };
-    return new Proxy(entry.client, {
-      get(target, prop, receiver) {
-        const v: unknown = Reflect.get(target, prop, receiver);
-        if (typeof v !== 'function') return v;
-        return (...args: unknown[]) => call(prop, args, 0);
-      },
-    });
+    return new GuardedConnect((call) => run(call));
   }
 }
 
-interface Entry<C> {
+interface Entry {
   version: number;
-  client: C;
+  client: GarminConnectPort;
 }

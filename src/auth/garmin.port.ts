@@ -1,4 +1,4 @@
-import type { GarminProfile, GarminTokenSet, LoginOutcome, MfaState } from '../garmin/index.js';
+import type { GarminConnect, GarminHealthApi, GarminProfile, GarminTokenSet, LoginOutcome, MfaState } from '../garmin/index.js';
 
 export type { GarminProfile, GarminTokenSet, LoginOutcome, MfaState };
 
@@ -18,3 +18,40 @@ export interface GarminLoginPort {
    */
   importTokens(input: unknown, signal?: AbortSignal): Promise<{ tokens: GarminTokenSet; profile: GarminProfile }>;
 }
+
+/** The health methods of a Connect client that the gateway hands out (GarminHealthApi's). */
+export type GarminHealthPort = Pick<
+  GarminHealthApi,
+  | 'getBodyBatteryReports'
+  | 'getRespiration'
+  | 'getSpo2'
+  | 'getTrainingReadiness'
+  | 'getStepsChart'
+  | 'getWeightDateRange'
+  | 'getMaxMetrics'
+  | 'getActivityDetails'
+>;
+
+/**
+ * The Connect client of one user as AuthGarminGateway hands it out (GarminConnect satisfies it;
+ * the gateway's GuardedConnect decorates exactly these methods). Sync's narrower
+ * GarminConnectLike is a subset, checked where the composition root passes the gateway on.
+ */
+export type GarminConnectPort = Pick<
+  GarminConnect,
+  | 'getSocialProfile'
+  | 'getUserSettings'
+  | 'listActivities'
+  | 'getActivity'
+  | 'downloadActivityFit'
+  | 'getDailySummary'
+  | 'getDailyHeartRate'
+  | 'getSleep'
+  | 'getStress'
+  | 'getHrv'
+  | 'getWeightRange'
+  | 'listWorkouts'
+  | 'getWorkout'
+  | 'getLastUsedDevice'
+  | 'downloadWorkoutFit'
+> & { readonly health: GarminHealthPort };

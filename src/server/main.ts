@@ -53,7 +53,7 @@ export interface RunningService {
   url: string | null;
   app: FastifyInstance | null;
   db: Kysely<Database>;
-  auth: AuthModule<GarminConnect>;
+  auth: AuthModule;
   /** Stops accepting requests, lets workers release their leases, closes the database. */
   close(): Promise<void>;
 }
@@ -97,7 +97,7 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
       location.dialect === 'postgres' || cfg.mode !== 'both'
         ? new SharedAccountLimiters({ ...budget, budgets: new RateBudgetRepository(db), logger: logger.child({ room: 'sync' }) })
         : new AccountLimiters(budget);
-    const auth = createAuth<GarminConnect, Database>({
+    const auth = createAuth<Database>({
       db,
       garmin: garminAuth,
       createConnect: ({ userId, tokenStore }) =>

@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AuthGarminGateway, GarminTokenVault, SecretBox, type ConnectFactoryArgs, type GarminTokenSet } from '../../src/auth/index.js';
+import {
+  AuthGarminGateway,
+  GarminTokenVault,
+  SecretBox,
+  type ConnectFactoryArgs,
+  type GarminConnectPort,
+  type GarminTokenSet,
+} from '../../src/auth/index.js';
 import { AppError, ERROR_CODES, FakeClock, cryptoRandom, isAppError, silentLogger } from '../../src/core/index.js';
 import { createAuthRepositories } from '../../src/store/index.js';
 import { testDialects, type TestDatabase } from '../../src/store/testing/dialects.js';
@@ -21,9 +28,15 @@ class FakeConnect {
     this.loaded = args.tokenStore.load();
   }
   async getSocialProfile(): Promise<{ displayName: string }> {
+    return { displayName: await this.live() };
+  }
+  readonly health = {
+    getRespiration: async (date: string) => ({ calendarDate: date, token: await this.live() }),
+  };
+  private async live(): Promise<string> {
     const t = await this.loaded;
     if (!t || t.accessToken === 'dead') throw new AppError('GARMIN_REAUTH_REQUIRED', 'invalid_grant');
-    return { displayName: t.accessToken };
+    return t.accessToken;
   }
 }
 
@@ -43,7 +56,8 @@ describe.each(testDialects())('AuthGarminGateway on $name', ({ open }) => {
     const gateway = new AuthGarminGateway({
       vault,
       accounts: repos.garminAccounts,
-      createConnect: (a) => new FakeConnect(a),
+      // Only the methods above are called; the decorator forwards each call to them.
+      createConnect: (a) => new FakeConnect(a) as unknown as GarminConnectPort,
       logger: silentLogger,
     });
     return { repos, vault, gateway };
@@ -71,6 +85,19 @@ describe.each(testDialects())('AuthGarminGateway on $name', ({ open }) => {
     await vault.save('u1', tokens('fresh')); // another process (or a new login) rotated the tokens
     await expect(client.getSocialProfile()).resolves.toEqual({ displayName: 'fresh' });
     expect((await repos.garminAccounts.get('u1'))?.status).toBe('connected');
+  });
+
+  it('guards the health methods too (the Proxy it replaces handed `health` out undecorated)', async () => {
+    const { repos, vault, gateway } = await setup();
+    await vault.save('u1', tokens('fresh'));
+    const client = await gateway.forUser('u1');
+    await expect(client.health.getRespiration('2026-11-27')).resolves.toEqual({ calendarDate: '2026-11-27', token: 'fresh' });
+    await vault.save('u1', tokens('dead'));
+    const stale = await gateway.forUser('u1');
+    const err = await stale.health.getRespiration('2026-11-27').catch((e: unknown) => e);
+    expect(isAppError(err, 'GARMIN_REAUTH_REQUIRED')).toBe(true);
+    expect((err as Error).message).toBe(ERROR_CODES.GARMIN_REAUTH_REQUIRED);
+    expect((await repos.garminAccounts.get('u1'))?.status).toBe('reauth_required');
   });
 
   it('refuses users who never connected Garmin', async () => {
