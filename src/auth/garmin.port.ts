@@ -19,18 +19,11 @@ export interface GarminLoginPort {
   importTokens(input: unknown, signal?: AbortSignal): Promise<{ tokens: GarminTokenSet; profile: GarminProfile }>;
 }
 
-/** The health methods of a Connect client that the gateway hands out (GarminHealthApi's). */
-export type GarminHealthPort = Pick<
-  GarminHealthApi,
-  | 'getBodyBatteryReports'
-  | 'getRespiration'
-  | 'getSpo2'
-  | 'getTrainingReadiness'
-  | 'getStepsChart'
-  | 'getWeightDateRange'
-  | 'getMaxMetrics'
-  | 'getActivityDetails'
->;
+/**
+ * The health methods of a Connect client that the gateway hands out: all of GarminHealthApi's
+ * public methods, so a method added there does not compile until GuardedConnect decorates it.
+ */
+export type GarminHealthPort = { [K in keyof GarminHealthApi]: GarminHealthApi[K] };
 
 /**
  * The Connect client of one user as AuthGarminGateway hands it out (GarminConnect satisfies it;

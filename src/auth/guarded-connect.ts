@@ -94,4 +94,37 @@ class GuardedHealth implements GarminHealthPort {
   getActivityDetails(...a: HealthArgs<'getActivityDetails'>) {
     return this.run((c) => c.health.getActivityDetails(...a));
   }
+  getFloors(...a: HealthArgs<'getFloors'>) {
+    return this.run((c) => c.health.getFloors(...a));
+  }
+  getHydration(...a: HealthArgs<'getHydration'>) {
+    return this.run((c) => c.health.getHydration(...a));
+  }
+  getIntensityMinutes(...a: HealthArgs<'getIntensityMinutes'>) {
+    return this.run((c) => c.health.getIntensityMinutes(...a));
+  }
+  getTrainingStatus(...a: HealthArgs<'getTrainingStatus'>) {
+    return this.run((c) => c.health.getTrainingStatus(...a));
+  }
+  getEnduranceScore(...a: HealthArgs<'getEnduranceScore'>) {
+    return this.run((c) => c.health.getEnduranceScore(...a));
+  }
+  getHillScore(...a: HealthArgs<'getHillScore'>) {
+    return this.run((c) => c.health.getHillScore(...a));
+  }
+  getFitnessAge(...a: HealthArgs<'getFitnessAge'>) {
+    return this.run((c) => c.health.getFitnessAge(...a));
+  }
+  getRacePredictions(...a: HealthArgs<'getRacePredictions'>) {
+    return this.run((c) => c.health.getRacePredictions(...a));
+  }
+  getBloodPressure(...a: HealthArgs<'getBloodPressure'>) {
+    return this.run((c) => c.health.getBloodPressure(...a));
+  }
+  getWeeklySteps(...a: HealthArgs<'getWeeklySteps'>) {
+    return this.run((c) => c.health.getWeeklySteps(...a));
+  }
+  getDailySteps(...a: HealthArgs<'getDailySteps'>) {
+    return this.run((c) => c.health.getDailySteps(...a));
+  }
 }
