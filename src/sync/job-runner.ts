@@ -90,6 +90,7 @@ export async function runJob(deps: JobRunnerDeps, claimed: SyncJobRecord, owner:
       now: () => clock.now(),
       stored: store,
       putBlob: (bytes) => deps.blobs.put(bytes),
+      hasBlob: (sha256) => deps.blobs.has(sha256),
       garmin: (call) => upstream.call(call),
     };
     const engine = new JobEngine({

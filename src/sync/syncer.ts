@@ -42,6 +42,8 @@ export interface SyncerContext {
   readonly stored: SyncData;
   /** Stores bytes content-addressed (verified, idempotent): done in `fetch`, before the item's transaction. */
   putBlob(bytes: Buffer): Promise<BlobRef>;
+  /** True when a blob with exactly these bytes is stored (verified by the blob store; a damaged one is not). */
+  hasBlob(sha256: string): Promise<boolean>;
   /**
    * Calls Garmin under the engine's account policy: waits while the account is paused, pauses
    * it on a rate limit and tries again, ends the wait when the job is cancelled. The user's

@@ -118,6 +118,8 @@ export interface StackOptions {
   captureLogs?: boolean;
   /** Extra `garminsync server` flags (e.g. short schedule intervals). */
   serverArgs?: string[];
+  /** The emulator's last day of data (default: today, nothing after now); an archive written for the same day agrees with it. */
+  endDate?: string;
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
@@ -127,6 +129,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     days: opts.days ?? 7,
     workouts: opts.workouts ?? 3,
     latencyMs: opts.latencyMs,
+    ...(opts.endDate ? { endDate: opts.endDate } : {}),
   });
   const dataDir = await mkdtemp(join(tmpdir(), 'garminsync-e2e-svc-'));
   const cfg = parseServerConfig(

@@ -73,6 +73,11 @@ export const activitiesSyncer = defineSyncer({
           }
         : {}),
       async fetch(item: ActivityItem) {
+        // An activity imported from an archive (issue 16) already has its original FIT: when those
+        // bytes are stored and verify, only the API's summary is taken (no download).
+        const stored = (await ctx.stored.activities.sources(userId, [item.id])).get(item.id);
+        if (stored?.source === 'archive' && stored.fit && (await ctx.hasBlob(stored.fit.sha256)))
+          return { sha256: stored.fit.sha256, size: stored.fit.size_bytes };
         const fit = await ctx.garmin((g, signal) => g.downloadActivityFit(item.summary.activityId, signal));
         return ctx.putBlob(fit);
       },
