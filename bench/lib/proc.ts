@@ -1,4 +1,4 @@
-// Child processes for the bench: long-running ones (emulator, service, bare Fastify) that print
+// Child processes for the bench: long-running ones (emulator, service, bare node:http) that print
 // their URL when ready, and short ones (CLI commands) that are timed from spawn to exit.
 // Every child is tracked so that an aborted bench never leaves a server behind.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -148,3 +148,21 @@ export async function peakRssMiB(pid: number): Promise<number | undefined> {
     return undefined;
   }
 }
+
+/** CPU time (user + system) a live process has used so far, in ms, from /proc/<pid>/stat. */
+export async function cpuMs(pid: number): Promise<number | undefined> {
+  const { readFile } = await import('node:fs/promises');
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat(5), i.e. 11 and 12 after the name.
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
+/** USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK). */
+const CLOCK_TICKS = 100;

@@ -23,8 +23,10 @@ export interface Profile {
   row3: { reps: number };
   row4: { runs: number; warmup: number };
   row5: { connections: number; durationSec: number; reps: number };
-  /** The backfill runs at most `windowMs`; VmHWM is read then (the job may not be done). */
-  row6: { n: number; windowMs: number };
+  /** One backfill per size, each at most `windowMs`; VmHWM is read then (the job may not be done). */
+  row6: { sizes: number[]; windowMs: number };
+  /** CPU per activity: a backfill of n at latencyMs, budget never binding. */
+  row8: { n: number; latencyMs: number; reps: number; timeoutMs: number };
   row7: { backlog: number; reps: number; pickupJobs: number; timeoutMs: number };
 }
 
@@ -49,7 +51,8 @@ export const FULL: Profile = {
   row3: { reps: 7 },
   row4: { runs: 20, warmup: 3 },
   row5: { connections: 100, durationSec: 10, reps: 5 },
-  row6: { n: 10_000, windowMs: 300_000 },
+  row6: { sizes: [500, 5000], windowMs: 300_000 },
+  row8: { n: 300, latencyMs: 100, reps: 3, timeoutMs: 300_000 },
   row7: { backlog: 1000, reps: 3, pickupJobs: 100, timeoutMs: 180_000 },
 };
 
@@ -72,6 +75,7 @@ export const QUICK: Profile = {
   row3: { reps: 3 },
   row4: { runs: 5, warmup: 1 },
   row5: { connections: 100, durationSec: 1, reps: 3 },
-  row6: { n: 1000, windowMs: 10_000 },
+  row6: { sizes: [100, 400], windowMs: 20_000 },
+  row8: { n: 30, latencyMs: 100, reps: 1, timeoutMs: 60_000 },
   row7: { backlog: 60, reps: 2, pickupJobs: 15, timeoutMs: 60_000 },
 };

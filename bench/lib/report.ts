@@ -72,7 +72,7 @@ export function renderReport(i: ReportInput): string {
     'and the inter-quartile range (IQR, shown from n ≥ 4). Times are wall-clock from',
     '`process.hrtime.bigint()` around whole child processes (CLI commands) or request sequences',
     '(baseline). Ratios are taken per pair of runs measured side by side in the same run, then the',
-    'median of the ratios is reported. The emulator, the service and the bare Fastify server run as',
+    'median of the ratios is reported. The emulator, the service and the bare node:http server run as',
     'separate child processes bound to 127.0.0.1 on the same machine; upstream request counts come',
     "from the emulator's own `/__emulator/stats`.",
     '',

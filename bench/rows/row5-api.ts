@@ -1,5 +1,6 @@
 // Row 5: GET /api/v1/sync/jobs/{id} with a valid JWT at 100 connections (autocannon), vs a bare
-// Fastify route answering the same body from another child process on the same machine.
+// node:http server answering the same body from another child process on the same machine
+// (issue 17: the service's req/s as a fraction of bare node:http's, measured alternately).
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +14,7 @@ import { startServiceChild } from '../lib/service.js';
 import { accessToken, type Fixture } from './shared-fixture.js';
 
 export const ROW5_TITLE = 'API: GET /api/v1/sync/jobs/{id} at 100 connections';
-export const ROW5_TARGETS = ['≥5,000 requests/s', 'p99 ≤20 ms'];
+export const ROW5_TARGETS = ["≥25 % of a bare `node:http` server's requests/s (same run)", 'p99 ≤20 ms'];
 
 interface Shot {
   rps: number;
@@ -38,9 +39,9 @@ export async function row5(p: Profile['row5'], f: Fixture, log: (s: string) => v
 
   const bodyFile = path.join(await tempDir('bare'), 'job.json');
   await writeFile(bodyFile, body);
-  const bareScript = fileURLToPath(new URL('../bare-fastify.ts', import.meta.url));
+  const bareScript = fileURLToPath(new URL('../bare-http.ts', import.meta.url));
   const bare = await startProcess({
-    name: 'bare fastify',
+    name: 'bare node:http',
     cmd: NODE,
     args: ['--import', 'tsx', bareScript, bodyFile],
     cwd: ROOT,
@@ -49,7 +50,7 @@ export async function row5(p: Profile['row5'], f: Fixture, log: (s: string) => v
   });
   const bareUrl = `${bare.match[0] as string}/api/v1/sync/jobs/${f.jobId}`;
   // Diagnostic: the same service on the same database with request logging off (--log-level
-  // warn), to show how much of the gap to bare Fastify is the per-request info log.
+  // warn), to show how much of the gap to bare node:http is the per-request info log.
   const quiet = await startServiceChild({ garminUrl: f.emu.url, dataDir: f.session.service.dataDir, flags: ['--log-level', 'warn'] }).catch(
     () => undefined,
   );
@@ -73,6 +74,12 @@ export async function row5(p: Profile['row5'], f: Fixture, log: (s: string) => v
     await quiet?.stop();
   }
   const rps = summarize(ours.map((s) => s.rps)).median;
+  const share = summarize(
+    pairedRatios(
+      ours.map((s) => s.rps),
+      ref.map((s) => s.rps),
+    ),
+  ).median;
   const p99 = summarize(ours.map((s) => s.p99)).median;
   const bad = ours.reduce((a, s) => a + s.bad, 0);
   return {
@@ -83,11 +90,11 @@ export async function row5(p: Profile['row5'], f: Fixture, log: (s: string) => v
       { label: 'ours: 2xx responses/s', unit: 'req/s', values: ours.map((s) => s.rps) },
       { label: 'ours: latency p50', unit: 'ms', values: ours.map((s) => s.p50) },
       { label: 'ours: latency p99', unit: 'ms', values: ours.map((s) => s.p99) },
-      { label: 'bare Fastify: 2xx responses/s', unit: 'req/s', values: ref.map((s) => s.rps) },
-      { label: 'bare Fastify: latency p50', unit: 'ms', values: ref.map((s) => s.p50) },
-      { label: 'bare Fastify: latency p99', unit: 'ms', values: ref.map((s) => s.p99) },
+      { label: 'bare node:http: 2xx responses/s', unit: 'req/s', values: ref.map((s) => s.rps) },
+      { label: 'bare node:http: latency p50', unit: 'ms', values: ref.map((s) => s.p50) },
+      { label: 'bare node:http: latency p99', unit: 'ms', values: ref.map((s) => s.p99) },
       {
-        label: 'ours / bare Fastify, requests/s',
+        label: 'ours / bare node:http, requests/s',
         unit: '×',
         values: pairedRatios(
           ours.map((s) => s.rps),
@@ -102,7 +109,7 @@ export async function row5(p: Profile['row5'], f: Fixture, log: (s: string) => v
         : []),
     ],
     targets: [
-      { text: ROW5_TARGETS[0] as string, measured: `${fmt(rps)} req/s`, met: rps >= 5000 },
+      { text: ROW5_TARGETS[0] as string, measured: `${fmt(share * 100)} % (${fmt(rps)} req/s)`, met: share >= 0.25 },
       { text: ROW5_TARGETS[1] as string, measured: `${fmt(p99)} ms`, met: p99 <= 20 },
     ],
     notes: [
