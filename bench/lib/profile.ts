@@ -75,7 +75,7 @@ export const QUICK: Profile = {
   row3: { reps: 3 },
   row4: { runs: 5, warmup: 1 },
   row5: { connections: 100, durationSec: 1, reps: 3 },
-  row6: { sizes: [100, 400], windowMs: 20_000 },
+  row6: { sizes: [60, 240], windowMs: 15_000 },
   row8: { n: 30, latencyMs: 100, reps: 1, timeoutMs: 60_000 },
   row7: { backlog: 60, reps: 2, pickupJobs: 15, timeoutMs: 60_000 },
 };
