@@ -8,7 +8,12 @@ import type { GarminTokenVault } from './garmin-token-vault.js';
 export interface ConnectFactoryArgs {
   userId: string;
   /** Loads/saves that user's tokens, encrypted; a rotated refresh token is persisted here. */
-  tokenStore: { load(): Promise<GarminTokenSet | null>; save(tokens: GarminTokenSet): Promise<void> };
+  tokenStore: {
+    load(): Promise<GarminTokenSet | null>;
+    save(tokens: GarminTokenSet): Promise<void>;
+    /** The account's cross-process refresh lock (store: withAccountLock). */
+    exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  };
 }
 
 export interface GarminGatewayOptions {
@@ -49,6 +54,7 @@ export class AuthGarminGateway {
     if (cached && cached.version === row.token_version) return cached;
     const tokenStore: ConnectFactoryArgs['tokenStore'] = {
       load: () => this.o.vault.load(userId),
+      exclusive: (fn) => this.o.accounts.withAccountLock(userId, fn),
       save: async (tokens) => {
         await this.o.vault.save(userId, tokens);
         // Our own rotation bumped token_version: keep the cached client.

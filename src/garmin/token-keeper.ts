@@ -73,7 +73,13 @@ export class TokenKeeper {
     });
   }
 
-  private async doRefresh(staleAccessToken: string): Promise<GarminTokenSet> {
+  private doRefresh(staleAccessToken: string): Promise<GarminTokenSet> {
+    const store = this.opts.tokenStore;
+    return store.exclusive ? store.exclusive(() => this.refreshNow(staleAccessToken)) : this.refreshNow(staleAccessToken);
+  }
+
+  /** Runs inside the store's account lock when it has one (so the re-read below sees any other refresher's result). */
+  private async refreshNow(staleAccessToken: string): Promise<GarminTokenSet> {
     // Another process sharing the store may have rotated already; its refresh token is the live one.
     const stored = await this.opts.tokenStore.load();
     if (stored && stored.accessToken !== staleAccessToken && this.isFresh(stored)) {

@@ -36,6 +36,11 @@ export type LoginOutcome =
 export interface GarminTokenStore {
   load(): Promise<GarminTokenSet | null>;
   save(tokens: GarminTokenSet): Promise<void>;
+  /**
+   * Runs a refresh as the only refresher of this account (across processes when the store is
+   * shared); the client re-reads the tokens inside and skips refreshing when another holder did.
+   */
+  exclusive?<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 /**

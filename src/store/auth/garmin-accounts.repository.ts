@@ -1,8 +1,13 @@
+import { sql } from 'kysely';
+import { dialectOf } from '../dialect.js';
 import type { AuthDb } from './auth-db.js';
 import type { GarminAccountsTable } from './auth.tables.js';
 
 export type GarminAccountRow = GarminAccountsTable;
 export type GarminAccountStatus = 'connected' | 'reauth_required';
+
+/** In-process holders of the SQLite account locks, per database handle. */
+const localLocks = new WeakMap<object, Map<string, Promise<unknown>>>();
 
 /** A user's encrypted Garmin tokens and whether they still work. */
 export class GarminAccountsRepository {
@@ -54,5 +59,33 @@ export class GarminAccountsRepository {
       .set({ status: 'reauth_required', last_error: error, updated_at: now })
       .where('user_id', '=', userId)
       .execute();
+  }
+
+  /**
+   * Runs `fn` as the one holder of the account's token lock (issue 12.12: one Garmin refresh per
+   * account across all processes, or two would spend the same rotating DI refresh token).
+   * PostgreSQL: a transaction holding `pg_advisory_xact_lock` on a key derived from the user id,
+   * across every process on the database; `fn` runs its own queries outside that transaction (it
+   * re-reads the tokens there, so a refresh another holder just saved is seen). SQLite: one lock
+   * per user in this process — the embedded mode is one process; a write lock (BEGIN IMMEDIATE)
+   * held across Garmin's answer would stall every other writer of the file.
+   */
+  async withAccountLock<T>(userId: string, fn: () => Promise<T>): Promise<T> {
+    if (dialectOf(this.db) === 'postgres') {
+      return this.db.transaction().execute(async (tx) => {
+        await sql`select pg_advisory_xact_lock(hashtextextended(${`garmin_tokens:${userId}`}, 0))`.execute(tx);
+        return fn();
+      });
+    }
+    let held = localLocks.get(this.db);
+    if (!held) localLocks.set(this.db, (held = new Map()));
+    const before = held.get(userId) ?? Promise.resolve();
+    const mine = before.then(fn, fn);
+    const tail = mine.catch(() => undefined);
+    held.set(userId, tail);
+    void tail.then(() => {
+      if (held.get(userId) === tail) held.delete(userId);
+    });
+    return mine;
   }
 }
