@@ -14,15 +14,26 @@ export function configureHelp(program: Command): void {
 
 /** The whole help of a command as --help prints it, examples included, without colours. */
 export function helpText(cmd: Command): string {
+  return helpParts(cmd).whole;
+}
+
+/**
+ * The help as --help prints it, and what follows commander's own part (the examples and notes of
+ * `addHelpText('after')`), both at one fixed width so that the second is cut at the right place.
+ */
+export function helpParts(cmd: Command): { whole: string; after: string } {
   let text = '';
+  let main = '';
   const saved = cmd.configureOutput();
   cmd.configureOutput({ ...saved, writeOut: (s) => void (text += s), getOutHasColors: () => false, getOutHelpWidth: () => 100 });
   try {
+    main = cmd.helpInformation({ error: false });
     cmd.outputHelp();
   } finally {
     cmd.configureOutput(saved);
   }
-  return text;
+  const at = text.indexOf(main);
+  return { whole: text, after: at < 0 ? '' : text.slice(at + main.length) };
 }
 
 /** The command's words from the program down: `sync start`. */

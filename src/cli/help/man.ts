@@ -1,5 +1,5 @@
 import type { Command, Option } from 'commander';
-import { commandPath, helpText } from './help.js';
+import { commandPath, helpParts } from './help.js';
 
 /** Escapes text for roff: backslashes, and a leading dot or quote that would start a request. */
 function esc(text: string): string {
@@ -27,10 +27,7 @@ export function manPage(cmd: Command, version: string, date: string): string {
   const help = cmd.createHelp();
   const name = manName(cmd);
   const words = ['garminsync', ...commandPath(cmd)].join(' ');
-  const after = helpText(cmd)
-    .slice(cmd.helpInformation({ error: false }).length)
-    .replace(/^\n+/, '')
-    .trimEnd();
+  const after = helpParts(cmd).after.replace(/^\n+/, '').trimEnd();
   const lines = [
     `.TH ${esc(name.toUpperCase())} 1 "${date}" "garminsync ${esc(version)}" "garminsync manual"`,
     '.SH NAME',

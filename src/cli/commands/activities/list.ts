@@ -6,7 +6,7 @@ import { bytesText, durationText } from '../../output/format.js';
 import { fetchPages, printPagingHint } from '../../output/paging.js';
 import { printTable } from '../../output/table.js';
 import { flagParser, parseIntFlag } from '../errors.js';
-import { examples, type DefineContext } from '../types.js';
+import { completeFlag, examples, type DefineContext } from '../types.js';
 
 interface ListFlags {
   limit: number;
@@ -35,6 +35,7 @@ export function define(cmd: Command, ctx: DefineContext): void {
         'garminsync activities list --all | cut -f1   # piped: tab-separated, whole values',
       ),
     );
+  completeFlag(cmd, '--sport', 'sports');
   ctx.bind<ListFlags>(cmd, (c, flags) => runList(c, flags));
 }
 

@@ -4,7 +4,7 @@ import { DEFAULT_SERVER } from '../../context.js';
 import { CONFIG_KEYS, isConfigKey } from '../../config/config-store.js';
 import { EXIT } from '../../exit-codes.js';
 import { usage } from '../errors.js';
-import { examples, type DefineContext } from '../types.js';
+import { completeArgument, examples, type DefineContext } from '../types.js';
 
 export function define(cmd: Command, ctx: DefineContext): void {
   cmd.argument('[key]', `one of ${Object.keys(CONFIG_KEYS).join(', ')}`).addHelpText(
@@ -14,6 +14,7 @@ export function define(cmd: Command, ctx: DefineContext): void {
         .map(([k, v]) => `  ${k.padEnd(20)} ${v}`)
         .join('\n')}\n`,
   );
+  completeArgument(cmd, Object.keys(CONFIG_KEYS));
   ctx.bind(cmd, (c, _flags, args) => runGet(c, args[0]));
 }
 

@@ -3,7 +3,7 @@ import type { CommandContext } from '../../context.js';
 import { CONFIG_KEYS, isConfigKey } from '../../config/config-store.js';
 import { EXIT } from '../../exit-codes.js';
 import { usage } from '../errors.js';
-import { examples, type DefineContext } from '../types.js';
+import { completeArgument, examples, type DefineContext } from '../types.js';
 
 export function define(cmd: Command, ctx: DefineContext): void {
   cmd
@@ -18,6 +18,7 @@ export function define(cmd: Command, ctx: DefineContext): void {
         'garminsync config set color --unset',
       ),
     );
+  completeArgument(cmd, Object.keys(CONFIG_KEYS));
   ctx.bind<{ unset?: boolean }>(cmd, (c, flags, args) => runSet(c, args[0]!, args[1], Boolean(flags.unset)));
 }
 

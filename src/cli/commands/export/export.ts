@@ -16,7 +16,7 @@ import {
 } from '../../export/export.service.js';
 import { bytesText } from '../../output/format.js';
 import { flagParser, parseDateFlag, usage } from '../errors.js';
-import { examples, type DefineContext } from '../types.js';
+import { completeFlag, examples, type DefineContext } from '../types.js';
 
 interface ExportFlags {
   since?: string;
@@ -71,6 +71,8 @@ export function define(cmd: Command, ctx: DefineContext): void {
           'garminsync export ~/garmin --json | jq .files_written',
         ),
     );
+  completeFlag(cmd, '--types', EXPORT_TYPES);
+  completeFlag(cmd, '--formats', EXPORT_FORMATS);
   ctx.bind<ExportFlags>(cmd, (c, flags, args) => runExport(c, args[0]!, flags));
 }
 

@@ -4,7 +4,7 @@ import type { CommandContext } from '../../context.js';
 import { EXIT } from '../../exit-codes.js';
 import { printTable } from '../../output/table.js';
 import { flagParser, parseDateFlag, usage } from '../errors.js';
-import { examples, type DefineContext } from '../types.js';
+import { completeFlag, examples, type DefineContext } from '../types.js';
 
 interface ShowFlags {
   metric?: string;
@@ -29,6 +29,7 @@ export function define(cmd: Command, ctx: DefineContext): void {
         'garminsync health show 2026-11-27 --json | jq ".metrics.hrv.data"',
       ),
     );
+  completeFlag(cmd, '--metric', HEALTH_METRICS);
   ctx.bind<ShowFlags>(cmd, (c, flags, args) => runShow(c, parseDateFlag(args[0]!, 'The date'), flags));
 }
 

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { AppError, isAppError } from '../../../core/index.js';
 import type { CommandContext } from '../../context.js';
 import { EXIT } from '../../exit-codes.js';
-import { examples, type DefineContext } from '../types.js';
+import { completeArgument, examples, type DefineContext } from '../types.js';
 import { resolveJobId } from './job-id.js';
 
 export function define(cmd: Command, ctx: DefineContext): void {
@@ -12,6 +12,7 @@ export function define(cmd: Command, ctx: DefineContext): void {
       'after',
       examples('garminsync sync cancel 8c1e…') + '\nA pending job is cancelled at once, a running one after its current item.\n',
     );
+  completeArgument(cmd, 'job-ids');
   ctx.bind(cmd, (c, _flags, args) => runCancel(c, args[0]!));
 }
 

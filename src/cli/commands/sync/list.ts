@@ -6,7 +6,7 @@ import { emptyMessage } from '../../output/empty.js';
 import { printJobTable } from '../../output/jobs.js';
 import { fetchPages, printPagingHint } from '../../output/paging.js';
 import { flagParser, parseIntFlag, usage } from '../errors.js';
-import { examples, type DefineContext } from '../types.js';
+import { completeFlag, examples, type DefineContext } from '../types.js';
 
 interface ListFlags {
   status?: string;
@@ -32,6 +32,8 @@ export function define(cmd: Command, ctx: DefineContext): void {
       'after',
       examples('garminsync sync list', 'garminsync sync list --status failed --type activities', 'garminsync sync list --all --json'),
     );
+  completeFlag(cmd, '--status', JOB_STATUSES);
+  completeFlag(cmd, '--type', SYNC_TYPES);
   ctx.bind<ListFlags>(cmd, (c, flags) => {
     if (flags.status && !(JOB_STATUSES as readonly string[]).includes(flags.status)) {
       throw usage(`--status must be one of ${JOB_STATUSES.join(', ')}, not "${flags.status}".`);

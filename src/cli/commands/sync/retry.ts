@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { AppError } from '../../../core/index.js';
 import type { CreateJobRequest } from '../../../contract/index.js';
 import type { CommandContext } from '../../context.js';
-import { examples, type DefineContext } from '../types.js';
+import { completeArgument, examples, type DefineContext } from '../types.js';
 import { resolveJobId } from './job-id.js';
 import { reportStarted } from './start.js';
 
@@ -21,6 +21,7 @@ export function define(cmd: Command, ctx: DefineContext): void {
       examples('garminsync sync retry 8c1e0b7d --wait', 'garminsync sync retry --failed 8c1e0b7d --wait') +
         '\nWithout --failed, the whole job runs again with the same type and range; items already stored are skipped.\n',
     );
+  completeArgument(cmd, 'job-ids');
   ctx.bind<RetryFlags>(cmd, (c, flags, args) => runRetry(c, args[0]!, flags));
 }
 

@@ -16,7 +16,7 @@ import type { IO } from '../../io.js';
 import { printJobTable } from '../../output/jobs.js';
 import type { Output } from '../../output/output.js';
 import { checkSyncDateFlag, parseDateFlag, usage } from '../errors.js';
-import { examples, type DefineContext } from '../types.js';
+import { completeFlag, examples, type DefineContext } from '../types.js';
 import { waitForJobs } from './jobs-runner.js';
 
 export interface StartOptions {
@@ -78,6 +78,7 @@ export function define(cmd: Command, ctx: DefineContext): void {
         'garminsync sync start --type health --missing --from 2026-01-01 --to 2026-06-30 --wait',
       ) + '\nWith --wait the exit code is the outcome: 0 completed, 5 failed, 6 cancelled, 130 detached (Ctrl-C).\n',
     );
+  completeFlag(cmd, '--type', [...SYNC_TYPES, 'all']);
   ctx.bind<StartFlags>(cmd, (c: CommandContext, flags) => {
     const type = flags.type;
     if (type !== 'all' && !(SYNC_TYPES as readonly string[]).includes(type)) {

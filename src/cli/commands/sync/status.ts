@@ -4,7 +4,7 @@ import type { SyncJob } from '../../../contract/index.js';
 import type { CommandContext } from '../../context.js';
 import { EXIT } from '../../exit-codes.js';
 import { jobDetail, printJobTable } from '../../output/jobs.js';
-import { examples, type DefineContext } from '../types.js';
+import { completeArgument, examples, type DefineContext } from '../types.js';
 import { resolveJobId } from './job-id.js';
 
 export function define(cmd: Command, ctx: DefineContext): void {
@@ -14,6 +14,7 @@ export function define(cmd: Command, ctx: DefineContext): void {
       'after',
       examples('garminsync sync status', 'garminsync sync status 8c1e…', 'garminsync sync status --json | jq ".jobs[].status"'),
     );
+  completeArgument(cmd, 'job-ids');
   ctx.bind(cmd, (c, _flags, args) => runStatus(c, args[0]));
 }
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../../context.js';
-import { examples, type DefineContext } from '../types.js';
+import { completeArgument, examples, type DefineContext } from '../types.js';
 import { resolveJobId } from './job-id.js';
 import { waitForJobs } from './jobs-runner.js';
 
@@ -12,6 +12,7 @@ export function define(cmd: Command, ctx: DefineContext): void {
       examples('garminsync sync watch 8c1e…', 'garminsync sync watch 8c1e… --json   # NDJSON: one event per line') +
         '\nCtrl-C stops watching; the job goes on. Exit code: 0 completed, 5 failed, 6 cancelled, 130 detached.\n',
     );
+  completeArgument(cmd, 'job-ids');
   ctx.bind(cmd, (c, _flags, args) => runWatch(c, args[0]!));
 }
 
