@@ -23,7 +23,7 @@ export function helpText(cmd: Command): string {
  */
 export function helpParts(cmd: Command): { whole: string; after: string } {
   let text = '';
-  let main = '';
+  let main: string;
   const saved = cmd.configureOutput();
   cmd.configureOutput({ ...saved, writeOut: (s) => void (text += s), getOutHasColors: () => false, getOutHelpWidth: () => 100 });
   try {
