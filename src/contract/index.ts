@@ -5,6 +5,7 @@
 export * from './common.js';
 export * from './auth.js';
 export * from './sync.js';
+export * from './schedules.js';
 export * from './data.js';
 export * from './health.js';
 export * from './imports.js';

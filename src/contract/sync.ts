@@ -41,6 +41,18 @@ export const CreateJobRequest = Type.Object(
 );
 export type CreateJobRequest = Static<typeof CreateJobRequest>;
 
+/**
+ * A scheduled activities run first asks Garmin for the account's last device upload (one request);
+ * when it has not moved since the last successful probed run, the job ends with 0 items.
+ */
+export const JobProbe = Type.Object({
+  upload_time: NullableTimestamp,
+  previous_upload_time: NullableTimestamp,
+  changed: Type.Boolean({ description: 'false: nothing new was uploaded, so the run made this one request only' }),
+  error_code: Type.Optional(Type.String({ description: 'the probe failed (the run then listed as usual)' })),
+});
+export type JobProbe = Static<typeof JobProbe>;
+
 /** The seed's Sync Job with what the engine adds. */
 export const SyncJob = Type.Object({
   job_id: Type.String(),
@@ -77,6 +89,12 @@ export const SyncJob = Type.Object({
   attempts: Type.Integer(),
   created_at: Timestamp,
   updated_at: Timestamp,
+  trigger: Type.Union([Type.Literal('manual'), Type.Literal('schedule')], {
+    description: "manual: started by a person (CLI/API); schedule: started by the user's schedule (GET /sync/schedules)",
+  }),
+  probe: Type.Union([JobProbe, Type.Null()], {
+    description: 'the change-detection probe of a scheduled activities run; null when none was made',
+  }),
 });
 export type SyncJob = Static<typeof SyncJob>;
 

@@ -97,3 +97,22 @@ export function progressPercent(processed: number, total: number | null | undefi
   const pct = Math.floor((processed / total) * 100);
   return Math.max(0, Math.min(processed >= total ? 100 : 99, pct));
 }
+
+/** What started a job: a person (CLI/API) or the user's schedule (issue 15). */
+export const JOB_TRIGGERS = ['manual', 'schedule'] as const;
+export type JobTrigger = (typeof JOB_TRIGGERS)[number];
+
+/**
+ * The change-detection probe of a scheduled activities run (issue 15): Garmin's last device upload
+ * time before the run, the one the last successful run saw, and whether the run went on to list.
+ */
+export interface JobProbe {
+  /** Epoch ms of the account's last device upload; null when Garmin knows none. */
+  upload_time: number | null;
+  /** What the last successful probed run saw; null when none did. */
+  previous_upload_time: number | null;
+  /** false: nothing was uploaded since, so the run ended after this one request. */
+  changed: boolean;
+  /** Set when the probe itself failed (the run then listed as usual): its error code. */
+  error_code?: string;
+}

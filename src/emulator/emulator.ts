@@ -115,6 +115,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       if (!account) throw new AppError('NOT_FOUND', `No emulator account ${email}.`);
       return account.data.addActivities(count);
     },
+    editActivity: (email, id, patch) => {
+      const account = email === undefined ? accounts.byEmail('demo@example.com')! : accounts.byEmail(email);
+      if (!account) throw new AppError('NOT_FOUND', `No emulator account ${email}.`);
+      return account.data.editActivity(id, patch, clock.now());
+    },
     expireTokens: (email) => state.tokens.expireAccess(email === undefined ? undefined : accountIdOf(email)),
     revokeRefreshTokens: (email) => state.tokens.revokeRefresh(email === undefined ? undefined : accountIdOf(email)),
     accounts: () =>
@@ -162,6 +167,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     faults: controls.faults,
     setFaults: (f) => controls.setFaults(f),
     addActivities: (email, count) => controls.addActivities(email, count),
+    editActivity: (email, id, patch) => controls.editActivity(email, id, patch),
     expireTokens: controls.expireTokens,
     revokeRefreshTokens: controls.revokeRefreshTokens,
     close: async () => {

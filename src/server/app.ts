@@ -3,13 +3,14 @@ import swagger from '@fastify/swagger';
 import { API_PREFIX, Problem } from '../contract/index.js';
 import { systemClock, type Clock } from '../core/index.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandling, refuseNulStrings } from './errors.js';
-import type { AuthApi, CoverageApi, DataApi, HealthApi, ImportsApi, SyncApi } from './ports.js';
+import type { AuthApi, CoverageApi, DataApi, HealthApi, ImportsApi, SchedulesApi, SyncApi } from './ports.js';
 import { activitiesRoutes } from './routes/activities.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { coverageRoutes } from './routes/coverage.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { importsRoutes } from './routes/imports.routes.js';
 import { probeRoutes } from './routes/probe.routes.js';
+import { schedulesRoutes } from './routes/schedules.routes.js';
 import { syncRoutes } from './routes/sync.routes.js';
 import { workoutsRoutes } from './routes/workouts.routes.js';
 
@@ -22,6 +23,8 @@ export interface AppDeps {
   imports?: ImportsApi;
   /** Health coverage (issue 15); without it GET /coverage is absent. */
   coverage?: CoverageApi;
+  /** Sync schedules (issue 15); without it the /sync/schedules routes are absent. */
+  schedules?: SchedulesApi;
   /** Throws when the service cannot serve (database unreachable). */
   ready: () => Promise<void>;
   clock?: Clock;
@@ -109,6 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(activitiesRoutes, { auth: deps.auth, data: deps.data.synced });
       await api.register(workoutsRoutes, { auth: deps.auth, data: deps.data.synced });
       await api.register(healthRoutes, { auth: deps.auth, health: deps.health });
+      if (deps.schedules) await api.register(schedulesRoutes, { auth: deps.auth, schedules: deps.schedules });
       if (deps.imports) await api.register(importsRoutes, { auth: deps.auth, imports: deps.imports });
       if (deps.coverage) await api.register(coverageRoutes, { auth: deps.auth, coverage: deps.coverage });
     },

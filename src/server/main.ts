@@ -29,6 +29,8 @@ import {
   ArchiveImportService,
   CoverageService,
   HealthDataService,
+  ScheduleRunner,
+  ScheduleService,
   SyncService,
   SyncedDataService,
   WorkerPool,
@@ -147,6 +149,7 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
     });
 
     let pool: WorkerPool | null = null;
+    let scheduler: ScheduleRunner | null = null;
     if (cfg.mode !== 'api') {
       pool = new WorkerPool({
         store,
@@ -164,8 +167,18 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
         heartbeatMs: cfg.heartbeatMs,
         pollMs: cfg.pollMs,
         scratchDir: join(cfg.dataDir, 'tmp'),
+        activityRecheckDays: cfg.recheckDays,
       });
       pool.start();
+      scheduler = new ScheduleRunner({
+        store,
+        bus,
+        clock,
+        random,
+        logger: logger.child({ room: 'sync' }),
+        tickMs: Math.min(1000, Math.max(100, Math.floor(cfg.scheduleMinIntervalMs / 4))),
+      });
+      scheduler.start();
     }
 
     let app: FastifyInstance | null = null;
@@ -177,6 +190,13 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
         data: { synced: new SyncedDataService({ activities: store.activities, workouts: store.workouts, blobs, gateway: auth.gateway }) },
         health: new HealthDataService(store.healthMetrics),
         coverage: new CoverageService({ healthMetrics: store.healthMetrics, failures: store.failures, clock }),
+        schedules: new ScheduleService({
+          store,
+          clock,
+          random,
+          logger: logger.child({ room: 'sync' }),
+          minIntervalMs: cfg.scheduleMinIntervalMs,
+        }),
         imports: new ArchiveImportService({
           store,
           clock,
@@ -209,6 +229,7 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
         };
         // Stop taking requests first (SSE streams end), then let workers release their leases.
         if (app) await step('api', () => app!.close());
+        if (scheduler) await step('schedules', () => scheduler!.stop());
         if (pool) await step('workers', () => pool!.stop());
         // The last events (a released lease, a final state) still go out before we stop listening.
         if (cluster) await step('job events', () => cluster!.close());

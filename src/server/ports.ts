@@ -1,5 +1,12 @@
 import type { AuthService, Principal } from '../auth/index.js';
-import type { ArchiveImportService, CoverageService, HealthDataService, SyncedDataService, SyncService } from '../sync/index.js';
+import type {
+  ArchiveImportService,
+  CoverageService,
+  HealthDataService,
+  ScheduleService,
+  SyncedDataService,
+  SyncService,
+} from '../sync/index.js';
 
 export type { Principal };
 
@@ -29,3 +36,6 @@ export type ImportsApi = Pick<ArchiveImportService, 'upload' | 'get' | 'list' | 
 
 /** What the coverage route needs. */
 export type CoverageApi = Pick<CoverageService, 'report'>;
+
+/** What the schedule routes need: set, show and clear a user's schedules. */
+export type SchedulesApi = Pick<ScheduleService, 'set' | 'list' | 'clear' | 'minIntervalMs'>;

@@ -235,6 +235,22 @@ export const SERVER_SETTINGS = {
     help: 'the refresh token rotated away last still works this long (answers lost on the wire)',
     parse: duration(0, 600_000, 'a longer window lets a stolen refresh token be replayed unnoticed'),
   },
+  scheduleMinIntervalMs: {
+    flag: '--schedule-min-interval',
+    arg: 'DUR',
+    env: ['GARMINSYNC_SCHEDULE_MIN_INTERVAL'],
+    default: '15m',
+    help: 'the shortest interval `sync schedule set --every` accepts',
+    parse: duration(1000),
+  },
+  recheckDays: {
+    flag: '--recheck-days',
+    arg: 'N',
+    env: ['GARMINSYNC_RECHECK_DAYS'],
+    default: '7',
+    help: 'activities of the last N days are checked for edits (renames) on each incremental run; 0 = never',
+    parse: int(0, 90),
+  },
   shutdownTimeoutMs: {
     flag: '--shutdown-timeout-ms',
     arg: 'N',

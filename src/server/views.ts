@@ -5,10 +5,11 @@ import type {
   HealthDayDetail,
   HealthDayRow,
   ImportReport,
+  Schedule,
   SyncJob,
   Workout,
 } from '../contract/index.js';
-import type { ActivityRecord, ImportRecord, SyncJobRecord, WorkoutRecord } from '../store/index.js';
+import type { ActivityRecord, ImportRecord, ScheduleRecord, SyncJobRecord, WorkoutRecord } from '../store/index.js';
 import type { Coverage, HealthDayMetrics, HealthDaySummary } from '../sync/index.js';
 import type { HealthMetric } from '../core/index.js';
 
@@ -45,6 +46,30 @@ export function jobView(j: SyncJobRecord): SyncJob {
     attempts: j.attempts,
     created_at: iso(j.created_at),
     updated_at: iso(j.updated_at),
+    trigger: j.trigger,
+    probe: j.probe
+      ? {
+          upload_time: isoOrNull(j.probe.upload_time),
+          previous_upload_time: isoOrNull(j.probe.previous_upload_time),
+          changed: j.probe.changed,
+          ...(j.probe.error_code ? { error_code: j.probe.error_code } : {}),
+        }
+      : null,
+  };
+}
+
+/** A stored schedule as the contract shows it. */
+export function scheduleView(s: ScheduleRecord): Schedule {
+  return {
+    sync_type: s.sync_type,
+    every_seconds: Math.round(s.every_ms / 1000),
+    jitter_seconds: s.jitter_ms / 1000,
+    next_run_at: iso(s.next_run_at),
+    last_run_at: isoOrNull(s.last_run_at),
+    last_job_id: s.last_job_id,
+    paused: s.paused,
+    created_at: iso(s.created_at),
+    updated_at: iso(s.updated_at),
   };
 }
 

@@ -21,7 +21,10 @@ export interface ActivityRecord {
   synced_at: number;
 }
 
-export type ActivityUpsert = Omit<ActivityRecord, 'synced_at'>;
+export type ActivityUpsert = Omit<ActivityRecord, 'synced_at'> & {
+  /** Garmin's last-update time of the detail (epoch ms); omitted: the stored one stays. */
+  garmin_updated_at?: number | null;
+};
 
 function toRecord(r: Selectable<ActivitiesTable>): ActivityRecord {
   return {
@@ -63,7 +66,13 @@ export class ActivityRepository {
 
   /** Inserts or replaces an activity by its Garmin id (a re-run never duplicates). */
   async upsert(a: ActivityUpsert, now: number): Promise<void> {
-    const row = { ...summaryRow(a, now), fit_sha256: a.fit?.sha256 ?? null, fit_size: a.fit?.size_bytes ?? null, source: 'api' };
+    const row = {
+      ...summaryRow(a, now),
+      fit_sha256: a.fit?.sha256 ?? null,
+      fit_size: a.fit?.size_bytes ?? null,
+      source: 'api',
+      ...(a.garmin_updated_at !== undefined ? { garmin_updated_at: a.garmin_updated_at } : {}),
+    };
     await this.db
       .insertInto('activities')
       .values({ user_id: a.user_id, activity_id: a.activity_id, ...row })
@@ -144,6 +153,29 @@ export class ActivityRepository {
       for (const r of rows) out.add(r.activity_id);
     }
     return out;
+  }
+
+  /**
+   * The user's stored activities that started at or after `since` (epoch ms) with their FIT and
+   * Garmin's last-update time as last seen (null: never checked): those a run checks for edits.
+   */
+  async recent(
+    userId: string,
+    since: number,
+  ): Promise<{ activity_id: string; garmin_updated_at: number | null; fit: { sha256: string; size_bytes: number } | null }[]> {
+    const rows = await this.db
+      .selectFrom('activities')
+      .select(['activity_id', 'garmin_updated_at', 'fit_sha256', 'fit_size'])
+      .where('user_id', '=', userId)
+      .where('start_time', '>=', since)
+      .orderBy('start_time', 'desc')
+      .limit(1000)
+      .execute();
+    return rows.map((r) => ({
+      activity_id: r.activity_id,
+      garmin_updated_at: r.garmin_updated_at === null ? null : Number(r.garmin_updated_at),
+      fit: r.fit_sha256 && r.fit_size !== null ? { sha256: r.fit_sha256, size_bytes: Number(r.fit_size) } : null,
+    }));
   }
 
   async count(userId: string): Promise<number> {

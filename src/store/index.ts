@@ -34,6 +34,7 @@ export {
 export type * from './health/health-metrics.tables.js';
 export { WorkoutRepository, type WorkoutRecord, type WorkoutUpsert } from './workout.repository.js';
 export { SyncStore } from './sync-store.js';
+export { ScheduleRepository, type ScheduleRecord, type ScheduleWrite, type DueSchedule } from './schedule.repository.js';
 export { ImportRepository, type ImportRecord, type ImportState, type UnmatchedFit } from './import.repository.js';
 export type * from './archive.tables.js';
 export * from './auth/index.js';

@@ -1,4 +1,5 @@
 import type { Migration, MigrationProvider } from 'kysely';
+import * as activityUpdatesMigration from './activity-updates.migration.js';
 import * as archiveMigration from './archive.migration.js';
 import * as authMigration from './auth/auth.migration.js';
 import * as jobErrorCodeMigration from './job-error-code.migration.js';
@@ -24,6 +25,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '008_schedules': schedulesMigration,
   '010_archive': archiveMigration,
   '012_key_fingerprints': keyFingerprintsMigration,
+  '014_activity_updates': activityUpdatesMigration,
   '016_job_resumed_items': jobResumedMigration,
 };
 

@@ -1,59 +1,21 @@
-import { sql, type Selectable } from 'kysely';
-import { AppError, progressPercent, transitionJob, type ErrorCode, type JobFailureReason, type JobStatus } from '../core/index.js';
+import { sql } from 'kysely';
+import {
+  AppError,
+  progressPercent,
+  transitionJob,
+  type JobFailureReason,
+  type JobProbe,
+  type JobStatus,
+  type JobTrigger,
+} from '../core/index.js';
 import { claimNextJob } from './sync-job.claim.js';
+import { canonicalParams, toRecord } from './sync-job.rows.js';
 import { withUserJobLock } from './user-job-lock.js';
-import { decodeCursor, encodeCursor, fromFlag } from './json.js';
+import { decodeCursor, encodeCursor } from './json.js';
 import type { Db } from './schema.js';
-import type { SyncJobsTable } from './sync.tables.js';
-import type { JobCounters, ListJobsFilter, NewSyncJob, Page, SyncJobParams, SyncJobRecord } from './sync-job.types.js';
+import type { JobCounters, ListJobsFilter, NewSyncJob, Page, SyncJobRecord } from './sync-job.types.js';
 
-/** Canonical JSON of params: equal params → equal text (dedupe compares text). */
-export function canonicalParams(p: SyncJobParams): string {
-  return JSON.stringify({
-    from: p.from ?? null,
-    to: p.to ?? null,
-    full: Boolean(p.full),
-    ...(p.import_id ? { import_id: p.import_id } : {}),
-    ...(p.retry_failed_of ? { retry_failed_of: p.retry_failed_of } : {}),
-    ...(p.metrics?.length ? { metrics: [...p.metrics] } : {}),
-    ...(p.missing ? { missing: true } : {}),
-  });
-}
-
-function toRecord(row: Selectable<SyncJobsTable>): SyncJobRecord {
-  const params = JSON.parse(row.params) as SyncJobParams;
-  return {
-    job_id: row.job_id,
-    user_id: row.user_id,
-    session_id: row.session_id,
-    sync_type: row.sync_type as SyncJobRecord['sync_type'],
-    status: row.status as JobStatus,
-    progress: row.progress,
-    total_items: row.total_items,
-    processed_items: row.processed_items,
-    failed_items: row.failed_items,
-    resumed_items: row.resumed_items,
-    start_time: row.start_time,
-    end_time: row.end_time,
-    error_message: row.error_message,
-    error_code: row.error_code as ErrorCode | null,
-    params: {
-      from: params.from ?? null,
-      to: params.to ?? null,
-      full: Boolean(params.full),
-      ...(typeof params.import_id === 'string' ? { import_id: params.import_id } : {}),
-      ...(typeof params.retry_failed_of === 'string' ? { retry_failed_of: params.retry_failed_of } : {}),
-      ...(Array.isArray(params.metrics) && params.metrics.length > 0 ? { metrics: params.metrics.map(String) } : {}),
-      ...(params.missing === true ? { missing: true } : {}),
-    },
-    cancel_requested: fromFlag(row.cancel_requested),
-    lease_owner: row.lease_owner,
-    lease_expires_at: row.lease_expires_at,
-    attempts: row.attempts,
-    created_at: row.created_at,
-    updated_at: row.updated_at,
-  };
-}
+export { canonicalParams } from './sync-job.rows.js';
 
 /**
  * The sync_jobs table. Status changes go only through core's `transitionJob`, applied with an
@@ -138,6 +100,7 @@ export class SyncJobRepository {
         attempts: 0,
         created_at: now,
         updated_at: now,
+        trigger: input.trigger ?? ('manual' satisfies JobTrigger),
       })
       // Both dialects: ON CONFLICT DO NOTHING (no target) skips on the active_key unique index.
       .onConflict((oc) => oc.doNothing())
@@ -223,6 +186,18 @@ export class SyncJobRepository {
       current = fresh;
     }
     throw new AppError('CONFLICT', 'The job changed while it was being updated; try again.', { job_id: job.job_id });
+  }
+
+  /** Records the change-detection probe of a running job held by `owner`; false when the lease was lost. */
+  async setProbe(jobId: string, owner: string, probe: JobProbe, now: number): Promise<boolean> {
+    const res = await this.db
+      .updateTable('sync_jobs')
+      .set({ probe: JSON.stringify(probe), updated_at: now })
+      .where('job_id', '=', jobId)
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
   }
 
   /** Marks a running job for cancellation at its next item; frees its dedupe key. */

@@ -1,4 +1,4 @@
-import type { ErrorCode, JobStatus, JobType } from '../core/index.js';
+import type { ErrorCode, JobProbe, JobStatus, JobTrigger, JobType } from '../core/index.js';
 
 /** What the user asked for: a date range and/or a full re-sync (ignoring the watermark). */
 export interface SyncJobParams {
@@ -40,6 +40,10 @@ export interface SyncJobRecord {
   attempts: number;
   created_at: number;
   updated_at: number;
+  /** Who started the job: a person or the user's schedule. */
+  trigger: JobTrigger;
+  /** The change-detection probe of a scheduled run; null when none was made. */
+  probe: JobProbe | null;
 }
 
 export interface NewSyncJob {
@@ -48,6 +52,8 @@ export interface NewSyncJob {
   session_id: string;
   sync_type: JobType;
   params: SyncJobParams;
+  /** Default 'manual'. */
+  trigger?: JobTrigger;
 }
 
 export interface ListJobsFilter {

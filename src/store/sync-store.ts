@@ -4,6 +4,7 @@ import { ActivityRepository } from './activity.repository.js';
 import { HealthMetricRepository } from './health/health-metric.repository.js';
 import { JobFailureRepository } from './job-failure.repository.js';
 import { JobItemRepository } from './job-item.repository.js';
+import { ScheduleRepository } from './schedule.repository.js';
 import type { Database, Db } from './schema.js';
 import { SyncJobRepository } from './sync-job.repository.js';
 import { WatermarkRepository } from './watermark.repository.js';
@@ -22,6 +23,7 @@ export class SyncStore {
   readonly healthMetrics: HealthMetricRepository;
   readonly workouts: WorkoutRepository;
   readonly imports: ImportRepository;
+  readonly schedules: ScheduleRepository;
 
   constructor(readonly db: Db) {
     this.jobs = new SyncJobRepository(db);
@@ -32,6 +34,7 @@ export class SyncStore {
     this.healthMetrics = new HealthMetricRepository(db);
     this.workouts = new WorkoutRepository(db);
     this.imports = new ImportRepository(db);
+    this.schedules = new ScheduleRepository(db);
   }
 
   /** Runs `fn` in a transaction (or inside the current one); a throw rolls everything back. */

@@ -41,6 +41,10 @@ export interface SyncJobsTable {
   attempts: number;
   created_at: number;
   updated_at: number;
+  /** 'manual' | 'schedule' (008_schedules). */
+  trigger: Generated<string>;
+  /** JSON text of the change-detection probe of a scheduled run (core JobProbe); NULL otherwise (008_schedules). */
+  probe: string | null;
 }
 
 /** A permanently failing item of a job (FIT_INVALID, GARMIN_NOT_FOUND, …): recorded and skipped. */
@@ -87,6 +91,8 @@ export interface ActivitiesTable {
   synced_at: number;
   /** Where the summary came from: 'api' (default) or 'archive' (issue 16; the API's wins). */
   source: Generated<string>;
+  /** Garmin's last-update time of the activity's detail, epoch ms; NULL until checked (014_activity_updates). */
+  garmin_updated_at: number | null;
 }
 
 export interface WorkoutsTable {

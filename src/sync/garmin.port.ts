@@ -16,6 +16,10 @@ export interface GarminConnectLike {
     signal?: AbortSignal,
   ): Promise<GarminActivitySummaryLike[]>;
   downloadActivityFit(activityId: number, signal?: AbortSignal): Promise<Buffer>;
+  /** The activity's detail; its `metadataDTO.lastUpdateDate` tells whether it was edited (renamed). */
+  getActivity(activityId: number, signal?: AbortSignal): Promise<Record<string, unknown>>;
+  /** When the account's last device upload happened (the one-request change probe of scheduled runs). */
+  getLastUsedDevice(signal?: AbortSignal): Promise<{ uploadTimeMs: number | null }>;
   getDailySummary(date: string, signal?: AbortSignal): Promise<Record<string, unknown>>;
   getDailyHeartRate(date: string, signal?: AbortSignal): Promise<Record<string, unknown>>;
   getSleep(date: string, displayName: string, signal?: AbortSignal): Promise<Record<string, unknown>>;

@@ -46,3 +46,10 @@ export type { HealthWatermark } from './syncers/health.syncer.js';
 export { HealthDataService, type HealthDaySummary, type HealthDayMetrics, type HealthDayListInput } from './health/health-data.service.js';
 export { CoverageService, DEFAULT_COVERAGE_DAYS } from './health/coverage.service.js';
 export type { Coverage, CoverageCell, CoverageDay, CoverageTotals } from './health/coverage.js';
+export {
+  ScheduleService,
+  MAX_SCHEDULE_INTERVAL_MS,
+  type ScheduleServiceOptions,
+  type SetScheduleInput,
+} from './schedules/schedule.service.js';
+export { ScheduleRunner, type ScheduleRunnerOptions } from './schedules/schedule-runner.js';

@@ -92,6 +92,9 @@ export async function runJob(deps: JobRunnerDeps, claimed: SyncJobRecord, owner:
       putBlob: (bytes) => deps.blobs.put(bytes),
       hasBlob: (sha256) => deps.blobs.has(sha256),
       garmin: (call) => upstream.call(call),
+      recordProbe: async (probe) => {
+        if (!(await store.jobs.setProbe(claimed.job_id, owner, probe, clock.now()))) throw new LeaseLostError(claimed.job_id);
+      },
     };
     const engine = new JobEngine({
       job: claimed,

@@ -1,4 +1,4 @@
-import { AppError, JOB_TYPES, type JobType, type Logger } from '../core/index.js';
+import { AppError, JOB_TYPES, type JobProbe, type JobTrigger, type JobType, type Logger } from '../core/index.js';
 import type { BlobRef, SyncJobParams, SyncStore } from '../store/index.js';
 import type { GarminConnectLike } from './garmin.port.js';
 
@@ -28,11 +28,20 @@ export interface SyncerSettings {
   healthInitialDays: number;
   /** A private directory for temporary files (an archive being imported is copied here for random access). */
   scratchDir: string;
+  /** Activities of this many recent days are checked for edits (Garmin's last-update time) on each run. */
+  activityRecheckDays: number;
 }
 
 /** What the engine hands a syncer for one job. Nothing here assumes the items come from Garmin. */
 export interface SyncerContext {
-  readonly job: { readonly job_id: string; readonly user_id: string; readonly sync_type: JobType; readonly params: SyncJobParams };
+  readonly job: {
+    readonly job_id: string;
+    readonly user_id: string;
+    readonly sync_type: JobType;
+    readonly params: SyncJobParams;
+    /** 'schedule': started by the user's schedule (a scheduled activities run probes first). */
+    readonly trigger: JobTrigger;
+  };
   /** Aborts when the worker stops or loses the lease: pass it to every long operation. */
   readonly signal: AbortSignal;
   readonly logger: Logger;
@@ -50,6 +59,8 @@ export interface SyncerContext {
    * client is obtained on first use, so a syncer that never calls Garmin never needs one.
    */
   garmin<T>(call: (client: GarminConnectLike, signal: AbortSignal) => Promise<T>): Promise<T>;
+  /** Records the job's change-detection probe (shown as the job's `probe`). */
+  recordProbe(probe: JobProbe): Promise<void>;
 }
 
 /** One job's work as a syncer plans it (`Syncer.open`). */

@@ -37,6 +37,8 @@ export interface WorkerPoolOptions {
    * (or stopping) before it ended — fails JOB_ATTEMPTS_EXHAUSTED instead of being claimed forever.
    */
   maxAttempts?: number;
+  /** Activities of this many recent days are checked for edits on each run (default 7). */
+  activityRecheckDays?: number;
   /** A private directory for temporary files of jobs (an archive import copies its upload there). */
   scratchDir?: string;
   /** The syncers, one per sync type (default: every syncer of `syncers/index.ts`). */
@@ -76,7 +78,11 @@ export class WorkerPool {
       heartbeatMs: o.heartbeatMs ?? Math.max(10, Math.floor(leaseMs / 3)),
       itemConcurrency: o.itemConcurrency ?? 4,
       defaultRateLimitPauseMs: o.defaultRateLimitPauseMs ?? 300_000,
-      settings: { healthInitialDays: o.healthInitialDays ?? 30, scratchDir: o.scratchDir ?? '' },
+      settings: {
+        healthInitialDays: o.healthInitialDays ?? 30,
+        scratchDir: o.scratchDir ?? '',
+        activityRecheckDays: o.activityRecheckDays ?? 7,
+      },
     };
   }
 

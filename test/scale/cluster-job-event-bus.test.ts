@@ -53,6 +53,8 @@ const job = (id: string, over: Partial<SyncJobRecord> = {}): SyncJobRecord => ({
   attempts: 1,
   created_at: 1,
   updated_at: 1,
+  trigger: 'manual',
+  probe: null,
   ...over,
 });
 

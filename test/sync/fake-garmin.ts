@@ -16,7 +16,7 @@ export class FakeGarmin implements GarminConnectLike {
   rateLimitHits = 0;
   /** Every n-th request fails as GARMIN_UNAVAILABLE (0 = never). */
   unavailableEvery = 0;
-  private activities: { id: number; start: number }[] = [];
+  private activities: { id: number; start: number; name?: string; updatedAt?: number }[] = [];
   private nextId = 1_000_000;
   /** The first day with wellness data: `days` days ending on the end date. */
   private get firstDay(): string {
@@ -43,6 +43,14 @@ export class FakeGarmin implements GarminConnectLike {
       ids.push(id);
     }
     return ids;
+  }
+
+  /** Renames an activity upstream: its detail's lastUpdateDate moves (like an edit in Garmin Connect). */
+  rename(id: number, name: string, at: number): void {
+    const a = this.activities.find((x) => x.id === id);
+    if (!a) throw new Error(`no activity ${id}`);
+    a.name = name;
+    a.updatedAt = at;
   }
 
   activityIds(): number[] {
@@ -78,7 +86,7 @@ export class FakeGarmin implements GarminConnectLike {
     const sorted = [...this.activities].sort((a, b) => b.start - a.start);
     return sorted.slice(q.start, q.start + q.limit).map((a) => ({
       activityId: a.id,
-      activityName: `Run ${a.id}`,
+      activityName: a.name ?? `Run ${a.id}`,
       startTimeGMT: new Date(a.start).toISOString().replace('T', ' ').slice(0, 19),
       activityType: { typeKey: 'running' },
       duration: 1800,
@@ -94,6 +102,24 @@ export class FakeGarmin implements GarminConnectLike {
     if (!this.activities.some((a) => a.id === activityId)) throw new AppError('GARMIN_NOT_FOUND');
     if (this.corruptFitIds.has(activityId)) throw new AppError('FIT_INVALID', 'FIT CRC mismatch');
     return Buffer.from(`FIT-${activityId}`);
+  }
+
+  async getActivity(activityId: number, signal?: AbortSignal): Promise<Record<string, unknown>> {
+    await this.hit(signal);
+    const a = this.activities.find((x) => x.id === activityId);
+    if (!a) throw new AppError('GARMIN_NOT_FOUND');
+    const updated = a.updatedAt ?? a.start + 1_800_000;
+    return {
+      activityId,
+      activityName: a.name ?? `Run ${a.id}`,
+      metadataDTO: { lastUpdateDate: new Date(updated).toISOString().slice(0, 21) },
+    };
+  }
+
+  async getLastUsedDevice(signal?: AbortSignal): Promise<{ uploadTimeMs: number | null }> {
+    await this.hit(signal);
+    const newest = Math.max(...this.activities.map((a) => a.start));
+    return { uploadTimeMs: this.activities.length ? newest + 1_800_000 : null };
   }
 
   async getDailySummary(date: string, signal?: AbortSignal) {

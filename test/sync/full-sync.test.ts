@@ -12,7 +12,7 @@ describe('sync engine against the emulator: full and incremental syncs', () => {
   });
   afterAll(async () => h?.close());
 
-  it('syncs every activity with its verified original FIT, then a no-op costs ≤ 2 upstream requests', async () => {
+  it('syncs every activity with its verified original FIT, then a no-op costs 2 lists + 1 detail per recent activity', async () => {
     const { job } = await h.service.create(USER, SESSION, { sync_type: 'activities' });
     const done = await h.settled(job.job_id);
     expect(done).toMatchObject({
@@ -38,7 +38,9 @@ describe('sync engine against the emulator: full and incremental syncs', () => {
     const again = await h.service.create(USER, SESSION, { sync_type: 'activities' });
     const noop = await h.settled(again.job.job_id);
     expect(noop).toMatchObject({ status: 'completed', total_items: 0, processed_items: 0, progress: 100 });
-    expect(h.backend.requests()).toBeLessThanOrEqual(2);
+    // The new-activity list, the list of the last 7 days, and one detail per activity of those days (edit check).
+    const recent = await h.store.activities.recent(USER, h.clock.now() - 7 * 86_400_000);
+    expect(h.backend.requests()).toBe(2 + recent.length);
     expect(h.backend.logins()).toBe(0);
 
     // New uploads upstream: the next incremental sync fetches exactly those.

@@ -18,7 +18,9 @@ import type {
   JobList,
   ListJobsQuery,
   LoginResponse,
+  ScheduleList,
   SessionResponse,
+  SetScheduleRequest,
   SyncJob,
   TokenResponse,
   WorkoutDetail,
@@ -120,6 +122,18 @@ export class ApiClient {
 
   getJob(jobId: string, signal?: AbortSignal): Promise<SyncJob> {
     return this.authedJson<SyncJob>('GET', `/sync/jobs/${encodeURIComponent(jobId)}`, { signal });
+  }
+
+  schedules(): Promise<ScheduleList> {
+    return this.authedJson<ScheduleList>('GET', '/sync/schedules');
+  }
+
+  setSchedule(req: SetScheduleRequest): Promise<ScheduleList> {
+    return this.authedJson<ScheduleList>('PUT', '/sync/schedules', { body: req });
+  }
+
+  clearSchedules(syncType: SetScheduleRequest['sync_type']): Promise<ScheduleList> {
+    return this.authedJson<ScheduleList>('DELETE', '/sync/schedules', { query: { sync_type: syncType } });
   }
 
   /** Items a job skipped after a permanent upstream error. */

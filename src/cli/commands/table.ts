@@ -49,6 +49,7 @@ export const COMMAND_TABLE: readonly NounEntry[] = [
       { name: 'watch', summary: 'Follow a job until it ends (Ctrl-C detaches)', load: () => import('./sync/watch.js') },
       { name: 'cancel', summary: 'Cancel a pending or running job', load: () => import('./sync/cancel.js') },
       { name: 'retry', summary: 'Start a failed or cancelled job again', load: () => import('./sync/retry.js') },
+      { name: 'schedule', summary: 'Let the service sync on a schedule (set, show, clear)', load: () => import('./sync/schedule.js') },
     ],
   },
   {

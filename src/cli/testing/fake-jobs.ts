@@ -139,6 +139,8 @@ export class FakeJobs {
       attempts: 0,
       created_at: now,
       updated_at: now,
+      trigger: 'manual',
+      probe: null,
     };
     this.jobs.set(job.job_id, job);
     this.run(job, retryOf ? retryOf.failed_items : (this.o.items ?? 5), retryOf ? 0 : (this.o.failItems ?? 0));

@@ -11,6 +11,8 @@ export interface EmulatorControls {
   faults(): FaultKnobs;
   setFaults(patch: unknown): void;
   addActivities(email: string | undefined, count: number): number[];
+  /** Renames an activity upstream (an edit in Garmin Connect); false when there is none. */
+  editActivity(email: string | undefined, id: number, patch: { name: string }): boolean;
   expireTokens(email?: string): void;
   revokeRefreshTokens(email?: string): void;
   accounts(): { email: string; password: string; mfa: boolean; locked: boolean; displayName: string }[];
@@ -66,6 +68,17 @@ export function controlRoutes(c: EmulatorControls): EmuRoute[] {
       const username = body.username;
       if (username !== undefined && typeof username !== 'string') return json(400, { error: '"username" must be a string.' });
       return json(200, { ids: c.addActivities(username, count) });
+    }),
+    route('POST', 'edit-activity', (req) => {
+      const body = jsonBody(req);
+      const id = body?.id;
+      const name = body?.name;
+      if (!body || typeof id !== 'number' || !Number.isSafeInteger(id)) return json(400, { error: '"id" must be an activity id.' });
+      if (typeof name !== 'string' || name.length === 0 || name.length > 200)
+        return json(400, { error: '"name" must be 1–200 characters.' });
+      const username = body.username;
+      if (username !== undefined && typeof username !== 'string') return json(400, { error: '"username" must be a string.' });
+      return c.editActivity(username, id, { name }) ? json(200, { id, name }) : json(404, { error: `no activity ${id}` });
     }),
     route('POST', 'expire-tokens', (req) => {
       c.expireTokens(optionalUsername(req));

@@ -26,6 +26,8 @@ export interface AccountData {
   identity: AccountIdentity;
   /** Adds `count` new activities after the newest one (to test incremental sync); returns their ids. */
   addActivities(count: number): number[];
+  /** Renames an activity (its detail's lastUpdateDate becomes `atMs`); false when there is no such activity. */
+  editActivity(id: number, patch: { name: string }, atMs: number): boolean;
   /** Number of activities currently upstream. */
   activityCount(): number;
   /** All activity ids, newest first. */
@@ -102,6 +104,7 @@ export function createAccountData(identity: AccountIdentity, options: DatasetOpt
   return {
     identity,
     addActivities: (count) => activities.add(Math.max(0, Math.floor(count))),
+    editActivity: (id, patch, atMs) => activities.edit(id, patch, atMs) !== undefined,
     activityCount: () => activities.count(),
     activityIds: () => activities.ids(),
     socialProfile: () => socialProfile(identity, athlete),

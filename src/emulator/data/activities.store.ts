@@ -89,6 +89,18 @@ export class ActivityStore {
     return added;
   }
 
+  /**
+   * Edits an activity the way a user does in Garmin Connect (a rename): the name changes and its
+   * detail's lastUpdateDate moves to `atMs`; the original FIT stays. undefined: no such activity.
+   */
+  edit(id: number, patch: { name: string }, atMs: number): ActivityModel | undefined {
+    const a = this.byId.get(id);
+    if (!a) return undefined;
+    a.name = patch.name;
+    a.editedMs = atMs;
+    return a;
+  }
+
   search(q: ActivitySearch): ActivityModel[] {
     const localDay = (a: ActivityModel) => Math.floor((a.startMs + a.offsetMs) / DAY_MS) * DAY_MS;
     let list = this.models.filter((a) => {

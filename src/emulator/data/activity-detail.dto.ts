@@ -110,7 +110,7 @@ export function activityDetail(a: ActivityModel, owner: AccountIdentity, home: H
       agentString: null,
       fileFormat: { formatId: 7, formatKey: 'fit' },
       associatedCourseId: null,
-      lastUpdateDate: formatTenths(uploadedMs + 1000),
+      lastUpdateDate: formatTenths(a.editedMs ?? uploadedMs + 1000),
       uploadedDate: formatTenths(uploadedMs),
       videoUrl: null,
       hasPolyline: a.route !== null,

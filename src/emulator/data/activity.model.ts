@@ -49,6 +49,8 @@ export interface ActivityModel {
   deviceId: number;
   /** Seed of the stream used for the second-by-second FIT data. */
   fitSeed: number;
+  /** When the activity was last edited in "Garmin Connect" (control API); its detail's lastUpdateDate. */
+  editedMs?: number;
 }
 
 /** Rounds to the precision of a 32-bit float, like the values Garmin returns. */

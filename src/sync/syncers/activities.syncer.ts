@@ -1,11 +1,17 @@
+import type { JobProbe } from '../../core/index.js';
 import type { GarminActivitySummaryLike } from '../garmin.port.js';
 import { defineSyncer } from '../syncer.js';
-import { parseGarminGmt } from '../dates.js';
+import { addDays, parseGarminGmt, utcDate } from '../dates.js';
+import { EDIT_CHECK_EVERY_MS, lastUpdateOf, probeLastUpload } from './activities-freshness.js';
 
 /** Newest activity already synced: listing stops when it reaches it. */
 export interface ActivityWatermark {
   start_time: number;
   activity_id: string;
+  /** The last device upload the last successful probed (scheduled) run saw. */
+  last_upload_time?: number | null;
+  /** When recent activities were last checked for edits. */
+  edits_checked_at?: number;
 }
 
 interface ActivityItem {
@@ -13,19 +19,30 @@ interface ActivityItem {
   summary: GarminActivitySummaryLike;
   start: number;
   id: string;
+  /** Listed by the edit check of recent activities (not as a new one). */
+  recheck?: boolean;
+  /** Garmin's last-update time, when the edit check read it. */
+  updatedAt?: number | null;
+  /** The stored FIT of an edited activity (an edit never changes the original file). */
+  storedFit?: { sha256: string; size_bytes: number } | null;
 }
 
 const PAGE = 100;
+const DAY_MS = 86_400_000;
 
-const atOrBefore = (a: { start: number; id: string }, w: ActivityWatermark) =>
+const atOrBefore = (a: { start: number; id: string }, w: Pick<ActivityWatermark, 'start_time' | 'activity_id'>) =>
   a.start < w.start_time || (a.start === w.start_time && BigInt(a.id) <= BigInt(w.activity_id));
 
 /**
- * Activities: lists pages newest first until the watermark (or the end; or the whole
- * `from`/`to` range) and stores each new activity's summary and its verified original FIT
- * (blob store). A no-op incremental run costs one list request. The watermark moves only when the
- * job completes, so an interrupted incremental job is listed again and what any job already
- * stored is current; a full or ranged run refreshes everything.
+ * Activities: lists pages newest first until the watermark (or the end; or the whole `from`/`to`
+ * range) and stores each new activity's summary and its verified original FIT (blob store). The
+ * watermark moves only when the job completes, so an interrupted job is listed again.
+ *
+ * Freshness (issue 15): an incremental run then lists the last `activityRecheckDays` days again
+ * and reads each stored activity's detail; one whose last-update time moved (renamed or edited in
+ * Garmin Connect) is updated in place. A scheduled run first probes the last device upload; when
+ * it has not moved since the last successful probed run (and edits were checked within a day),
+ * the run ends there: one upstream request.
  */
 export const activitiesSyncer = defineSyncer({
   type: 'activities',
@@ -34,22 +51,33 @@ export const activitiesSyncer = defineSyncer({
     const ranged = params.from !== null || params.to !== null;
     const incremental = !ranged && !params.full;
     const watermark = incremental ? await ctx.stored.watermarks.get<ActivityWatermark>(userId, 'activities') : undefined;
+    const recheckDays = incremental ? ctx.settings.activityRecheckDays : 0;
+    const since = ctx.now() - recheckDays * DAY_MS;
     let newest: ActivityItem | undefined;
+    let probe: JobProbe | undefined;
+    let checkedEdits = false;
+
+    const list = (start: number, q: { startDate?: string; endDate?: string }) =>
+      ctx.garmin((g, signal) => g.listActivities({ start, limit: PAGE, ...q }, signal));
+    const toItem = (summary: GarminActivitySummaryLike): ActivityItem => {
+      const id = String(summary.activityId);
+      return { key: `activity:${id}`, summary, start: parseGarminGmt(summary.startTimeGMT), id };
+    };
 
     return {
       async *pages() {
+        if (incremental && ctx.job.trigger === 'schedule') {
+          probe = await probeLastUpload(ctx, watermark?.last_upload_time);
+          const editsDue = recheckDays > 0 && ctx.now() - (watermark?.edits_checked_at ?? 0) >= EDIT_CHECK_EVERY_MS;
+          if (!probe.changed && !editsDue) return;
+        }
+        const range = { ...(params.from ? { startDate: params.from } : {}), ...(params.to ? { endDate: params.to } : {}) };
         for (let start = 0; ; start += PAGE) {
-          const page = await ctx.garmin((g, signal) =>
-            g.listActivities(
-              { start, limit: PAGE, ...(params.from ? { startDate: params.from } : {}), ...(params.to ? { endDate: params.to } : {}) },
-              signal,
-            ),
-          );
+          const page = await list(start, range);
           const items: ActivityItem[] = [];
           let reached = false;
           for (const summary of page) {
-            const id = String(summary.activityId);
-            const item = { key: `activity:${id}`, summary, start: parseGarminGmt(summary.startTimeGMT), id };
+            const item = toItem(summary);
             if (watermark && atOrBefore(item, watermark)) {
               reached = true;
               break;
@@ -58,26 +86,52 @@ export const activitiesSyncer = defineSyncer({
             items.push(item);
           }
           if (items.length > 0) yield items;
-          if (reached || page.length < PAGE) return;
+          if (reached || page.length < PAGE) break;
         }
+        if (recheckDays <= 0) return;
+        // The edit check: the recent days again (a day early: lists go by local day).
+        const recent = { startDate: addDays(utcDate(since), -1), endDate: addDays(utcDate(ctx.now()), 1) };
+        for (let start = 0; ; start += PAGE) {
+          const page = await list(start, recent);
+          const items = page.map(toItem).filter((i) => i.start >= since);
+          for (const i of items) i.recheck = true;
+          if (items.length > 0) yield items;
+          if (page.length < PAGE) break;
+        }
+        checkedEdits = true;
       },
       ...(incremental
         ? {
             async alreadyCurrent(items: readonly ActivityItem[]) {
-              const stored = await ctx.stored.activities.storedIds(
-                userId,
-                items.map((i) => i.id),
-              );
-              return new Set(items.filter((i) => stored.has(i.id)).map((i) => i.key));
+              const ids = items.map((i) => i.id);
+              const stored = await ctx.stored.activities.storedIds(userId, ids);
+              const current = new Set<string>();
+              const recent = new Map((await ctx.stored.activities.recent(userId, since)).map((r) => [r.activity_id, r]));
+              for (const item of items) {
+                if (!stored.has(item.id)) continue; // never stored with its FIT: fetch it
+                const known = recent.get(item.id);
+                if (!item.recheck || !known) {
+                  current.add(item.key);
+                  continue;
+                }
+                item.updatedAt = await lastUpdateOf(ctx, item.summary.activityId);
+                if (item.updatedAt === known.garmin_updated_at) current.add(item.key);
+                else item.storedFit = known.fit;
+              }
+              return current;
             },
           }
         : {}),
       async fetch(item: ActivityItem) {
+        if (item.storedFit) return { sha256: item.storedFit.sha256, size: item.storedFit.size_bytes };
         // An activity imported from an archive (issue 16) already has its original FIT: when those
         // bytes are stored and verify, only the API's summary is taken (no download).
         const stored = (await ctx.stored.activities.sources(userId, [item.id])).get(item.id);
         if (stored?.source === 'archive' && stored.fit && (await ctx.hasBlob(stored.fit.sha256)))
           return { sha256: stored.fit.sha256, size: stored.fit.size_bytes };
+        // A new recent activity: its last-update time too, so the next edit check has it to compare.
+        if (recheckDays > 0 && item.start >= since && item.updatedAt === undefined)
+          item.updatedAt = await lastUpdateOf(ctx, item.summary.activityId);
         const fit = await ctx.garmin((g, signal) => g.downloadActivityFit(item.summary.activityId, signal));
         return ctx.putBlob(fit);
       },
@@ -97,20 +151,19 @@ export const activitiesSyncer = defineSyncer({
             raw: s.raw,
             fit: { sha256: ref.sha256, size_bytes: ref.size },
             job_id: ctx.job.job_id,
+            ...(item.updatedAt !== undefined ? { garmin_updated_at: item.updatedAt } : {}),
           },
           ctx.now(),
         );
       },
       async complete(tx) {
-        if (ranged || !newest) return;
+        if (ranged) return;
         const current = await tx.watermarks.get<ActivityWatermark>(userId, 'activities');
-        if (current && atOrBefore(newest, current)) return;
-        await tx.watermarks.set(
-          userId,
-          'activities',
-          { start_time: newest.start, activity_id: newest.id } satisfies ActivityWatermark,
-          ctx.now(),
-        );
+        const next: ActivityWatermark = { start_time: 0, activity_id: '0', ...current };
+        if (newest && !atOrBefore(newest, next)) Object.assign(next, { start_time: newest.start, activity_id: newest.id });
+        if (probe && !probe.error_code) next.last_upload_time = probe.upload_time;
+        if (checkedEdits) next.edits_checked_at = ctx.now();
+        if (JSON.stringify(next) !== JSON.stringify(current)) await tx.watermarks.set(userId, 'activities', next, ctx.now());
       },
     };
   },

@@ -23,6 +23,8 @@ const failedJob = (over: Partial<SyncJob>): SyncJob => ({
   attempts: 1,
   created_at: '2026-11-27T12:00:00.000Z',
   updated_at: '2026-11-27T12:00:05.000Z',
+  trigger: 'manual',
+  probe: null,
   ...over,
 });
 
