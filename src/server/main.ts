@@ -124,7 +124,12 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
       accessTtlSeconds: Math.round(cfg.accessTtlMs / 1000),
     });
     const store = new SyncStore(db);
-    const blobs = await createBlobStore({ db, dir: join(cfg.dataDir, 'blobs'), logger: logger.child({ room: 'store' }), now: clock.now() });
+    const blobs = await createBlobStore({
+      db,
+      dir: join(cfg.dataDir, 'blobs'),
+      logger: logger.child({ room: 'store' }),
+      now: () => clock.now(),
+    });
     // Uploads that never finished (a crash mid-upload) are removed; their clients got no answer.
     await store.imports.discardStaleUploads(clock.now() - 3_600_000);
     let cluster: ClusterJobEventBus | null = null;
@@ -248,6 +253,7 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
 
 /** `garminsync server …`: runs until SIGINT/SIGTERM; resolves to the exit code. */
 export async function run(argv: string[]): Promise<number> {
+  if (argv[0] === 'migrate-blobs') return (await import('./migrate-blobs.js')).runMigrateBlobs(argv.slice(1));
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(serverHelp());
     return 0;

@@ -31,7 +31,7 @@ export const SERVER_SETTINGS = {
     env: ['GARMINSYNC_DATA_DIR'],
     defaultText: '$XDG_DATA_HOME/garminsync',
     help: 'data directory (key files, FIT blobs, the SQLite database)',
-    note: 'in scale mode the shared directory of the blobs',
+    note: 'per process; in PostgreSQL mode the FIT blobs live in the database',
     parse: text('a directory'),
   },
   database: {

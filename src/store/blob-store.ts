@@ -16,7 +16,7 @@ export interface OpenedBlob {
 /**
  * The blob store port (issue 12.2, 12.12): content-addressed, deduplicated storage for FIT
  * originals. Two implementations: {@link FileBlobStore} under the data dir (the SQLite default)
- * and {@link PgBlobStore} in PostgreSQL (scale mode: no shared file system needed).
+ * and {@link DbBlobStore} in the database (scale mode: no shared file system needed).
  * Every implementation writes fully or fails (DISK_FULL / STORAGE_UNWRITABLE), never serves a
  * blob whose bytes do not match its address (such a blob is reported and treated as missing, so
  * the next full sync stores it again), and stores equal content once.

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from '../core/index.js';
 import type { BlobStore } from './blob-store.js';
+import { DbBlobStore } from './db-blob-store.js';
+import { dialectOf } from './dialect.js';
 import { FileBlobStore } from './file-blob-store.js';
 import type { Database } from './schema.js';
 
@@ -9,16 +11,19 @@ export interface CreateBlobStoreOptions {
   /** The file store's directory (`DATA_DIR/blobs`). */
   dir: string;
   logger: Logger;
-  /** Epoch ms, for the start-up clean-up of temp files. */
-  now: number;
+  /** Epoch ms (the clock of the composition root). */
+  now: () => number;
 }
 
 /**
- * The composition roots' one call for a blob store: the file store under the data dir, made
- * ready (directories 0700, orphaned temp files removed).
+ * The composition roots' one call for a blob store (issue 12.12): on PostgreSQL the blobs live in
+ * the database (a deployment needs nothing else; `garminsync server migrate-blobs` copies an
+ * existing blob dir in), on SQLite in the file store under the data dir, made ready (directories
+ * 0700, orphaned temp files removed).
  */
 export async function createBlobStore(o: CreateBlobStoreOptions): Promise<BlobStore> {
+  if (dialectOf(o.db) === 'postgres') return new DbBlobStore(o.db, { now: o.now, logger: o.logger });
   const files = new FileBlobStore(o.dir, { logger: o.logger });
-  await files.init(o.now);
+  await files.init(o.now());
   return files;
 }

@@ -109,7 +109,7 @@ describe('FileBlobStore', () => {
       );
       expect(await store.put(big)).toEqual({ sha256: sha(big), size: big.length });
       expect(calls).toBe(300);
-      expect(await new FileBlobStore(root).read(sha(big))).toEqual(big);
+      expect(sha(await new FileBlobStore(root).read(sha(big)))).toBe(sha(big));
     });
 
     it('refuses a file system that drops bytes silently (size and hash checked before the rename)', async () => {
@@ -130,7 +130,7 @@ describe('FileBlobStore', () => {
       expect(await codeOf(store.read(sha(big)))).toBe('NOT_FOUND');
       expect(logger.warnings).toContainEqual(expect.objectContaining({ sha256: sha(big), reason: 'content does not match its address' }));
       await store.put(big);
-      expect(await store.read(sha(big))).toEqual(big);
+      expect(sha(await store.read(sha(big)))).toBe(sha(big));
     });
 
     const canMount = (() => {

@@ -11,6 +11,8 @@ export type { BlobStore, BlobRef, OpenedBlob } from './blob-store.js';
 export { FileBlobStore, type FileBlobStoreOptions } from './file-blob-store.js';
 export type { BlobFs, BlobFileHandle, BlobFileStat } from './blob-fs.js';
 export { nodeBlobFs } from './blob-fs.js';
+export { DbBlobStore, migrateBlobs, BLOB_CHUNK_BYTES, type DbBlobStoreOptions } from './db-blob-store.js';
+export type * from './blob-chunks.tables.js';
 export { createBlobStore, type CreateBlobStoreOptions } from './create-blob-store.js';
 export { storageFailure } from './storage-errors.js';
 export { prepareDataDir } from './data-dir.js';

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as activityUpdatesMigration from './activity-updates.migration.js';
 import * as archiveMigration from './archive.migration.js';
 import * as authMigration from './auth/auth.migration.js';
+import * as blobChunksMigration from './blob-chunks.migration.js';
 import * as jobErrorCodeMigration from './job-error-code.migration.js';
 import * as healthMetricsMigration from './health/health-metrics.migration.js';
 import * as jobItemMigration from './job-item.migration.js';
@@ -24,6 +25,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '007_health_metrics': healthMetricsMigration,
   '008_schedules': schedulesMigration,
   '010_archive': archiveMigration,
+  '012_blob_chunks': blobChunksMigration,
   '012_key_fingerprints': keyFingerprintsMigration,
   '014_activity_updates': activityUpdatesMigration,
   '016_job_resumed_items': jobResumedMigration,
