@@ -54,6 +54,8 @@ export const ERROR_CODES = {
   SERVICE_UNREACHABLE: 'The sync service cannot be reached.',
   CREDENTIALS_INSECURE: 'The credential file is readable by other users.',
   CONFIG_INVALID: 'A setting is not valid.',
+  // arch-server (issue 12.7): the service could not start (port in use, database unreachable, …)
+  STARTUP_FAILED: 'The service could not start.',
   ABORTED: 'The operation was aborted.',
   INTERNAL: 'An internal error occurred.',
   // per-user fairness (issue 12.6, harden-scale)

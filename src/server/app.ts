@@ -121,3 +121,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.ready();
   return app;
 }
+
+/** A listening API: its base URL and how to stop it. */
+export interface RunningApp {
+  app: FastifyInstance;
+  /** http://host:port (the real port when 0 was asked for). */
+  url: string;
+}
+
+/** Builds the API and listens on host:port; on a listen failure the app is closed before the error is rethrown. */
+export async function createApp(deps: AppDeps, at: { host: string; port: number }): Promise<RunningApp> {
+  const app = await buildApp(deps);
+  try {
+    await app.listen({ host: at.host, port: at.port });
+  } catch (e) {
+    await app.close().catch(() => {});
+    throw e;
+  }
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : at.port;
+  return { app, url: `http://${at.host.includes(':') ? `[${at.host}]` : at.host}:${port}` };
+}

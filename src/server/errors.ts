@@ -53,6 +53,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   SERVICE_UNREACHABLE: 502,
   CREDENTIALS_INSECURE: 500,
   CONFIG_INVALID: 500,
+  STARTUP_FAILED: 500,
   ABORTED: 503,
   INTERNAL: 500,
   // export (issue 14): raised by the CLI only; a service never answers it.

@@ -1,6 +1,7 @@
 /**
  * Composition root of the sync service (`garminsync server`): the one place that reads the
  * environment, wires the Garmin client into auth and sync, listens, and handles signals.
+ * `startService` reads like a table of contents: one factory per room, in start-up order.
  */
 import { join } from 'node:path';
 import envPaths from 'env-paths';
@@ -10,36 +11,12 @@ import type { Kysely } from 'kysely';
 import { createAuth, loadOrCreateKeyFile, parseKey, verifyKeyFingerprints, type AuthModule } from '../auth/index.js';
 import { cryptoRandom, isAppError, systemClock, type Clock, type Logger, type Random } from '../core/index.js';
 import { GarminAuth, GarminConnect, endpointsForBaseUrl, endpointsForDomain } from '../garmin/index.js';
-import {
-  createBlobStore,
-  KeyFingerprintRepository,
-  prepareDataDir,
-  PgNotifications,
-  RateBudgetRepository,
-  SyncStore,
-  openDatabase,
-  resolveLocation,
-  type Database,
-} from '../store/index.js';
-import {
-  AccountLimiters,
-  ClusterJobEventBus,
-  InProcessJobEventBus,
-  SharedAccountLimiters,
-  ArchiveImportService,
-  CoverageService,
-  HealthDataService,
-  ScheduleRunner,
-  ScheduleService,
-  SyncService,
-  SyncedDataService,
-  WorkerPool,
-  type AccountLimiterRegistry,
-  type JobEventBus,
-} from '../sync/index.js';
-import { buildApp } from './app.js';
+import { createStore, prepareDataDir, type Database, type StoreModule } from '../store/index.js';
+import { createSyncEngine, type AccountLimiterRegistry, type SyncEngine } from '../sync/index.js';
+import { createApp, type RunningApp } from './app.js';
 import { LOG_REDACTION } from './log-redaction.js';
 import { parseServerConfig, serverHelp, type ServerConfig } from './config.js';
+import { startStep } from './start-failure.js';
 
 export { LOG_REDACT, LOG_REDACTION } from './log-redaction.js';
 
@@ -60,62 +37,97 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
-/** Starts the service described by `cfg` (API and/or workers). */
+type Step = (what: string, fn: () => Promise<unknown>) => Promise<void>;
+
+/** What was opened so far, closed in reverse order: by `close()`, or when a later start-up step fails. */
+function openedParts(logger: Logger) {
+  const parts: { what: string; close: (step: Step) => Promise<unknown> }[] = [];
+  // Each step is logged so that a shutdown that overruns its timeout shows where it hung.
+  const step: Step = async (what, fn) => {
+    logger.debug({ step: what }, 'shutdown step');
+    await fn().catch((err: unknown) => logger.error({ err, step: what }, 'a shutdown step failed'));
+  };
+  let closing: Promise<void> | null = null;
+  return {
+    add: (what: string, close: (step: Step) => Promise<unknown>) => void parts.push({ what, close }),
+    closeAll: () =>
+      (closing ??= (async () => {
+        for (const p of parts.reverse()) await step(p.what, () => p.close(step));
+        logger.debug({}, 'shutdown complete');
+      })()),
+  };
+}
+
+async function loadKeys(cfg: ServerConfig, random: Random) {
+  const key = async (setting: 'GARMINSYNC_JWT_KEY' | 'GARMINSYNC_ENCRYPTION_KEY', value: string | null, file: string) => {
+    const path = join(cfg.dataDir, file);
+    return value ? parseKey(value, setting) : startStep({ step: 'key', setting, path }, () => loadOrCreateKeyFile(path, random, setting));
+  };
+  return {
+    jwtKey: await key('GARMINSYNC_JWT_KEY', cfg.jwtKey, 'jwt.key'),
+    encryptionKey: await key('GARMINSYNC_ENCRYPTION_KEY', cfg.encryptionKey, 'encryption.key'),
+  };
+}
+
+/** The Garmin client of this process: one login client, one Connect client per user (with its account's budget). */
+function createGarmin(cfg: ServerConfig, o: StartOptions & { clock: Clock; random: Random }) {
+  const endpoints =
+    cfg.garmin.kind === 'url' ? endpointsForBaseUrl(cfg.garmin.url, cfg.garmin.domain) : endpointsForDomain(cfg.garmin.domain);
+  const base = {
+    endpoints,
+    clock: o.clock,
+    random: o.random,
+    logger: o.logger.child({ room: 'garmin' }),
+    ...(o.fetch ? { fetch: o.fetch } : {}),
+  };
+  const auth = new GarminAuth(base);
+  const connectFor =
+    (limiters: () => AccountLimiterRegistry) =>
+    ({ userId, tokenStore }: { userId: string; tokenStore: ConstructorParameters<typeof GarminConnect>[0]['tokenStore'] }) =>
+      new GarminConnect({
+        ...base,
+        auth,
+        tokenStore,
+        limiter: limiters().forAccount(userId),
+        retry: { transientRetries: cfg.garminRetries, rateLimitRetries: cfg.garminRateLimitRetries },
+      });
+  return { auth, connectFor };
+}
+
+/** Starts the service described by `cfg` (API and/or workers); a failed start leaves nothing running. */
 export async function startService(cfg: ServerConfig, o: StartOptions): Promise<RunningService> {
   const clock = o.clock ?? systemClock;
   const random = o.random ?? cryptoRandom;
   const logger = o.logger;
-  await prepareDataDir(cfg.dataDir, logger);
-  const jwtKey = cfg.jwtKey
-    ? parseKey(cfg.jwtKey, 'GARMINSYNC_JWT_KEY')
-    : await loadOrCreateKeyFile(join(cfg.dataDir, 'jwt.key'), random, 'GARMINSYNC_JWT_KEY');
-  const encryptionKey = cfg.encryptionKey
-    ? parseKey(cfg.encryptionKey, 'GARMINSYNC_ENCRYPTION_KEY')
-    : await loadOrCreateKeyFile(join(cfg.dataDir, 'encryption.key'), random, 'GARMINSYNC_ENCRYPTION_KEY');
-
-  const location = resolveLocation({ url: cfg.database });
-  const db = await openDatabase({
-    url: cfg.database,
-    poolSize: cfg.dbPoolSize,
-    onPoolError: (err) => logger.warn({ err }, 'an idle database connection was lost; it is replaced on the next query'),
-  });
-  // Scale mode (issue 6): on PostgreSQL several processes share the work, so job events travel by
-  // LISTEN/NOTIFY; the Garmin budget lives in the database whenever more than one process may
-  // call Garmin for an account (PostgreSQL, or split API/worker processes on one SQLite file).
-  let notifications: PgNotifications | null = null;
+  const parts = openedParts(logger);
   try {
-    const keys = { GARMINSYNC_ENCRYPTION_KEY: encryptionKey, GARMINSYNC_JWT_KEY: jwtKey };
-    await verifyKeyFingerprints(new KeyFingerprintRepository(db), keys, clock.now());
-    const endpoints =
-      cfg.garmin.kind === 'url' ? endpointsForBaseUrl(cfg.garmin.url, cfg.garmin.domain) : endpointsForDomain(cfg.garmin.domain);
-    const garminLog = logger.child({ room: 'garmin' });
-    const garminAuth = new GarminAuth({ endpoints, clock, random, logger: garminLog, ...(o.fetch ? { fetch: o.fetch } : {}) });
-    const budget = {
-      clock,
-      ratePerSec: cfg.garminRatePerSec,
-      burst: cfg.garminBurst,
-    };
-    const limiters: AccountLimiterRegistry =
-      location.dialect === 'postgres' || cfg.mode !== 'both'
-        ? new SharedAccountLimiters({ ...budget, budgets: new RateBudgetRepository(db), logger: logger.child({ room: 'sync' }) })
-        : new AccountLimiters(budget);
+    await startStep({ step: 'data-dir', dir: cfg.dataDir }, () => prepareDataDir(cfg.dataDir, logger));
+    const keys = await loadKeys(cfg, random);
+
+    const store: StoreModule = await startStep({ step: 'database', database: cfg.database }, () =>
+      createStore({
+        database: cfg.database,
+        poolSize: cfg.dbPoolSize,
+        dataDir: cfg.dataDir,
+        clock,
+        logger: logger.child({ room: 'store' }),
+      }),
+    );
+    parts.add('database', () => store.close());
+    // Every process of a deployment must hold the same keys (issue 12.12): refuse to start otherwise.
+    await verifyKeyFingerprints(
+      store.keyFingerprints,
+      { GARMINSYNC_ENCRYPTION_KEY: keys.encryptionKey, GARMINSYNC_JWT_KEY: keys.jwtKey },
+      clock.now(),
+    );
+
+    const garmin = createGarmin(cfg, { ...o, clock, random });
     const auth = createAuth<Database>({
-      db,
-      garmin: garminAuth,
-      createConnect: ({ userId, tokenStore }) =>
-        new GarminConnect({
-          endpoints,
-          auth: garminAuth,
-          tokenStore,
-          clock,
-          random,
-          logger: garminLog,
-          limiter: limiters.forAccount(userId),
-          retry: { transientRetries: cfg.garminRetries, rateLimitRetries: cfg.garminRateLimitRetries },
-          ...(o.fetch ? { fetch: o.fetch } : {}),
-        }),
-      jwtKey,
-      encryptionKey,
+      db: store.db,
+      garmin: garmin.auth,
+      // Clients are made on first use, after the engine (and its per-account budgets) exists.
+      createConnect: garmin.connectFor(() => engine.limiters),
+      ...keys,
       clock,
       random,
       logger: logger.child({ room: 'auth' }),
@@ -123,169 +135,139 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
       lifetime: { idleMs: cfg.sessionIdleMs, maxMs: cfg.sessionMaxMs, graceMs: cfg.refreshGraceMs },
       accessTtlSeconds: Math.round(cfg.accessTtlMs / 1000),
     });
-    const store = new SyncStore(db);
-    const blobs = await createBlobStore({
-      db,
-      dir: join(cfg.dataDir, 'blobs'),
-      logger: logger.child({ room: 'store' }),
-      now: () => clock.now(),
-    });
-    // Uploads that never finished (a crash mid-upload) are removed; their clients got no answer.
-    await store.imports.discardStaleUploads(clock.now() - 3_600_000);
-    let cluster: ClusterJobEventBus | null = null;
-    if (location.dialect === 'postgres') {
-      notifications = new PgNotifications({ url: location.target, db, clock, logger: logger.child({ room: 'store' }) });
-      await notifications.start();
-      cluster = new ClusterJobEventBus({
-        transport: notifications,
-        getJob: (id) => store.jobs.get(id),
-        random,
-        logger: logger.child({ room: 'sync' }),
-      });
-    }
-    const bus: JobEventBus = cluster ?? new InProcessJobEventBus();
-    const sync = new SyncService({
-      store,
-      bus,
+    parts.add('garmin clients', async () => auth.gateway.clear());
+    const engine: SyncEngine = await createSyncEngine({
+      store: store.sync,
+      blobs: store.blobs,
+      budgets: store.budgets,
+      gateway: auth.gateway,
+      transport: store.notifications,
+      // More than one process may call Garmin for an account: PostgreSQL, or split processes on one SQLite file.
+      sharedBudget: store.notifications !== null || cfg.mode !== 'both',
       clock,
       random,
-      logger: logger.child({ room: 'sync' }),
-      maxActiveJobsPerUser: cfg.maxJobsPerUser,
-    });
-
-    let pool: WorkerPool | null = null;
-    let scheduler: ScheduleRunner | null = null;
-    if (cfg.mode !== 'api') {
-      pool = new WorkerPool({
-        store,
-        blobs,
-        bus,
-        gateway: auth.gateway,
-        limiters,
-        clock,
-        random,
-        logger: logger.child({ room: 'worker' }),
+      logger,
+      settings: {
+        garminRatePerSec: cfg.garminRatePerSec,
+        garminBurst: cfg.garminBurst,
+        maxJobsPerUser: cfg.maxJobsPerUser,
+        archiveMaxBytes: cfg.archiveMaxBytes,
         itemConcurrency: cfg.concurrency,
         maxJobs: cfg.maxJobs,
         leaseMs: cfg.leaseMs,
-        maxAttempts: cfg.maxJobAttempts,
         heartbeatMs: cfg.heartbeatMs,
         pollMs: cfg.pollMs,
-        scratchDir: join(cfg.dataDir, 'tmp'),
+        maxJobAttempts: cfg.maxJobAttempts,
         activityRecheckDays: cfg.recheckDays,
-      });
-      pool.start();
-      scheduler = new ScheduleRunner({
-        store,
-        bus,
-        clock,
-        random,
-        logger: logger.child({ room: 'sync' }),
-        tickMs: Math.min(1000, Math.max(100, Math.floor(cfg.scheduleMinIntervalMs / 4))),
-      });
-      scheduler.start();
-    }
+        scheduleMinIntervalMs: cfg.scheduleMinIntervalMs,
+        scratchDir: join(cfg.dataDir, 'tmp'),
+      },
+    });
+    parts.add('engine', (step) => engine.close(step));
 
-    let app: FastifyInstance | null = null;
-    let url: string | null = null;
+    let api: RunningApp | null = null;
     if (cfg.mode !== 'workers') {
-      app = await buildApp({
+      const deps = {
         auth: auth.service,
-        sync,
-        data: { synced: new SyncedDataService({ activities: store.activities, workouts: store.workouts, blobs, gateway: auth.gateway }) },
-        health: new HealthDataService(store.healthMetrics),
-        coverage: new CoverageService({ healthMetrics: store.healthMetrics, failures: store.failures, clock }),
-        schedules: new ScheduleService({
-          store,
-          clock,
-          random,
-          logger: logger.child({ room: 'sync' }),
-          minIntervalMs: cfg.scheduleMinIntervalMs,
-        }),
-        imports: new ArchiveImportService({
-          store,
-          clock,
-          random,
-          logger: logger.child({ room: 'sync' }),
-          maxBytes: cfg.archiveMaxBytes,
-          notifyClaimable: () => bus.notifyClaimable(),
-        }),
-        ready: async () => {
-          await db.selectFrom('users').select('user_id').limit(1).execute();
-        },
+        sync: engine.sync,
+        data: { synced: engine.synced },
+        health: engine.health,
+        coverage: engine.coverage,
+        schedules: engine.schedules,
+        imports: engine.imports,
+        ready: store.ready,
         clock,
         logger,
         trustProxy: cfg.trustProxy,
         sseHeartbeatMs: cfg.sseHeartbeatMs,
-      });
-      await app.listen({ host: cfg.host, port: cfg.port });
-      const addr = app.server.address();
-      const port = typeof addr === 'object' && addr ? addr.port : cfg.port;
-      url = `http://${cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host}:${port}`;
+      };
+      api = await startStep({ step: 'listen', host: cfg.host, port: cfg.port }, () => createApp(deps, cfg));
+      // Stop taking requests first (SSE streams end), then the workers release their leases.
+      parts.add('api', () => api!.app.close());
     }
-
-    let closing: Promise<void> | null = null;
-    const close = () =>
-      (closing ??= (async () => {
-        // Each step is logged so that a shutdown that overruns its timeout shows where it hung.
-        const step = async (what: string, fn: () => Promise<unknown>) => {
-          logger.debug({ step: what }, 'shutdown step');
-          await fn().catch((err: unknown) => logger.error({ err, step: what }, 'a shutdown step failed'));
-        };
-        // Stop taking requests first (SSE streams end), then let workers release their leases.
-        if (app) await step('api', () => app!.close());
-        if (scheduler) await step('schedules', () => scheduler!.stop());
-        if (pool) await step('workers', () => pool!.stop());
-        // The last events (a released lease, a final state) still go out before we stop listening.
-        if (cluster) await step('job events', () => cluster!.close());
-        if (notifications) await step('notifications', () => notifications!.close());
-        auth.gateway.clear();
-        await step('database', () => db.destroy());
-        logger.debug({}, 'shutdown complete');
-      })());
-    return { url, app, db, auth, close };
+    // Workers start only once the API listens (issue 12.1): a start that fails claims no job.
+    if (cfg.mode !== 'api') engine.startWorkers();
+    return { url: api?.url ?? null, app: api?.app ?? null, db: store.db, auth, close: parts.closeAll };
   } catch (e) {
-    await notifications?.close().catch(() => {});
-    await db.destroy().catch(() => {});
+    await parts.closeAll();
     throw e;
   }
 }
 
-/** `garminsync server …`: runs until SIGINT/SIGTERM; resolves to the exit code. */
-export async function run(argv: string[]): Promise<number> {
+/** Where `run` writes: stdout for the URL, stderr for sentences and (unless given) the log. */
+export interface ServerIO {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  stderrIsTTY: boolean;
+  /** Where log lines go (default: `stderr`). */
+  logs?: pino.DestinationStream;
+}
+
+export interface RunOptions {
+  env?: Record<string, string | undefined>;
+  io?: ServerIO;
+  /** Stops the service like SIGTERM (tests); the process signals are always honoured too. */
+  stop?: AbortSignal;
+  /** The data dir when none is set (default: env-paths' data dir). */
+  defaultDataDir?: string;
+}
+
+const processIO = (): ServerIO => ({
+  stdout: (s) => void process.stdout.write(s),
+  stderr: (s) => void process.stderr.write(s),
+  stderrIsTTY: process.stderr.isTTY === true,
+  logs: pino.destination({ dest: 2, sync: true }),
+});
+
+/** Resolves when SIGINT/SIGTERM arrives or `stop` aborts; the listeners are removed afterwards. */
+function stopRequested(stop?: AbortSignal): Promise<string> {
+  return new Promise((resolve) => {
+    const done = (why: string) => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      stop?.removeEventListener('abort', onAbort);
+      resolve(why);
+    };
+    const onInt = () => done('SIGINT');
+    const onTerm = () => done('SIGTERM');
+    const onAbort = () => done('stop');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    if (stop?.aborted) done('stop');
+    else stop?.addEventListener('abort', onAbort);
+  });
+}
+
+/** `garminsync server …`: runs until SIGINT/SIGTERM (or `o.stop`); resolves to the exit code. */
+export async function run(argv: string[], o: RunOptions = {}): Promise<number> {
   if (argv[0] === 'migrate-blobs') return (await import('./migrate-blobs.js')).runMigrateBlobs(argv.slice(1));
+  const io = o.io ?? processIO();
+  const env = o.env ?? process.env;
   if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(serverHelp());
+    io.stdout(serverHelp());
     return 0;
   }
   let cfg: ServerConfig;
   try {
-    cfg = parseServerConfig(argv, process.env, envPaths('garminsync', { suffix: '' }).data);
+    cfg = parseServerConfig(argv, env, o.defaultDataDir ?? envPaths('garminsync', { suffix: '' }).data);
   } catch (e) {
-    process.stderr.write(`garminsync server: ${(e as Error).message}\n`);
+    io.stderr(`garminsync server: ${(e as Error).message}\n`);
     return 2;
   }
-  const logger = pino(
-    { level: cfg.logLevel, redact: LOG_REDACTION, base: { pid: process.pid } },
-    pino.destination({ dest: 2, sync: true }),
-  );
+  const logger = pino({ level: cfg.logLevel, redact: LOG_REDACTION, base: { pid: process.pid } }, io.logs ?? { write: io.stderr });
   let service: RunningService;
   try {
     service = await startService(cfg, { logger });
   } catch (e) {
-    const msg = isAppError(e) ? e.message : 'the service could not start';
-    logger.error({ err: e }, 'start-up failed');
-    process.stderr.write(`garminsync server: ${msg}\n`);
+    // An expected failure is one sentence; only an unexpected one is logged with its stack.
+    if (!isAppError(e)) logger.error({ err: e }, 'start-up failed');
+    io.stderr(`garminsync server: ${isAppError(e) ? e.message : 'the service could not start (see the log above).'}\n`);
     return isAppError(e, 'CONFIG_INVALID') ? 2 : 1;
   }
-  if (service.url) process.stdout.write(`garminsync server listening on ${service.url}\n`);
-  else process.stdout.write('garminsync server: workers running\n');
+  io.stdout(service.url ? `garminsync server listening on ${service.url}\n` : 'garminsync server: workers running\n');
   logger.info({ url: service.url, mode: cfg.mode, garmin: cfg.garmin.kind === 'url' ? cfg.garmin.url : cfg.garmin.domain }, 'started');
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
+  const signal = await stopRequested(o.stop);
   logger.info({ signal }, 'shutting down');
   const timer = setTimeout(() => {
     logger.error({}, 'shutdown took too long; exiting');

@@ -13,6 +13,7 @@ export type { BlobFs, BlobFileHandle, BlobFileStat } from './blob-fs.js';
 export { nodeBlobFs } from './blob-fs.js';
 export { DbBlobStore, migrateBlobs, BLOB_CHUNK_BYTES, type DbBlobStoreOptions } from './db-blob-store.js';
 export type * from './blob-chunks.tables.js';
+export { createStore, type CreateStoreOptions, type StoreModule } from './create-store.js';
 export { createBlobStore, type CreateBlobStoreOptions } from './create-blob-store.js';
 export { storageFailure } from './storage-errors.js';
 export { prepareDataDir } from './data-dir.js';

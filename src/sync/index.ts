@@ -29,6 +29,7 @@ export { InProcessJobEventBus, type JobEvent, type JobEventBus, type Unsubscribe
 export { SyncService, type SyncServiceOptions, type CreateJobInput } from './sync.service.js';
 export { SyncedDataService, type SyncedDataServiceOptions, type OpenedFit } from './synced-data.service.js';
 export { WorkerPool, type WorkerPoolOptions } from './worker-pool.js';
+export { createSyncEngine, type SyncEngine, type SyncEngineOptions } from './create-sync-engine.js';
 export {
   defineSyncer,
   SyncerRegistry,

@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer } from 'node:net';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { BIN, ensureBuilt } from '../e2e/harness.js';
 import { untilDefined } from '../support/until.js';
 
 /** Runs `garminsync server` (server/main.ts run()) in a child process, as an operator would. */
@@ -69,4 +71,35 @@ describe('garminsync server (main.ts run)', () => {
     expect(await s.exited).toBe(2);
     expect(s.err()).toContain('GARMINSYNC_PORT: must be a whole number');
   }, 30_000);
+
+  it('the real binary on a port in use: one sentence, exit 1 within a second of the failure, no stack trace', async () => {
+    await ensureBuilt();
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as { port: number }).port;
+    try {
+      const child = spawn(
+        process.execPath,
+        [BIN, 'server', '--port', String(port), '--data-dir', dir, '--garmin-url', emu.url, '--poll-ms', '20'],
+        {
+          env: { ...process.env, NODE_OPTIONS: '' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let stderr = '';
+      let saidAt = 0;
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (!saidAt && stderr.includes('is in use')) saidAt = Date.now();
+      });
+      const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+      const exitedAfterMs = Date.now() - saidAt;
+      expect(code).toBe(1);
+      expect(stderr).toBe(`garminsync server: port ${port} on 127.0.0.1 is in use; use --port with another port (0 picks a free one).\n`);
+      expect(saidAt).toBeGreaterThan(0);
+      expect(exitedAfterMs).toBeLessThan(1000);
+    } finally {
+      holder.close();
+    }
+  }, 120_000);
 });
