@@ -98,6 +98,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const streams = new Set<AbortController>();
   app.addHook('preClose', async () => {
     for (const s of streams) s.abort();
+    // Fastify closes the keep-alive connections that are idle when close starts; one whose
+    // response was still in flight turns idle later and would hold close() open for the
+    // keep-alive timeout (72 s), so shutdown overran its deadline (seen in the crash test).
+    const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+    app.server.once('close', () => clearInterval(sweep));
   });
   await app.register(
     async (api) => {
