@@ -1,6 +1,7 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, globalAgent, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../../../test/support/until.js';
 import { nodeHttpFetch } from './node-http-fetch.js';
 
 let server: Server;
@@ -19,6 +20,9 @@ beforeAll(async () => {
         res.writeHead(200, { 'content-type': 'text/event-stream' });
         res.write('data: one\n\n');
         setTimeout(() => res.end('data: two\n\n'), 50);
+      } else if (req.url === '/empty') {
+        res.writeHead(204);
+        res.end();
       } else if (req.url === '/hang') {
         res.writeHead(200);
         res.write('partial');
@@ -37,6 +41,17 @@ afterAll(async () => {
 });
 
 describe('nodeHttpFetch', () => {
+  it('frees the keep-alive socket of a 204 nobody reads, so the CLI process can exit at once', async () => {
+    const res = await nodeHttpFetch(`${base}/empty`, { method: 'POST' });
+    expect(res.status).toBe(204);
+    // Unread, the answer never ended and its socket stayed busy (ref'd) until the server's
+    // keep-alive timeout: `auth logout` took 72 s to exit.
+    const host = new URL(base).host;
+    await until('the socket back in the free pool', () => Object.keys(globalAgent.freeSockets).some((k) => k.startsWith(host)), {
+      timeoutMs: 2000,
+    });
+  });
+
   it('sends method, headers and a JSON body and reads status, headers and JSON', async () => {
     const res = await nodeHttpFetch(`${base}/echo`, { method: 'POST', headers: { authorization: 'Bearer t' }, body: '{"a":1}' });
     expect(res.status).toBe(201);

@@ -61,6 +61,10 @@ export const nodeHttpFetch: HttpFetch = async (url, init = {}) => {
     const req: ClientRequest = lib.request(target, options, (msg) => {
       settled = true;
       answer = msg;
+      // An answer without a body (204, 304) is often not read by the caller; unread, it never
+      // ends, its keep-alive socket is never freed, and the CLI process waits for the server's
+      // keep-alive timeout before it can exit (seen: `auth logout` hanging for 72 s).
+      if (msg.statusCode === 204 || msg.statusCode === 304 || options.method === 'HEAD') msg.resume();
       msg.once('close', () => signal?.removeEventListener('abort', onAbort));
       resolve(new NodeResponse(msg));
     });
