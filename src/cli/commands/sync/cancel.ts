@@ -3,7 +3,7 @@ import { AppError, isAppError } from '../../../core/index.js';
 import type { CommandContext } from '../../context.js';
 import { EXIT } from '../../exit-codes.js';
 import { completeArgument, examples, type DefineContext } from '../types.js';
-import { resolveJobId } from './job-id.js';
+import { resolveJobId } from '../../api/job-id.js';
 
 export function define(cmd: Command, ctx: DefineContext): void {
   cmd

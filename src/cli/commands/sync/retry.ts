@@ -3,7 +3,7 @@ import { AppError } from '../../../core/index.js';
 import type { CreateJobRequest } from '../../../contract/index.js';
 import type { CommandContext } from '../../context.js';
 import { completeArgument, examples, type DefineContext } from '../types.js';
-import { resolveJobId } from './job-id.js';
+import { resolveJobId } from '../../api/job-id.js';
 import { reportStarted } from './start.js';
 
 interface RetryFlags {

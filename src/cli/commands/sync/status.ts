@@ -5,7 +5,7 @@ import type { CommandContext } from '../../context.js';
 import { EXIT } from '../../exit-codes.js';
 import { jobDetail, printJobTable } from '../../output/jobs.js';
 import { completeArgument, examples, type DefineContext } from '../types.js';
-import { resolveJobId } from './job-id.js';
+import { resolveJobId } from '../../api/job-id.js';
 
 export function define(cmd: Command, ctx: DefineContext): void {
   cmd

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../../context.js';
 import { completeArgument, examples, type DefineContext } from '../types.js';
-import { resolveJobId } from './job-id.js';
+import { resolveJobId } from '../../api/job-id.js';
 import { waitForJobs } from './jobs-runner.js';
 
 export function define(cmd: Command, ctx: DefineContext): void {

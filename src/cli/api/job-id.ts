@@ -1,5 +1,5 @@
-import { AppError } from '../../../core/index.js';
-import type { ApiClient } from '../../api/client.js';
+import { AppError } from '../../core/index.js';
+import type { ApiClient } from './client.js';
 
 const FULL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
