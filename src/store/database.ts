@@ -1,6 +1,7 @@
 import { Kysely, Migrator, sql } from 'kysely';
 import { AppError } from '../core/index.js';
 import { createDialect, dialectOf, resolveLocation, type DatabaseLocation, type DialectOptions } from './dialect.js';
+import { withSqliteStartupWait } from './migration-lock.js';
 import { staticMigrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
 
@@ -48,7 +49,13 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
     allowUnorderedMigrations: true,
     ...(migrationTableSchema ? { migrationTableSchema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } =
+    dialectOf(db) === 'sqlite'
+      ? await withSqliteStartupWait(
+          async (ms) => void (await sql.raw(`PRAGMA busy_timeout = ${ms}`).execute(db)),
+          () => migrator.migrateToLatest(),
+        )
+      : await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     throw new AppError('INTERNAL', `Database migration ${failed?.migrationName ?? ''} failed.`.replace('  ', ' '), {}, { cause: error });

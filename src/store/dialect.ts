@@ -4,7 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { PostgresAdapter, type Dialect, type Kysely } from 'kysely';
 import { AppError } from '../core/index.js';
-import { CurrentSchemaPostgresDialect, LockingSqliteDialect } from './migration-lock.js';
+import { CurrentSchemaPostgresDialect, LockingSqliteDialect, SQLITE_BUSY_TIMEOUT_MS, SQLITE_STARTUP_WAIT_MS } from './migration-lock.js';
 
 /**
  * THE place for dialect-specific code (style.md: "a dialect seam behind one API"). Everything
@@ -84,8 +84,9 @@ export function createDialect(loc: ResolvedLocation, opts: DialectOptions = {}):
   // wait for the write lock instead of failing with SQLITE_BUSY; foreign keys are off by default.
   // busy_timeout first: switching a fresh file to WAL takes a lock too, and without the timeout a
   // process starting beside another failed at once with "database is locked".
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`busy_timeout = ${SQLITE_STARTUP_WAIT_MS}`);
   sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
   return new LockingSqliteDialect({ database: sqlite });

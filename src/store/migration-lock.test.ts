@@ -6,6 +6,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from './database.js';
+import { SQLITE_BUSY_TIMEOUT_MS } from './migration-lock.js';
 import { MIGRATIONS } from './migrations.js';
 
 const CHILD = fileURLToPath(new URL('./testing/migrate-at.ts', import.meta.url));
@@ -45,4 +47,39 @@ describe('migrations on one fresh SQLite file from many processes at once (issue
       expect(names.map((n) => n.name)).toEqual(Object.keys(MIGRATIONS).sort());
     }
   }, 240_000);
+});
+
+describe('a start-up behind a slow migration run on the same SQLite file', () => {
+  it('waits past the normal busy timeout for the write lock, also before the migration tables exist', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'garminsync-migrate-slow-'));
+    const file = join(dir, 'slow.db');
+    const holdMs = SQLITE_BUSY_TIMEOUT_MS + 1500;
+    // Another process holds the write lock on the fresh file longer than the normal busy timeout,
+    // as a first process migrating on a loaded disk does (CI saw "database is locked" from this).
+    const holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const D = require('better-sqlite3'); const d = new D(process.argv[1]); d.pragma('journal_mode = WAL');
+         d.exec('BEGIN IMMEDIATE'); console.log('held'); setTimeout(() => { d.exec('COMMIT'); d.close(); }, ${holdMs});`,
+        file,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      const lines = createInterface({ input: holder.stdout! })[Symbol.asyncIterator]();
+      expect((await lines.next()).value).toBe('held');
+      const started = Date.now();
+      const db = await openDatabase({ file });
+      await db.destroy();
+      expect(Date.now() - started).toBeGreaterThan(SQLITE_BUSY_TIMEOUT_MS);
+      const check = new Database(file, { readonly: true });
+      const names = check.prepare('select name from kysely_migration order by name').all() as { name: string }[];
+      check.close();
+      expect(names.map((n) => n.name)).toEqual(Object.keys(MIGRATIONS).sort());
+    } finally {
+      holder.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });

@@ -15,11 +15,30 @@ import {
 
 /**
  * How long a starting process waits for another one's migrations on the same SQLite file.
- * Migrating a fresh file takes milliseconds; this covers dozens of processes queued behind it.
+ * Migrating a fresh file takes milliseconds idle, but seconds on a loaded disk (one fsync'd
+ * transaction); this covers dozens of processes queued behind it.
  */
-const SQLITE_MIGRATION_WAIT_MS = 60_000;
-/** The busy_timeout the connection runs with otherwise (dialect.ts). */
-const SQLITE_BUSY_TIMEOUT_MS = 5000;
+export const SQLITE_STARTUP_WAIT_MS = 60_000;
+/** The busy_timeout a SQLite connection runs with once started. */
+export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Runs a SQLite start-up step (WAL switch, migrations) with the long start-up wait. All of
+ * start-up needs it, not only the lock: Kysely creates its migration tables BEFORE it takes the
+ * lock, so a process that found none waited on the first one's locked run with the normal 5 s and
+ * failed "database is locked" when that run took longer on a loaded machine (CI, 1 in 48 starts).
+ */
+export async function withSqliteStartupWait<T>(
+  setBusyTimeout: (ms: number) => Promise<void> | void,
+  step: () => Promise<T> | T,
+): Promise<T> {
+  await setBusyTimeout(SQLITE_STARTUP_WAIT_MS);
+  try {
+    return await step();
+  } finally {
+    await setBusyTimeout(SQLITE_BUSY_TIMEOUT_MS);
+  }
+}
 
 /**
  * Kysely's SQLite adapter takes no migration lock ("only one connection"), but two processes
@@ -31,12 +50,8 @@ const SQLITE_BUSY_TIMEOUT_MS = 5000;
  */
 class MigrationLockingSqliteAdapter extends SqliteAdapter {
   override async acquireMigrationLock(db: Kysely<unknown>, _opt: MigrationLockOptions): Promise<void> {
-    await sql.raw(`PRAGMA busy_timeout = ${SQLITE_MIGRATION_WAIT_MS}`).execute(db);
-    try {
-      await sql`BEGIN IMMEDIATE`.execute(db);
-    } finally {
-      await sql.raw(`PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`).execute(db);
-    }
+    // Waits with the start-up wait: migrateToLatest runs inside withSqliteStartupWait.
+    await sql`BEGIN IMMEDIATE`.execute(db);
   }
 
   override async releaseMigrationLock(db: Kysely<unknown>, _opt: MigrationLockOptions): Promise<void> {
