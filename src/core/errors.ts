@@ -65,6 +65,8 @@ export const ERROR_CODES = {
   // storage (issue 12.2, 12.8): the service could not write its data
   DISK_FULL: 'The disk of the service is full; free space, then sync again.',
   STORAGE_UNWRITABLE: 'The service cannot write to its data directory or database.',
+  // readiness (issue 12.8): GET /readyz — its messages are fixed sentences naming the check
+  NOT_READY: 'The service is not ready.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -61,10 +61,14 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   // storage (issue 12.2, 12.8): 507 Insufficient Storage (RFC 4918) says exactly this
   DISK_FULL: 507,
   STORAGE_UNWRITABLE: 503,
+  NOT_READY: 503,
 };
 
+/** 5xx codes whose messages are fixed sentences built in one place (store/readiness.ts), safe to send. */
+const FIXED_SENTENCE_5XX: ReadonlySet<ErrorCode> = new Set(['NOT_READY']);
+
 /** Details that may travel to the client; anything else stays in the logs. */
-const PUBLIC_DETAILS = new Set(['attempts_left', 'job_id', 'from', 'to', 'setting', 'limit']);
+const PUBLIC_DETAILS = new Set(['attempts_left', 'job_id', 'from', 'to', 'setting', 'limit', 'check', 'reason']);
 
 export interface ProblemBody {
   type: string;
@@ -87,7 +91,7 @@ export function problemFor(err: AppError, instance?: string): ProblemBody {
     title: ERROR_CODES[err.code],
     status,
     // 5xx: the catalogue's sentence only; upstream or internal messages stay in the logs.
-    detail: status >= 500 ? ERROR_CODES[err.code] : err.message,
+    detail: status >= 500 && !FIXED_SENTENCE_5XX.has(err.code) ? ERROR_CODES[err.code] : err.message,
     code: err.code,
   };
   if (instance) body.instance = instance;

@@ -11,7 +11,7 @@ import type { Kysely } from 'kysely';
 import { createAuth, loadOrCreateKeyFile, parseKey, verifyKeyFingerprints, type AuthModule } from '../auth/index.js';
 import { cryptoRandom, isAppError, systemClock, type Clock, type Logger, type Random } from '../core/index.js';
 import { GarminAuth, GarminConnect, endpointsForBaseUrl, endpointsForDomain } from '../garmin/index.js';
-import { createStore, prepareDataDir, type Database, type StoreModule } from '../store/index.js';
+import { createStore, prepareDataDir, type BlobFs, type Database, type StoreModule } from '../store/index.js';
 import { createSyncEngine, type AccountLimiterRegistry, type SyncEngine } from '../sync/index.js';
 import { createApp, type RunningApp } from './app.js';
 import { LOG_REDACTION } from './log-redaction.js';
@@ -25,6 +25,8 @@ export interface StartOptions {
   clock?: Clock;
   random?: Random;
   fetch?: typeof fetch;
+  /** The store's file operations (tests inject a full disk); default node:fs. */
+  fs?: BlobFs;
 }
 
 export interface RunningService {
@@ -109,8 +111,10 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
         database: cfg.database,
         poolSize: cfg.dbPoolSize,
         dataDir: cfg.dataDir,
+        minFreeBytes: cfg.minFreeBytes,
         clock,
         logger: logger.child({ room: 'store' }),
+        ...(o.fs ? { fs: o.fs } : {}),
       }),
     );
     parts.add('database', () => store.close());

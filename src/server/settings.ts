@@ -194,6 +194,15 @@ export const SERVER_SETTINGS = {
     note: 'see [pool sizing](#connection-pool-sizing)',
     parse: int(1, 500),
   },
+  minFreeBytes: {
+    flag: '--min-free-bytes',
+    arg: 'N',
+    env: ['GARMINSYNC_MIN_FREE_BYTES'],
+    default: String(64 * 1024 ** 2),
+    help: 'free bytes the disk of the data dir (and of a SQLite file) must keep, or GET /readyz answers 503',
+    note: '0 turns the free-space check off; /readyz also writes a probe file there',
+    parse: int(0, Number.MAX_SAFE_INTEGER),
+  },
   archiveMaxBytes: {
     flag: '--archive-max-bytes',
     arg: 'N',

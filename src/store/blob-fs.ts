@@ -10,9 +10,12 @@ export interface BlobFileHandle {
   close(): Promise<void>;
 }
 
-/** What the store reads from a stat: type, size, owner and permission bits. */
+/** What the store reads from a stat: type, size, identity, owner and permission bits. */
 export interface BlobFileStat {
   size: number;
+  /** Device and inode: the readiness check sees a database file that was removed or replaced. */
+  dev: number;
+  ino: number;
   uid: number;
   mode: number;
   mtimeMs: number;
@@ -26,13 +29,21 @@ export interface BlobFileStat {
  */
 export interface BlobFs {
   open(path: string, flags: string, mode?: number): Promise<BlobFileHandle>;
-  mkdir(path: string, options: { recursive: true; mode: number }): Promise<unknown>;
+  mkdir(path: string, options: { recursive: boolean; mode: number }): Promise<unknown>;
   rename(from: string, to: string): Promise<void>;
   rm(path: string, options: { force: true }): Promise<void>;
   stat(path: string): Promise<BlobFileStat>;
   lstat(path: string): Promise<BlobFileStat>;
   chmod(path: string, mode: number): Promise<void>;
   readdir(path: string): Promise<string[]>;
+  /** Free space of the file system holding `path` (the readiness check, issue 12.8). */
+  statfs(path: string): Promise<BlobFsSpace>;
+}
+
+/** What the readiness check reads from statfs(2): block size and blocks free to an unprivileged user. */
+export interface BlobFsSpace {
+  bsize: number;
+  bavail: number;
 }
 
 /** node:fs/promises as a {@link BlobFs}. */
@@ -45,4 +56,5 @@ export const nodeBlobFs: BlobFs = {
   lstat: (path) => nodeFs.lstat(path),
   chmod: (path, mode) => nodeFs.chmod(path, mode),
   readdir: (path) => nodeFs.readdir(path),
+  statfs: (path) => nodeFs.statfs(path),
 };

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from '../core/index.js';
 import type { BlobStore } from './blob-store.js';
+import type { BlobFs } from './blob-fs.js';
 import { DbBlobStore } from './db-blob-store.js';
 import { dialectOf } from './dialect.js';
 import { FileBlobStore } from './file-blob-store.js';
@@ -13,6 +14,8 @@ export interface CreateBlobStoreOptions {
   logger: Logger;
   /** Epoch ms (the clock of the composition root). */
   now: () => number;
+  /** The file store's file operations (default node:fs/promises). */
+  fs?: BlobFs;
 }
 
 /**
@@ -23,7 +26,7 @@ export interface CreateBlobStoreOptions {
  */
 export async function createBlobStore(o: CreateBlobStoreOptions): Promise<BlobStore> {
   if (dialectOf(o.db) === 'postgres') return new DbBlobStore(o.db, { now: o.now, logger: o.logger });
-  const files = new FileBlobStore(o.dir, { logger: o.logger });
+  const files = new FileBlobStore(o.dir, { logger: o.logger, ...(o.fs ? { fs: o.fs } : {}) });
   await files.init(o.now());
   return files;
 }

@@ -2,12 +2,14 @@ import type { Kysely } from 'kysely';
 import { join } from 'node:path';
 import type { Clock, Logger } from '../core/index.js';
 import type { BlobStore } from './blob-store.js';
+import { nodeBlobFs, type BlobFs } from './blob-fs.js';
 import { createBlobStore } from './create-blob-store.js';
 import { openDatabase } from './database.js';
 import { resolveLocation } from './dialect.js';
 import { KeyFingerprintRepository } from './key-fingerprint.repository.js';
 import { PgNotifications } from './pg-notifications.js';
 import { RateBudgetRepository } from './rate-budget.repository.js';
+import { createReadiness } from './readiness.js';
 import type { Database } from './schema.js';
 import { SyncStore } from './sync-store.js';
 
@@ -20,6 +22,10 @@ export interface CreateStoreOptions {
   dataDir: string;
   clock: Clock;
   logger: Logger;
+  /** Free bytes the data dir's disk must keep for `ready()` (`--min-free-bytes`; 0 = unchecked). */
+  minFreeBytes?: number;
+  /** File operations of the blob store and the readiness check (tests inject a full disk). */
+  fs?: BlobFs;
 }
 
 /** The store room as the composition root sees it: one handle per thing it keeps, one close. */
@@ -32,7 +38,7 @@ export interface StoreModule {
   keyFingerprints: KeyFingerprintRepository;
   /** LISTEN/NOTIFY between processes on PostgreSQL; null on SQLite (one machine, polling suffices). */
   notifications: PgNotifications | null;
-  /** Throws when the store cannot serve (the database does not answer). */
+  /** Throws NOT_READY when the store cannot serve: data dir or database missing, unwritable or full (issue 12.8). */
   ready(): Promise<void>;
   /** Stops listening and closes the database; safe to call twice. */
   close(): Promise<void>;
@@ -58,7 +64,21 @@ export async function createStore(o: CreateStoreOptions): Promise<StoreModule> {
       await db.destroy();
     })());
   try {
-    const blobs = await createBlobStore({ db, dir: join(o.dataDir, 'blobs'), logger: o.logger, now: () => o.clock.now() });
+    const fs = o.fs ?? nodeBlobFs;
+    const blobs = await createBlobStore({ db, dir: join(o.dataDir, 'blobs'), logger: o.logger, now: () => o.clock.now(), fs });
+    const sqliteFile = location.dialect === 'sqlite' && location.target !== ':memory:' ? location.target : null;
+    const ready = createReadiness(
+      {
+        db,
+        dataDir: o.dataDir,
+        sqliteFile,
+        postgres: location.dialect === 'postgres',
+        fs,
+        minFreeBytes: o.minFreeBytes ?? 0,
+        logger: o.logger,
+      },
+      sqliteFile === null ? null : await fs.stat(sqliteFile),
+    );
     if (location.dialect === 'postgres') {
       notifications = new PgNotifications({ url: location.target, db, clock: o.clock, logger: o.logger });
       await notifications.start();
@@ -70,9 +90,7 @@ export async function createStore(o: CreateStoreOptions): Promise<StoreModule> {
       budgets: new RateBudgetRepository(db),
       keyFingerprints: new KeyFingerprintRepository(db),
       notifications,
-      ready: async () => {
-        await db.selectFrom('users').select('user_id').limit(1).execute();
-      },
+      ready,
       close,
     };
   } catch (e) {

@@ -60,6 +60,14 @@ describe('FileBlobStore', () => {
     expect(listed).toEqual([sha(bytes)]);
   });
 
+  it('a data dir removed after start-up is not made again: a write fails STORAGE_UNWRITABLE (issue 12.8)', async () => {
+    const dataDir = tmp();
+    const store = await fresh({}, join(dataDir, 'blobs'));
+    rmSync(dataDir, { recursive: true, force: true });
+    expect(await codeOf(store.put(Buffer.from('written into nothing')))).toBe('STORAGE_UNWRITABLE');
+    expect(() => statSync(dataDir)).toThrow(/ENOENT/);
+  });
+
   it('hashes a stream of chunks while writing', async () => {
     const store = await fresh();
     async function* gen() {

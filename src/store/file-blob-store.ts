@@ -86,7 +86,9 @@ export class FileBlobStore implements BlobStore {
     const tmp = join(tmpDir, `${this.pid}-${randomUUID()}.part`);
     let fh: BlobFileHandle | undefined;
     try {
-      await this.ensureDir(tmpDir);
+      // Not recursive: a data dir removed under the running service is an error (STORAGE_UNWRITABLE),
+      // not silently made again while the database writes elsewhere (issue 12.8).
+      await this.ensureDir(tmpDir, false);
       fh = await this.fs.open(tmp, 'wx+', 0o600);
       const hash = createHash('sha256');
       let size = 0;
@@ -107,7 +109,7 @@ export class FileBlobStore implements BlobStore {
       if (await this.has(sha256)) {
         await this.fs.rm(tmp, { force: true });
       } else {
-        await this.ensureDir(join(this.root, 'sha256', sha256.slice(0, 2)));
+        await this.ensureDir(join(this.root, 'sha256', sha256.slice(0, 2)), false);
         // Atomic: readers see the old (damaged or absent) file or the whole new one.
         await this.fs.rename(tmp, this.pathOf(sha256));
       }
@@ -192,9 +194,11 @@ export class FileBlobStore implements BlobStore {
     }
   }
 
-  /** mkdir 0700, and an existing directory with group/other bits is tightened to 0700. */
-  private async ensureDir(dir: string): Promise<void> {
-    await this.fs.mkdir(dir, { recursive: true, mode: DIR_MODE });
+  /** mkdir 0700 (`recursive`: with its parents), and an existing directory with group/other bits is tightened to 0700. */
+  private async ensureDir(dir: string, recursive = true): Promise<void> {
+    await this.fs.mkdir(dir, { recursive, mode: DIR_MODE }).catch((e: unknown) => {
+      if ((e as { code?: unknown }).code !== 'EEXIST') throw e;
+    });
     const st = await this.fs.stat(dir);
     if ((st.mode & 0o077) !== 0) await this.fs.chmod(dir, DIR_MODE);
   }

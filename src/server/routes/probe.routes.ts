@@ -4,7 +4,7 @@ import { ERRORS } from './schemas.js';
 
 const Probe = Type.Object({ status: Type.Literal('ok') });
 
-/** GET /healthz (the process answers) and GET /readyz (its database answers). */
+/** GET /healthz (the process answers) and GET /readyz (data dir and database there, writable, not full: 503 NOT_READY otherwise). */
 export async function probeRoutes(app: FastifyInstance, opts: { ready: () => Promise<void>; hide?: boolean }): Promise<void> {
   const hide = opts.hide ?? false;
   app.get(
@@ -19,7 +19,7 @@ export async function probeRoutes(app: FastifyInstance, opts: { ready: () => Pro
         hide,
         tags: ['probes'],
         operationId: 'readyz',
-        summary: 'Readiness (database reachable)',
+        summary: 'Readiness (data dir and database writable, disk not full)',
         security: [],
         response: { 200: Probe, ...ERRORS },
       },

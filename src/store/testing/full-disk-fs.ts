@@ -3,7 +3,7 @@ import { nodeBlobFs, type BlobFileHandle, type BlobFs } from '../blob-fs.js';
 /**
  * A {@link BlobFs} over the real file system whose disk holds only `capacity` more bytes: a write
  * that crosses the limit is short (as write(2) is on a filling disk) and the next one fails
- * ENOSPC. `lie: true` instead reports every write as complete while dropping the bytes beyond the
+ * ENOSPC, and statfs reports what is left. `lie: true` instead reports every write as complete while dropping the bytes beyond the
  * limit (a file system that loses data silently).
  */
 export function fullDiskFs(capacity: number, opts: { lie?: boolean } = {}): BlobFs & { written(): number } {
@@ -29,6 +29,8 @@ export function fullDiskFs(capacity: number, opts: { lie?: boolean } = {}): Blob
   return {
     ...nodeBlobFs,
     open: async (path, flags, mode) => wrap(await nodeBlobFs.open(path, flags, mode)),
+    // The disk reports what is left of its capacity (the readiness check reads it).
+    statfs: async () => ({ bsize: 1, bavail: Math.max(0, left) }),
     written: () => written,
   };
 }
