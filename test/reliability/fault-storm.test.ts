@@ -70,7 +70,19 @@ describe.each(dialects())('upstream fault storm (%s)', (dialect) => {
 
   beforeAll(async () => {
     emu = await startEmulator({ seed: 3, activities: ACTIVITIES, workouts: WORKOUTS, days: 20, logger: rec.logger });
-    h = await startHarness({ emu, dialect, args: ['--garmin-rate', String(RATE), '--garmin-burst', String(BURST)] });
+    // The retry budgets are raised because this test is about exactly-once and the request budget,
+    // not about running out of retries (test/garmin/retry-budget.test.ts covers that):
+    // - 20 % of requests fail transiently, so with the default 3 retries one of the ~80 calls fails
+    //   all 4 attempts in about 1 run in 8 (0.2^4 per call) and its job fails GARMIN_UNAVAILABLE;
+    //   with 8 it is 0.2^9 per call.
+    // - in the storm's "on" windows a dozen lanes compete for 2–5 upstream requests/s, so one request
+    //   can lose more than the default 5 times in a row (more so when a loaded machine stretches the
+    //   windows); CI saw a job fail GARMIN_RATE_LIMITED.
+    h = await startHarness({
+      emu,
+      dialect,
+      args: ['--garmin-rate', String(RATE), '--garmin-burst', String(BURST), '--garmin-retries', '8', '--garmin-rate-limit-retries', '50'],
+    });
   });
   afterAll(async () => {
     await h?.close();

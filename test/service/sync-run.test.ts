@@ -170,6 +170,10 @@ describe.each(serviceDialects())('sync runs through the API (workers + emulator,
         const j = await job(created.job_id);
         return j.status === 'running' && j.processed_items > 0 ? j : undefined;
       });
+      // Every request from now on hangs upstream, so the job cannot finish its 30 items before the
+      // cancel lands, however slow this machine is (at 40 ms, a loaded CI did all 30 first). The
+      // cancel aborts the hanging requests: the test never waits for this latency.
+      h.emu.setFaults({ latencyMs: 60_000 });
       const c = await h.api('POST', `/sync/jobs/${created.job_id}/cancel`, { token: t.access_token });
       expect(c.status).toBe(200);
       expect(c.body.status === 'cancelled' || c.body.cancel_requested === true).toBe(true);
