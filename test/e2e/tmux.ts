@@ -20,9 +20,14 @@ export class TmuxPane {
     );
   }
 
-  /** Starts `command` (a shell string) in a fresh 160x40 pane. */
-  static async start(socket: string, command: string): Promise<TmuxPane> {
-    await exec('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-s', 'cli', '-x', '160', '-y', '40', command]);
+  /** Starts `command` (a shell string) in a fresh pane, 160x40 unless told. */
+  static async start(
+    socket: string,
+    command: string,
+    size: { columns: number; rows: number } = { columns: 160, rows: 40 },
+  ): Promise<TmuxPane> {
+    const [x, y] = [String(size.columns), String(size.rows)];
+    await exec('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-s', 'cli', '-x', x, '-y', y, command]);
     return new TmuxPane(socket, 'cli');
   }
 

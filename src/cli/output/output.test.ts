@@ -37,6 +37,31 @@ describe('tables', () => {
     expect(lines[1]).toMatch(/…$/);
   });
 
+  it('narrower than names allow: a sport is cut next, then "(… ago)" goes, and a line still too wide ends at the edge', () => {
+    const columns = [
+      { header: 'ID' },
+      { header: 'START', kind: 'when' as const },
+      { header: 'SPORT', shrink: 'last' as const },
+      { header: 'NAME', shrink: true },
+    ];
+    const row = ['21000000001', '2026-11-27T12:00:00.000Z', 'strength_training', 'Morning lift with a long name'];
+    const now = Date.parse('2026-11-27T12:03:00.000Z');
+    const expected: Record<number, string> = {
+      100: '21000000001  2026-11-27 12:00 UTC (3 min ago)  strength_training  Morning lift with a long name',
+      80: '21000000001  2026-11-27 12:00 UTC (3 min ago)  strength_training  Morning lift …',
+      62: '21000000001  2026-11-27 12:00 UTC (3 min ago)  streng…  Morni…',
+      48: '21000000001  2026-11-27 12:00 UTC  stre…  Morni…',
+      40: '21000000001  2026-11-27 12:00 UTC  stre…',
+    };
+    for (const [width, line] of Object.entries(expected)) {
+      const { io, out } = output(true, Number(width), { utc: true });
+      printTable(out, columns, [row], now);
+      const lines = io.stdoutText().trimEnd().split('\n');
+      for (const l of lines) expect(l.length, `${width}: ${l}`).toBeLessThanOrEqual(Number(width));
+      expect(lines[1]).toBe(line);
+    }
+  });
+
   it('piped: tab-separated, no header, nothing cut, ISO times, whole ids', () => {
     const { io, out } = output(false, 40);
     const name = 'A very long activity name that would wrap the terminal line twice over';

@@ -8,8 +8,11 @@ import type { Output } from './output.js';
 export interface Column {
   header: string;
   kind?: 'text' | 'id' | 'time' | 'when';
-  /** May be cut (with …) to fit the terminal: names and notes. Ids and times never are. */
-  shrink?: boolean;
+  /**
+   * May be cut (with …) to fit the terminal: `true` for names and notes, `'last'` for short
+   * values cut only when the names alone are not enough (a sport). Ids and times never are.
+   */
+  shrink?: boolean | 'last';
 }
 
 /** A cell's raw value; null prints as `-`. */
@@ -45,42 +48,73 @@ export function printTable(out: Output, columns: readonly Column[], rows: readon
   columns.forEach((c, i) => {
     if (c.kind === 'id') idLength.set(i, uniquePrefixLength(rows.map((r) => r[i] ?? '').filter(Boolean)));
   });
-  const shown = rows.map((row) =>
-    columns.map((c, i) => {
-      const v = row[i] ?? null;
-      if (v === null) return '-';
-      if (c.kind === 'id') return v.slice(0, idLength.get(i));
-      if (c.kind === 'time') return out.fmt.time(v);
-      if (c.kind === 'when') return out.fmt.when(v, nowMs);
-      return plain(v);
-    }),
-  );
-  const widths = columns.map((c, i) => Math.max(c.header.length, ...shown.map((r) => r[i]!.length)));
-  fit(widths, columns, Math.max(40, out.io.columns));
-  const line = (cells: readonly string[]) =>
-    cells
+  const termWidth = Math.max(40, out.io.columns);
+  // `when` cells drop their "(3 min ago)" before anything else is given up.
+  let shown = cells(out, columns, rows, idLength, nowMs, false);
+  let widths = fit(shown, columns, termWidth);
+  if (total(widths) > termWidth && columns.some((c) => c.kind === 'when')) {
+    shown = cells(out, columns, rows, idLength, nowMs, true);
+    widths = fit(shown, columns, termWidth);
+  }
+  const line = (row: readonly string[]) => {
+    const text = row
       .map((cell, i) => {
-        const text = cell.length > widths[i]! ? `${cell.slice(0, Math.max(0, widths[i]! - 1))}…` : cell;
-        return i === cells.length - 1 ? text : text.padEnd(widths[i]!);
+        const t = cell.length > widths[i]! ? `${cell.slice(0, Math.max(0, widths[i]! - 1))}…` : cell;
+        return i === row.length - 1 ? t : t.padEnd(widths[i]!);
       })
       .join('  ')
       .trimEnd();
+    // Narrower than the ids, times and headers need: the line ends at the edge instead of wrapping.
+    return text.length > termWidth ? `${text.slice(0, termWidth - 1)}…` : text;
+  };
   out.data(out.color.bold(line(columns.map((c) => c.header))));
   for (const r of shown) out.data(line(r));
 }
 
-/** Narrows the shrinkable columns, widest first, until the line fits (or they are at their header). */
-function fit(widths: number[], columns: readonly Column[], termWidth: number): void {
-  const total = () => widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
-  while (total() > termWidth) {
-    let widest = -1;
-    for (let i = 0; i < columns.length; i++) {
-      const floor = Math.max(columns[i]!.header.length, 6);
-      if (columns[i]!.shrink && widths[i]! > floor && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
+function cells(
+  out: Output,
+  columns: readonly Column[],
+  rows: readonly (readonly Cell[])[],
+  idLength: ReadonlyMap<number, number>,
+  nowMs: number,
+  whenAsTime: boolean,
+): string[][] {
+  return rows.map((row) =>
+    columns.map((c, i) => {
+      const v = row[i] ?? null;
+      if (v === null) return '-';
+      if (c.kind === 'id') return v.slice(0, idLength.get(i));
+      if (c.kind === 'time' || (c.kind === 'when' && whenAsTime)) return out.fmt.time(v);
+      if (c.kind === 'when') return out.fmt.when(v, nowMs);
+      return plain(v);
+    }),
+  );
+}
+
+const total = (widths: readonly number[]) => widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
+
+/**
+ * Column widths that fit `termWidth` where possible: first the `shrink` columns (names, notes)
+ * are narrowed, widest first, down to 6 characters; then the `'last'` ones too, down to 4. Ids
+ * and times are never narrowed, and no column below its header.
+ */
+function fit(shown: readonly (readonly string[])[], columns: readonly Column[], termWidth: number): number[] {
+  const widths = columns.map((c, i) => Math.max(c.header.length, ...shown.map((r) => r[i]!.length)));
+  for (const [may, least] of [
+    [(c: Column) => c.shrink === true, 6],
+    [(c: Column) => c.shrink !== undefined && c.shrink !== false, 4],
+  ] as const) {
+    while (total(widths) > termWidth) {
+      let widest = -1;
+      for (let i = 0; i < columns.length; i++) {
+        const floor = Math.max(columns[i]!.header.length, least);
+        if (may(columns[i]!) && widths[i]! > floor && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
+      }
+      if (widest < 0) break;
+      widths[widest] = Math.max(Math.max(columns[widest]!.header.length, least), widths[widest]! - (total(widths) - termWidth));
     }
-    if (widest < 0) return;
-    widths[widest] = Math.max(Math.max(columns[widest]!.header.length, 6), widths[widest]! - (total() - termWidth));
   }
+  return widths;
 }
 
 /** A cell on one line: tabs and newlines would break both layouts. */

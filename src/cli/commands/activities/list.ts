@@ -69,7 +69,7 @@ export async function runList(ctx: CommandContext, flags: ListFlags): Promise<nu
     [
       { header: 'ID' },
       { header: 'START', kind: 'time' },
-      { header: 'SPORT' },
+      { header: 'SPORT', shrink: 'last' },
       { header: 'TIME' },
       { header: 'DISTANCE' },
       { header: 'FIT' },

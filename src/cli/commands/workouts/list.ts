@@ -56,7 +56,13 @@ export async function runList(ctx: CommandContext, flags: ListFlags): Promise<nu
   }
   printTable(
     ctx.out,
-    [{ header: 'ID' }, { header: 'SPORT' }, { header: 'UPDATED', kind: 'time' }, { header: 'FIT' }, { header: 'NAME', shrink: true }],
+    [
+      { header: 'ID' },
+      { header: 'SPORT', shrink: 'last' },
+      { header: 'UPDATED', kind: 'time' },
+      { header: 'FIT' },
+      { header: 'NAME', shrink: true },
+    ],
     page.items.map((w) => [w.workout_id, w.sport ?? '-', w.updated_at, w.fit ? bytesText(w.fit.size_bytes) : '-', w.name ?? '']),
     ctx.clock.now(),
   );
