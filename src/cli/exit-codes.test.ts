@@ -6,6 +6,7 @@ describe('exitCodeFor', () => {
   it('maps the catalogue codes to the documented exit codes', () => {
     const cases: [ConstructorParameters<typeof AppError>[0], number][] = [
       ['VALIDATION_FAILED', 2],
+      ['ARCHIVE_INVALID', 2],
       ['NOT_FOUND', 3],
       ['LOGIN_REQUIRED', 4],
       ['REFRESH_TOKEN_REUSED', 4],

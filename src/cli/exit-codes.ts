@@ -26,6 +26,8 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
  */
 const BY_CODE: Partial<Record<ErrorCode, ExitCode>> = {
   VALIDATION_FAILED: EXIT.USAGE,
+  // A file that is not what the command takes (import archive: not a ZIP, not a Garmin export).
+  ARCHIVE_INVALID: EXIT.USAGE,
   CONFIG_INVALID: EXIT.USAGE,
   NOT_FOUND: EXIT.NOT_FOUND,
   UNAUTHENTICATED: EXIT.LOGIN_REQUIRED,

@@ -138,12 +138,15 @@ export class ImportRepository {
     return stale.length;
   }
 
-  /** Keeps an activity FIT that matched no activity (idempotent by content). */
+  /**
+   * Keeps an activity FIT that matched no activity (one row per content); a later import that
+   * finds it unmatched again takes it over, so each import lists the unmatched FITs it found.
+   */
   async recordUnmatched(userId: string, fit: UnmatchedFit, now: number): Promise<void> {
     await this.db
       .insertInto('import_unmatched_fits')
       .values({ user_id: userId, ...fit, created_at: now })
-      .onConflict((oc) => oc.columns(['user_id', 'sha256']).doNothing())
+      .onConflict((oc) => oc.columns(['user_id', 'sha256']).doUpdateSet({ import_id: fit.import_id, entry_name: fit.entry_name }))
       .execute();
   }
 

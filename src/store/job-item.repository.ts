@@ -36,6 +36,21 @@ export class JobItemRepository {
     return done;
   }
 
+  /**
+   * The keys `jobId` has written that start with `prefix` (a literal: no `%` or `_`), in any order:
+   * what a job did, from its checkpoints, so a report survives the job being resumed by another process.
+   */
+  async doneWithPrefix(jobId: string, prefix: string): Promise<string[]> {
+    if (/[%_\\]/.test(prefix)) throw new Error(`doneWithPrefix takes a literal prefix without % or _: ${prefix}`);
+    const rows = await this.db
+      .selectFrom('sync_job_items')
+      .select('item_key')
+      .where('job_id', '=', jobId)
+      .where('item_key', 'like', `${prefix}%`)
+      .execute();
+    return rows.map((r) => r.item_key);
+  }
+
   /** Forgets a job's checkpoints (the job ended: nothing will resume it). */
   async clear(jobId: string): Promise<void> {
     await this.db.deleteFrom('sync_job_items').where('job_id', '=', jobId).execute();

@@ -20,7 +20,10 @@ export interface SyncItem {
  * The stored data a syncer reads and writes: the data repositories only. Job rows, counters,
  * failures, checkpoints and transactions are the engine's.
  */
-export type SyncData = Pick<SyncStore, 'activities' | 'healthMetrics' | 'workouts' | 'watermarks' | 'imports' | 'failures'>;
+export type SyncData = Pick<SyncStore, 'activities' | 'healthMetrics' | 'workouts' | 'watermarks' | 'imports' | 'failures'> & {
+  /** What a job has written (for its report; in SQLite a read outside the open transaction would wait for it). */
+  readonly jobItems: Pick<SyncStore['jobItems'], 'doneWithPrefix'>;
+};
 
 /** Settings of syncers that the service configures. */
 export interface SyncerSettings {

@@ -118,6 +118,8 @@ export interface StackOptions {
   captureLogs?: boolean;
   /** Extra `garminsync server` flags (e.g. short schedule intervals). */
   serverArgs?: string[];
+  /** The service's environment (e.g. GARMINSYNC_DATABASE for PostgreSQL: a URL with a password stays out of argv). */
+  env?: Record<string, string>;
   /** The emulator's last day of data (default: today, nothing after now); an archive written for the same day agrees with it. */
   endDate?: string;
 }
@@ -139,7 +141,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       ...(opts.accessTtlSeconds ? ['--access-ttl', `${opts.accessTtlSeconds}s`] : []),
       ...(opts.serverArgs ?? []),
     ],
-    {},
+    opts.env ?? {},
     dataDir,
   );
   const logs: string[] = [];

@@ -1,7 +1,14 @@
 import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { isAppError } from '../../core/index.js';
-import { writeArchive } from './archive.writer.js';
+import { ARCHIVE_CORRUPTIONS, writeArchive, type ArchiveCorruption } from './archive.writer.js';
+
+function corruptions(v: string): ArchiveCorruption[] {
+  const kinds = v.split(',').map((k) => k.trim());
+  const bad = kinds.find((k) => !(ARCHIVE_CORRUPTIONS as readonly string[]).includes(k));
+  if (bad !== undefined) throw new InvalidArgumentError(`--corrupt takes ${ARCHIVE_CORRUPTIONS.join(', ')} (comma-separated), not ${bad}.`);
+  return kinds as ArchiveCorruption[];
+}
 
 export interface ArchiveCommandIO {
   stdout: (s: string) => void;
@@ -46,6 +53,7 @@ export async function runArchiveCommand(argv: string[], io: ArchiveCommandIO): P
     .option('--end-date <YYYY-MM-DD>', 'last day with data (default: today, UTC)')
     .option('--account <email>', 'which demo account', 'demo@example.com')
     .option('--part-size <n>', 'FIT files per UploadedFiles part ZIP', int('part-size', 1), 9000)
+    .option('--corrupt <kinds>', `damage entries to test an importer: ${ARCHIVE_CORRUPTIONS.join(', ')}`, corruptions)
     .option('--json', 'print one JSON document describing the archive', false)
     .addHelpText('after', EXAMPLES);
   try {
@@ -63,6 +71,7 @@ export async function runArchiveCommand(argv: string[], io: ArchiveCommandIO): P
     endDate?: string;
     account: string;
     partSize: number;
+    corrupt?: ArchiveCorruption[];
     json: boolean;
   }>();
   try {

@@ -23,6 +23,22 @@ export interface ArchiveOptions {
   out: string;
   /** FIT files per `UploadedFiles_0-_Part<N>.zip` (Garmin's hold roughly 9–10k). */
   partSize: number;
+  /**
+   * Damaged entries, for testing an importer: `activity-fit` flips one byte inside the middle
+   * activity's FIT (its CRC no longer holds), `sleep-json` cuts the first sleep file in half (not JSON).
+   */
+  corrupt?: readonly ArchiveCorruption[];
+}
+
+export const ARCHIVE_CORRUPTIONS = ['activity-fit', 'sleep-json'] as const;
+export type ArchiveCorruption = (typeof ARCHIVE_CORRUPTIONS)[number];
+
+/** One damaged entry: its logical path as an importer names it (`outer.zip!/inner.fit`). */
+export interface CorruptEntry {
+  kind: ArchiveCorruption;
+  path: string;
+  /** The activity whose FIT was damaged (`activity-fit`). */
+  activity_id?: string;
 }
 
 export interface ArchiveSummary {
@@ -34,6 +50,7 @@ export interface ArchiveSummary {
   other_fits: number;
   days: number;
   parts: number;
+  corrupt_entries: CorruptEntry[];
 }
 
 const DAY_MS = 86_400_000;
@@ -46,6 +63,15 @@ interface FitEntry {
   name: string;
   bytes: () => Uint8Array;
   activity: boolean;
+  activityId?: number;
+}
+
+/** A copy of a FIT with one byte of its record data flipped: the file CRC fails, the header still reads. */
+function damaged(bytes: Uint8Array): Uint8Array {
+  const out = Uint8Array.from(bytes);
+  const at = Math.floor(out.length / 2);
+  out[at] = out[at]! ^ 0xff;
+  return out;
 }
 
 /**
@@ -85,7 +111,16 @@ export async function writeArchive(o: ArchiveOptions): Promise<ArchiveSummary> {
     name: `${email}_${opaque()}.fit`,
     bytes: () => data.fitBytes(item.activityId as number)!,
     activity: true,
+    activityId: item.activityId as number,
   }));
+  const corrupt = new Set(o.corrupt ?? []);
+  const corrupted: CorruptEntry[] = [];
+  if (corrupt.has('activity-fit') && items.length > 0) {
+    const victim = fits[Math.floor(items.length / 2)]!; // activity FITs come first, in start order
+    const original = victim.bytes;
+    victim.bytes = () => damaged(original());
+    corrupted.push({ kind: 'activity-fit', path: victim.name, activity_id: String(victim.activityId) });
+  }
   const serial = (items[0]?.deviceId as number | undefined) ?? 3_400_000_000;
   for (const date of dates) {
     const summary = data.dailySummary(date);
@@ -121,7 +156,11 @@ export async function writeArchive(o: ArchiveOptions): Promise<ArchiveSummary> {
       const part = new ZipFileWriter(path);
       // Garmin puts some parts' entries under a folder named after the part.
       const folder = p % 2 === 1 ? `UploadedFiles_0-_Part${p + 1}/` : '';
-      for (const f of fits.slice(p * o.partSize, (p + 1) * o.partSize)) await part.addBytes(`${folder}${f.name}`, f.bytes(), f.atMs);
+      for (const f of fits.slice(p * o.partSize, (p + 1) * o.partSize)) {
+        await part.addBytes(`${folder}${f.name}`, f.bytes(), f.atMs);
+        for (const c of corrupted)
+          if (c.path === f.name) c.path = `DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part${p + 1}.zip!/${folder}${f.name}`;
+      }
       await part.close();
       partPaths.push(path);
     }
@@ -183,7 +222,13 @@ export async function writeArchive(o: ArchiveOptions): Promise<ArchiveSummary> {
         if (night) sleep.push(night);
       }
       if (sleep.length > 1) sleep.push({ ...sleep[1]!, calendarDate: undefined }); // a record without calendarDate
-      await zip.addBytes(`DI_CONNECT/DI-Connect-Wellness/${from}_${to}_${profileId}_sleepData.json`, json(sleep), mtime);
+      const sleepPath = `DI_CONNECT/DI-Connect-Wellness/${from}_${to}_${profileId}_sleepData.json`;
+      let sleepBytes = json(sleep);
+      if (w === 0 && corrupt.has('sleep-json')) {
+        sleepBytes = sleepBytes.subarray(0, Math.floor(sleepBytes.length / 2));
+        corrupted.push({ kind: 'sleep-json', path: sleepPath });
+      }
+      await zip.addBytes(sleepPath, sleepBytes, mtime);
       const status = inWindow.flatMap((d) => {
         const hrv = data.hrv(d);
         return hrv ? [healthStatusRecord(d, hrv.hrvSummary as Json)] : [];
@@ -210,6 +255,7 @@ export async function writeArchive(o: ArchiveOptions): Promise<ArchiveSummary> {
       other_fits: fits.length - activityFits,
       days: dates.length,
       parts: partPaths.length,
+      corrupt_entries: corrupted,
     };
   } finally {
     await rm(tmp, { recursive: true, force: true });

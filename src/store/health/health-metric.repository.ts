@@ -255,6 +255,17 @@ export class HealthMetricRepository {
     return new Set((await q.execute()).map((r) => r.calendar_date));
   }
 
+  /** How many of a user's stored families (rows) `jobId` wrote last. */
+  async countWrittenBy(userId: string, jobId: string): Promise<number> {
+    const r = await this.db
+      .selectFrom('health_metrics')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('user_id', '=', userId)
+      .where('job_id', '=', jobId)
+      .executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+
   /** Number of stored days of a user. */
   async countDays(userId: string): Promise<number> {
     const r = await this.db

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { AppError, type Clock, type Logger, type Random } from '../../core/index.js';
 import type { ImportRecord, SyncJobRecord, SyncStore, UnmatchedFit } from '../../store/index.js';
+import { PROBE_TAIL_BYTES, assertGarminArchive } from './archive-probe.js';
 
 export interface ArchiveImportServiceOptions {
   store: SyncStore;
@@ -49,6 +50,9 @@ export class ArchiveImportService {
     let pendingBytes = 0;
     let total = 0;
     let seq = 0;
+    // The end of the upload, to check its central directory once every byte is in.
+    let tail: Buffer[] = [];
+    let tailBytes = 0;
     const flush = async () => {
       if (pendingBytes === 0) return;
       await store.imports.appendChunk(importId, seq++, Buffer.concat(pending, pendingBytes));
@@ -66,10 +70,15 @@ export class ArchiveImportService {
         hash.update(chunk);
         pending.push(chunk);
         pendingBytes += chunk.length;
+        tail.push(chunk);
+        tailBytes += chunk.length;
+        while (tail.length > 1 && tailBytes - tail[0]!.length >= PROBE_TAIL_BYTES) tailBytes -= tail.shift()!.length;
         if (pendingBytes >= chunkBytes) await flush();
       }
       if (total === 0)
         throw new AppError('ARCHIVE_INVALID', 'The upload is empty; send the archive as the request body (application/zip).');
+      await assertGarminArchive(Buffer.concat(tail, tailBytes), total);
+      tail = [];
       await flush();
       const sha256 = hash.digest('hex');
       const now = this.o.clock.now();

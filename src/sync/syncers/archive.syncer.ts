@@ -10,6 +10,7 @@ import { beginTimestampOf, parseSummarizedActivities, toArchiveActivity, type Ar
 import { bioMetricsToWeight, healthStatusToHrv, sleepToSleep, udsToSummary, type ArchiveHealthRecord } from '../archive/archive-health.js';
 import { entryKind, isFitContainer, type ArchiveEntryKind } from '../archive/archive-layout.js';
 import { walkArchive } from '../archive/archive-zip.js';
+import { ITEM_PREFIX, archiveReport, type WalkCounts } from '../archive/archive-report.js';
 import { FitMatcher } from '../archive/fit-matcher.js';
 import { inspectFit } from '../archive/fit-inspect.js';
 import { defineSyncer, type SyncerContext } from '../syncer.js';
@@ -45,7 +46,7 @@ const HEALTH: Partial<Record<ArchiveEntryKind, (records: unknown[]) => ArchiveHe
 
 function brokenItem(path: string, e: unknown): Item {
   const error = isAppError(e) ? e : new AppError('ARCHIVE_ENTRY_CORRUPT', `The archive entry ${path} cannot be read.`);
-  return { key: `entry:${path}`, kind: 'broken', error };
+  return { key: `${ITEM_PREFIX.entry}${path}`, kind: 'broken', error };
 }
 
 /** Copies the upload from the database to a local file for random access (kept for a resumed attempt). */
@@ -76,17 +77,8 @@ export const archiveSyncer = defineSyncer<Item, Fetched>({
     const userId = ctx.job.user_id;
     const file = join(ctx.settings.scratchDir, `import-${rec.import_id}.zip`);
     const index: { activityId: string; start: number }[] = [];
-    const report = {
-      activities: 0,
-      activities_stored: 0,
-      fit_files: 0,
-      activity_fits_matched: 0,
-      activity_fits_unmatched: 0,
-      other_fits: 0,
-      health_days: new Set<string>(),
-      health_records_kept_api: 0,
-      skipped_entries: [] as { path: string; code: string; message: string }[],
-    };
+    // Counted by the walk (complete on every attempt); what was written is counted at the end from the store.
+    const walked: WalkCounts = { activities: 0, fit_files: 0, other_fits: 0 };
     let matcher = new FitMatcher([]);
     const walk = (descend: (p: string) => boolean, wanted: (p: string) => boolean) =>
       walkArchive(file, { descend, wanted, tmpDir: ctx.settings.scratchDir, signal: ctx.signal });
@@ -130,13 +122,13 @@ export const archiveSyncer = defineSyncer<Item, Fetched>({
               for (const r of records as Record<string, unknown>[]) {
                 const a = toArchiveActivity(r);
                 if (!a) continue;
-                report.activities++;
+                walked.activities++;
                 index.push({ activityId: a.activity_id, start: beginTimestampOf(r) ?? a.start_time });
-                items.push({ key: `activity:${a.activity_id}`, kind: 'activity', activity: a });
+                items.push({ key: `${ITEM_PREFIX.activity}${a.activity_id}`, kind: 'activity', activity: a });
               }
             } else {
               for (const record of HEALTH[kind]?.(records) ?? [])
-                items.push({ key: `health:${record.family}:${record.date}`, kind: 'health', record });
+                items.push({ key: `${ITEM_PREFIX.health}${record.family}:${record.date}`, kind: 'health', record });
             }
             for (let i = 0; i < items.length; i += PAGE) yield items.slice(i, i + PAGE);
           }
@@ -144,7 +136,7 @@ export const archiveSyncer = defineSyncer<Item, Fetched>({
           // Pass 2: the FIT files of the uploaded-files parts; only activity files become items.
           let page: Item[] = [];
           for await (const entry of walk(isFitContainer, (p) => entryKind(p) === 'fit')) {
-            report.fit_files++;
+            walked.fit_files++;
             let bytes: Buffer;
             try {
               bytes = await entry.read(MAX_FIT_BYTES);
@@ -160,10 +152,16 @@ export const archiveSyncer = defineSyncer<Item, Fetched>({
             }
             // An unreadable file_id may be a damaged activity: verification decides (and reports it).
             if (facts.type !== 'activity' && facts.type !== undefined) {
-              report.other_fits++;
+              walked.other_fits++;
               continue;
             }
-            page.push({ key: `fit:${entry.path}`, kind: 'fit', name: entry.name.split('/').pop()!, bytes, startMs: facts.startMs });
+            page.push({
+              key: `${ITEM_PREFIX.fit}${entry.path}`,
+              kind: 'fit',
+              name: entry.name.split('/').pop()!,
+              bytes,
+              startMs: facts.startMs,
+            });
             if (page.length >= FIT_PAGE) {
               yield page;
               page = [];
@@ -185,20 +183,16 @@ export const archiveSyncer = defineSyncer<Item, Fetched>({
         const now = ctx.now();
         if (item.kind === 'activity') {
           await tx.activities.upsertFromArchive({ ...item.activity, user_id: userId, job_id: ctx.job.job_id }, now);
-          report.activities_stored++;
         } else if (item.kind === 'health') {
-          const kept = await tx.healthMetrics.importDay(
+          await tx.healthMetrics.importDay(
             userId,
             item.record.date,
             { family: item.record.family, payload: item.record.payload, fetched_at: now },
             ctx.job.job_id,
           );
-          if (kept) report.health_records_kept_api++;
-          report.health_days.add(item.record.date);
         } else if (item.kind === 'fit' && fetched) {
           if (fetched.activityId) {
             await tx.activities.attachFit(userId, fetched.activityId, { sha256: fetched.ref.sha256, size_bytes: fetched.ref.size }, now);
-            report.activity_fits_matched++;
           } else {
             await tx.imports.recordUnmatched(
               userId,
@@ -211,27 +205,17 @@ export const archiveSyncer = defineSyncer<Item, Fetched>({
               },
               now,
             );
-            report.activity_fits_unmatched++;
           }
         }
       },
       async complete(tx) {
-        const unmatched = await tx.imports.unmatched(userId, rec.import_id);
-        await tx.imports.finishImport(
-          rec.import_id,
-          'imported',
-          {
-            ...report,
-            health_days: report.health_days.size,
-            unmatched_fits: unmatched.map((u) => ({
-              entry_name: u.entry_name,
-              sha256: u.sha256,
-              size_bytes: u.size_bytes,
-              start_time: u.start_time === null ? null : new Date(u.start_time).toISOString(),
-            })),
-          },
-          ctx.now(),
-        );
+        const report = await archiveReport(tx, {
+          userId,
+          jobId: ctx.job.job_id,
+          importId: rec.import_id,
+          walk: walked,
+        });
+        await tx.imports.finishImport(rec.import_id, 'imported', report, ctx.now());
       },
     };
   },
