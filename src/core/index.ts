@@ -7,3 +7,4 @@ export * from './logger.js';
 export * from './calendar-date.js';
 export * from './health-metrics.js';
 export * from './duration.js';
+export { DEFAULT_DI_CLIENT_IDS } from './di-client-ids.js';

@@ -36,7 +36,7 @@ export interface EmuState {
 }
 
 export function emptyStats(): EmulatorStats {
-  return { total: 0, byEndpoint: {}, byStatus: {}, violations: [], logins: 0 };
+  return { total: 0, byEndpoint: {}, byStatus: {}, violations: [], logins: 0, diTokens: {} };
 }
 
 /** The OAuth1 consumer garth fetches from S3 plays this role; these are the emulator's defaults. */

@@ -82,6 +82,11 @@ export interface EmulatorStats {
   violations: { method: string; path: string; reason: string }[];
   /** Credential POSTs to any login endpoint. */
   logins: number;
+  /**
+   * DI token requests by grant, client id and answer: `"<exchange|refresh> <client id> <status>"`,
+   * e.g. `"refresh GARMIN_CONNECT_MOBILE_ANDROID_DI 200"` (which id a client used for what).
+   */
+  diTokens: Record<string, number>;
 }
 
 export interface FaultKnobs {
@@ -107,4 +112,6 @@ export interface FaultKnobs {
   loginRateLimited: boolean;
   /** These activities' FIT bytes are corrupted (the ZIP stays valid, the FIT CRC does not). */
   corruptFitIds: number[];
+  /** DI client ids answered as rotated out (401 invalid_client), on top of those not accepted at all. */
+  rejectDiClientIds: string[];
 }

@@ -5,7 +5,7 @@
 import { AppError, cryptoRandom, isAppError, silentLogger } from '../core/index.js';
 import type { Clock, ErrorCode, Logger, Random } from '../core/index.js';
 import { fetchSocialProfile } from './api-request.js';
-import { refreshDiToken } from './di-token.js';
+import { DI_CLIENT_IDS, refreshDiToken } from './di-token.js';
 import type { GarminEndpoints } from './endpoints.js';
 import type { HttpDeps } from './http.js';
 import { DEFAULT_CONSUMER, exchangeOAuth1 } from './oauth1-exchange.js';
@@ -26,6 +26,11 @@ export interface GarminAuthOptions {
   consumer?: { key: string; secret: string };
   /** Strategy names, in order; default the chain of garmin-protocol.md. */
   strategies?: string[];
+  /**
+   * DI OAuth client ids tried in order on the ticket exchange (default DI_CLIENT_IDS; the service's
+   * `--garmin-di-client-ids`). A refresh always uses the id its tokens were issued with.
+   */
+  diClientIds?: readonly string[];
   timeoutMs?: number;
 }
 
@@ -56,7 +61,9 @@ export class GarminAuth {
       logger: this.logger,
       timeoutMs: opts.timeoutMs ?? 30_000,
     };
-    this.ctx = { http: this.http, endpoints: opts.endpoints, consumer: opts.consumer ?? DEFAULT_CONSUMER };
+    const diClientIds = opts.diClientIds ?? DI_CLIENT_IDS;
+    if (diClientIds.length === 0) throw new AppError('CONFIG_INVALID', 'Give at least one DI client id.', { setting: 'diClientIds' });
+    this.ctx = { http: this.http, endpoints: opts.endpoints, consumer: opts.consumer ?? DEFAULT_CONSUMER, diClientIds };
     this.chain = (opts.strategies ?? DEFAULT_STRATEGIES).map((name) => {
       const s = STRATEGIES[name];
       if (!s)

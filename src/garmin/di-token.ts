@@ -2,7 +2,7 @@
  * DI OAuth2 (garmin-protocol.md §5): a service ticket becomes a DI token pair at
  * diauth/di-oauth2-service/oauth/token, and the refresh grant rotates the refresh token.
  */
-import { AppError } from '../core/index.js';
+import { AppError, DEFAULT_DI_CLIENT_IDS } from '../core/index.js';
 import type { GarminEndpoints } from './endpoints.js';
 import { nativeHeaders } from './headers.js';
 import { readJson, readText, sendRequest } from './http.js';
@@ -11,13 +11,8 @@ import { jwtClaims } from './jwt.js';
 import type { GarminTokenSet } from './types.js';
 import { expectObject, isObject, reqString } from './validate.js';
 
-/** Client ids tried in order (Garmin rotates the accepted ones about quarterly). */
-export const DI_CLIENT_IDS = [
-  'GARMIN_CONNECT_MOBILE_ANDROID_DI_2025Q2',
-  'GARMIN_CONNECT_MOBILE_ANDROID_DI_2024Q4',
-  'GARMIN_CONNECT_MOBILE_ANDROID_DI',
-  'GARMIN_CONNECT_MOBILE_IOS_DI',
-] as const;
+/** The default DI client ids, tried in order on the ticket exchange (declared in core: DEFAULT_DI_CLIENT_IDS). */
+export const DI_CLIENT_IDS = DEFAULT_DI_CLIENT_IDS;
 
 /** An identifier, not a URL we contact: always the .com value, even for garmin.cn. */
 export const DI_SERVICE_TICKET_GRANT = 'https://connectapi.garmin.com/di-oauth2-service/oauth/grant/service_ticket';

@@ -19,6 +19,8 @@ export interface StrategyContext {
   http: HttpDeps;
   endpoints: GarminEndpoints;
   consumer: OAuth1Consumer;
+  /** DI client ids, tried in order on the ticket exchange. */
+  diClientIds: readonly string[];
 }
 
 export type StrategyStep =
@@ -66,7 +68,7 @@ function jsonStrategy(name: string, flow: JsonSsoFlowName, tokens: LoginStrategy
 }
 
 const diTokens: LoginStrategy['tokens'] = (ctx, _session, ticket, signal) =>
-  exchangeTicketForDi(ctx.http, ctx.endpoints, ticket.ticket, ticket.serviceUrl, signal);
+  exchangeTicketForDi(ctx.http, ctx.endpoints, ticket.ticket, ticket.serviceUrl, signal, ctx.diClientIds);
 
 /** garth 0.8: pin the SSO backend, preauthorize the ticket (login-url = its service URL), exchange with the audience. */
 const oauth1Tokens: LoginStrategy['tokens'] = async (ctx, session, ticket, signal) => {

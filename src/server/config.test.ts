@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isAppError } from '../core/index.js';
+import { DEFAULT_DI_CLIENT_IDS, isAppError } from '../core/index.js';
 import { isLoopback, parseServerConfig, serverHelp } from './config.js';
 import { replaceSettingsTable, type SettingSpec } from './setting.js';
 import { SERVER_SETTINGS } from './settings.js';
@@ -135,5 +135,13 @@ describe('the settings declaration (issue 11.7)', () => {
     expect(refusal(() => parse(['--archive-max-bytes', '12GB']))).toMatch(/^--archive-max-bytes: must be a whole number/);
     expect(refusal(() => parse([], { GARMINSYNC_POLL_MS: '0' }))).toMatch(/^GARMINSYNC_POLL_MS: must be a whole number from 10/);
     expect(parse(['--mode', 'api'])).toMatchObject({ mode: 'api' });
+    // Issue 13: the DI client-id list is data, in the order given; the default is the garmin room's list.
+    expect(parse([]).garminDiClientIds).toEqual([...DEFAULT_DI_CLIENT_IDS]);
+    expect(parse([], { GARMINSYNC_GARMIN_DI_CLIENT_IDS: 'NEW_DI_2026Q1, GARMIN_CONNECT_MOBILE_ANDROID_DI' }).garminDiClientIds).toEqual([
+      'NEW_DI_2026Q1',
+      'GARMIN_CONNECT_MOBILE_ANDROID_DI',
+    ]);
+    expect(refusal(() => parse(['--garmin-di-client-ids', ',']))).toMatch(/^--garmin-di-client-ids: give at least one client id/);
+    expect(refusal(() => parse(['--garmin-di-client-ids', 'a b']))).toMatch(/is not a client id/);
   });
 });

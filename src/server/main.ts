@@ -82,7 +82,7 @@ function createGarmin(cfg: ServerConfig, o: StartOptions & { clock: Clock; rando
     logger: o.logger.child({ room: 'garmin' }),
     ...(o.fetch ? { fetch: o.fetch } : {}),
   };
-  const auth = new GarminAuth(base);
+  const auth = new GarminAuth({ ...base, diClientIds: cfg.garminDiClientIds });
   const connectFor =
     (limiters: () => AccountLimiterRegistry) =>
     ({ userId, tokenStore }: { userId: string; tokenStore: ConstructorParameters<typeof GarminConnect>[0]['tokenStore'] }) =>

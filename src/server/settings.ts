@@ -1,4 +1,5 @@
 import { duration, email, int, list, oneOf, proxy, switchOn, text, type SettingSpec } from './setting.js';
+import { GARMIN_CLIENT_SETTINGS } from './settings.garmin.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -168,23 +169,7 @@ export const SERVER_SETTINGS = {
     help: 'Garmin requests per account allowed in one burst',
     parse: int(1, 10_000),
   },
-  garminRetries: {
-    flag: '--garmin-retries',
-    arg: 'N',
-    env: ['GARMINSYNC_GARMIN_RETRIES'],
-    default: '3', // garmin's DEFAULT_RETRY_POLICY (test/garmin/retry-budget.test.ts checks they agree)
-    help: 'extra attempts of a Garmin GET after a 5xx, reset or timeout (jittered back-off)',
-    note: 'the only retry layer; worst case per call in docs/garmin-client.md',
-    parse: int(0, 10),
-  },
-  garminRateLimitRetries: {
-    flag: '--garmin-rate-limit-retries',
-    arg: 'N',
-    env: ['GARMINSYNC_GARMIN_RATE_LIMIT_RETRIES'],
-    default: '5', // garmin's DEFAULT_RETRY_POLICY
-    help: 'extra attempts of a Garmin GET after a 429, each after pausing the account for its Retry-After',
-    parse: int(0, 50),
-  },
+  ...GARMIN_CLIENT_SETTINGS,
   dbPoolSize: {
     flag: '--db-pool-size',
     arg: 'N',

@@ -17,6 +17,7 @@ export function defaultFaults(): FaultKnobs {
     captchaRequired: false,
     loginRateLimited: false,
     corruptFitIds: [],
+    rejectDiClientIds: [],
   };
 }
 
@@ -50,7 +51,7 @@ export function mergeFaults(current: FaultKnobs, patch: unknown): FaultKnobs {
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
     throw new AppError('VALIDATION_FAILED', 'Faults must be a JSON object.');
   }
-  const next: FaultKnobs = { ...current, corruptFitIds: [...current.corruptFitIds] };
+  const next: FaultKnobs = { ...current, corruptFitIds: [...current.corruptFitIds], rejectDiClientIds: [...current.rejectDiClientIds] };
   for (const [key, v] of Object.entries(patch as Record<string, unknown>)) {
     switch (key) {
       case 'latencyMs':
@@ -82,6 +83,12 @@ export function mergeFaults(current: FaultKnobs, patch: unknown): FaultKnobs {
           throw new AppError('VALIDATION_FAILED', 'Fault "corruptFitIds" must be an array of activity ids.', { field: key });
         }
         next.corruptFitIds = [...(v as number[])];
+        break;
+      case 'rejectDiClientIds':
+        if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' && x !== '')) {
+          throw new AppError('VALIDATION_FAILED', 'Fault "rejectDiClientIds" must be an array of client ids.', { field: key });
+        }
+        next.rejectDiClientIds = [...(v as string[])];
         break;
       default:
         throw new AppError('VALIDATION_FAILED', `Unknown fault "${key}".`, { field: key });

@@ -107,6 +107,8 @@ describe('emulator HTTP server: routing, stats and faults', () => {
     expect(bad.status).toBe(400);
     const unknown = await fetch(`${emu.url}/__emulator/faults`, { method: 'POST', body: JSON.stringify({ faultTypo: true }) });
     expect(unknown.status).toBe(400);
+    const notIds = await fetch(`${emu.url}/__emulator/faults`, { method: 'POST', body: JSON.stringify({ rejectDiClientIds: [''] }) });
+    expect(notIds.status).toBe(400);
     const knobs = await readJson(await fetch(`${emu.url}/__emulator/faults`));
     expect(knobs.fault5xx).toBe(0);
     expect(Object.keys(knobs).sort()).toEqual(
@@ -120,6 +122,7 @@ describe('emulator HTTP server: routing, stats and faults', () => {
         'loginRateLimited',
         'rateLimitRps',
         'rateLimitStyle',
+        'rejectDiClientIds',
         'retryAfterSec',
         'tokenLifetimeSec',
         'tokenNotActive',
@@ -142,7 +145,7 @@ describe('emulator HTTP server: routing, stats and faults', () => {
     expect(unknown.status).toBe(404);
     await fetch(`${emu.url}/test-probe/big`);
     const reset = await readJson(await fetch(`${emu.url}/__emulator/reset-stats`, { method: 'POST' }));
-    expect(reset).toEqual({ total: 0, byEndpoint: {}, byStatus: {}, violations: [], logins: 0 });
+    expect(reset).toEqual({ total: 0, byEndpoint: {}, byStatus: {}, violations: [], logins: 0, diTokens: {} });
   });
 
   it('serves the MFA outbox 404 for an address that got no code', async () => {

@@ -30,14 +30,25 @@ export function diRoutes(state: EmuState): EmuRoute[] {
       pattern: '/di-oauth2-service/oauth/token',
       host: 'diauth',
       name: 'di.token',
-      handler: (req) => token(state, req),
+      handler: (req) => counted(state, req, token(state, req)),
     },
   ];
 }
 
+/** Counts the answer by grant and client id (stats.diTokens), so tests see which id was used for what. */
+function counted(state: EmuState, req: EmuRequest, res: EmuResponse): EmuResponse {
+  const grant = formBody(req).get('grant_type');
+  const kind = grant === DI_SERVICE_TICKET_GRANT ? 'exchange' : grant === 'refresh_token' ? 'refresh' : 'other';
+  const key = `${kind} ${basicClientId(req) ?? '-'} ${res.status}`;
+  state.stats.diTokens[key] = (state.stats.diTokens[key] ?? 0) + 1;
+  return res;
+}
+
 function token(state: EmuState, req: EmuRequest): EmuResponse {
   const clientId = basicClientId(req);
-  if (!clientId || !state.config.diClientIds.includes(clientId)) {
+  // A retired id (never accepted, or rotated out by the rejectDiClientIds knob) fails client
+  // authentication before any grant is looked at: a refresh token of that id is dead with it.
+  if (!clientId || !state.config.diClientIds.includes(clientId) || state.faults.rejectDiClientIds.includes(clientId)) {
     return oauthError(401, 'invalid_client', 'Bad client credentials');
   }
   const form = formBody(req);
