@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import envPaths from 'env-paths';
 import { isAppError, silentLogger } from '../core/index.js';
-import { DbBlobStore, FileBlobStore, migrateBlobs, openDatabase, resolveLocation } from '../store/index.js';
+import { DIALECT_CAPABILITIES, DbBlobStore, FileBlobStore, migrateBlobs, openDatabase, resolveLocation } from '../store/index.js';
 import { parseServerConfig } from './config.js';
 
 export async function runMigrateBlobs(argv: string[]): Promise<number> {
@@ -16,7 +16,7 @@ export async function runMigrateBlobs(argv: string[]): Promise<number> {
   let database: string;
   try {
     ({ dataDir, database } = parseServerConfig(argv, process.env, envPaths('garminsync', { suffix: '' }).data));
-    if (resolveLocation({ url: database }).dialect !== 'postgres') {
+    if (!DIALECT_CAPABILITIES[resolveLocation({ url: database }).dialect].blobsInDatabase) {
       say('blobs move into PostgreSQL only; give --database postgres://… (or DATABASE_URL).');
       return 2;
     }

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { dialectOf } from './dialect.js';
+import { capabilitiesOf } from './dialect.js';
 
 /**
  * Migration "012_blob_chunks" (issue 12.12): FIT originals in the database for PostgreSQL
@@ -8,7 +8,7 @@ import { dialectOf } from './dialect.js';
  * schema for both dialects), where the file store stays the default and the tables stay empty.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  const bytes = dialectOf(db) === 'postgres' ? sql`bytea` : sql`blob`;
+  const bytes = sql.raw(capabilitiesOf(db).bytesType);
   await db.schema
     .createTable('blobs')
     .addColumn('sha256', 'text', (c) => c.primaryKey())

@@ -3,7 +3,7 @@ import type { Logger } from '../core/index.js';
 import type { BlobStore } from './blob-store.js';
 import type { BlobFs } from './blob-fs.js';
 import { DbBlobStore } from './db-blob-store.js';
-import { dialectOf } from './dialect.js';
+import { capabilitiesOf } from './dialect.js';
 import { FileBlobStore } from './file-blob-store.js';
 import type { Database } from './schema.js';
 
@@ -25,7 +25,7 @@ export interface CreateBlobStoreOptions {
  * 0700, orphaned temp files removed).
  */
 export async function createBlobStore(o: CreateBlobStoreOptions): Promise<BlobStore> {
-  if (dialectOf(o.db) === 'postgres') return new DbBlobStore(o.db, { now: o.now, logger: o.logger });
+  if (capabilitiesOf(o.db).blobsInDatabase) return new DbBlobStore(o.db, { now: o.now, logger: o.logger });
   const files = new FileBlobStore(o.dir, { logger: o.logger, ...(o.fs ? { fs: o.fs } : {}) });
   await files.init(o.now());
   return files;

@@ -5,7 +5,7 @@ import type { BlobStore } from './blob-store.js';
 import { nodeBlobFs, type BlobFs } from './blob-fs.js';
 import { createBlobStore } from './create-blob-store.js';
 import { openDatabase } from './database.js';
-import { resolveLocation } from './dialect.js';
+import { capabilitiesOf, resolveLocation } from './dialect.js';
 import { KeyFingerprintRepository } from './key-fingerprint.repository.js';
 import { PgNotifications } from './pg-notifications.js';
 import { RateBudgetRepository } from './rate-budget.repository.js';
@@ -66,20 +66,21 @@ export async function createStore(o: CreateStoreOptions): Promise<StoreModule> {
   try {
     const fs = o.fs ?? nodeBlobFs;
     const blobs = await createBlobStore({ db, dir: join(o.dataDir, 'blobs'), logger: o.logger, now: () => o.clock.now(), fs });
-    const sqliteFile = location.dialect === 'sqlite' && location.target !== ':memory:' ? location.target : null;
+    const caps = capabilitiesOf(db);
+    const sqliteFile = caps.databaseFile && location.target !== ':memory:' ? location.target : null;
     const ready = createReadiness(
       {
         db,
         dataDir: o.dataDir,
         sqliteFile,
-        postgres: location.dialect === 'postgres',
+        askReadOnly: caps.serverMayBeReadOnly,
         fs,
         minFreeBytes: o.minFreeBytes ?? 0,
         logger: o.logger,
       },
       sqliteFile === null ? null : await fs.stat(sqliteFile),
     );
-    if (location.dialect === 'postgres') {
+    if (caps.notifications) {
       notifications = new PgNotifications({ url: location.target, db, clock: o.clock, logger: o.logger });
       await notifications.start();
     }

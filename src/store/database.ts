@@ -1,6 +1,6 @@
 import { Kysely, Migrator, sql } from 'kysely';
 import { AppError } from '../core/index.js';
-import { createDialect, dialectOf, resolveLocation, type DatabaseLocation, type DialectOptions } from './dialect.js';
+import { capabilitiesOf, createDialect, resolveLocation, type DatabaseLocation, type DialectOptions } from './dialect.js';
 import { withSqliteStartupWait } from './migration-lock.js';
 import { staticMigrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
@@ -35,12 +35,12 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Kysely<Da
  * Throws INTERNAL naming the failed migration.
  */
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
-  // PostgreSQL: name the schema of the migration tables. Without it Kysely looks for them in EVERY
-  // schema, finds another schema's (a second deployment, a parallel test) and never creates its own.
-  const migrationTableSchema =
-    dialectOf(db) === 'postgres'
-      ? ((await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db)).rows[0]?.schema ?? undefined)
-      : undefined;
+  // Named schemas (PostgreSQL): name the schema of the migration tables. Without it Kysely looks
+  // for them in EVERY schema, finds another schema's (a second deployment, a parallel test) and never creates its own.
+  const caps = capabilitiesOf(db);
+  const migrationTableSchema = caps.namedSchemas
+    ? ((await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db)).rows[0]?.schema ?? undefined)
+    : undefined;
   // Migration numbers are handed out to features developed in parallel, so a database may have
   // run 008 before 004 exists: run a late lower number instead of refusing to start.
   const migrator = new Migrator({
@@ -49,8 +49,10 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
     allowUnorderedMigrations: true,
     ...(migrationTableSchema ? { migrationTableSchema } : {}),
   });
+  // The migration lock of a write-lock dialect is that lock (BEGIN IMMEDIATE), waited for with the
+  // busy timeout: lengthen it to the start-up wait for the whole run.
   const { error, results } =
-    dialectOf(db) === 'sqlite'
+    caps.crossProcessLock === 'database-write-lock'
       ? await withSqliteStartupWait(
           async (ms) => void (await sql.raw(`PRAGMA busy_timeout = ${ms}`).execute(db)),
           () => migrator.migrateToLatest(),

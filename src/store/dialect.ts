@@ -2,15 +2,109 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
-import { PostgresAdapter, type Dialect, type Kysely } from 'kysely';
+import type { Dialect, DialectAdapter, Kysely } from 'kysely';
 import { AppError } from '../core/index.js';
 import { CurrentSchemaPostgresDialect, LockingSqliteDialect, SQLITE_BUSY_TIMEOUT_MS, SQLITE_STARTUP_WAIT_MS } from './migration-lock.js';
 
 /**
- * THE place for dialect-specific code (style.md: "a dialect seam behind one API"). Everything
- * else in the store is written with Kysely's builders in SQL that SQLite and PostgreSQL share.
+ * THE place for dialect-specific decisions (style.md: "a dialect seam behind one API"). Everything
+ * else in the store is written with Kysely's builders in SQL that SQLite and PostgreSQL share, and
+ * where the dialects differ it asks a named capability (issue 11.5), never which dialect it is.
  */
 export type DialectName = 'sqlite' | 'postgres';
+
+/**
+ * What differs between the dialects, as named capabilities of a database handle (as Kysely's
+ * `DialectAdapter` declares `supportsReturning`, …). Read them with {@link capabilitiesOf}.
+ */
+export interface DialectCapabilities {
+  /** For logs and tests only: code branches on the capabilities below, never on the name. */
+  readonly name: DialectName;
+  /**
+   * `SELECT … FOR UPDATE SKIP LOCKED`: a claimer locks one row and skips rows other claimers hold.
+   * Without it a claimer reads a few candidates and wins one by a guarded update.
+   */
+  readonly supportsSkipLocked: boolean;
+  /**
+   * How a critical section spanning every process on the database is held: `advisory` — a
+   * transaction holding an advisory lock on a key (`pg_advisory_xact_lock`), so unrelated keys do
+   * not wait; `database-write-lock` — the database's one write lock taken up front
+   * (`BEGIN IMMEDIATE`), waited for with the busy timeout (and at start-up the long start-up wait).
+   */
+  readonly crossProcessLock: 'advisory' | 'database-write-lock';
+  /** Messages between processes on the database (LISTEN/NOTIFY); without them workers poll. */
+  readonly notifications: boolean;
+  /** Named schemas: the migration tables must be looked up in the connection's current schema. */
+  readonly namedSchemas: boolean;
+  /** The column type for raw bytes. */
+  readonly bytesType: 'bytea' | 'blob';
+  /** FIT blobs are kept in the database (processes on several machines share it), not the data dir. */
+  readonly blobsInDatabase: boolean;
+  /** The database is one file on this machine (the location's target): readiness checks it is still the one opened. */
+  readonly databaseFile: boolean;
+  /** A database server that can turn read-only (a standby, `default_transaction_read_only`): readiness asks. */
+  readonly serverMayBeReadOnly: boolean;
+}
+
+/** Every dialect the store speaks, with its capabilities; a new dialect must add its entry here. */
+export const DIALECT_CAPABILITIES: Readonly<Record<DialectName, DialectCapabilities>> = {
+  postgres: {
+    name: 'postgres',
+    supportsSkipLocked: true,
+    crossProcessLock: 'advisory',
+    notifications: true,
+    namedSchemas: true,
+    bytesType: 'bytea',
+    blobsInDatabase: true,
+    databaseFile: false,
+    serverMayBeReadOnly: true,
+  },
+  sqlite: {
+    name: 'sqlite',
+    supportsSkipLocked: false,
+    crossProcessLock: 'database-write-lock',
+    notifications: false,
+    namedSchemas: false,
+    bytesType: 'blob',
+    blobsInDatabase: false,
+    databaseFile: true,
+    serverMayBeReadOnly: false,
+  },
+};
+
+// Capabilities of the adapters createDialect made: a handle built any other way has none.
+const declared = new WeakMap<DialectAdapter, DialectCapabilities>();
+
+/** A dialect whose adapter carries the store's capabilities for it. */
+function withCapabilities(inner: Dialect, caps: DialectCapabilities): Dialect {
+  return {
+    createDriver: () => inner.createDriver(),
+    createQueryCompiler: () => inner.createQueryCompiler(),
+    createIntrospector: (db) => inner.createIntrospector(db),
+    createAdapter: () => {
+      const adapter = inner.createAdapter();
+      declared.set(adapter, caps);
+      return adapter;
+    },
+  };
+}
+
+/**
+ * The capabilities of a database handle (or a transaction, connection or migration handle of it).
+ * Throws INTERNAL for a handle not opened by {@link createDialect} (`openDatabase`): a dialect
+ * the store does not know must fail loudly instead of silently taking another dialect's branch.
+ */
+export function capabilitiesOf(db: Kysely<never> | Kysely<unknown> | { getExecutor(): { adapter: DialectAdapter } }): DialectCapabilities {
+  const adapter = (db as { getExecutor(): { adapter: DialectAdapter } }).getExecutor().adapter;
+  const caps = declared.get(adapter);
+  if (!caps) {
+    throw new AppError(
+      'INTERNAL',
+      `database: the store does not know this dialect (${adapter.constructor.name}); open databases with openDatabase.`,
+    );
+  }
+  return caps;
+}
 
 /** Where the database lives: a PostgreSQL URL, a `sqlite:` URL / `file:` URL, or a file path. */
 export interface DatabaseLocation {
@@ -50,28 +144,33 @@ export interface DialectOptions {
   onPoolError?: (err: Error) => void;
 }
 
-/** Builds the Kysely dialect for a resolved location. */
+/** Builds the Kysely dialect for a resolved location, its adapter carrying the dialect's capabilities. */
 export function createDialect(loc: ResolvedLocation, opts: DialectOptions = {}): Dialect {
-  if (loc.dialect === 'postgres') {
-    const pool = new pg.Pool({
-      connectionString: loc.target,
-      max: opts.poolSize ?? 10,
-      // PostgreSQL: our timestamps are int8 (epoch ms); pg hands int8 back as strings to avoid
-      // precision loss beyond 2^53. Epoch ms stay far below that, so parse them as numbers here
-      // (per pool, not pg's global registry). COUNT(*) is int8 too and benefits alike.
-      types: {
-        getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-          oid === pg.types.builtins.INT8
-            ? (v: string) => Number(v)
-            : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
-      },
-    });
-    // An IDLE pooled connection that dies (PostgreSQL restarted, failover, an admin's
-    // pg_terminate_backend) makes the pool emit 'error'; unheard, that event would crash the
-    // process. The pool has already dropped the client and opens a new one for the next query.
-    pool.on('error', (err) => opts.onPoolError?.(err));
-    return new CurrentSchemaPostgresDialect({ pool });
-  }
+  return withCapabilities(loc.dialect === 'postgres' ? postgresDialect(loc, opts) : sqliteDialect(loc), DIALECT_CAPABILITIES[loc.dialect]);
+}
+
+function postgresDialect(loc: ResolvedLocation, opts: DialectOptions): Dialect {
+  const pool = new pg.Pool({
+    connectionString: loc.target,
+    max: opts.poolSize ?? 10,
+    // PostgreSQL: our timestamps are int8 (epoch ms); pg hands int8 back as strings to avoid
+    // precision loss beyond 2^53. Epoch ms stay far below that, so parse them as numbers here
+    // (per pool, not pg's global registry). COUNT(*) is int8 too and benefits alike.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === pg.types.builtins.INT8
+          ? (v: string) => Number(v)
+          : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An IDLE pooled connection that dies (PostgreSQL restarted, failover, an admin's
+  // pg_terminate_backend) makes the pool emit 'error'; unheard, that event would crash the
+  // process. The pool has already dropped the client and opens a new one for the next query.
+  pool.on('error', (err) => opts.onPoolError?.(err));
+  return new CurrentSchemaPostgresDialect({ pool });
+}
+
+function sqliteDialect(loc: ResolvedLocation): Dialect {
   if (loc.target !== ':memory:') {
     mkdirSync(dirname(resolve(loc.target)), { recursive: true });
     // A new database file is private to the service's user (SQLite gives its -wal/-shm files the
@@ -90,9 +189,4 @@ export function createDialect(loc: ResolvedLocation, opts: DialectOptions = {}):
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
   return new LockingSqliteDialect({ database: sqlite });
-}
-
-/** Which dialect a handle (or transaction) speaks. */
-export function dialectOf(db: Kysely<never> | Kysely<unknown> | { getExecutor(): { adapter: unknown } }): DialectName {
-  return (db as { getExecutor(): { adapter: unknown } }).getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }

@@ -5,7 +5,14 @@
 export type { Database, Db } from './schema.js';
 export type * from './sync.tables.js';
 export { openDatabase, migrateToLatest, type OpenDatabaseOptions } from './database.js';
-export { resolveLocation, dialectOf, type DialectName, type DatabaseLocation } from './dialect.js';
+export {
+  resolveLocation,
+  capabilitiesOf,
+  DIALECT_CAPABILITIES,
+  type DialectCapabilities,
+  type DialectName,
+  type DatabaseLocation,
+} from './dialect.js';
 export { MIGRATIONS, staticMigrationProvider } from './migrations.js';
 export type { BlobStore, BlobRef, OpenedBlob } from './blob-store.js';
 export { FileBlobStore, type FileBlobStoreOptions } from './file-blob-store.js';

@@ -14,8 +14,8 @@ export interface ReadinessOptions {
   dataDir: string;
   /** The SQLite database file, or null (PostgreSQL, `:memory:`). */
   sqliteFile: string | null;
-  /** PostgreSQL: a server that only reads (a replica, recovery) is not ready. */
-  postgres: boolean;
+  /** The server can turn read-only (capability serverMayBeReadOnly: PostgreSQL): one that only reads (a replica, recovery) is not ready. */
+  askReadOnly: boolean;
   fs: BlobFs;
   /** Free bytes the data dir's (and a SQLite file's) disk must keep; 0 = no free-space check. */
   minFreeBytes: number;
@@ -103,7 +103,7 @@ export function createReadiness(o: ReadinessOptions, opened: Pick<BlobFileStat, 
     } catch (e) {
       throw notReady('database', 'unreachable', 'the database (--database) does not answer.', e);
     }
-    if (o.postgres) {
+    if (o.askReadOnly) {
       const r = await sql<{ transaction_read_only: string }>`show transaction_read_only`.execute(o.db);
       if (r.rows[0]?.transaction_read_only === 'on') throw notReady('database', 'read_only', 'the database (--database) is read-only.');
     }

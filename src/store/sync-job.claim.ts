@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { transitionJob } from '../core/index.js';
-import { dialectOf } from './dialect.js';
+import { capabilitiesOf } from './dialect.js';
 import type { Database, Db } from './schema.js';
 
 /**
@@ -15,8 +15,8 @@ import type { Database, Db } from './schema.js';
  * hundreds of jobs takes one slot while another user waits for none, and with a single slot the
  * users take turns.
  *
- * PostgreSQL locks the chosen row with FOR UPDATE SKIP LOCKED; SQLite relies on the guarded
- * update (one writer at a time). Either way a job is claimed by exactly one worker. Jobs in
+ * Where the dialect supports it (PostgreSQL) the chosen row is locked with FOR UPDATE SKIP LOCKED
+ * in a transaction; otherwise (SQLite) the guarded update decides (one writer at a time). Either way a job is claimed by exactly one worker. Jobs in
  * `exclude` (the claimer's own running jobs) are never claimed.
  */
 export async function claimNextJob(
@@ -26,6 +26,7 @@ export async function claimNextJob(
   leaseMs: number,
   exclude: readonly string[] = [],
 ): Promise<string | undefined> {
+  const { supportsSkipLocked } = capabilitiesOf(db);
   const claim = async (tx: Db): Promise<string | null | undefined> => {
     let q = tx
       .selectFrom('sync_jobs')
@@ -57,9 +58,9 @@ export async function claimNextJob(
       )
       .orderBy('sync_jobs.created_at', 'asc')
       .orderBy('sync_jobs.job_id', 'asc');
-    // PostgreSQL: lock ONE row, skipping rows other claimers hold (locking several would starve
-    // them). SQLite has no row locks and rejects the clause: read a few, win one by the guard.
-    q = dialectOf(tx) === 'postgres' ? q.limit(1).forUpdate('sync_jobs').skipLocked() : q.limit(5);
+    // With SKIP LOCKED: lock ONE row, skipping rows other claimers hold (locking several would
+    // starve them). Without row locks (SQLite rejects the clause): read a few, win one by the guard.
+    q = supportsSkipLocked ? q.limit(1).forUpdate('sync_jobs').skipLocked() : q.limit(5);
     const candidates = await q.execute();
     if (candidates.length === 0) return null;
     for (const c of candidates) {
@@ -76,8 +77,7 @@ export async function claimNextJob(
   };
   // Every candidate read may be won by a concurrent claimer; read again until one is won or none is left.
   for (let round = 0; round < 10; round++) {
-    const id =
-      dialectOf(db) === 'postgres' && !db.isTransaction ? await (db as Kysely<Database>).transaction().execute(claim) : await claim(db);
+    const id = supportsSkipLocked && !db.isTransaction ? await (db as Kysely<Database>).transaction().execute(claim) : await claim(db);
     if (id === null) return undefined;
     if (id !== undefined) return id;
   }

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { dialectOf } from '../dialect.js';
+import { capabilitiesOf } from '../dialect.js';
 import type { AuthDb } from './auth-db.js';
 import type { GarminAccountsTable } from './auth.tables.js';
 
@@ -66,12 +66,13 @@ export class GarminAccountsRepository {
    * account across all processes, or two would spend the same rotating DI refresh token).
    * PostgreSQL: a transaction holding `pg_advisory_xact_lock` on a key derived from the user id,
    * across every process on the database; `fn` runs its own queries outside that transaction (it
-   * re-reads the tokens there, so a refresh another holder just saved is seen). SQLite: one lock
+   * re-reads the tokens there, so a refresh another holder just saved is seen). Without advisory
+   * locks (SQLite, crossProcessLock 'database-write-lock'): one lock
    * per user in this process — the embedded mode is one process; a write lock (BEGIN IMMEDIATE)
    * held across Garmin's answer would stall every other writer of the file.
    */
   async withAccountLock<T>(userId: string, fn: () => Promise<T>): Promise<T> {
-    if (dialectOf(this.db) === 'postgres') {
+    if (capabilitiesOf(this.db).crossProcessLock === 'advisory') {
       return this.db.transaction().execute(async (tx) => {
         await sql`select pg_advisory_xact_lock(hashtextextended(${`garmin_tokens:${userId}`}, 0))`.execute(tx);
         return fn();

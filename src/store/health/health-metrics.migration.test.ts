@@ -1,13 +1,15 @@
 import { Migrator, sql, type Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dialectOf } from '../dialect.js';
+import { capabilitiesOf } from '../dialect.js';
 import { staticMigrationProvider } from '../migrations.js';
 import type { Database } from '../schema.js';
 import { testDialects, type TestDatabase } from '../testing/dialects.js';
 import { HealthMetricRepository } from './health-metric.repository.js';
 
 async function migratorOf(db: Kysely<Database>): Promise<Migrator> {
-  const schema = dialectOf(db) === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined;
+  const schema = capabilitiesOf(db).namedSchemas
+    ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s
+    : undefined;
   return new Migrator({ db, provider: staticMigrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
 }
 
