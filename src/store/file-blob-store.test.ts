@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isAppError, type Logger } from '../core/index.js';
 import { FileBlobStore, type FileBlobStoreOptions } from './index.js';
 import { fullDiskFs } from './testing/full-disk-fs.js';
+import { canMountTmpfs } from './testing/tmpfs.js';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const codeOf = (p: Promise<unknown>) =>
@@ -141,19 +142,7 @@ describe('FileBlobStore', () => {
       expect(sha(await store.read(sha(big)))).toBe(sha(big));
     });
 
-    const canMount = (() => {
-      if (process.platform !== 'linux' || process.getuid?.() !== 0) return false;
-      const probe = mkdtempSync(join(tmpdir(), 'garminsync-tmpfs-probe-'));
-      try {
-        execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], { stdio: 'ignore' });
-        execFileSync('umount', [probe], { stdio: 'ignore' });
-        return true;
-      } catch {
-        return false;
-      } finally {
-        rmSync(probe, { recursive: true, force: true });
-      }
-    })();
+    const canMount = canMountTmpfs();
 
     it.skipIf(!canMount)('on a real 1 MiB tmpfs: DISK_FULL, nothing half-written, and smaller blobs still fit afterwards', async () => {
       const mnt = tmp();

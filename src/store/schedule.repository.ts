@@ -3,21 +3,15 @@ import type { SyncType } from '../core/index.js';
 import type { Db } from './schema.js';
 import type { SyncSchedulesTable } from './schedules.tables.js';
 
-/** A user's schedule of one sync type, as the store returns it (epoch ms). */
-export interface ScheduleRecord {
-  user_id: string;
+/**
+ * A user's schedule of one sync type, as the store returns it: its row (epoch ms; int8 arrives as
+ * a number on both dialects, see dialect.ts) with the sync type typed.
+ */
+export type ScheduleRecord = Omit<Selectable<SyncSchedulesTable>, 'sync_type'> & {
   sync_type: SyncType;
-  every_ms: number;
-  jitter_ms: number;
-  next_run_at: number;
-  session_id: string;
-  last_run_at: number | null;
-  last_job_id: string | null;
-  created_at: number;
-  updated_at: number;
   /** Why the schedule does not run now: its Garmin account needs a new login; null when it runs. */
   paused: 'reauth_required' | null;
-}
+};
 
 /** What `set` stores for one type: the interval, this schedule's fixed jitter and its first due time. */
 export interface ScheduleWrite {
@@ -33,20 +27,8 @@ export type DueSchedule = Pick<
   'user_id' | 'sync_type' | 'every_ms' | 'jitter_ms' | 'next_run_at' | 'session_id' | 'created_at'
 >;
 
-function toRecord(r: Selectable<SyncSchedulesTable> & { account_status: string | null }): ScheduleRecord {
-  return {
-    user_id: r.user_id,
-    sync_type: r.sync_type as SyncType,
-    every_ms: Number(r.every_ms),
-    jitter_ms: Number(r.jitter_ms),
-    next_run_at: Number(r.next_run_at),
-    session_id: r.session_id,
-    last_run_at: r.last_run_at === null ? null : Number(r.last_run_at),
-    last_job_id: r.last_job_id,
-    created_at: Number(r.created_at),
-    updated_at: Number(r.updated_at),
-    paused: r.account_status === 'connected' ? null : 'reauth_required',
-  };
+function toRecord({ account_status, ...row }: Selectable<SyncSchedulesTable> & { account_status: string | null }): ScheduleRecord {
+  return { ...row, sync_type: row.sync_type as SyncType, paused: account_status === 'connected' ? null : 'reauth_required' };
 }
 
 /**
@@ -113,14 +95,7 @@ export class ScheduleRepository {
       .orderBy('sync_schedules.next_run_at')
       .limit(limit)
       .execute();
-    return rows.map((r) => ({
-      ...r,
-      sync_type: r.sync_type as SyncType,
-      every_ms: Number(r.every_ms),
-      jitter_ms: Number(r.jitter_ms),
-      next_run_at: Number(r.next_run_at),
-      created_at: Number(r.created_at),
-    }));
+    return rows.map((r) => ({ ...r, sync_type: r.sync_type as SyncType }));
   }
 
   /**

@@ -8,6 +8,7 @@ import { parseServerConfig } from '../../src/server/config.js';
 import { startService, type RunningService } from '../../src/server/main.js';
 import { nodeBlobFs, type BlobFs } from '../../src/store/index.js';
 import { testDialects, type TestDatabase } from '../../src/store/testing/dialects.js';
+import { canMountTmpfs } from '../../src/store/testing/tmpfs.js';
 
 /** A disk that can be made full (every write fails ENOSPC) or short of space (statfs), and back. */
 function switchableDisk() {
@@ -35,19 +36,7 @@ function switchableDisk() {
   return { fs, state };
 }
 
-const canMount = (() => {
-  if (process.platform !== 'linux' || process.getuid?.() !== 0) return false;
-  const probe = mkdtempSync(join(tmpdir(), 'garminsync-tmpfs-probe-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], { stdio: 'ignore' });
-    execFileSync('umount', [probe], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    rmSync(probe, { recursive: true, force: true });
-  }
-})();
+const canMount = canMountTmpfs();
 
 /** Issue 12.8: GET /readyz checks the data dir (there, writable, not full) and the database; /healthz stays 200. */
 describe.each(testDialects())('readiness of the data dir and the database ($name)', (dialect) => {

@@ -16,7 +16,7 @@ import {
 } from './metrics.dto.js';
 import { DAY_MS, formatCalendarDate } from './time.js';
 import { average, weightMetric } from './weight.dto.js';
-import { hydrationDay, intensityMinutesDay, respirationDay, spo2Day } from './wellness-extras.dto.js';
+import { hydrationDay, intensityMinutesDay, respirationDay, spo2Day, type NightDay } from './wellness-extras.dto.js';
 
 type Json = Record<string, unknown>;
 
@@ -113,15 +113,7 @@ export class HealthSurface {
   }
 
   respiration(dayMs: number): Json {
-    return respirationDay(
-      this.health.day(dayMs),
-      this.health.day(dayMs + DAY_MS),
-      formatCalendarDate(dayMs),
-      dayMs,
-      this.startGmt(dayMs),
-      this.athlete.offsetMs,
-      this.profilePk,
-    );
+    return respirationDay(this.nightDay(dayMs));
   }
 
   spo2(dayMs: number): Json {
@@ -129,16 +121,19 @@ export class HealthSurface {
       .map((i) => this.health.day(dayMs - i * DAY_MS)?.sleep?.avgSpO2)
       .filter((v): v is number => v !== undefined);
     const avg = week.length ? week.reduce((a, b) => a + b, 0) / week.length : null;
-    return spo2Day(
-      this.health.day(dayMs),
-      this.health.day(dayMs + DAY_MS),
-      formatCalendarDate(dayMs),
+    return spo2Day(this.nightDay(dayMs), avg);
+  }
+
+  private nightDay(dayMs: number): NightDay {
+    return {
+      day: this.health.day(dayMs),
+      next: this.health.day(dayMs + DAY_MS),
+      date: formatCalendarDate(dayMs),
       dayMs,
-      this.startGmt(dayMs),
-      this.athlete.offsetMs,
-      this.profilePk,
-      avg,
-    );
+      startGmtMs: this.startGmt(dayMs),
+      offsetMs: this.athlete.offsetMs,
+      profilePk: this.profilePk,
+    };
   }
 
   intensityMinutes(dayMs: number): Json {

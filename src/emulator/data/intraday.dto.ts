@@ -78,7 +78,8 @@ export function emptyStepsChart(startGmtMs: number): Json[] {
   }));
 }
 
-function dayBounds(dayMs: number, startGmtMs: number): Json {
+/** The GMT and local bounds of one day, as every daily wellness answer carries them. */
+export function dayBounds(dayMs: number, startGmtMs: number): Json {
   return {
     startTimestampGMT: formatTenths(startGmtMs),
     endTimestampGMT: formatTenths(startGmtMs + 86_400_000),

@@ -1,5 +1,6 @@
 import type { DayExtras } from './health-extras.model.js';
 import type { DayModel } from './health.model.js';
+import { dayBounds } from './intraday.dto.js';
 import { Prng } from './prng.js';
 import { formatTenths } from './time.js';
 
@@ -10,15 +11,6 @@ import { formatTenths } from './time.js';
  */
 type Json = Record<string, unknown>;
 const TWO_MIN = 120_000;
-
-function bounds(dayMs: number, startGmtMs: number): Json {
-  return {
-    startTimestampGMT: formatTenths(startGmtMs),
-    endTimestampGMT: formatTenths(startGmtMs + 86_400_000),
-    startTimestampLocal: formatTenths(dayMs),
-    endTimestampLocal: formatTenths(dayMs + 86_400_000),
-  };
-}
 
 function sleepWindows(day: DayModel | undefined, next: DayModel | undefined, offsetMs: number): Json {
   const t = (ms: number | undefined, local: boolean) => (ms === undefined ? null : formatTenths(ms + (local ? offsetMs : 0)));
@@ -36,18 +28,31 @@ function sleepWindows(day: DayModel | undefined, next: DayModel | undefined, off
   };
 }
 
+/** One day of a night-based family (respiration, SpO2): the day, the next one (tonight's sleep) and where it sits. */
+export interface NightDay {
+  day: DayModel | undefined;
+  next: DayModel | undefined;
+  date: string;
+  dayMs: number;
+  startGmtMs: number;
+  offsetMs: number;
+  profilePk: number;
+}
+
+/** The head both night-based answers start with: owner, day, the day's bounds and both nights' windows. */
+function nightHead(c: NightDay): Json {
+  return {
+    userProfilePK: c.profilePk,
+    calendarDate: c.date,
+    ...dayBounds(c.dayMs, c.startGmtMs),
+    ...sleepWindows(c.day, c.next, c.offsetMs),
+  };
+}
+
 /** /wellness-service/wellness/daily/respiration/{D}: 2-minute samples between the summary's lowest and highest. */
-export function respirationDay(
-  day: DayModel | undefined,
-  next: DayModel | undefined,
-  date: string,
-  dayMs: number,
-  startGmtMs: number,
-  offsetMs: number,
-  profilePk: number,
-): Json {
+export function respirationDay(c: NightDay): Json {
+  const { day, next } = c;
   const s = day?.sleep ?? null;
-  const base = { userProfilePK: profilePk, calendarDate: date, ...bounds(dayMs, startGmtMs), ...sleepWindows(day, next, offsetMs) };
   const values: [number, number][] = [];
   if (day && s) {
     const p = new Prng(day.seriesSeed ^ 0x4e5f6a7b);
@@ -61,7 +66,7 @@ export function respirationDay(
   }
   const nextSleep = next?.sleep ?? null;
   return {
-    ...base,
+    ...nightHead(c),
     lowestRespirationValue: s ? s.respiration - 6 : null,
     highestRespirationValue: s ? s.respiration + 8 : null,
     avgWakingRespirationValue: s ? s.respiration : null,
@@ -81,16 +86,8 @@ export function respirationDay(
 }
 
 /** /wellness-service/wellness/daily/spo2/{D}: the night's average and lowest, hourly averages during sleep. */
-export function spo2Day(
-  day: DayModel | undefined,
-  next: DayModel | undefined,
-  date: string,
-  dayMs: number,
-  startGmtMs: number,
-  offsetMs: number,
-  profilePk: number,
-  sevenDayAvg: number | null,
-): Json {
+export function spo2Day(c: NightDay, sevenDayAvg: number | null): Json {
+  const { day, next, offsetMs } = c;
   const s = day?.sleep ?? null;
   const hourly: [number, number][] = [];
   if (day && s) {
@@ -100,10 +97,7 @@ export function spo2Day(
   }
   const nextSleep = next?.sleep ?? null;
   return {
-    userProfilePK: profilePk,
-    calendarDate: date,
-    ...bounds(dayMs, startGmtMs),
-    ...sleepWindows(day, next, offsetMs),
+    ...nightHead(c),
     averageSpO2: s ? s.avgSpO2 : null,
     lowestSpO2: s ? s.lowSpO2 : null,
     lastSevenDaysAvgSpO2: sevenDayAvg,
@@ -144,7 +138,7 @@ export function intensityMinutesDay(
   return {
     userProfilePK: profilePk,
     calendarDate: date,
-    ...bounds(dayMs, startGmtMs),
+    ...dayBounds(dayMs, startGmtMs),
     weeklyModerate: moderate,
     weeklyVigorous: vigorous,
     weeklyTotal: moderate + 2 * vigorous,
