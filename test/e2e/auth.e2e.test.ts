@@ -1,14 +1,22 @@
 import { chmod, copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OffsetClock } from '../support/offset-clock.js';
 import { cli, ensureBuilt, loginWithMfa, startStack, tempHome, type Stack } from './harness.js';
 
-/** Short enough to wait for in a test, long enough for ten processes to share a refreshed token. */
+/** Long enough for ten processes to share a refreshed token. */
 const ACCESS_TTL_SECONDS = 12;
+/**
+ * The service's clock. The expiry tests' sessions are made with it set back by more than the
+ * access-token lifetime, so the tokens they are issued have already expired, for the service and
+ * for the CLI alike, when the clock is put right: nothing waits the lifetime out.
+ */
+const clock = new OffsetClock();
 
 let stack: Stack;
 const homes: Record<'refresh' | 'ten' | 'dead', string> = { refresh: '', ten: '', dead: '' };
-let loggedInAt = 0;
+/** When the access tokens issued to the expiry tests' sessions expire (the latest of them). */
+let issuedExpireAt = 0;
 
 interface StoredFile {
   access_token: string;
@@ -31,20 +39,25 @@ async function rememberSecrets(path: string): Promise<void> {
   secrets.add(stored.refresh_token);
 }
 
-/** Polls (no fixed sleep) until the access tokens issued at login have really expired. */
-async function untilAccessTokensExpired(): Promise<void> {
-  const deadline = loggedInAt + ACCESS_TTL_SECONDS * 1000 + 1500;
-  while (Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+/** The access tokens issued to the expiry tests' sessions have really expired (no waiting: see `clock`). */
+function expectAccessTokensExpired(): void {
+  expect(issuedExpireAt).toBeGreaterThan(0);
+  expect(issuedExpireAt).toBeLessThan(Date.now());
 }
 
 beforeAll(async () => {
   await ensureBuilt();
-  stack = await startStack({ accessTtlSeconds: ACCESS_TTL_SECONDS, captureLogs: true });
+  stack = await startStack({ accessTtlSeconds: ACCESS_TTL_SECONDS, captureLogs: true, clock });
   for (const key of Object.keys(homes) as (keyof typeof homes)[]) homes[key] = await tempHome();
-  // The three sessions that the expiry tests use are made first, so one wait serves them all.
-  // Sequentially: the emulator's outbox holds only the last code sent to the account.
-  for (const h of Object.values(homes)) await loginWithMfa(stack, h);
-  loggedInAt = Date.now();
+  // The three sessions that the expiry tests use are made first, on a clock set back by the
+  // lifetime and a second. Sequentially: the emulator's outbox holds only the last code sent.
+  clock.offset = -(ACCESS_TTL_SECONDS + 1) * 1000;
+  for (const h of Object.values(homes)) {
+    await loginWithMfa(stack, h);
+    const stored = JSON.parse(await readFile(await credentialPath(h, stack.url), 'utf8')) as StoredFile;
+    issuedExpireAt = Math.max(issuedExpireAt, Date.parse(stored.expires_at));
+  }
+  clock.offset = 0;
 }, 120_000);
 afterAll(async () => {
   await stack?.close();
@@ -107,7 +120,7 @@ describe('garminsync auth (real binary, real service, real emulator)', () => {
   });
 
   it('refreshes the access token by itself after it expires (exactly one refresh)', async () => {
-    await untilAccessTokensExpired();
+    expectAccessTokensExpired();
     const before = refreshes();
     const r = await cli(['sync', 'list', '--json'], { home: homes.refresh, server: stack.url });
     expect(r.stderr).toBe('');
@@ -120,7 +133,7 @@ describe('garminsync auth (real binary, real service, real emulator)', () => {
   });
 
   it('ten processes at once with an expired access token all succeed with one refresh, and the session survives', async () => {
-    await untilAccessTokensExpired();
+    expectAccessTokensExpired();
     const path = await credentialPath(homes.ten, stack.url);
     // The stored expiry claims the (really expired) token is fine, so every process meets a 401
     // from the service first and must go through the locked refresh path.
@@ -145,7 +158,7 @@ describe('garminsync auth (real binary, real service, real emulator)', () => {
   });
 
   it('when refresh is impossible: one sentence, exit 4, and the credentials stay', async () => {
-    await untilAccessTokensExpired();
+    expectAccessTokensExpired();
     const path = await credentialPath(homes.dead, stack.url);
     // A second copy of the same session; logging out from the first revokes it at the service.
     const other = await tempHome();

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import lockfile from 'proper-lockfile';
 import pino from 'pino';
+import type { Clock } from '../../src/core/index.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { LOG_REDACTION, startService, type RunningService } from '../../src/server/main.js';
 import { parseServerConfig } from '../../src/server/config.js';
@@ -110,6 +111,8 @@ export interface Stack {
 
 export interface StackOptions {
   accessTtlSeconds?: number;
+  /** The service's clock (default: the real one); an OffsetClock lets a test skip a lifetime. */
+  clock?: Clock;
   activities?: number;
   days?: number;
   workouts?: number;
@@ -152,6 +155,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     },
   });
   const service = await startService(cfg, {
+    ...(opts.clock ? { clock: opts.clock } : {}),
     logger: opts.captureLogs ? pino({ level: 'debug', redact: LOG_REDACTION }, sink) : pino({ level: 'silent' }),
   });
   const proxy = await startProxy(service.url!);

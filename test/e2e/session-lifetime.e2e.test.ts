@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OffsetClock } from '../support/offset-clock.js';
 import { cli, ensureBuilt, loginWithMfa, startStack, tempHome, type Stack } from './harness.js';
 
 // Idle window 60 s, maximum 61 s: a refresh 1.5 s after the login moves the end forward (60 → 61 s
@@ -6,12 +7,15 @@ import { cli, ensureBuilt, loginWithMfa, startStack, tempHome, type Stack } from
 const IDLE_S = 60;
 const MAX_S = 61;
 
+/** The service's clock: the test moves it on instead of waiting. */
+const clock = new OffsetClock();
+
 let stack: Stack;
 let home: string;
 
 beforeAll(async () => {
   await ensureBuilt();
-  stack = await startStack({ serverArgs: ['--session-idle', `${IDLE_S}s`, '--session-max', `${MAX_S}s`] });
+  stack = await startStack({ clock, serverArgs: ['--session-idle', `${IDLE_S}s`, '--session-max', `${MAX_S}s`] });
   home = await tempHome();
   await loginWithMfa(stack, home);
 }, 120_000);
@@ -32,7 +36,7 @@ describe('session lifetimes and Garmin re-login (real binary, real service, real
     const before = (await status()).doc.session;
     const createdAt = Date.parse(before.absolute_expires_at) - MAX_S * 1000;
     expect(Date.parse(before.expires_at) - createdAt).toBe(IDLE_S * 1000);
-    await new Promise((r) => setTimeout(r, 1500));
+    clock.advance(1500);
     const r = await cli(['auth', 'refresh', '--json'], { home, server: stack.url });
     expect(r.code, r.stderr).toBe(0);
     const refreshed = JSON.parse(r.stdout) as { refresh_expires_at: string; session_absolute_expires_at: string };

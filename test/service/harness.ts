@@ -5,26 +5,12 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import pg from 'pg';
 import pino from 'pino';
-import { systemClock, type Clock } from '../../src/core/index.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/index.js';
 import { LOG_REDACTION, startService, type RunningService } from '../../src/server/main.js';
 import { parseServerConfig, type ServerConfig } from '../../src/server/config.js';
+import { OffsetClock } from '../support/offset-clock.js';
 import { until } from '../support/until.js';
 import { apiCall, type ApiResponse } from '../support/api-call.js';
-
-/** A clock on real time that a test can move forward (timers still run in real time). */
-export class OffsetClock implements Clock {
-  offset = 0;
-  now(): number {
-    return Date.now() + this.offset;
-  }
-  sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return systemClock.sleep(ms, signal);
-  }
-  advance(ms: number): void {
-    this.offset += ms;
-  }
-}
 
 export interface Harness {
   emu: RunningEmulator;

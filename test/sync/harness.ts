@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
-import { cryptoRandom, silentLogger, systemClock, type Clock } from '../../src/core/index.js';
+import { cryptoRandom, silentLogger, type Clock } from '../../src/core/index.js';
 import { DEMO_PASSWORD, startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { GarminAuth, GarminConnect, endpointsForBaseUrl, type GarminTokenSet } from '../../src/garmin/index.js';
 import { FileBlobStore, SyncStore, type Database, type SyncJobRecord } from '../../src/store/index.js';
@@ -14,6 +14,7 @@ import {
   type GarminGateway,
   type WorkerPoolOptions,
 } from '../../src/sync/index.js';
+import { OffsetClock } from '../support/offset-clock.js';
 import { until } from '../support/until.js';
 
 export const USER = 'user-nomfa';
@@ -55,7 +56,8 @@ export interface Harness {
   bus: InProcessJobEventBus;
   service: SyncService;
   limiters: AccountLimiters;
-  clock: Clock;
+  /** Real time that the test moves forward explicitly (leases, pauses) instead of waiting. */
+  clock: OffsetClock;
   /** A worker pool over the harness (stopped by close()). */
   pool(over?: Partial<WorkerPoolOptions>): WorkerPool;
   /** Polls the job until `until` holds (or fails after `timeoutMs`). */
@@ -162,7 +164,7 @@ export async function startHarness(
   seed: Seed = { activities: 24, days: 10, workouts: 5 },
   opts: { dialect?: TestDialect } = {},
 ): Promise<Harness> {
-  const clock = systemClock;
+  const clock = new OffsetClock();
   const limiters = new AccountLimiters({ clock, ratePerSec: 2000, burst: 2000 });
   const backend = BACKEND === 'emulator' ? await emulatorBackend(seed, limiters, clock) : fakeBackend(seed, clock);
   const gateway = backend.gateway;

@@ -12,8 +12,10 @@ describe('sync engine recovery: crashes, stops, rate limits, bad items, dead tok
   it("resumes a crashed worker's job once its lease expires, without duplicates", async () => {
     h.backend.setLatency(30);
     const { job } = await h.service.create(USER, SESSION, { sync_type: 'activities' });
-    // FIT verification blocks the event loop for a while: leases long enough to survive that.
-    const first = h.pool({ leaseMs: 2500, heartbeatMs: 250, itemConcurrency: 2 });
+    // A lease far longer than any event-loop stall (FIT verification under load): the crashed
+    // worker's lease ends only when the test moves the clock past it, never by waiting.
+    const LEASE_MS = 60_000;
+    const first = h.pool({ leaseMs: LEASE_MS, heartbeatMs: 250, itemConcurrency: 2 });
     first.start();
     const mid = await h.waitFor(job.job_id, (j) => j.processed_items >= 6);
     // Crash: the worker stops heartbeating and keeps its lease.
@@ -22,8 +24,12 @@ describe('sync engine recovery: crashes, stops, rate limits, bad items, dead tok
     expect(orphan).toMatchObject({ status: 'running', lease_owner: first.workerId });
     expect(orphan.processed_items).toBeGreaterThanOrEqual(mid.processed_items);
     h.backend.resetRequests();
-    const second = h.pool({ leaseMs: 2500, heartbeatMs: 250 });
+    const second = h.pool({ leaseMs: LEASE_MS, heartbeatMs: 250 });
     second.start();
+    // While the orphan's lease holds, nobody may take the job over.
+    await h.clock.sleep(200);
+    expect(await h.store.jobs.get(job.job_id)).toMatchObject({ lease_owner: first.workerId, attempts: 1 });
+    h.clock.advance(LEASE_MS);
     const done = await h.settled(job.job_id);
     expect(done).toMatchObject({
       status: 'completed',
