@@ -172,6 +172,7 @@ export async function startHarness(
   const { db, dir } = t;
   const store = new SyncStore(db);
   const blobs = new FileBlobStore(join(dir, 'blobs'));
+  await blobs.init(clock.now()); // as the service's start-up does: a blob write no longer creates the store's dirs
   const bus = new InProcessJobEventBus();
   const service = new SyncService({ store, bus, clock, random: cryptoRandom, watchPollMs: 50 });
   const pools: WorkerPool[] = [];

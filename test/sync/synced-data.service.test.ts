@@ -11,6 +11,7 @@ describe.each(testDialects())('SyncedDataService on $name', ({ open }) => {
     t = await open();
     const store = new SyncStore(t.db);
     blobs = new FileBlobStore(`${t.dir}/blobs`);
+    await blobs.init(Date.now());
     service = new SyncedDataService({ activities: store.activities, workouts: store.workouts, blobs });
     const fit = await blobs.put(Buffer.alloc(256 * 1024, 7));
     await store.activities.upsert(

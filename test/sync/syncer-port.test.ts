@@ -75,6 +75,7 @@ function streamSyncer(pages: string[][], o: { current?: string[]; failing?: stri
 describe.each(testDialects())('the syncer port: one engine for every syncer ($name)', (dialect) => {
   let t: TestDatabase;
   let store: SyncStore;
+  let blobs: FileBlobStore;
   let bus: InProcessJobEventBus;
   let clock: FakeClock;
   let service: SyncService;
@@ -89,7 +90,7 @@ describe.each(testDialects())('the syncer port: one engine for every syncer ($na
   const pool = (syncer: Syncer, over: Partial<WorkerPoolOptions> = {}) => {
     const p = new WorkerPool({
       store,
-      blobs: new FileBlobStore(join(t.dir, 'blobs')),
+      blobs,
       gateway: noGarmin,
       limiters: new AccountLimiters({ clock }),
       bus,
@@ -112,6 +113,8 @@ describe.each(testDialects())('the syncer port: one engine for every syncer ($na
   beforeEach(async () => {
     t = await dialect.open();
     store = new SyncStore(t.db);
+    blobs = new FileBlobStore(join(t.dir, 'blobs'));
+    await blobs.init(0);
     bus = new InProcessJobEventBus();
     clock = new FakeClock();
     service = new SyncService({ store, bus, clock, random: cryptoRandom });
