@@ -35,8 +35,9 @@ async function open(): Promise<{ stack: Stack; run: (args: string[]) => ReturnTy
   const run = (args: string[]) => cli(args, { home, server: stack.url, timeoutMs: 240_000 });
   const login = await cli(['auth', 'login', '-u', OPTS.account, '--password-stdin'], { home, server: stack.url, input: 'demo-password' });
   expect(login.code, login.stderr).toBe(0);
+  // One access token for the test (it outlives it); the counts need no CLI process of their own.
+  const token = (await run(['auth', 'token'])).stdout.trim();
   const counts = async (): Promise<[number, number]> => {
-    const token = (await run(['auth', 'token'])).stdout.trim();
     const get = async (path: string) =>
       (await (await fetch(`${stack.url}/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
         items: { activity_id?: string; calendar_date?: string }[];
@@ -55,7 +56,9 @@ const ok = async (p: ReturnType<typeof cli>) => {
   return r;
 };
 
-describe('archive import and API sync merge to one copy (real binary, service, emulator)', () => {
+// The two orders run side by side, each on its own emulator and service: most of their time is
+// spent waiting on commits and the emulator, so together they take little more than the longer one.
+describe.concurrent('archive import and API sync merge to one copy (real binary, service, emulator)', () => {
   it('import first: exact counts, re-import is a no-op, then the API sync adds nothing and downloads no FIT', async () => {
     const { stack, run, counts } = await open();
     try {
