@@ -14,7 +14,7 @@ import { GarminAuth, GarminConnect, endpointsForBaseUrl, endpointsForDomain } fr
 import { createStore, prepareDataDir, type BlobFs, type Database, type StoreModule } from '../store/index.js';
 import { createSyncEngine, type AccountLimiterRegistry, type SyncEngine } from '../sync/index.js';
 import { createApp, type RunningApp } from './app.js';
-import { LOG_REDACTION } from './log-redaction.js';
+import { createServiceLogger } from './log-output.js';
 import { parseServerConfig, serverHelp, type ServerConfig } from './config.js';
 import { startStep } from './start-failure.js';
 
@@ -258,7 +258,8 @@ export async function run(argv: string[], o: RunOptions = {}): Promise<number> {
     io.stderr(`garminsync server: ${(e as Error).message}\n`);
     return 2;
   }
-  const logger = pino({ level: cfg.logLevel, redact: LOG_REDACTION, base: { pid: process.pid } }, io.logs ?? { write: io.stderr });
+  const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
+  const logger = createServiceLogger({ level: cfg.logLevel, format: cfg.logFormat, noColor, pid: process.pid }, io);
   let service: RunningService;
   try {
     service = await startService(cfg, { logger });

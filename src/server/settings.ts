@@ -2,11 +2,12 @@ import { duration, email, int, list, oneOf, proxy, switchOn, text, type SettingS
 import { GARMIN_CLIENT_SETTINGS } from './settings.garmin.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const LOG_FORMATS = ['auto', 'pretty', 'json'] as const;
+const MODES = ['both', 'api', 'workers'] as const;
 
 /**
- * Every setting of `garminsync server`, declared once (issue 11.7): flag, environment, default,
- * validation, help line. Parsing (config.ts), `--help` and the table in docs/deployment.md come
- * from here. Order is the order of the help text and of the docs table.
+ * Every setting of `garminsync server`, declared once (issue 11.7): parsing (config.ts), `--help`
+ * and the docs/deployment.md table come from here, in this order.
  */
 export const SERVER_SETTINGS = {
   host: {
@@ -76,14 +77,7 @@ export const SERVER_SETTINGS = {
     note: 'behind a load balancer list it, so per-address login limits see the client',
     parse: list(proxy),
   },
-  mode: {
-    flag: '--mode',
-    arg: 'MODE',
-    env: ['GARMINSYNC_MODE'],
-    default: 'both',
-    help: 'both, api (API only) or workers (workers only)',
-    parse: oneOf(['both', 'api', 'workers']),
-  },
+  mode: { flag: '--mode', arg: 'MODE', env: ['GARMINSYNC_MODE'], default: 'both', help: 'both, api or workers', parse: oneOf(MODES) },
   apiOnly: { flag: '--api-only', help: 'run only the API (same as --mode api)', parse: switchOn },
   workersOnly: { flag: '--workers-only', help: 'run only the workers (same as --mode workers)', parse: switchOn },
   concurrency: {
@@ -260,6 +254,14 @@ export const SERVER_SETTINGS = {
     default: 'info',
     help: LOG_LEVELS.join('|'),
     parse: oneOf(LOG_LEVELS),
+  },
+  logFormat: {
+    flag: '--log-format',
+    arg: 'FORMAT',
+    env: ['GARMINSYNC_LOG_FORMAT'],
+    default: 'auto',
+    help: 'auto|pretty|json: auto is readable lines when stderr is a terminal, else JSON lines; secrets redacted in both',
+    parse: oneOf(LOG_FORMATS),
   },
   jwtKey: {
     env: ['GARMINSYNC_JWT_KEY'],

@@ -1,8 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, cli, ensureBuilt, loginWithMfa, startStack, tempHome, type Stack } from './harness.js';
 import { TmuxPane } from './tmux.js';
+import { apiCall } from '../support/api-call.js';
 
 /**
  * Issue 18 on a real terminal: tables fitted to the pane's width (and whole, tab-separated values
@@ -201,6 +203,72 @@ describe('on a real terminal (tmux), issue 18', () => {
       const retry = await inPane('retry', `sync retry --failed ${id.slice(0, 8)} --wait`);
       expect(retry).toContain('EXIT=0');
       expect(retry).toMatch(/^Synced 2 activities in \d+ s\. Next: garminsync activities list$/m);
+    },
+  );
+
+  it(
+    '`garminsync server` in the foreground: readable log lines on the terminal, JSON with --log-format json or into a file; secrets redacted in both (18.10)',
+    {
+      timeout: 120_000,
+    },
+    async () => {
+      const dataDir = await mkdtemp(join(tmpdir(), 'garminsync-e2e-logs-'));
+      try {
+        const server = (name: string, args: string) =>
+          TmuxPane.start(
+            socket(name),
+            `env -i PATH="${process.env.PATH}" HOME="${home}" TERM=xterm-256color NO_COLOR=1 "${process.execPath}" "${BIN}" server --port 0 --data-dir "${dataDir}/${name}" --garmin-url "${stack.emu.url}" --log-level trace ${args}; echo "EXIT=$?"; sleep 120`,
+          );
+        /** Starts a server in a pane, logs in with a password and uses the tokens, stops it with Ctrl-C; returns the screen. */
+        const journey = async (name: string, args: string) => {
+          const pane = await server(name, args);
+          panes.push(pane);
+          const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(await pane.waitFor(/listening on http/, 30_000))![1]!;
+          const login = await apiCall(url, 'POST', '/auth/login', { body: { username: 'nomfa@example.com', password: 'demo-password' } });
+          expect(login.status).toBe(200);
+          const tokens = login.body as { access_token: string; refresh_token: string };
+          expect((await apiCall(url, 'GET', '/auth/session', { token: tokens.access_token })).status).toBe(200);
+          expect((await apiCall(url, 'POST', '/auth/refresh', { body: { refresh_token: tokens.refresh_token } })).status).toBe(200);
+          await pane.press('C-c');
+          const screen = await pane.waitFor(/EXIT=\d+/, 30_000);
+          await pane.kill();
+          expect(screen).toContain('EXIT=0');
+          return { screen, secrets: ['demo-password', tokens.access_token, tokens.refresh_token] };
+        };
+        const clean = (text: string, secrets: string[]) => {
+          for (const secret of secrets) expect(text).not.toContain(secret);
+        };
+
+        // On the terminal: readable lines, not JSON.
+        const tty = await journey('srv-tty', '');
+        expect(tty.screen).toMatch(/^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\] INFO: started \{"url":"http:\/\/127\.0\.0\.1:\d+"/m);
+        expect(tty.screen).toMatch(/\[[^\]]+\] INFO: shutting down \{"signal":"SIGINT"\}$/m);
+        expect(tty.screen).not.toMatch(/^\{"level"/m);
+        clean(tty.screen, tty.secrets);
+
+        // --log-format json on the terminal: JSON lines.
+        const json = await journey('srv-json', '--log-format json');
+        expect(json.screen).toMatch(/^\{"level":30,"time":\d+,"pid":\d+,.*"msg":"started"\}$/m);
+        expect(json.screen).not.toMatch(/\] INFO: /);
+        clean(json.screen, json.secrets);
+
+        // stderr into a file (no terminal): JSON, every line of the whole run, secrets redacted.
+        const file = join(dataDir, 'server.log');
+        const piped = await journey('srv-file', `2> "${file}"`);
+        const lines = (await readFile(file, 'utf8')).trimEnd().split('\n');
+        const parsed = lines.map((l) => JSON.parse(l) as { msg: string });
+        expect(parsed.map((l) => l.msg)).toEqual(expect.arrayContaining(['started', 'shutting down', 'request completed']));
+        clean(lines.join('\n'), piped.secrets);
+        // The same run with readable lines forced into a file: also complete, also redacted.
+        const prettyFile = join(dataDir, 'server-pretty.log');
+        const pretty = await journey('srv-pretty', `--log-format pretty 2> "${prettyFile}"`);
+        const text = await readFile(prettyFile, 'utf8');
+        expect(text).toMatch(/\] INFO: request completed /);
+        expect(text).not.toContain('\u001b[');
+        clean(text, pretty.secrets);
+      } finally {
+        await rm(dataDir, { recursive: true, force: true });
+      }
     },
   );
 });
