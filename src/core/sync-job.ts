@@ -94,7 +94,8 @@ export function transitionJob(
 /** Percentage 0–100, whole numbers, never 100 before the work is really done. */
 export function progressPercent(processed: number, total: number | null | undefined): number {
   if (!total || total <= 0) return 0;
-  const pct = Math.floor((processed / total) * 100);
+  // Integer arithmetic, as the store computes it in SQL (29 of 100 is 29 %, not 28 from 0.29 × 100).
+  const pct = Math.floor((processed * 100) / total);
   return Math.max(0, Math.min(processed >= total ? 100 : 99, pct));
 }
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { JOB_STATUSES, canTransition, isAppError, type JobStatus } from '../core/index.js';
+import { JOB_STATUSES, canTransition, isAppError, progressPercent, type JobStatus } from '../core/index.js';
 import { SyncStore } from './index.js';
 import { testDialects, type TestDatabase } from './testing/dialects.js';
 
@@ -248,7 +248,10 @@ describe.each(testDialects())('SyncJobRepository on $name', ({ open }) => {
     const { job } = await store.jobs.createOrGetActive(newJob(), T0);
     await store.jobs.claimNext('w', T0 + 1, 1000);
     await store.jobs.updateCounters(job.job_id, 'w', { total_items: null, processed_items: 0, failed_items: 0, progress: 0 }, T0 + 2);
+    // One statement returns the whole row it wrote (no re-read per item, issue 17).
     expect(await store.jobs.advanceCounters(job.job_id, 'w', { processed: 1, failed: 1, total: 4 }, T0 + 3)).toEqual({
+      ...(await store.jobs.get(job.job_id)),
+      updated_at: T0 + 3,
       processed_items: 1,
       failed_items: 1,
       total_items: 4,
@@ -258,5 +261,22 @@ describe.each(testDialects())('SyncJobRepository on $name', ({ open }) => {
     expect(await store.jobs.get(job.job_id)).toMatchObject({ processed_items: 4, failed_items: 1, total_items: 4, progress: 100 });
     // Another owner cannot move them.
     expect(await store.jobs.advanceCounters(job.job_id, 'intruder', { processed: 1, failed: 0, total: 1 }, T0 + 5)).toBeUndefined();
+  });
+
+  it("computes progress in SQL exactly as core's progressPercent, step by step", async () => {
+    const { job } = await store.jobs.createOrGetActive(newJob(), T0);
+    await store.jobs.claimNext('w', T0 + 1, 1000);
+    await store.jobs.updateCounters(job.job_id, 'w', { total_items: null, processed_items: 0, failed_items: 0, progress: 0 }, T0 + 2);
+    expect((await store.jobs.advanceCounters(job.job_id, 'w', { processed: 0, failed: 0 }, T0 + 3))?.progress).toBe(0);
+    expect((await store.jobs.advanceCounters(job.job_id, 'w', { processed: 0, failed: 0, total: 100 }, T0 + 3))?.progress).toBe(0);
+    const seen: number[] = [];
+    for (let p = 1; p <= 100; p++) {
+      const row = await store.jobs.advanceCounters(job.job_id, 'w', { processed: 1, failed: 0 }, T0 + 4);
+      expect(row?.progress).toBe(progressPercent(p, 100));
+      seen.push(row!.progress);
+    }
+    // 29 of 100 is 29 % (floating 0.29 × 100 would floor to 28); the last item makes it 100.
+    expect([seen[28], seen[98], seen[99]]).toEqual([29, 99, 100]);
+    expect((await store.jobs.advanceCounters(job.job_id, 'w', { processed: 0, failed: 0, total: 200 }, T0 + 5))?.progress).toBe(33);
   });
 });

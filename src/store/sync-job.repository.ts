@@ -1,14 +1,7 @@
 import { sql } from 'kysely';
-import {
-  AppError,
-  progressPercent,
-  transitionJob,
-  type JobFailureReason,
-  type JobProbe,
-  type JobStatus,
-  type JobTrigger,
-} from '../core/index.js';
+import { AppError, transitionJob, type JobFailureReason, type JobProbe, type JobStatus, type JobTrigger } from '../core/index.js';
 import { claimNextJob } from './sync-job.claim.js';
+import { advanceJobCounters, type CounterDelta } from './sync-job.counters.js';
 import { canonicalParams, toRecord } from './sync-job.rows.js';
 import { withUserJobLock } from './user-job-lock.js';
 import { decodeCursor, encodeCursor } from './json.js';
@@ -245,39 +238,9 @@ export class SyncJobRepository {
     return Number(res.numUpdatedRows) === 1;
   }
 
-  /**
-   * Adds to the counters of a running job held by `owner` (items done, maybe failed, maybe more
-   * found: `total`) and
-   * recomputes progress with core's `progressPercent`. Increments happen in SQL, so concurrent
-   * checkpoints (PostgreSQL runs them in parallel) never overwrite each other. Returns the new
-   * counters, or undefined when the lease was lost (a checkpoint transaction then rolls back).
-   */
-  async advanceCounters(
-    jobId: string,
-    owner: string,
-    delta: { processed: number; failed: number; resumed?: number; total?: number },
-    now: number,
-  ): Promise<{ processed_items: number; failed_items: number; total_items: number | null; progress: number } | undefined> {
-    const row = await this.db
-      .updateTable('sync_jobs')
-      .set((eb) => ({
-        processed_items: eb('processed_items', '+', delta.processed),
-        failed_items: eb('failed_items', '+', delta.failed),
-        ...(delta.resumed ? { resumed_items: eb('resumed_items', '+', delta.resumed) } : {}),
-        // A total still unknown (NULL) counts from zero once items are found.
-        ...(delta.total !== undefined ? { total_items: eb(eb.fn.coalesce('total_items', eb.lit(0)), '+', delta.total) } : {}),
-        updated_at: now,
-      }))
-      .where('job_id', '=', jobId)
-      .where('lease_owner', '=', owner)
-      .where('status', '=', 'running')
-      .returning(['processed_items', 'failed_items', 'total_items'])
-      .executeTakeFirst();
-    if (!row) return undefined;
-    // The row is ours until commit (PostgreSQL row lock; SQLite's single writer): no lost update.
-    const progress = progressPercent(row.processed_items, row.total_items);
-    await this.db.updateTable('sync_jobs').set({ progress }).where('job_id', '=', jobId).execute();
-    return { ...row, progress };
+  /** See advanceJobCounters: one UPDATE … RETURNING per checkpoint; the fresh row, or undefined when the lease was lost. */
+  async advanceCounters(jobId: string, owner: string, delta: CounterDelta, now: number): Promise<SyncJobRecord | undefined> {
+    return advanceJobCounters(this.db, jobId, owner, delta, now);
   }
 
   /**

@@ -48,6 +48,8 @@ type AnyRun = SyncRun<SyncItem, unknown>;
  */
 export class JobEngine {
   private readonly job: SyncJobRecord;
+  /** processed_items of the last progress published (parallel lanes commit in any order). */
+  private published = -1;
 
   constructor(private readonly o: JobEngineOptions) {
     this.job = o.job;
@@ -131,8 +133,9 @@ export class JobEngine {
     const totalDelta = totalKnown ? -current.size : scope;
     const handled = done.size + failed.size;
     if (handled > 0 || totalDelta !== 0) {
-      await this.advance(this.o.store, { processed: handled, failed: failed.size, resumed: done.size, total: totalDelta });
-      this.publishProgress();
+      this.publishProgress(
+        await this.advance(this.o.store, { processed: handled, failed: failed.size, resumed: done.size, total: totalDelta }),
+      );
     }
     return { todo, scope, totalDelta };
   }
@@ -172,17 +175,17 @@ export class JobEngine {
 
   /** The item's data, its checkpoint and the counters: one transaction. */
   private async checkpoint(run: AnyRun, item: SyncItem, fetched: unknown): Promise<void> {
-    await this.o.store.transaction(async (tx) => {
+    const job = await this.o.store.transaction(async (tx) => {
       await run.write(tx, item, fetched);
       await tx.jobItems.markDone(this.job.job_id, item.key);
-      await this.advance(tx, { processed: 1, failed: 0 });
+      return this.advance(tx, { processed: 1, failed: 0 });
     });
-    this.publishProgress();
+    this.publishProgress(job);
   }
 
   private async recordFailure(key: string, e: AppError): Promise<void> {
     this.o.logger.warn({ job_id: this.job.job_id, item: key, code: e.code }, 'item failed permanently; skipped');
-    await this.o.store.transaction(async (tx) => {
+    const job = await this.o.store.transaction(async (tx) => {
       const fresh = await tx.failures.record({
         job_id: this.job.job_id,
         item_key: key,
@@ -190,22 +193,33 @@ export class JobEngine {
         error_message: e.message,
         created_at: this.now(),
       });
-      await this.advance(tx, { processed: 1, failed: fresh ? 1 : 0 });
+      return this.advance(tx, { processed: 1, failed: fresh ? 1 : 0 });
     });
-    this.publishProgress();
+    this.publishProgress(job);
   }
 
-  /** Moves the counters in SQL (so parallel checkpoints add up); throws when the lease is gone (rolling back). */
-  private async advance(tx: SyncStore, delta: { processed: number; failed: number; resumed?: number; total?: number }): Promise<void> {
-    const counters = await tx.jobs.advanceCounters(this.job.job_id, this.o.owner, delta, this.now());
-    if (!counters) throw new LeaseLostError(this.job.job_id);
+  /**
+   * Moves the counters in SQL (so parallel checkpoints add up) and returns the job row that one
+   * statement wrote; throws when the lease is gone (rolling back).
+   */
+  private async advance(
+    tx: SyncStore,
+    delta: { processed: number; failed: number; resumed?: number; total?: number },
+  ): Promise<SyncJobRecord> {
+    const job = await tx.jobs.advanceCounters(this.job.job_id, this.o.owner, delta, this.now());
+    if (!job) throw new LeaseLostError(this.job.job_id);
+    return job;
   }
 
-  private publishProgress(): void {
-    void this.o.store.jobs.get(this.job.job_id).then(
-      (job) => job && this.o.bus.publish({ type: 'progress', job }),
-      () => {},
-    );
+  /**
+   * Publishes the row the checkpoint committed (no re-read per item, issue 17). Checkpoints of
+   * parallel lanes commit in any order: a row older than one already published is skipped, so
+   * watchers never see progress go back.
+   */
+  private publishProgress(job: SyncJobRecord): void {
+    if (job.processed_items < this.published) return;
+    this.published = job.processed_items;
+    this.o.bus.publish({ type: 'progress', job });
   }
 
   private now(): number {
