@@ -28,6 +28,8 @@ export interface Profile {
   /** CPU per activity: a backfill of n at latencyMs, budget never binding. */
   row8: { n: number; latencyMs: number; reps: number; timeoutMs: number };
   row7: { backlog: number; reps: number; pickupJobs: number; timeoutMs: number };
+  /** Archive import (issue 16) at two sizes, side by side: time and peak RSS. */
+  row9: { sizes: number[]; reps: number; timeoutMs: number };
 }
 
 export const FULL: Profile = {
@@ -54,6 +56,7 @@ export const FULL: Profile = {
   row6: { sizes: [500, 5000], windowMs: 300_000 },
   row8: { n: 300, latencyMs: 100, reps: 3, timeoutMs: 300_000 },
   row7: { backlog: 1000, reps: 3, pickupJobs: 100, timeoutMs: 180_000 },
+  row9: { sizes: [500, 5000], reps: 3, timeoutMs: 1_800_000 },
 };
 
 export const QUICK: Profile = {
@@ -78,4 +81,5 @@ export const QUICK: Profile = {
   row6: { sizes: [60, 240], windowMs: 15_000 },
   row8: { n: 30, latencyMs: 100, reps: 1, timeoutMs: 60_000 },
   row7: { backlog: 60, reps: 2, pickupJobs: 15, timeoutMs: 60_000 },
+  row9: { sizes: [20, 80], reps: 1, timeoutMs: 120_000 },
 };
