@@ -1,4 +1,4 @@
-import type { Clock } from '../core/index.js';
+import type { Clock, Random } from '../core/index.js';
 import { ApiClient } from './api/client.js';
 import type { HttpFetch, HttpOptions } from './api/http.js';
 import { Session } from './api/session.js';
@@ -21,6 +21,8 @@ export interface CliDeps {
   env: Record<string, string | undefined>;
   fetch: HttpFetch;
   clock: Clock;
+  /** Jitter of the reconnect back-off (`--wait`/`watch` across a service restart). */
+  random: Random;
   prompter: Prompter;
   homeDir: string;
   /** The OS keyring when one was found; null for file-only. */
@@ -41,6 +43,7 @@ export interface GlobalFlags {
 export interface CommandContext {
   io: IO;
   clock: Clock;
+  random: Random;
   prompter: Prompter;
   env: Record<string, string | undefined>;
   out: Output;
@@ -94,6 +97,7 @@ export async function createContext(deps: CliDeps, globals: GlobalFlags): Promis
   return {
     io: deps.io,
     clock: deps.clock,
+    random: deps.random,
     prompter: deps.prompter,
     env: deps.env,
     out,

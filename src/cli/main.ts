@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { systemClock } from '../core/index.js';
+import { cryptoRandom, systemClock } from '../core/index.js';
 import { inquirerPrompter } from './adapters/inquirer-prompter.js';
 import { nodeHttpFetch } from './adapters/node-http-fetch.js';
 import { processIO } from './adapters/process-io.js';
@@ -24,6 +24,7 @@ export async function main(argv: string[], launchers?: Partial<Record<'server' |
     // node:http, not the global fetch: undici's load dominated every command's start-up.
     fetch: nodeHttpFetch,
     clock: systemClock,
+    random: cryptoRandom,
     prompter: inquirerPrompter(io),
     homeDir: homedir(),
     keyring: secretTool ? secretToolKeyring(secretTool) : null,

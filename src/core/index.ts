@@ -8,3 +8,4 @@ export * from './calendar-date.js';
 export * from './health-metrics.js';
 export * from './duration.js';
 export { DEFAULT_DI_CLIENT_IDS } from './di-client-ids.js';
+export * from './backoff.js';

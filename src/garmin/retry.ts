@@ -1,18 +1,14 @@
 /**
  * The one retry policy of every Garmin request (issue 11.1): nothing above this room re-sends a
- * request. Transient faults of idempotent requests are retried with exponential "full jitter"
- * back-off (delay = uniform(0, min(cap, base · 2^attempt))), drawn from an injected Random and
- * slept on an injected Clock; a rate-limited request is re-sent only after the caller's
+ * request. Transient faults of idempotent requests are retried with the code base's one back-off
+ * (core/backoff.ts: exponential "full jitter"), drawn from an injected Random and slept on an
+ * injected Clock; a rate-limited request is re-sent only after the caller's
  * RequestLimiter paused the account for the Retry-After (the engine's "pause the account").
  */
-import { AppError, type Random } from '../core/index.js';
+import { AppError, DEFAULT_BACKOFF, type BackoffPolicy } from '../core/index.js';
 
-export interface BackoffPolicy {
-  /** Delay ceiling of the first retry, ms. */
-  baseMs: number;
-  /** Upper bound of any single delay, ms. */
-  capMs: number;
-}
+// The back-off itself lives in core (shared with the CLI's reconnect); re-exported for this room.
+export { backoffDelayMs, DEFAULT_BACKOFF, uniform01, type BackoffPolicy } from '../core/index.js';
 
 /** How often one request may be sent (GarminConnect's `retry` option; docs/garmin-client.md "Retry policy"). */
 export interface RetryPolicy extends BackoffPolicy {
@@ -24,8 +20,6 @@ export interface RetryPolicy extends BackoffPolicy {
    */
   rateLimitRetries: number;
 }
-
-export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 1000, capMs: 10_000 };
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { ...DEFAULT_BACKOFF, transientRetries: 3, rateLimitRetries: 5 };
 
@@ -46,20 +40,6 @@ export function retryPolicy(settings: Partial<RetryPolicy> = {}): RetryPolicy {
  */
 export function worstCaseRequestsPerCall(p: RetryPolicy): number {
   return 2 * (1 + p.transientRetries + p.rateLimitRetries);
-}
-
-/** A uniform number in [0, 1) from an injected Random (32 bits are plenty for jitter). */
-export function uniform01(random: Random): number {
-  return random.bytes(4).readUInt32BE(0) / 0x1_0000_0000;
-}
-
-/**
- * The full-jitter delay before retry number `attempt` (0 = first retry):
- * uniform in [0, min(capMs, baseMs · 2^attempt)).
- */
-export function backoffDelayMs(attempt: number, random: Random, policy: BackoffPolicy = DEFAULT_BACKOFF): number {
-  const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, attempt));
-  return Math.floor(uniform01(random) * ceiling);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { PassThrough, Readable } from 'node:stream';
-import { systemClock } from '../../core/index.js';
+import { seededRandom, systemClock } from '../../core/index.js';
 import type { CliDeps } from '../context.js';
 import { LAUNCHED_COMMANDS } from '../commands/table.js';
 import { buildProgram } from '../program.js';
@@ -29,6 +29,7 @@ export async function manPages(version: string): Promise<Map<string, string>> {
     env: {},
     fetch: () => Promise.reject(new Error('no network while writing man pages')),
     clock: systemClock,
+    random: seededRandom(1),
     prompter: { input: () => Promise.reject(new Error('no prompts')), password: () => Promise.reject(new Error('no prompts')) },
     homeDir: '/nonexistent',
     keyring: null,

@@ -5,6 +5,12 @@ import type { Output } from './output.js';
 /** Shows jobs moving: a bar on a TTY, plain stable lines otherwise, nothing for --json/--quiet. */
 export interface ProgressView {
   update(job: SyncJob): void;
+  /**
+   * A one-line notice above the bar (TTY only; lines and none modes print nothing), e.g. the
+   * service went away; `mark` is shown at the end of the bar line until `clearMark`.
+   */
+  note(line: string, mark?: string): void;
+  clearMark(): void;
   /** Final draw; the bar stays on screen. */
   stop(): void;
 }
@@ -20,7 +26,7 @@ export function progressMode(out: Output): ProgressMode {
 export function createProgressView(out: Output, jobs: readonly SyncJob[], mode: ProgressMode = progressMode(out)): ProgressView {
   if (mode === 'bar') return new BarView(out, jobs);
   if (mode === 'lines') return new LinesView(out, jobs);
-  return { update: () => {}, stop: () => {} };
+  return { update: () => {}, note: () => {}, clearMark: () => {}, stop: () => {} };
 }
 
 function itemsText(job: SyncJob): string {
@@ -45,6 +51,8 @@ class LinesView implements ProgressView {
     this.last.set(job.job_id, key);
     this.out.io.stderr.write(`${job.sync_type} ${job.job_id} ${job.status} ${job.progress}% ${itemsText(job)}\n`);
   }
+  note(): void {}
+  clearMark(): void {}
   stop(): void {}
 }
 
@@ -56,6 +64,7 @@ class BarView implements ProgressView {
   private readonly jobs = new Map<string, SyncJob>();
   private readonly bar: cliProgress.SingleBar;
   private stopped = false;
+  private mark = '';
 
   constructor(
     private readonly out: Output,
@@ -73,16 +82,18 @@ class BarView implements ProgressView {
       format: () => {
         const all = [...this.jobs.values()];
         const each = Math.floor((columns - 3 * (all.length - 1)) / Math.max(1, all.length));
-        return all
-          .map((j) => {
-            const label = `${j.sync_type} `;
-            const tail = ` ${String(j.progress).padStart(3)}% ${itemsText(j)}${statusMark(j)}`;
-            const width = Math.max(5, Math.min(30, each - label.length - tail.length - 2));
-            const filled = Math.round((j.progress / 100) * width);
-            const bar = c.green('█'.repeat(filled)) + c.dim('░'.repeat(width - filled));
-            return `${c.bold(label)}${bar}${tail}`;
-          })
-          .join(c.dim(' │ '));
+        return (
+          all
+            .map((j) => {
+              const label = `${j.sync_type} `;
+              const tail = ` ${String(j.progress).padStart(3)}% ${itemsText(j)}${statusMark(j)}`;
+              const width = Math.max(5, Math.min(30, each - label.length - tail.length - 2));
+              const filled = Math.round((j.progress / 100) * width);
+              const bar = c.green('█'.repeat(filled)) + c.dim('░'.repeat(width - filled));
+              return `${c.bold(label)}${bar}${tail}`;
+            })
+            .join(c.dim(' │ ')) + (this.mark ? c.dim(` ${this.mark}`) : '')
+        );
       },
     });
     this.bar.start(100 * this.jobs.size, this.total());
@@ -92,6 +103,20 @@ class BarView implements ProgressView {
     if (this.stopped) return;
     this.jobs.set(job.job_id, job);
     this.bar.update(this.total());
+  }
+
+  note(line: string, mark = ''): void {
+    if (this.stopped) return;
+    // Over the bar's line, then a new line for the bar; the changed mark makes it redraw there.
+    // ESC 7 saves that line as the bar's: cli-progress restores the saved cursor when it stops.
+    this.out.io.stderr.write(`\r\x1b[2K${line}\n\x1b7`);
+    this.mark = mark;
+    this.bar.update(this.total());
+  }
+
+  clearMark(): void {
+    this.mark = '';
+    if (!this.stopped) this.bar.update(this.total());
   }
 
   stop(): void {

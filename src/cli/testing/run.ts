@@ -1,7 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { systemClock, type Clock } from '../../core/index.js';
+import { seededRandom, systemClock, type Clock } from '../../core/index.js';
 import { nodeHttpFetch } from '../adapters/node-http-fetch.js';
 import type { Keyring } from '../credentials/keyring.js';
 import { runCli } from '../program.js';
@@ -42,6 +42,7 @@ export async function run(
     env: { XDG_CONFIG_HOME: opts.home, ...(opts.server ? { GARMINSYNC_SERVER: opts.server } : {}), ...opts.env },
     fetch: nodeHttpFetch,
     clock: opts.clock ?? systemClock,
+    random: seededRandom(1),
     prompter: opts.prompter ?? scriptedPrompter([]),
     homeDir: opts.home,
     keyring: opts.keyring ?? null,

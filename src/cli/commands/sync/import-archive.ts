@@ -6,25 +6,26 @@ import { AppError } from '../../../core/index.js';
 import type { CommandContext } from '../../context.js';
 import { EXIT } from '../../exit-codes.js';
 import { bytesText } from '../../output/format.js';
-import { waitForJobs } from './jobs-runner.js';
+import { reconnectOption, waitForJobs, waitOptions } from './jobs-runner.js';
 import { examples, type DefineContext } from '../types.js';
 
 interface ArchiveFlags {
   wait?: boolean;
+  reconnectFor?: number;
 }
 
 export function define(cmd: Command, ctx: DefineContext): void {
   cmd
     .argument('<file.zip>', 'the ZIP that Garmin mailed after an "Export Your Data" request')
-    .option('-w, --wait', 'follow the import job to its end with progress')
-    .addHelpText(
-      'after',
-      '\nStreams the archive to the service, which imports activities (with their original FIT files) and\n' +
-        'daily health data as a job of type "archive". The same keys as a sync are used, so an import and\n' +
-        'an API sync in either order give one copy of everything; where both have a value, the API wins.\n' +
-        'Personal files in the archive (customer record, contacts, consents, orders) are never read.\n' +
-        examples('garminsync import archive ~/Downloads/export.zip --wait', 'garminsync sync list --type archive'),
-    );
+    .option('-w, --wait', 'follow the import job to its end with progress');
+  reconnectOption(cmd).addHelpText(
+    'after',
+    '\nStreams the archive to the service, which imports activities (with their original FIT files) and\n' +
+      'daily health data as a job of type "archive". The same keys as a sync are used, so an import and\n' +
+      'an API sync in either order give one copy of everything; where both have a value, the API wins.\n' +
+      'Personal files in the archive (customer record, contacts, consents, orders) are never read.\n' +
+      examples('garminsync import archive ~/Downloads/export.zip --wait', 'garminsync sync list --type archive'),
+  );
   ctx.bind<ArchiveFlags>(cmd, (c, flags, args) => runImportArchive(c, args[0]!, flags));
 }
 
@@ -49,5 +50,5 @@ export async function runImportArchive(ctx: CommandContext, path: string, flags:
     }
     return EXIT.OK;
   }
-  return waitForJobs({ io: ctx.io, api: ctx.api, clock: ctx.clock, out: ctx.out }, [job]);
+  return waitForJobs(waitOptions(ctx, flags.reconnectFor), [job]);
 }

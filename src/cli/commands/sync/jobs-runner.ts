@@ -1,7 +1,10 @@
-import { isAbortError, type Clock } from '../../../core/index.js';
+import { InvalidArgumentError, type Command } from 'commander';
+import { AppError, isAbortError, isAppError, parseDuration, type Clock, type Random } from '../../../core/index.js';
 import type { SyncJob } from '../../../contract/index.js';
 import type { ApiClient } from '../../api/client.js';
+import type { CommandContext } from '../../context.js';
 import { followJob } from '../../api/follow.js';
+import { DEFAULT_RECONNECT_MS, Reconnector } from '../../api/reconnect.js';
 import { EXIT } from '../../exit-codes.js';
 import type { IO } from '../../io.js';
 import { itemsNote, itemsSummary, outcomeExitCode, printJobTable } from '../../output/jobs.js';
@@ -14,15 +17,49 @@ export interface WaitOptions {
   io: IO;
   api: ApiClient;
   clock: Clock;
+  /** Jitter of the reconnect back-off. */
+  random: Random;
+  /** The service's URL (for the reconnect notice and the give-up sentence). */
+  server: string;
   out: Output;
   /** NDJSON on stdout: one JobEvent per line (`sync watch --json`). */
   ndjson?: boolean;
   pollMs?: number;
+  /** How long a service that went away (a restart) is waited for; default 60 s, 0: not at all. */
+  reconnectMs?: number;
+}
+
+/** `--reconnect-for`, on every command that follows jobs (`sync start|retry --wait`, `sync watch`, `import archive --wait`). */
+export function reconnectOption(cmd: Command): Command {
+  return cmd.option(
+    '--reconnect-for <duration>',
+    'how long to wait for a service that went away while following (a restart), e.g. 60s, 5m; 0s: give up at once',
+    (v: string) => {
+      const ms = parseDuration(v);
+      if (ms === null) throw new InvalidArgumentError(`--reconnect-for takes a duration such as 60s or 5m, not "${v}".`);
+      return ms;
+    },
+  );
+}
+
+/** The WaitOptions of a command: its context, and the parsed `--reconnect-for`. */
+export function waitOptions(ctx: CommandContext, reconnectFor?: number): Omit<WaitOptions, 'ndjson'> {
+  return {
+    io: ctx.io,
+    api: ctx.api,
+    clock: ctx.clock,
+    random: ctx.random,
+    server: ctx.server,
+    out: ctx.out,
+    ...(reconnectFor !== undefined ? { reconnectMs: reconnectFor } : {}),
+  };
 }
 
 /**
  * Follows jobs to their end with a progress view, then prints the result and a one-line summary
- * with the next command. Ctrl-C detaches (the jobs go on) and exits 130.
+ * with the next command. Ctrl-C detaches (the jobs go on) and exits 130. A service that goes
+ * away is waited for (one notice on a terminal) and the same jobs are followed when it is back;
+ * one that stays away longer than `reconnectMs` ends in exit 7 naming the jobs to watch again.
  */
 export async function waitForJobs(opts: WaitOptions, jobs: readonly SyncJob[]): Promise<number> {
   const { out, clock } = opts;
@@ -32,6 +69,19 @@ export async function waitForJobs(opts: WaitOptions, jobs: readonly SyncJob[]): 
   const onInterrupt = () => detach.abort(opts.io.interrupt.reason);
   if (opts.io.interrupt.aborted) onInterrupt();
   opts.io.interrupt.addEventListener('abort', onInterrupt, { once: true });
+  const budgetMs = opts.reconnectMs ?? DEFAULT_RECONNECT_MS;
+  const reconnect = new Reconnector({
+    clock,
+    random: opts.random,
+    server: opts.server,
+    budgetMs,
+    onLost: ({ server }) =>
+      view.note(
+        `Lost the sync service at ${server}; reconnecting for up to ${Math.round(budgetMs / 1000)} s (${goesOn(jobs)} on).`,
+        'reconnecting…',
+      ),
+    onBack: () => view.clearMark(),
+  });
   let finals: SyncJob[];
   try {
     finals = await Promise.all(
@@ -41,6 +91,7 @@ export async function waitForJobs(opts: WaitOptions, jobs: readonly SyncJob[]): 
           clock,
           signal: detach.signal,
           pollMs: opts.pollMs,
+          reconnect,
           onUpdate: (j, type) => {
             view.update(j);
             if (opts.ndjson) opts.io.stdout.write(`${JSON.stringify({ type, job: j })}\n`);
@@ -58,6 +109,7 @@ export async function waitForJobs(opts: WaitOptions, jobs: readonly SyncJob[]): 
       return EXIT.INTERRUPTED;
     }
     detach.abort();
+    if (isAppError(e, 'SERVICE_UNREACHABLE') && typeof e.details.waited_ms === 'number') throw gaveUp(e, jobs);
     throw e;
   } finally {
     opts.io.interrupt.removeEventListener('abort', onInterrupt);
@@ -70,6 +122,24 @@ export async function waitForJobs(opts: WaitOptions, jobs: readonly SyncJob[]): 
     out.info(summaryLine(finals, jobsDuration(finals) ?? clock.now() - started, code, endedBefore(finals, started, clock.now())));
   }
   return code;
+}
+
+function goesOn(jobs: readonly SyncJob[]): string {
+  return jobs.length > 1 ? `jobs ${jobs.map((j) => j.job_id).join(', ')} go` : `job ${jobs[0]?.job_id ?? ''} goes`;
+}
+
+/** The give-up sentence says that the jobs go on and how to follow them again. */
+function gaveUp(e: AppError, jobs: readonly SyncJob[]): AppError {
+  const ids = jobs.map((j) => j.job_id);
+  const watch = ids.map((id) => `garminsync sync watch ${id}`).join(' ; ');
+  return new AppError(
+    'SERVICE_UNREACHABLE',
+    `${e.message}; ${goesOn(jobs)} on when it runs again. Follow again with: ${watch}`,
+    e.details,
+    {
+      cause: e,
+    },
+  );
 }
 
 /**

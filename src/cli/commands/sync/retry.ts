@@ -4,23 +4,25 @@ import type { CreateJobRequest } from '../../../contract/index.js';
 import type { CommandContext } from '../../context.js';
 import { completeArgument, examples, type DefineContext } from '../types.js';
 import { resolveJobId } from '../../api/job-id.js';
+import { reconnectOption, waitOptions } from './jobs-runner.js';
 import { reportStarted } from './start.js';
 
 interface RetryFlags {
   wait?: boolean;
   failed?: boolean;
+  reconnectFor?: number;
 }
 
 export function define(cmd: Command, ctx: DefineContext): void {
   cmd
     .argument('<job-id>', 'a failed or cancelled job (or, with --failed, any ended job with failed items); a unique prefix is enough')
     .option('--failed', 'only the items that failed in that job (a completed job whose summary said "N failed")')
-    .option('-w, --wait', 'follow the new job to its end')
-    .addHelpText(
-      'after',
-      examples('garminsync sync retry 8c1e0b7d --wait', 'garminsync sync retry --failed 8c1e0b7d --wait') +
-        '\nWithout --failed, the whole job runs again with the same type and range; items already stored are skipped.\n',
-    );
+    .option('-w, --wait', 'follow the new job to its end');
+  reconnectOption(cmd).addHelpText(
+    'after',
+    examples('garminsync sync retry 8c1e0b7d --wait', 'garminsync sync retry --failed 8c1e0b7d --wait') +
+      '\nWithout --failed, the whole job runs again with the same type and range; items already stored are skipped.\n',
+  );
   completeArgument(cmd, 'job-ids');
   ctx.bind<RetryFlags>(cmd, (c, flags, args) => runRetry(c, args[0]!, flags));
 }
@@ -58,5 +60,5 @@ export async function runRetry(ctx: CommandContext, arg: string, flags: RetryFla
   const { job } = await ctx.api.createJob(req);
   const what = flags.failed ? `the ${old.failed_items} failed item(s) of ${old.sync_type} job` : `${old.sync_type} job`;
   ctx.out.info(`Retrying ${what} ${old.job_id} as job ${job.job_id}.`);
-  return reportStarted({ io: ctx.io, api: ctx.api, clock: ctx.clock, out: ctx.out, wait: Boolean(flags.wait) }, [job]);
+  return reportStarted({ ...waitOptions(ctx, flags.reconnectFor), wait: Boolean(flags.wait) }, [job]);
 }

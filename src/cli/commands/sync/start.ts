@@ -4,26 +4,18 @@ import {
   HEALTH_METRICS,
   SYNC_TYPES,
   parseHealthMetrics,
-  type Clock,
   type HealthMetric,
   type SyncType,
 } from '../../../core/index.js';
 import type { CreateJobRequest, SyncJob } from '../../../contract/index.js';
-import type { ApiClient } from '../../api/client.js';
 import type { CommandContext } from '../../context.js';
 import { EXIT } from '../../exit-codes.js';
-import type { IO } from '../../io.js';
 import { printJobTable } from '../../output/jobs.js';
-import type { Output } from '../../output/output.js';
 import { checkSyncDateFlag, parseDateFlag, usage } from '../errors.js';
 import { completeFlag, examples, type DefineContext } from '../types.js';
-import { waitForJobs } from './jobs-runner.js';
+import { reconnectOption, waitForJobs, waitOptions, type WaitOptions } from './jobs-runner.js';
 
-export interface StartOptions {
-  io: IO;
-  api: ApiClient;
-  clock: Clock;
-  out: Output;
+export interface StartOptions extends Omit<WaitOptions, 'ndjson'> {
   types: SyncType[];
   from?: string;
   to?: string;
@@ -43,6 +35,7 @@ interface StartFlags {
   wait?: boolean;
   metrics?: string;
   missing?: boolean;
+  reconnectFor?: number;
 }
 
 const dateArg = (flag: string) => (v: string) => {
@@ -67,17 +60,19 @@ export function define(cmd: Command, ctx: DefineContext): void {
       '--missing',
       'health: fetch only the days that `garminsync coverage` shows missing, failed or partial in --from/--to (default: the last 30 days)',
     )
-    .option('-w, --wait', 'follow the jobs to their end (progress bar on a terminal) and exit with their outcome')
-    .addHelpText(
-      'after',
-      examples(
-        'garminsync sync start --type all --wait',
-        'garminsync sync start --type activities --from 2026-01-01 --to 2026-01-31',
-        'garminsync sync start --type health --full --wait --json',
-        'garminsync sync start --type health --metrics sleep,hrv,weight --from 2026-01-01',
-        'garminsync sync start --type health --missing --from 2026-01-01 --to 2026-06-30 --wait',
-      ) + '\nWith --wait the exit code is the outcome: 0 completed, 5 failed, 6 cancelled, 130 detached (Ctrl-C).\n',
-    );
+    .option('-w, --wait', 'follow the jobs to their end (progress bar on a terminal) and exit with their outcome');
+  reconnectOption(cmd).addHelpText(
+    'after',
+    examples(
+      'garminsync sync start --type all --wait',
+      'garminsync sync start --type activities --from 2026-01-01 --to 2026-01-31',
+      'garminsync sync start --type health --full --wait --json',
+      'garminsync sync start --type health --metrics sleep,hrv,weight --from 2026-01-01',
+      'garminsync sync start --type health --missing --from 2026-01-01 --to 2026-06-30 --wait',
+    ) +
+      '\nWith --wait the exit code is the outcome: 0 completed, 5 failed, 6 cancelled, 130 detached (Ctrl-C); a service that\n' +
+      'restarts meanwhile is waited for (--reconnect-for, default 60s), exit 7 when it does not come back in time.\n',
+  );
   completeFlag(cmd, '--type', [...SYNC_TYPES, 'all']);
   ctx.bind<StartFlags>(cmd, (c: CommandContext, flags) => {
     const type = flags.type;
@@ -92,10 +87,7 @@ export function define(cmd: Command, ctx: DefineContext): void {
     if (flags.missing && flags.full) throw usage('--missing and --full cannot be combined.');
     const metrics = flags.metrics === undefined ? undefined : parseHealthMetrics(flags.metrics);
     return runStart({
-      io: c.io,
-      api: c.api,
-      clock: c.clock,
-      out: c.out,
+      ...waitOptions(c, flags.reconnectFor),
       types: type === 'all' ? [...SYNC_TYPES] : [type as SyncType],
       from: flags.from,
       to: flags.to,
