@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run demo`: the whole system on this machine, with nothing but Node.
-// Starts the Garmin Connect emulator and the sync service on temporary directories, logs in
+// Builds garminsync (saying so: the first build takes about half a minute), starts the Garmin Connect emulator and the sync service on temporary directories, logs in
 // demo@example.com with MFA through the CLI, syncs activities, health and workouts with progress,
 // shows what was synced, and cleans up every process and directory — also on Ctrl-C or failure.
 import { spawn } from 'node:child_process';
@@ -40,11 +40,29 @@ function startPart(name, args) {
   });
 }
 
-/** Runs the CLI like a person would; stderr (prompts, progress bars) goes straight to the terminal. */
-function garminsync(args, { env = {}, input, capture = false } = {}) {
-  say(dim(`$ garminsync ${args.join(' ')}`));
+/** Builds dist/ (incremental: seconds when nothing changed), telling the user while it runs. */
+async function build() {
+  step('Building garminsync (TypeScript → dist/; about 30 s the first time, seconds after that)');
+  const started = Date.now();
+  const tsc = fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url));
+  const project = fileURLToPath(new URL('../tsconfig.build.json', import.meta.url));
+  const child = spawn(process.execPath, [tsc, '-p', project], { stdio: ['ignore', 'inherit', 'inherit'] });
+  children.add(child);
+  const code = await new Promise((resolve) => child.once('exit', (c, signal) => resolve(c ?? (signal ? 128 : 1))));
+  children.delete(child);
+  if (code !== 0) throw new Error(`the build failed (exit ${code}); its errors are above`);
+  say(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/**
+ * Runs the CLI like a person would; stderr (prompts, progress bars) goes straight to the terminal.
+ * `read`: the demo reads stdout itself (--json) — such a command is not echoed as if you saw its
+ * output; the demo prints what it read from it instead.
+ */
+function garminsync(args, { env = {}, input, capture = false, read = false } = {}) {
+  if (!read) say(dim(`$ garminsync ${args.join(' ')}`));
   const child = spawn(process.execPath, [BIN, ...args], {
-    stdio: [input === undefined ? 'ignore' : 'pipe', capture ? 'pipe' : 'inherit', 'inherit'],
+    stdio: [input === undefined ? 'ignore' : 'pipe', capture || read ? 'pipe' : 'inherit', 'inherit'],
     env: { ...process.env, ...cliEnv, ...env },
   });
   children.add(child);
@@ -95,6 +113,7 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 }
 
 async function main() {
+  await build();
   root = await mkdtemp(join(tmpdir(), 'garminsync-demo-'));
   const today = new Date();
   const from = new Date(today.getTime() - 13 * 86_400_000).toISOString().slice(0, 10);
@@ -141,12 +160,13 @@ async function main() {
 
   step('What was synced');
   await garminsync(['activities', 'list', '--limit', '10']);
-  const all = await garminsync(['activities', 'list', '--limit', '1000', '--json'], { capture: true });
-  const status = await garminsync(['sync', 'status', '--json'], { capture: true });
+  const all = await garminsync(['activities', 'list', '--limit', '1000', '--json'], { read: true });
+  const status = await garminsync(['sync', 'status', '--json'], { read: true });
   const jobs = JSON.parse(status.stdout).jobs;
   const count = (type) => jobs.find((j) => j.sync_type === type)?.processed_items ?? 0;
+  say(dim('\n(counted from `garminsync activities list --json` and `garminsync sync status --json`)'));
   say(
-    `\nIn the service now: ${JSON.parse(all.stdout).items.length} activities (with their original FIT files), ${count('health')} days of health data, ${count('workouts')} workouts.`,
+    `In the service now: ${JSON.parse(all.stdout).items.length} activities (with their original FIT files), ${count('health')} days of health data, ${count('workouts')} workouts.`,
   );
   say('Demo finished. Against the real Garmin: `garminsync server` then `garminsync auth login` (see README).');
 }
