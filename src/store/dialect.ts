@@ -4,7 +4,13 @@ import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import type { Dialect, DialectAdapter, Kysely } from 'kysely';
 import { AppError } from '../core/index.js';
-import { CurrentSchemaPostgresDialect, LockingSqliteDialect, SQLITE_BUSY_TIMEOUT_MS, SQLITE_STARTUP_WAIT_MS } from './migration-lock.js';
+import {
+  CurrentSchemaPostgresDialect,
+  LockingSqliteDialect,
+  SQLITE_BUSY_TIMEOUT_MS,
+  SQLITE_STARTUP_WAIT_MS,
+  switchToWal,
+} from './migration-lock.js';
 
 /**
  * THE place for dialect-specific decisions (style.md: "a dialect seam behind one API"). Everything
@@ -184,7 +190,7 @@ function sqliteDialect(loc: ResolvedLocation): Dialect {
   // busy_timeout first: switching a fresh file to WAL takes a lock too, and without the timeout a
   // process starting beside another failed at once with "database is locked".
   sqlite.pragma(`busy_timeout = ${SQLITE_STARTUP_WAIT_MS}`);
-  sqlite.pragma('journal_mode = WAL');
+  switchToWal(sqlite);
   sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');

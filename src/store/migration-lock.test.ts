@@ -11,20 +11,21 @@ import { SQLITE_BUSY_TIMEOUT_MS } from './migration-lock.js';
 import { MIGRATIONS } from './migrations.js';
 
 const CHILD = fileURLToPath(new URL('./testing/migrate-at.ts', import.meta.url));
+const OPENER = fileURLToPath(new URL('./testing/open-at.ts', import.meta.url));
 /** Processes racing on one fresh file per round (the issue saw 2 failures in 30 starts of two). */
 const PROCESSES = 6;
 const ROUNDS = 8;
 
 /** A child that migrates each database it is sent (testing/migrate-at.ts); `next()` is its next line. */
-function racer(): { child: ChildProcess; next: () => Promise<string> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], { stdio: ['pipe', 'pipe', 'inherit'] });
+function racer(script = CHILD): { child: ChildProcess; next: () => Promise<string> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   return { child, next: async () => String((await lines.next()).value ?? 'exited') };
 }
 
 describe('migrations on one fresh SQLite file from many processes at once (issue 12.10)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'garminsync-migrate-race-'));
-  const racers = Array.from({ length: PROCESSES }, racer);
+  const racers = Array.from({ length: PROCESSES }, () => racer());
   afterAll(() => {
     for (const r of racers) r.child.kill();
     rmSync(dir, { recursive: true, force: true });
@@ -82,4 +83,29 @@ describe('a start-up behind a slow migration run on the same SQLite file', () =>
       rmSync(dir, { recursive: true, force: true });
     }
   }, 30_000);
+});
+
+describe('opening one fresh SQLite file from many processes at once', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'garminsync-wal-race-'));
+  const openers = Array.from({ length: 10 }, () => racer(OPENER));
+  afterAll(() => {
+    for (const r of openers) r.child.kill();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('10 processes x 60 fresh files: every switch to WAL succeeds (SQLite refuses one of two at once, not after the busy timeout)', async () => {
+    expect(await Promise.all(openers.map((r) => r.next()))).toEqual(openers.map(() => 'ready'));
+    for (let round = 0; round < 60; round++) {
+      const file = join(dir, `open-${round}.db`);
+      for (const r of openers) r.child.stdin!.write(`${file}\n`);
+      const outcomes = await Promise.all(openers.map((r) => r.next()));
+      expect(
+        outcomes.filter((o) => o !== 'opened'),
+        `round ${round}`,
+      ).toEqual([]);
+      const db = new Database(file, { readonly: true });
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      db.close();
+    }
+  }, 120_000);
 });

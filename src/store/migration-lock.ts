@@ -23,6 +23,27 @@ export const SQLITE_STARTUP_WAIT_MS = 60_000;
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
 /**
+ * Switches a SQLite file to WAL, retrying while SQLite answers SQLITE_BUSY. The busy timeout does
+ * not cover this: two processes opening a fresh (rollback-mode) file both hold a shared lock and
+ * both want the exclusive one, and SQLite fails one of them at once instead of letting them
+ * deadlock ("database is locked" in CI; 1 in 400 opens with 10 processes racing). The one that
+ * backs off lets the other finish, then finds the file in WAL already. The wait is synchronous
+ * (start-up only, a few ms) because the connection is made synchronously.
+ */
+export function switchToWal(sqlite: { pragma(source: string): unknown }): void {
+  const deadline = Date.now() + SQLITE_STARTUP_WAIT_MS;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      sqlite.pragma('journal_mode = WAL');
+      return;
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.min(2 ** attempt, 50));
+    }
+  }
+}
+
+/**
  * Runs a SQLite start-up step (WAL switch, migrations) with the long start-up wait. All of
  * start-up needs it, not only the lock: Kysely creates its migration tables BEFORE it takes the
  * lock, so a process that found none waited on the first one's locked run with the normal 5 s and
