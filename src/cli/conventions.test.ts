@@ -1,22 +1,12 @@
 import { chmod, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeService, type FakeService } from './testing/fake-service.js';
-import { run, tempConfigHome } from './testing/run.js';
+import { describe, expect, it } from 'vitest';
+import { useFakeCli } from './testing/fake-cli.js';
+import { startFakeService } from './testing/fake-service.js';
 import { scriptedPrompter } from './testing/scripted-prompter.js';
 
-let svc: FakeService;
-let home: string;
-beforeEach(async () => {
-  svc = await startFakeService();
-  home = await tempConfigHome();
-});
-afterEach(async () => {
-  await svc.close();
-  expect(svc.unexpected).toEqual([]);
-});
-
-const cli = (argv: string[], extra: Partial<Parameters<typeof run>[1]> = {}) => run(argv, { home, server: svc.url, ...extra });
+const fake = useFakeCli();
+const { cli } = fake;
 
 describe('help (issue 18.8, 18.12)', () => {
   it('garminsync alone, a noun alone and `help …` print help on stdout with exit 0', async () => {
@@ -66,7 +56,7 @@ describe('MFA (issue 18.1, 18.5, 18.11)', () => {
       '000003',
       '000004',
       '000005',
-      svc.lastMfaCode,
+      fake.svc.lastMfaCode,
     ]);
     const r = await cli(['auth', 'login'], { tty: true, prompter });
     expect(r.code).toBe(4);
@@ -99,7 +89,7 @@ describe('MFA (issue 18.1, 18.5, 18.11)', () => {
 
   it('auth mfa without --username shows the account as the service names it, not a user id', async () => {
     const first = await cli(['auth', 'login', '-u', 'demo@example.com', '--password-stdin'], { stdin: 'demo-password' });
-    const done = await cli(['auth', 'mfa', '--challenge', first.stdout.trim(), '--code', svc.lastMfaCode]);
+    const done = await cli(['auth', 'mfa', '--challenge', first.stdout.trim(), '--code', fake.svc.lastMfaCode]);
     expect(done.stderr).toContain('Logged in as demo@example.com');
     const status = await cli(['auth', 'status', '--offline']);
     expect(status.stdout).toMatch(/^Account:\s+demo@example\.com$/m);
@@ -108,9 +98,9 @@ describe('MFA (issue 18.1, 18.5, 18.11)', () => {
 
 describe('files (issue 18.6) and status (18.11)', () => {
   it('a 0644 or symlinked config.json is fine: settings are not secrets', async () => {
-    const dir = join(home, 'garminsync');
+    const dir = join(fake.home, 'garminsync');
     await mkdir(dir, { recursive: true });
-    const real = join(home, 'dotfiles-config.json');
+    const real = join(fake.home, 'dotfiles-config.json');
     await writeFile(real, JSON.stringify({ color: 'never' }));
     await chmod(real, 0o644);
     await symlink(real, join(dir, 'config.json'));
@@ -131,18 +121,18 @@ describe('files (issue 18.6) and status (18.11)', () => {
     const out = await cli(['auth', 'logout']);
     expect(out.code).toBe(0);
     expect(out.stderr).toContain('was readable by other users (mode 0644); the session is revoked and the file deleted.');
-    expect(svc.counts.get('POST /api/v1/auth/logout')).toBe(1);
+    expect(fake.svc.counts.get('POST /api/v1/auth/logout')).toBe(1);
     expect((await cli(['auth', 'status', '--offline'])).code).toBe(4);
   });
 
   it('auth status exits 7 when the service is unreachable, after printing what it knows', async () => {
     await cli(['auth', 'login', '-u', 'nomfa@example.com', '--password-stdin'], { stdin: 'demo-password' });
-    const url = svc.url;
-    await svc.close();
+    const url = fake.svc.url;
+    await fake.svc.close();
     const r = await cli(['auth', 'status'], { server: url });
     expect(r.code).toBe(7);
     expect(r.stdout).toMatch(/^Service:\s+not reachable: Cannot reach the sync service/m);
-    svc = await startFakeService();
+    fake.svc = await startFakeService();
   });
 });
 

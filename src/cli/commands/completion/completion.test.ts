@@ -2,41 +2,38 @@ import { execFile } from 'node:child_process';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HEALTH_METRICS } from '../../../core/index.js';
-import { startFakeService, type FakeService } from '../../testing/fake-service.js';
-import { run, tempConfigHome } from '../../testing/run.js';
+import { useFakeCli } from '../../testing/fake-cli.js';
+import { run } from '../../testing/run.js';
 
 const exec = promisify(execFile);
 const BIN = resolve('bin/garminsync.js'); // the built binary (npm run build), as the shell calls it at TAB
 
-let svc: FakeService;
-let home: string;
-beforeEach(async () => {
-  svc = await startFakeService();
-  home = await tempConfigHome();
-});
-afterEach(async () => {
-  await svc.close();
-  expect(svc.unexpected).toEqual([]);
-});
+const fake = useFakeCli();
 
 /** What bash offers at TAB after `words` (the last one is being typed), with the real script and binary. */
 async function tab(script: string, words: string[]): Promise<string[]> {
-  const dir = join(home, 'bin');
+  const dir = join(fake.home, 'bin');
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'garminsync'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
   await chmod(join(dir, 'garminsync'), 0o755);
-  await writeFile(join(home, 'completion.bash'), script);
+  await writeFile(join(fake.home, 'completion.bash'), script);
   const line = ['garminsync', ...words].map((w) => `'${w}'`).join(' ');
   const { stdout } = await exec(
     'bash',
     [
       '-c',
-      `source "${join(home, 'completion.bash')}"; COMP_WORDS=(${line}); COMP_CWORD=${words.length}; _garminsync; printf '%s\\n' "\${COMPREPLY[@]}"`,
+      `source "${join(fake.home, 'completion.bash')}"; COMP_WORDS=(${line}); COMP_CWORD=${words.length}; _garminsync; printf '%s\\n' "\${COMPREPLY[@]}"`,
     ],
     {
-      env: { PATH: `${dir}:${process.env.PATH}`, XDG_CONFIG_HOME: home, HOME: home, GARMINSYNC_SERVER: svc.url, GARMINSYNC_KEYRING: 'off' },
+      env: {
+        PATH: `${dir}:${process.env.PATH}`,
+        XDG_CONFIG_HOME: fake.home,
+        HOME: fake.home,
+        GARMINSYNC_SERVER: fake.svc.url,
+        GARMINSYNC_KEYRING: 'off',
+      },
     },
   );
   return stdout.split('\n').filter(Boolean);
@@ -44,7 +41,7 @@ async function tab(script: string, words: string[]): Promise<string[]> {
 
 describe('shell completion (issue 18.9)', () => {
   it('bash completes flag values (types, statuses, metrics, formats) and job ids asked from the service', async () => {
-    const script = (await run(['completion', 'bash'], { home })).stdout;
+    const script = (await run(['completion', 'bash'], { home: fake.home })).stdout;
     expect(await tab(script, ['sync', 'start', '--type', ''])).toEqual(['activities', 'health', 'workouts', 'all']);
     expect(await tab(script, ['sync', 'start', '-t', 'he'])).toEqual(['health']);
     expect(await tab(script, ['sync', 'list', '--status', 'c'])).toEqual(['completed', 'cancelled']);
@@ -54,18 +51,23 @@ describe('shell completion (issue 18.9)', () => {
     expect(await tab(script, ['sync', 'start', '--w'])).toEqual(['--wait']);
     // Not logged in: the service cannot be asked, and nothing (no error text) lands on the line.
     expect(await tab(script, ['sync', 'status', ''])).toEqual([]);
-    await run(['auth', 'login', '-u', 'nomfa@example.com', '--password-stdin'], { home, server: svc.url, stdin: 'demo-password' });
-    const job = JSON.parse((await run(['sync', 'start', '--type', 'health', '--json'], { home, server: svc.url })).stdout).jobs[0].job_id;
+    await run(['auth', 'login', '-u', 'nomfa@example.com', '--password-stdin'], {
+      home: fake.home,
+      server: fake.svc.url,
+      stdin: 'demo-password',
+    });
+    const job = JSON.parse((await run(['sync', 'start', '--type', 'health', '--json'], { home: fake.home, server: fake.svc.url })).stdout)
+      .jobs[0].job_id;
     expect(await tab(script, ['sync', 'watch', ''])).toEqual([job]);
     expect(await tab(script, ['sync', 'retry', '--wait', 'cdcb'])).toEqual([job]);
     expect(await tab(script, ['activities', 'list', '--sport', ''])).toEqual(['running']);
   }, 60_000);
 
   it('fish and zsh scripts carry the same values', async () => {
-    const fish = (await run(['completion', 'fish'], { home })).stdout;
+    const fish = (await run(['completion', 'fish'], { home: fake.home })).stdout;
     expect(fish).toContain("-l type -s t -x -a 'activities health workouts all'");
     expect(fish).toContain("-a '(garminsync completion --values job-ids 2>/dev/null)'");
-    const zsh = (await run(['completion', 'zsh'], { home })).stdout;
+    const zsh = (await run(['completion', 'zsh'], { home: fake.home })).stdout;
     expect(zsh).toMatch(/^#compdef garminsync/);
     expect(zsh).toContain("'sync start --type'|'sync start -t') COMPREPLY");
   });
