@@ -4,22 +4,15 @@ import type { Db } from './schema.js';
 import type { ActivitiesTable } from './sync.tables.js';
 import type { Page } from './sync-job.types.js';
 
-export interface ActivityRecord {
-  user_id: string;
-  activity_id: string;
-  name: string | null;
-  sport: string;
-  start_time: number;
-  duration_seconds: number | null;
-  distance_meters: number | null;
-  calories: number | null;
-  average_hr: number | null;
+/**
+ * A stored activity as the rest of the service sees it: the row's columns, with Garmin's summary
+ * parsed (`raw`) and the FIT's two columns as one `fit` (null until a FIT is stored).
+ */
+export type ActivityRecord = Omit<Selectable<ActivitiesTable>, 'raw' | 'fit_sha256' | 'fit_size' | 'source' | 'garmin_updated_at'> & {
   /** Garmin's summary document. */
   raw: unknown;
   fit: { sha256: string; size_bytes: number } | null;
-  job_id: string | null;
-  synced_at: number;
-}
+};
 
 export type ActivityUpsert = Omit<ActivityRecord, 'synced_at'> & {
   /** Garmin's last-update time of the detail (epoch ms); omitted: the stored one stays. */
