@@ -42,11 +42,15 @@ describe.each(testDialects())('archive imports in the store on $name', ({ open }
     expect((await store.imports.list('u1')).map((i) => i.import_id).sort()).toEqual(['done', 'new']);
   });
 
-  it('keeps an unmatched FIT once by content', async () => {
+  it('keeps an unmatched FIT once by content; a later import that finds it again takes it over', async () => {
     const fit = { sha256: 'a'.repeat(64), size_bytes: 10, entry_name: 'x_1.fit', start_time: T0, import_id: 'i1' };
     await store.imports.recordUnmatched('u1', fit, T0);
-    await store.imports.recordUnmatched('u1', { ...fit, import_id: 'i2' }, T0);
-    expect(await store.imports.unmatched('u1')).toEqual([fit]);
+    expect(await store.imports.unmatched('u1', 'i1')).toEqual([fit]);
+    const again = { ...fit, import_id: 'i2', entry_name: 'y_1.fit' };
+    await store.imports.recordUnmatched('u1', again, T0);
+    // One row per content; each import's report lists the unmatched FITs it found (afc8376).
+    expect(await store.imports.unmatched('u1')).toEqual([again]);
+    expect(await store.imports.unmatched('u1', 'i1')).toEqual([]);
   });
 
   it("never lets an archive summary replace the API's, attaches a FIT only where none is stored", async () => {
