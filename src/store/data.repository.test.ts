@@ -1,17 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, resolveLocation, SyncStore } from './index.js';
-import { testDialects, type TestDatabase } from './testing/dialects.js';
+import { describe, expect, it } from 'vitest';
+import { openDatabase, resolveLocation } from './index.js';
+import { testDialects } from './testing/dialects.js';
+import { freshStoreEach } from './testing/fresh-store.js';
 
 const T0 = Date.UTC(2026, 10, 27, 12);
 
 describe.each(testDialects())('synced data repositories on $name', ({ open }) => {
-  let t: TestDatabase;
-  let store: SyncStore;
-  beforeEach(async () => {
-    t = await open();
-    store = new SyncStore(t.db);
-  });
-  afterEach(async () => t.close());
+  const fresh = freshStoreEach(open);
 
   const activity = (id: number, start: number) => ({
     user_id: 'u1',
@@ -29,10 +24,10 @@ describe.each(testDialects())('synced data repositories on $name', ({ open }) =>
   });
 
   it('upserts activities by Garmin id without duplicates and pages newest first', async () => {
-    for (let i = 1; i <= 5; i++) await store.activities.upsert(activity(1000 + i, T0 + i * 1000), T0);
-    await store.activities.upsert({ ...activity(1003, T0 + 3000), name: 'renamed' }, T0 + 9);
-    expect(await store.activities.count('u1')).toBe(5);
-    const got = await store.activities.get('u1', '1003');
+    for (let i = 1; i <= 5; i++) await fresh.store.activities.upsert(activity(1000 + i, T0 + i * 1000), T0);
+    await fresh.store.activities.upsert({ ...activity(1003, T0 + 3000), name: 'renamed' }, T0 + 9);
+    expect(await fresh.store.activities.count('u1')).toBe(5);
+    const got = await fresh.store.activities.get('u1', '1003');
     expect(got).toMatchObject({
       name: 'renamed',
       start_time: T0 + 3000,
@@ -41,38 +36,38 @@ describe.each(testDialects())('synced data repositories on $name', ({ open }) =>
       synced_at: T0 + 9,
     });
     expect(got?.raw).toEqual({ activityId: 1003, nested: { a: [1, 2] } });
-    expect(await store.activities.get('u2', '1003')).toBeUndefined();
-    const p1 = await store.activities.list('u1', { limit: 2 });
+    expect(await fresh.store.activities.get('u2', '1003')).toBeUndefined();
+    const p1 = await fresh.store.activities.list('u1', { limit: 2 });
     expect(p1.items.map((a) => a.activity_id)).toEqual(['1005', '1004']);
-    const p2 = await store.activities.list('u1', { limit: 10, cursor: p1.next_cursor! });
+    const p2 = await fresh.store.activities.list('u1', { limit: 10, cursor: p1.next_cursor! });
     expect(p2.items.map((a) => a.activity_id)).toEqual(['1003', '1002', '1001']);
     expect(p2.next_cursor).toBeNull();
-    expect(await store.activities.storedIds('u1', ['1001', '1002', '9'])).toEqual(new Set(['1001', '1002']));
+    expect(await fresh.store.activities.storedIds('u1', ['1001', '1002', '9'])).toEqual(new Set(['1001', '1002']));
     // The sports, most frequent first, then by name; another user's never (issue 18.3).
-    await store.activities.upsert({ ...activity(2001, T0), sport: 'cycling' }, T0);
-    await store.activities.upsert({ ...activity(2002, T0), sport: 'cycling' }, T0);
-    await store.activities.upsert({ ...activity(2003, T0), sport: 'lap_swimming' }, T0);
-    await store.activities.upsert({ ...activity(2004, T0), sport: 'hiking' }, T0);
-    await store.activities.upsert({ ...activity(2005, T0), user_id: 'u2', sport: 'yoga' }, T0);
-    expect(await store.activities.sports('u1')).toEqual([
+    await fresh.store.activities.upsert({ ...activity(2001, T0), sport: 'cycling' }, T0);
+    await fresh.store.activities.upsert({ ...activity(2002, T0), sport: 'cycling' }, T0);
+    await fresh.store.activities.upsert({ ...activity(2003, T0), sport: 'lap_swimming' }, T0);
+    await fresh.store.activities.upsert({ ...activity(2004, T0), sport: 'hiking' }, T0);
+    await fresh.store.activities.upsert({ ...activity(2005, T0), user_id: 'u2', sport: 'yoga' }, T0);
+    expect(await fresh.store.activities.sports('u1')).toEqual([
       { sport: 'running', count: 5 },
       { sport: 'cycling', count: 2 },
       { sport: 'hiking', count: 1 },
       { sport: 'lap_swimming', count: 1 },
     ]);
-    expect(await store.activities.sports('nobody')).toEqual([]);
+    expect(await fresh.store.activities.sports('nobody')).toEqual([]);
   });
 
   it('rolls back an item and its checkpoint together', async () => {
-    await store
+    await fresh.store
       .transaction(async (tx) => {
         await tx.activities.upsert(activity(1, T0), T0);
         throw new Error('checkpoint failed');
       })
       .catch(() => {});
-    expect(await store.activities.count('u1')).toBe(0);
-    await store.transaction(async (tx) => tx.activities.upsert(activity(1, T0), T0));
-    expect(await store.activities.count('u1')).toBe(1);
+    expect(await fresh.store.activities.count('u1')).toBe(0);
+    await fresh.store.transaction(async (tx) => tx.activities.upsert(activity(1, T0), T0));
+    expect(await fresh.store.activities.count('u1')).toBe(1);
   });
 
   it('upserts workouts and reports their stored versions', async () => {
@@ -86,12 +81,12 @@ describe.each(testDialects())('synced data repositories on $name', ({ open }) =>
       fit: { sha256: 'b'.repeat(64), size_bytes: 99 },
       job_id: 'j',
     };
-    await store.workouts.upsert(w, T0);
-    await store.workouts.upsert({ ...w, updated_at: T0 + 5 }, T0 + 5);
-    await store.workouts.upsert({ ...w, workout_id: '8', fit: null }, T0);
-    expect(await store.workouts.count('u1')).toBe(2);
-    expect(await store.workouts.versions('u1')).toEqual(new Map([['7', { updated_at: T0 + 5, job_id: 'j' }]]));
-    expect((await store.workouts.list('u1')).map((x) => x.workout_id)).toEqual(['7', '8']);
+    await fresh.store.workouts.upsert(w, T0);
+    await fresh.store.workouts.upsert({ ...w, updated_at: T0 + 5 }, T0 + 5);
+    await fresh.store.workouts.upsert({ ...w, workout_id: '8', fit: null }, T0);
+    expect(await fresh.store.workouts.count('u1')).toBe(2);
+    expect(await fresh.store.workouts.versions('u1')).toEqual(new Map([['7', { updated_at: T0 + 5, job_id: 'j' }]]));
+    expect((await fresh.store.workouts.list('u1')).map((x) => x.workout_id)).toEqual(['7', '8']);
   });
 
   it('pages workouts by name then id, unnamed first, and refuses a forged cursor', async () => {
@@ -112,29 +107,29 @@ describe.each(testDialects())('synced data repositories on $name', ({ open }) =>
       ['14', 'b tempo'],
       ['15', 'c long'],
     ] as const)
-      await store.workouts.upsert(w(id, name), T0);
-    await store.workouts.upsert({ ...w('99', 'a easy'), user_id: 'u2' }, T0);
+      await fresh.store.workouts.upsert(w(id, name), T0);
+    await fresh.store.workouts.upsert({ ...w('99', 'a easy'), user_id: 'u2' }, T0);
     const seen: string[] = [];
     let cursor: string | undefined;
     for (let pages = 0; pages < 10; pages++) {
-      const p = await store.workouts.page('u1', { limit: 2, ...(cursor ? { cursor } : {}) });
+      const p = await fresh.store.workouts.page('u1', { limit: 2, ...(cursor ? { cursor } : {}) });
       seen.push(...p.items.map((x) => x.workout_id));
       if (!p.next_cursor) break;
       cursor = p.next_cursor;
     }
     expect(seen).toEqual(['13', '12', '11', '14', '15']);
-    await expect(store.workouts.page('u1', { cursor: 'bm90LWpzb24' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(fresh.store.workouts.page('u1', { cursor: 'bm90LWpzb24' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     await expect(
-      store.workouts.page('u1', { cursor: Buffer.from(JSON.stringify([1, "x' OR 1=1"])).toString('base64url') }),
+      fresh.store.workouts.page('u1', { cursor: Buffer.from(JSON.stringify([1, "x' OR 1=1"])).toString('base64url') }),
     ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 
   it('stores and replaces watermarks per user and type', async () => {
-    expect(await store.watermarks.get('u1', 'activities')).toBeUndefined();
-    await store.watermarks.set('u1', 'activities', { start: 1, id: '9' }, T0);
-    await store.watermarks.set('u1', 'activities', { start: 2, id: '10' }, T0);
-    expect(await store.watermarks.get('u1', 'activities')).toEqual({ start: 2, id: '10' });
-    expect(await store.watermarks.get('u2', 'activities')).toBeUndefined();
+    expect(await fresh.store.watermarks.get('u1', 'activities')).toBeUndefined();
+    await fresh.store.watermarks.set('u1', 'activities', { start: 1, id: '9' }, T0);
+    await fresh.store.watermarks.set('u1', 'activities', { start: 2, id: '10' }, T0);
+    expect(await fresh.store.watermarks.get('u1', 'activities')).toEqual({ start: 2, id: '10' });
+    expect(await fresh.store.watermarks.get('u2', 'activities')).toBeUndefined();
   });
 });
 

@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isAppError } from '../../core/index.js';
-import { SyncStore } from '../index.js';
-import { testDialects, type TestDatabase } from '../testing/dialects.js';
+import { testDialects } from '../testing/dialects.js';
+import { freshStoreEach } from '../testing/fresh-store.js';
 import type { HealthMetricWrite } from './health-metric.repository.js';
 
 const T0 = Date.UTC(2026, 10, 27, 12);
@@ -15,14 +15,8 @@ const present = (family: HealthMetricWrite['family'], payload: unknown, at = T0,
 });
 
 describe.each(testDialects())('health metric repository on $name', ({ open }) => {
-  let t: TestDatabase;
-  let store: SyncStore;
-  beforeEach(async () => {
-    t = await open();
-    store = new SyncStore(t.db);
-  });
-  afterEach(async () => t.close());
-  const repo = () => store.healthMetrics;
+  const fresh = freshStoreEach(open);
+  const repo = () => fresh.store.healthMetrics;
 
   it('stores one row per family and day, replaces a re-fetched family and leaves the others', async () => {
     await repo().upsertDay(
