@@ -11,6 +11,16 @@ type Json = Record<string, unknown>;
 const TWO_MIN = 120_000;
 const THREE_MIN = 180_000;
 
+/** The GMT and local bounds of one day, as every daily wellness answer carries them. */
+export function dayBounds(dayMs: number, startGmtMs: number): Json {
+  return {
+    startTimestampGMT: formatTenths(startGmtMs),
+    endTimestampGMT: formatTenths(startGmtMs + 86_400_000),
+    startTimestampLocal: formatTenths(dayMs),
+    endTimestampLocal: formatTenths(dayMs + 86_400_000),
+  };
+}
+
 function inSleep(day: DayModel, ts: number): boolean {
   return day.sleep !== null && ts >= day.sleep.startMs && ts < day.sleep.endMs;
 }
@@ -44,10 +54,7 @@ export function dailyHeartRate(day: DayModel, profilePk: number, sevenDayResting
   return {
     userProfilePK: profilePk,
     calendarDate: day.date,
-    startTimestampGMT: formatTenths(day.startGmtMs),
-    endTimestampGMT: formatTenths(day.startGmtMs + 86_400_000),
-    startTimestampLocal: formatTenths(day.dayMs),
-    endTimestampLocal: formatTenths(day.dayMs + 86_400_000),
+    ...dayBounds(day.dayMs, day.startGmtMs),
     maxHeartRate: max,
     minHeartRate: min,
     restingHeartRate: day.restingHr,
@@ -64,10 +71,7 @@ export function emptyHeartRate(date: string, dayMs: number, offsetMs: number, pr
   return {
     userProfilePK: profilePk,
     calendarDate: date,
-    startTimestampGMT: formatTenths(dayMs - offsetMs),
-    endTimestampGMT: formatTenths(dayMs - offsetMs + 86_400_000),
-    startTimestampLocal: formatTenths(dayMs),
-    endTimestampLocal: formatTenths(dayMs + 86_400_000),
+    ...dayBounds(dayMs, dayMs - offsetMs),
     maxHeartRate: null,
     minHeartRate: null,
     restingHeartRate: null,
@@ -103,10 +107,7 @@ export function dailyStress(day: DayModel, profilePk: number): Json {
   return {
     userProfilePK: profilePk,
     calendarDate: day.date,
-    startTimestampGMT: formatTenths(day.startGmtMs),
-    endTimestampGMT: formatTenths(day.startGmtMs + 86_400_000),
-    startTimestampLocal: formatTenths(day.dayMs),
-    endTimestampLocal: formatTenths(day.dayMs + 86_400_000),
+    ...dayBounds(day.dayMs, day.startGmtMs),
     maxStressLevel: day.maxStress,
     avgStressLevel: day.avgStress,
     stressChartValueOffset: 1,

@@ -1,5 +1,5 @@
 import type { DayModel } from './health.model.js';
-import { stressSeries } from './health.dto.js';
+import { dayBounds, stressSeries } from './health.dto.js';
 import { Prng } from './prng.js';
 import { formatTenths } from './time.js';
 
@@ -76,16 +76,6 @@ export function emptyStepsChart(startGmtMs: number): Json[] {
     primaryActivityLevel: 'none',
     activityLevelConstant: true,
   }));
-}
-
-/** The GMT and local bounds of one day, as every daily wellness answer carries them. */
-export function dayBounds(dayMs: number, startGmtMs: number): Json {
-  return {
-    startTimestampGMT: formatTenths(startGmtMs),
-    endTimestampGMT: formatTenths(startGmtMs + 86_400_000),
-    startTimestampLocal: formatTenths(dayMs),
-    endTimestampLocal: formatTenths(dayMs + 86_400_000),
-  };
 }
 
 /** /wellness-service/wellness/floorsChartData/daily/{D}: whole floors per bucket, climbed where the steps are. */

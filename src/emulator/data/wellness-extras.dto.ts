@@ -1,6 +1,6 @@
 import type { DayExtras } from './health-extras.model.js';
 import type { DayModel } from './health.model.js';
-import { dayBounds } from './intraday.dto.js';
+import { dayBounds } from './health.dto.js';
 import { Prng } from './prng.js';
 import { formatTenths } from './time.js';
 
