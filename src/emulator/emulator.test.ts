@@ -52,6 +52,29 @@ describe('the emulator end to end: login, DI token, Connect API, control API', (
     expect(after.map((a: { activityId: number }) => a.activityId)).toEqual(expect.arrayContaining(ids));
   });
 
+  it('edits an activity through the control API: a name shows in the list, a description only in the detail', async () => {
+    const list = async () => readJson(await api('/activitylist-service/activities/search/activities?start=0&limit=100'));
+    const [first] = await list();
+    const id = first.activityId as number;
+    const detail = async () => readJson(await api(`/activity-service/activity/${id}`));
+    const before = await detail();
+    expect(before.description).toBeUndefined();
+    const edit = (body: unknown) => fetch(`${emu.url}/__emulator/edit-activity`, { method: 'POST', body: JSON.stringify(body) });
+    const described = await edit({ id, description: 'Tempo, felt good' });
+    expect(described.status).toBe(200);
+    expect(await readJson(described)).toEqual({ id, description: 'Tempo, felt good' });
+    const after = await detail();
+    expect(after.description).toBe('Tempo, felt good');
+    expect(after.activityName).toBe(before.activityName);
+    expect(after.metadataDTO.lastUpdateDate).not.toBe(before.metadataDTO.lastUpdateDate);
+    expect((await list())[0]).toEqual(first); // the list summary does not carry it
+    expect((await edit({ id, name: 'Renamed' })).status).toBe(200);
+    expect((await list())[0].activityName).toBe('Renamed');
+    for (const bad of [{ id }, { id, name: '' }, { id, description: 7 }, { id: 'x', name: 'n' }])
+      expect((await edit(bad)).status).toBe(400);
+    expect((await edit({ id: 1, name: 'n' })).status).toBe(404);
+  });
+
   it('corrupts the FIT of the listed activities (ZIP still valid, FIT integrity fails)', async () => {
     const list = await readJson(await api('/activitylist-service/activities/search/activities?start=0&limit=2'));
     const [good, bad] = list.map((a: { activityId: number }) => a.activityId) as number[];

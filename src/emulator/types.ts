@@ -62,8 +62,11 @@ export interface RunningEmulator {
   setFaults(f: Partial<FaultKnobs>): void;
   /** Same as POST /__emulator/activities; returns the new activity ids. */
   addActivities(email: string, count: number): number[];
-  /** Same as POST /__emulator/edit-activity: renames an activity, moving its detail's lastUpdateDate. */
-  editActivity(email: string | undefined, id: number, patch: { name: string }): boolean;
+  /**
+   * Same as POST /__emulator/edit-activity: renames an activity and/or sets its description (in the
+   * detail only, not in list summaries), moving its detail's lastUpdateDate.
+   */
+  editActivity(email: string | undefined, id: number, patch: { name?: string; description?: string }): boolean;
   /** Makes current access tokens expired (API answers 401). */
   expireTokens(email?: string): void;
   /** Next DI refresh → 400 invalid_grant; OAuth1 exchange → 401. */

@@ -236,7 +236,7 @@ export const SERVER_SETTINGS = {
     arg: 'N',
     env: ['GARMINSYNC_RECHECK_DAYS'],
     default: '7',
-    help: 'activities of the last N days are checked for edits (renames) on each incremental run; 0 = never',
+    help: 'activities of the last N days are checked for edits on each incremental run (list compared each run, details once a day); 0 = never',
     parse: int(0, 90),
   },
   shutdownTimeoutMs: {

@@ -149,16 +149,17 @@ export class ActivityRepository {
   }
 
   /**
-   * The user's stored activities that started at or after `since` (epoch ms) with their FIT and
-   * Garmin's last-update time as last seen (null: never checked): those a run checks for edits.
+   * The user's stored activities that started at or after `since` (epoch ms) with their FIT,
+   * Garmin's last-update time as last seen (null: never checked) and the stored list summary (its
+   * JSON text, as written): those a run checks for edits.
    */
   async recent(
     userId: string,
     since: number,
-  ): Promise<{ activity_id: string; garmin_updated_at: number | null; fit: { sha256: string; size_bytes: number } | null }[]> {
+  ): Promise<{ activity_id: string; garmin_updated_at: number | null; fit: { sha256: string; size_bytes: number } | null; raw: string }[]> {
     const rows = await this.db
       .selectFrom('activities')
-      .select(['activity_id', 'garmin_updated_at', 'fit_sha256', 'fit_size'])
+      .select(['activity_id', 'garmin_updated_at', 'fit_sha256', 'fit_size', 'raw'])
       .where('user_id', '=', userId)
       .where('start_time', '>=', since)
       .orderBy('start_time', 'desc')
@@ -168,6 +169,7 @@ export class ActivityRepository {
       activity_id: r.activity_id,
       garmin_updated_at: r.garmin_updated_at === null ? null : Number(r.garmin_updated_at),
       fit: r.fit_sha256 && r.fit_size !== null ? { sha256: r.fit_sha256, size_bytes: Number(r.fit_size) } : null,
+      raw: r.raw,
     }));
   }
 

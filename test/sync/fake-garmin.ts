@@ -53,6 +53,13 @@ export class FakeGarmin implements GarminConnectLike {
     a.updatedAt = at;
   }
 
+  /** An edit the list does not show: only the detail's last-update time moves. */
+  touch(id: number, at: number): void {
+    const a = this.activities.find((x) => x.id === id);
+    if (!a) throw new Error(`no activity ${id}`);
+    a.updatedAt = at;
+  }
+
   activityIds(): number[] {
     return this.activities.map((a) => a.id);
   }

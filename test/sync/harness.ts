@@ -41,6 +41,8 @@ export interface Backend {
   corruptFits(ids: number[]): void;
   /** Renames an activity upstream (an edit in Garmin Connect: its lastUpdateDate moves). */
   renameActivity(id: number, name: string): void;
+  /** An edit the list summaries do not show (a description): only the detail's last-update time moves. */
+  describeActivity(id: number, description: string): void;
   /** Upstream fault storm: 10% 5xx, 5% connection resets, 5% truncated bodies. */
   setStorm(on: boolean): void;
   /** Access token expired and refresh token revoked: the next call needs a credential login. */
@@ -115,6 +117,7 @@ async function emulatorBackend(seed: Seed, limiters: AccountLimiters, clock: Clo
       emu.setFaults(on ? { rateLimitRps: 8, retryAfterSec, rateLimitStyle: 'json' } : { rateLimitRps: null }),
     corruptFits: (ids) => emu.setFaults({ corruptFitIds: ids }),
     renameActivity: (id, name) => void emu.editActivity(EMAIL, id, { name }),
+    describeActivity: (id, description) => void emu.editActivity(EMAIL, id, { description }),
     setStorm: (on) =>
       emu.setFaults(on ? { fault5xx: 0.1, faultReset: 0.05, faultTruncate: 0.05 } : { fault5xx: 0, faultReset: 0, faultTruncate: 0 }),
     killTokens: () => {
@@ -149,6 +152,7 @@ function fakeBackend(seed: Seed, clock: Clock): Backend {
     },
     corruptFits: (ids) => void (fake.corruptFitIds = new Set(ids)),
     renameActivity: (id, name) => fake.rename(id, name, clock.now() + 60_000),
+    describeActivity: (id) => fake.touch(id, clock.now() + 60_000),
     setStorm: (on) => void (fake.unavailableEvery = on ? 7 : 0),
     killTokens: () => void (fake.revoked = true),
     close: async () => {},

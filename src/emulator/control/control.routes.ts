@@ -12,7 +12,7 @@ export interface EmulatorControls {
   setFaults(patch: unknown): void;
   addActivities(email: string | undefined, count: number): number[];
   /** Renames an activity upstream (an edit in Garmin Connect); false when there is none. */
-  editActivity(email: string | undefined, id: number, patch: { name: string }): boolean;
+  editActivity(email: string | undefined, id: number, patch: { name?: string; description?: string }): boolean;
   expireTokens(email?: string): void;
   revokeRefreshTokens(email?: string): void;
   accounts(): { email: string; password: string; mfa: boolean; locked: boolean; displayName: string }[];
@@ -73,12 +73,18 @@ export function controlRoutes(c: EmulatorControls): EmuRoute[] {
       const body = jsonBody(req);
       const id = body?.id;
       const name = body?.name;
+      const description = body?.description;
       if (!body || typeof id !== 'number' || !Number.isSafeInteger(id)) return json(400, { error: '"id" must be an activity id.' });
-      if (typeof name !== 'string' || name.length === 0 || name.length > 200)
-        return json(400, { error: '"name" must be 1–200 characters.' });
+      const text = (v: unknown) => v === undefined || (typeof v === 'string' && v.length > 0 && v.length <= 200);
+      if (!text(name) || !text(description) || (name === undefined && description === undefined))
+        return json(400, { error: '"name" and/or "description" must be 1–200 characters.' });
       const username = body.username;
       if (username !== undefined && typeof username !== 'string') return json(400, { error: '"username" must be a string.' });
-      return c.editActivity(username, id, { name }) ? json(200, { id, name }) : json(404, { error: `no activity ${id}` });
+      const patch = {
+        ...(name !== undefined ? { name: name as string } : {}),
+        ...(description !== undefined ? { description: description as string } : {}),
+      };
+      return c.editActivity(username, id, patch) ? json(200, { id, ...patch }) : json(404, { error: `no activity ${id}` });
     }),
     route('POST', 'expire-tokens', (req) => {
       c.expireTokens(optionalUsername(req));

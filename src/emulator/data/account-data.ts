@@ -26,8 +26,8 @@ export interface AccountData {
   identity: AccountIdentity;
   /** Adds `count` new activities after the newest one (to test incremental sync); returns their ids. */
   addActivities(count: number): number[];
-  /** Renames an activity (its detail's lastUpdateDate becomes `atMs`); false when there is no such activity. */
-  editActivity(id: number, patch: { name: string }, atMs: number): boolean;
+  /** Renames an activity and/or sets its description (its detail's lastUpdateDate becomes `atMs`); false when there is no such activity. */
+  editActivity(id: number, patch: { name?: string; description?: string }, atMs: number): boolean;
   /** Number of activities currently upstream. */
   activityCount(): number;
   /** All activity ids, newest first. */

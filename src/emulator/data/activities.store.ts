@@ -90,13 +90,14 @@ export class ActivityStore {
   }
 
   /**
-   * Edits an activity the way a user does in Garmin Connect (a rename): the name changes and its
-   * detail's lastUpdateDate moves to `atMs`; the original FIT stays. undefined: no such activity.
+   * Edits an activity the way a user does in Garmin Connect (a rename, a description): those change
+   * and its detail's lastUpdateDate moves to `atMs`; the original FIT stays. undefined: no such activity.
    */
-  edit(id: number, patch: { name: string }, atMs: number): ActivityModel | undefined {
+  edit(id: number, patch: { name?: string; description?: string }, atMs: number): ActivityModel | undefined {
     const a = this.byId.get(id);
     if (!a) return undefined;
-    a.name = patch.name;
+    if (patch.name !== undefined) a.name = patch.name;
+    if (patch.description !== undefined) a.description = patch.description;
     a.editedMs = atMs;
     return a;
   }

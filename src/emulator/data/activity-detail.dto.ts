@@ -97,6 +97,7 @@ export function activityDetail(a: ActivityModel, owner: AccountIdentity, home: H
     activityId: a.id,
     activityUUID: { uuid: a.uuid },
     activityName: a.name,
+    ...(a.description !== undefined ? { description: a.description } : {}),
     userProfileId: owner.profileId,
     isMultiSportParent: false,
     activityTypeDTO: activityType(a),

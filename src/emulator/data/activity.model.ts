@@ -51,6 +51,8 @@ export interface ActivityModel {
   fitSeed: number;
   /** When the activity was last edited in "Garmin Connect" (control API); its detail's lastUpdateDate. */
   editedMs?: number;
+  /** Set by an edit (control API); Garmin's detail carries it, its list summaries do not. */
+  description?: string;
 }
 
 /** Rounds to the precision of a 32-bit float, like the values Garmin returns. */

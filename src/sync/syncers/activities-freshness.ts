@@ -2,7 +2,11 @@ import { isAppError, type JobProbe } from '../../core/index.js';
 import { parseGarminGmt } from '../dates.js';
 import type { SyncerContext } from '../syncer.js';
 
-/** Once a day a scheduled run checks recent activities for edits even when nothing was uploaded. */
+/**
+ * How often a run reads the detail of every recent activity (for edits its list summary does not
+ * show); between those runs only changed summaries cost a detail. A scheduled run lists at least
+ * this often even when nothing was uploaded.
+ */
 export const EDIT_CHECK_EVERY_MS = 86_400_000;
 
 /** Probe errors after which the run simply lists as usual (the probe is an optimisation only). */

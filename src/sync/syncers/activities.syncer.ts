@@ -38,11 +38,13 @@ const atOrBefore = (a: { start: number; id: string }, w: Pick<ActivityWatermark,
  * range) and stores each new activity's summary and its verified original FIT (blob store). The
  * watermark moves only when the job completes, so an interrupted job is listed again.
  *
- * Freshness (issue 15): an incremental run then lists the last `activityRecheckDays` days again
- * and reads each stored activity's detail; one whose last-update time moved (renamed or edited in
- * Garmin Connect) is updated in place. A scheduled run first probes the last device upload; when
- * it has not moved since the last successful probed run (and edits were checked within a day),
- * the run ends there: one upstream request.
+ * Freshness (issue 15): an incremental run compares the list summaries of the last
+ * `activityRecheckDays` days with the stored ones — the pages it listed anyway usually cover those
+ * days, so this costs no request — and updates a changed one (renamed or edited in Garmin Connect)
+ * in place, reading its detail's last-update time. Once a day (`EDIT_CHECK_EVERY_MS`) it also reads
+ * the detail of every recent activity, for edits the list does not show. A scheduled run first
+ * probes the last device upload; when it has not moved since the last successful probed run (and
+ * the daily detail check is not due), the run ends there: one upstream request.
  */
 export const activitiesSyncer = defineSyncer({
   type: 'activities',
@@ -53,9 +55,25 @@ export const activitiesSyncer = defineSyncer({
     const watermark = incremental ? await ctx.stored.watermarks.get<ActivityWatermark>(userId, 'activities') : undefined;
     const recheckDays = incremental ? ctx.settings.activityRecheckDays : 0;
     const since = ctx.now() - recheckDays * DAY_MS;
+    const detailsDue = recheckDays > 0 && ctx.now() - (watermark?.edits_checked_at ?? 0) >= EDIT_CHECK_EVERY_MS;
     let newest: ActivityItem | undefined;
     let probe: JobProbe | undefined;
     let checkedEdits = false;
+    /** Summaries of the last `recheckDays` days seen on the pages listed for new activities. */
+    const recentSeen: ActivityItem[] = [];
+    /** Those pages reached back past the recent days (or the list's end): they hold all of them. */
+    let recentCovered = false;
+    /** Ids this run lists as new: stored with their last-update time already, not checked again. */
+    const listedNew = new Set<string>();
+    const seeRecent = (page: readonly GarminActivitySummaryLike[]) => {
+      for (const summary of page) {
+        const item = toItem(summary);
+        // A day's margin: the list goes by local start time, `since` by GMT.
+        if (item.start < since - DAY_MS) recentCovered = true;
+        else if (item.start >= since) recentSeen.push({ ...item, recheck: true });
+      }
+      if (page.length < PAGE) recentCovered = true;
+    };
 
     const list = (start: number, q: { startDate?: string; endDate?: string }) =>
       ctx.garmin((g, signal) => g.listActivities({ start, limit: PAGE, ...q }, signal));
@@ -68,12 +86,12 @@ export const activitiesSyncer = defineSyncer({
       async *pages() {
         if (incremental && ctx.job.trigger === 'schedule') {
           probe = await probeLastUpload(ctx, watermark?.last_upload_time);
-          const editsDue = recheckDays > 0 && ctx.now() - (watermark?.edits_checked_at ?? 0) >= EDIT_CHECK_EVERY_MS;
-          if (!probe.changed && !editsDue) return;
+          if (!probe.changed && !detailsDue) return;
         }
         const range = { ...(params.from ? { startDate: params.from } : {}), ...(params.to ? { endDate: params.to } : {}) };
         for (let start = 0; ; start += PAGE) {
           const page = await list(start, range);
+          if (recheckDays > 0) seeRecent(page);
           const items: ActivityItem[] = [];
           let reached = false;
           for (const summary of page) {
@@ -84,21 +102,27 @@ export const activitiesSyncer = defineSyncer({
             }
             if (!newest || !atOrBefore(item, { start_time: newest.start, activity_id: newest.id })) newest = item;
             items.push(item);
+            listedNew.add(item.id);
           }
           if (items.length > 0) yield items;
           if (reached || page.length < PAGE) break;
         }
         if (recheckDays <= 0) return;
-        // The edit check: the recent days again (a day early: lists go by local day).
-        const recent = { startDate: addDays(utcDate(since), -1), endDate: addDays(utcDate(ctx.now()), 1) };
-        for (let start = 0; ; start += PAGE) {
-          const page = await list(start, recent);
-          const items = page.map(toItem).filter((i) => i.start >= since);
-          for (const i of items) i.recheck = true;
-          if (items.length > 0) yield items;
-          if (page.length < PAGE) break;
+        const notNew = (items: ActivityItem[]) => items.filter((i) => !listedNew.has(i.id));
+        if (recentCovered) {
+          if (notNew(recentSeen).length > 0) yield notNew(recentSeen);
+        } else {
+          // More recent activities than those pages held: list the recent days (a day early: lists go by local day).
+          const recent = { startDate: addDays(utcDate(since), -1), endDate: addDays(utcDate(ctx.now()), 1) };
+          for (let start = 0; ; start += PAGE) {
+            const page = await list(start, recent);
+            const items = notNew(page.map(toItem).filter((i) => i.start >= since));
+            for (const i of items) i.recheck = true;
+            if (items.length > 0) yield items;
+            if (page.length < PAGE) break;
+          }
         }
-        checkedEdits = true;
+        checkedEdits = detailsDue;
       },
       ...(incremental
         ? {
@@ -114,8 +138,14 @@ export const activitiesSyncer = defineSyncer({
                   current.add(item.key);
                   continue;
                 }
+                // The list shows a rename or an edit of what is stored: update it (and its last-update time).
+                const listed = JSON.stringify(item.summary.raw ?? null) !== known.raw;
+                if (!listed && !detailsDue) {
+                  current.add(item.key);
+                  continue;
+                }
                 item.updatedAt = await lastUpdateOf(ctx, item.summary.activityId);
-                if (item.updatedAt === known.garmin_updated_at) current.add(item.key);
+                if (!listed && item.updatedAt === known.garmin_updated_at) current.add(item.key);
                 else item.storedFit = known.fit;
               }
               return current;
