@@ -230,7 +230,7 @@ export function cli(
 }
 
 /** Logs demo@example.com in through the CLI the way a script does: exit 10, then `auth mfa`. */
-export async function loginWithMfa(stack: Stack, home: string): Promise<void> {
+export async function loginWithMfa(stack: Pick<Stack, 'url' | 'emu'>, home: string): Promise<void> {
   const first = await cli(['auth', 'login', '--username', 'demo@example.com', '--password-stdin'], {
     home,
     server: stack.url,
