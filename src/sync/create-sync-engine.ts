@@ -40,7 +40,7 @@ export interface SyncEngineOptions {
     heartbeatMs: number;
     pollMs: number;
     maxJobAttempts: number;
-    /** Recent activities checked for edits on a scheduled run (days). */
+    /** Recent activities checked for edits on each incremental run (days). */
     activityRecheckDays: number;
     /** Shortest schedule interval accepted. */
     scheduleMinIntervalMs: number;
