@@ -8,6 +8,7 @@ import { CredentialStore } from './credentials/credential-store.js';
 import type { Keyring } from './credentials/keyring.js';
 import type { IO } from './io.js';
 import { colorEnabled, createOutput, type Output } from './output/output.js';
+import type { DateZone } from './output/time.js';
 import type { Prompter } from './prompter.js';
 
 export const DEFAULT_SERVER = 'http://127.0.0.1:8787';
@@ -27,6 +28,8 @@ export interface CliDeps {
   homeDir: string;
   /** The OS keyring when one was found; null for file-only. */
   keyring: Keyring | null;
+  /** The zone this process's Date uses (main.ts: TZ at start-up), so local times need no Intl. */
+  dateZone?: DateZone;
   launchers?: Partial<Record<'server' | 'emulator', Launcher>>;
 }
 
@@ -82,6 +85,7 @@ export async function createContext(deps: CliDeps, globals: GlobalFlags): Promis
     color,
     utc: Boolean(globals.utc),
     timeZone: deps.env.TZ,
+    dateZone: deps.dateZone,
   });
   const keyring = settings.credential_backend === 'file' ? null : deps.keyring;
   const store = new CredentialStore({

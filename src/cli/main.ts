@@ -28,6 +28,8 @@ export async function main(argv: string[], launchers?: Partial<Record<'server' |
     prompter: inquirerPrompter(io),
     homeDir: homedir(),
     keyring: secretTool ? secretToolKeyring(secretTool) : null,
+    // The TZ this process's Date was set up with (env is a copy of it, so they agree).
+    dateZone: { tz: process.env.TZ },
     launchers,
   });
 }

@@ -1,6 +1,5 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import lockfile from 'proper-lockfile';
 import { AppError } from '../../core/index.js';
 import { credentialFileName } from '../config/paths.js';
 import type { Keyring } from './keyring.js';
@@ -156,6 +155,9 @@ export class CredentialStore {
     await ensurePrivateDir(this.dir);
     let release: () => Promise<void>;
     try {
+      // Loaded here, not at the top: proper-lockfile (with graceful-fs) costs 20–35 ms to load,
+      // and only a refresh or a login takes the lock — not every command that reads credentials.
+      const { default: lockfile } = await import('proper-lockfile');
       release = await lockfile.lock(this.path, {
         realpath: false,
         lockfilePath: this.lockPath,

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { bufferIO } from '../testing/buffer-io.js';
 import { commandLine, shellWord } from './command-line.js';
@@ -87,6 +88,36 @@ describe('times', () => {
     );
     // An unknown zone name falls back to the system's rather than failing.
     expect(timeFormatter({ utc: false, timeZone: 'Not/AZone' }).time('2026-11-27T05:00:00Z')).toMatch(/^2026-11-2\d \d\d:\d\d$/);
+  });
+
+  it('without Intl (UTC, or the process’s own zone) it writes what the Intl formatter writes, across DST changes', () => {
+    // Every 20 minutes of a year, in a process started with each TZ: Date's getters vs Intl.
+    const script = `
+      import { timeFormatter } from './src/cli/output/time.ts';
+      const tz = process.env.TZ;
+      const fast = [timeFormatter({ utc: false, timeZone: tz, dateZone: { tz } }), timeFormatter({ utc: true, dateZone: { tz } })];
+      const intl = [timeFormatter({ utc: false, timeZone: tz }), timeFormatter({ utc: true, timeZone: 'UTC' })];
+      const bad = [];
+      let n = 0;
+      for (let t = Date.parse('2026-01-01T00:00:00Z'); t < Date.parse('2027-01-01T00:00:00Z'); t += 1_200_000, n++)
+        for (const k of [0, 1]) {
+          const iso = new Date(t).toISOString();
+          if (fast[k].time(iso) !== intl[k].time(iso)) bad.push([iso, fast[k].time(iso), intl[k].time(iso)]);
+        }
+      process.stdout.write(JSON.stringify({ n, bad: bad.slice(0, 3), sample: fast[0].time('2026-07-01T12:00:00Z') }));`;
+    const expected: Record<string, string> = {
+      'America/New_York': '2026-07-01 08:00',
+      'Australia/Lord_Howe': '2026-07-01 22:30',
+      'Asia/Kathmandu': '2026-07-01 17:45',
+      'Not/AZone': '2026-07-01 12:00',
+    };
+    for (const [tz, sample] of Object.entries(expected)) {
+      const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        env: { ...process.env, TZ: tz },
+        encoding: 'utf8',
+      });
+      expect(JSON.parse(out), tz).toEqual({ n: 26_280, bad: [], sample });
+    }
   });
 });
 

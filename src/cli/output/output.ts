@@ -1,6 +1,6 @@
 import pc from 'picocolors';
 import type { IO } from '../io.js';
-import { timeFormatter, type TimeFormatter } from './time.js';
+import { timeFormatter, type DateZone, type TimeFormatter } from './time.js';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
@@ -36,14 +36,17 @@ export function colorEnabled(io: IO, env: Record<string, string | undefined>, fl
   return io.stderrIsTTY;
 }
 
-export function createOutput(io: IO, opts: { json: boolean; quiet: boolean; color: boolean; utc?: boolean; timeZone?: string }): Output {
+export function createOutput(
+  io: IO,
+  opts: { json: boolean; quiet: boolean; color: boolean; utc?: boolean; timeZone?: string; dateZone?: DateZone },
+): Output {
   const color = pc.createColors(opts.color);
   return {
     io,
     json: opts.json,
     quiet: opts.quiet,
     color,
-    fmt: timeFormatter({ utc: Boolean(opts.utc), timeZone: opts.timeZone }),
+    fmt: timeFormatter({ utc: Boolean(opts.utc), timeZone: opts.timeZone, dateZone: opts.dateZone }),
     data: (line = '') => void io.stdout.write(`${line}\n`),
     document: (value) => void io.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
     info: (line) => {

@@ -11,15 +11,36 @@ export interface TimeFormatter {
   when(iso: string | null | undefined, nowMs: number): string;
 }
 
-/** `timeZone` is an IANA name (the TZ variable); an unknown one falls back to the system zone. */
-export function timeFormatter(opts: { utc: boolean; timeZone?: string | undefined }): TimeFormatter {
-  // Made on first use: creating an Intl.DateTimeFormat loads ICU's locale and zone data, a
-  // noticeable part of a command's start-up, and --json output never writes a time for people.
+/** The zone this process's `Date` local methods use: its TZ at start-up (undefined: the system's). */
+export interface DateZone {
+  tz: string | undefined;
+}
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/**
+ * `timeZone` is an IANA name (the TZ variable); an unknown one falls back to the system zone.
+ * `dateZone`, when given and equal to `timeZone`, lets local times come from `Date` itself.
+ */
+export function timeFormatter(opts: { utc: boolean; timeZone?: string | undefined; dateZone?: DateZone }): TimeFormatter {
+  // Creating an Intl.DateTimeFormat loads ICU's locale data: 20–40 ms of a command's start-up
+  // (issue 17, row 4). UTC, and the process's own zone, need no formatter: Date's getters give
+  // the same fields (both ask ICU's zone rules; an unknown TZ falls back alike). Another zone
+  // (a TZ other than the process's, as tests pass) still uses a formatter, made on first use.
+  const viaDate = opts.utc ? 'utc' : opts.dateZone && opts.dateZone.tz === opts.timeZone ? 'local' : undefined;
   let parts: Intl.DateTimeFormat | undefined;
   const time = (iso: string | null | undefined): string => {
     if (!iso) return '-';
     const t = Date.parse(iso);
     if (Number.isNaN(t)) return iso;
+    if (viaDate) {
+      const d = new Date(t);
+      const [y, mo, day, h, mi] =
+        viaDate === 'utc'
+          ? [d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes()]
+          : [d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getMinutes()];
+      return `${String(y).padStart(4, '0')}-${pad2(mo + 1)}-${pad2(day)} ${pad2(h)}:${pad2(mi)}${opts.utc ? ' UTC' : ''}`;
+    }
     parts ??= partsFormatter(opts.utc ? 'UTC' : opts.timeZone);
     const p = Object.fromEntries(parts.formatToParts(t).map((x) => [x.type, x.value]));
     // hourCycle h23 still writes midnight as "24" in some ICU versions.
