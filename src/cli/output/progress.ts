@@ -1,4 +1,4 @@
-import cliProgress from 'cli-progress';
+import type cliProgress from 'cli-progress';
 import type { SyncJob } from '../../contract/index.js';
 import type { Output } from './output.js';
 
@@ -23,8 +23,14 @@ export function progressMode(out: Output): ProgressMode {
   return out.io.stderrIsTTY ? 'bar' : 'lines';
 }
 
-export function createProgressView(out: Output, jobs: readonly SyncJob[], mode: ProgressMode = progressMode(out)): ProgressView {
-  if (mode === 'bar') return new BarView(out, jobs);
+export async function createProgressView(
+  out: Output,
+  jobs: readonly SyncJob[],
+  mode: ProgressMode = progressMode(out),
+): Promise<ProgressView> {
+  // cli-progress (15–30 ms to load) only when a bar is drawn: piped, --json and --quiet runs
+  // (scripts, cron, `sync start --wait --json`) never need it.
+  if (mode === 'bar') return new BarView(out, jobs, (await import('cli-progress')).default);
   if (mode === 'lines') return new LinesView(out, jobs);
   return { update: () => {}, note: () => {}, clearMark: () => {}, stop: () => {} };
 }
@@ -69,11 +75,12 @@ class BarView implements ProgressView {
   constructor(
     private readonly out: Output,
     jobs: readonly SyncJob[],
+    lib: typeof cliProgress,
   ) {
     for (const j of jobs) this.jobs.set(j.job_id, j);
     const c = out.color;
     const columns = Math.max(40, out.io.columns);
-    this.bar = new cliProgress.SingleBar({
+    this.bar = new lib.SingleBar({
       stream: out.io.stderr as NodeJS.WritableStream,
       hideCursor: true,
       clearOnComplete: false,

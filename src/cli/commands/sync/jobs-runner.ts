@@ -64,7 +64,7 @@ export function waitOptions(ctx: CommandContext, reconnectFor?: number): Omit<Wa
 export async function waitForJobs(opts: WaitOptions, jobs: readonly SyncJob[]): Promise<number> {
   const { out, clock } = opts;
   const started = clock.now();
-  const view = createProgressView(out, jobs, opts.ndjson ? 'none' : undefined);
+  const view = await createProgressView(out, jobs, opts.ndjson ? 'none' : undefined);
   const detach = new AbortController();
   const onInterrupt = () => detach.abort(opts.io.interrupt.reason);
   if (opts.io.interrupt.aborted) onInterrupt();
