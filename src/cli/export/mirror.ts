@@ -54,6 +54,8 @@ export class Mirror {
   bytesWritten = 0;
   removed = 0;
   private dirtySinceSave = 0;
+  /** Paths by source (`type\0id`), built on first use: a scan of the manifest per item was quadratic. */
+  private bySource: Map<string, Set<string>> | undefined;
 
   private constructor(
     readonly root: string,
@@ -182,6 +184,7 @@ export class Mirror {
     this.removed++;
     if (this.opts.dryRun) return;
     if (now) await unlink(this.abs(rel)).catch(() => {});
+    this.unindex(rel, entry.source);
     delete this.manifest.files[rel];
     this.dirtySinceSave++;
   }
@@ -195,9 +198,23 @@ export class Mirror {
 
   /** Paths in the manifest made from a source (to find a file's older names). */
   pathsOf(type: FileSource['type'], id: string): string[] {
-    return Object.entries(this.manifest.files)
-      .filter(([, f]) => f.source.type === type && f.source.id === id)
-      .map(([p]) => p);
+    if (!this.bySource) {
+      this.bySource = new Map();
+      for (const [rel, f] of Object.entries(this.manifest.files)) this.index(rel, f.source);
+    }
+    return [...(this.bySource.get(`${type}\0${id}`) ?? [])];
+  }
+
+  private index(rel: string, source: FileSource): void {
+    if (!this.bySource) return;
+    const key = `${source.type}\0${source.id}`;
+    const set = this.bySource.get(key);
+    if (set) set.add(rel);
+    else this.bySource.set(key, new Set([rel]));
+  }
+
+  private unindex(rel: string, source: FileSource): void {
+    this.bySource?.get(`${source.type}\0${source.id}`)?.delete(rel);
   }
 
   private async record(rel: string, sha256: string, source: FileSource): Promise<void> {
@@ -212,7 +229,9 @@ export class Mirror {
       before.source.from === source.from
     )
       return;
+    if (before) this.unindex(rel, before.source);
     this.manifest.files[rel] = { sha256, size: st.size, mtime_ms: st.mtimeMs, source };
+    this.index(rel, source);
     this.dirtySinceSave++;
   }
 
