@@ -20,6 +20,7 @@ import { row6 } from './rows/row6-rss.js';
 import { row7 } from './rows/row7-postgres.js';
 import { row8 } from './rows/row8-cpu.js';
 import { ROW9_TITLE, row9 } from './rows/row9-archive.js';
+import { ROW10_TARGETS, ROW10_TITLE, row10 } from './rows/row10-export.js';
 import { startFixture, type Fixture } from './rows/shared-fixture.js';
 
 const { values } = parseArgs({
@@ -34,7 +35,7 @@ const { values } = parseArgs({
   },
 });
 const profile = values.quick ? QUICK : FULL;
-const wanted = new Set((values.rows ?? '1,2,3,4,5,6,7,8,9').split(',').map((s) => Number(s.trim())));
+const wanted = new Set((values.rows ?? '1,2,3,4,5,6,7,8,9,10').split(',').map((s) => Number(s.trim())));
 // Only a run of every row (or --render) writes docs/benchmarks.md; a subset goes to .tmp/.
 const out =
   values.out ??
@@ -132,6 +133,7 @@ await attempt(6, 'Peak RSS', [], () => row6(profile.row6, log));
 await attempt(7, 'PostgreSQL', [], () => row7(profile.row7, log));
 await attempt(8, 'Service CPU per synced activity', [], () => row8(profile.row8, log));
 await attempt(9, ROW9_TITLE, [], () => row9(profile.row9, log));
+await attempt(10, ROW10_TITLE, ROW10_TARGETS, () => row10(profile.row10, log));
 
 const rows = [...results.values()].sort((a, b) => a.id - b.id);
 const findings = values.quick ? undefined : await readFile(path.join(ROOT, 'bench', 'findings.md'), 'utf8').catch(() => undefined);

@@ -19,6 +19,9 @@ export interface EmulatorParams {
   activities: number;
   latencyMs?: number;
   seed?: number;
+  /** Days of daily health data and workouts (the emulator's defaults when absent). */
+  days?: number;
+  workouts?: number;
 }
 
 /** The account every row uses: no MFA, so logins need no code round-trip. */
@@ -39,6 +42,8 @@ export async function startEmulatorChild(p: EmulatorParams): Promise<EmulatorChi
     String(p.activities),
   ];
   if (p.latencyMs !== undefined && p.latencyMs > 0) args.push('--latency-ms', String(p.latencyMs));
+  if (p.days !== undefined) args.push('--days', String(p.days));
+  if (p.workouts !== undefined) args.push('--workouts', String(p.workouts));
   const proc = await startProcess({
     name: 'emulator',
     cmd: NODE,

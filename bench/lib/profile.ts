@@ -30,6 +30,8 @@ export interface Profile {
   row7: { backlog: number; reps: number; pickupJobs: number; timeoutMs: number };
   /** Archive import (issue 16) at two sizes, side by side: time and peak RSS. */
   row9: { sizes: number[]; reps: number; timeoutMs: number };
+  /** `garminsync export DIR` (issue 14) of n activities (+ health days, workouts): first export and no-change re-run. */
+  row10: { n: number; days: number; workouts: number; firstReps: number; rerunReps: number; timeoutMs: number };
 }
 
 export const FULL: Profile = {
@@ -57,6 +59,7 @@ export const FULL: Profile = {
   row8: { n: 300, latencyMs: 100, reps: 3, timeoutMs: 300_000 },
   row7: { backlog: 1000, reps: 3, pickupJobs: 100, timeoutMs: 180_000 },
   row9: { sizes: [500, 5000], reps: 3, timeoutMs: 1_800_000 },
+  row10: { n: 2000, days: 90, workouts: 12, firstReps: 3, rerunReps: 7, timeoutMs: 900_000 },
 };
 
 export const QUICK: Profile = {
@@ -82,4 +85,5 @@ export const QUICK: Profile = {
   row8: { n: 30, latencyMs: 100, reps: 1, timeoutMs: 60_000 },
   row7: { backlog: 60, reps: 2, pickupJobs: 15, timeoutMs: 60_000 },
   row9: { sizes: [20, 80], reps: 1, timeoutMs: 120_000 },
+  row10: { n: 40, days: 7, workouts: 3, firstReps: 2, rerunReps: 3, timeoutMs: 60_000 },
 };
