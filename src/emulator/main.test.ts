@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { run } from './main.js';
 import { untilDefined } from '../../test/support/until.js';
+import { BIN, ensureBuilt } from '../../test/e2e/harness.js';
 
 function bufferIO(signal?: AbortSignal) {
   const out: string[] = [];
@@ -44,27 +45,13 @@ describe('garminsync emulator (run)', () => {
     expect(bad.err.join('')).toContain('probability');
   });
 
-  it('runs as a process, prints URL and accounts, and exits 0 on SIGTERM and 130 on SIGINT', async () => {
+  it('runs as a process (the built binary), prints URL and accounts, and exits 0 on SIGTERM and 130 on SIGINT', async () => {
+    await ensureBuilt();
     const launch = () => {
-      const child = spawn(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          '-e',
-          "const m = await import('./src/emulator/main.ts'); process.exitCode = await m.run(process.argv.slice(1));",
-          '--',
-          '--port',
-          '0',
-          '--activities',
-          '1',
-          '--days',
-          '1',
-          '--workouts',
-          '0',
-        ],
-        { cwd: new URL('../../', import.meta.url), stdio: ['ignore', 'pipe', 'pipe'] },
-      );
+      const child = spawn(process.execPath, [BIN, 'emulator', '--port', '0', '--activities', '1', '--days', '1', '--workouts', '0'], {
+        cwd: new URL('../../', import.meta.url),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
       return { child, out: () => stdout };

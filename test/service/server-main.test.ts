@@ -8,10 +8,9 @@ import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js
 import { BIN, ensureBuilt } from '../e2e/harness.js';
 import { untilDefined } from '../support/until.js';
 
-/** Runs `garminsync server` (server/main.ts run()) in a child process, as an operator would. */
+/** Runs the built `garminsync server` in a child process, as an operator would. */
 function spawnServer(args: string[], env: Record<string, string> = {}) {
-  const script = "const m = await import('./src/server/main.ts'); process.exitCode = await m.run(process.argv.slice(1));";
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, '--', ...args], {
+  const child = spawn(process.execPath, [BIN, 'server', ...args], {
     cwd: process.cwd(),
     env: { ...process.env, ...env, NODE_OPTIONS: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -32,6 +31,7 @@ describe('garminsync server (main.ts run)', () => {
   let emu: RunningEmulator;
   let dir: string;
   beforeAll(async () => {
+    await ensureBuilt();
     emu = await startEmulator({ seed: 1, activities: 3, days: 3, workouts: 1 });
     dir = mkdtempSync(join(tmpdir(), 'garminsync-main-'));
   });
@@ -73,7 +73,6 @@ describe('garminsync server (main.ts run)', () => {
   }, 30_000);
 
   it('the real binary on a port in use: one sentence, exit 1 within a second of the failure, no stack trace', async () => {
-    await ensureBuilt();
     const holder = createServer();
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
     const port = (holder.address() as { port: number }).port;
