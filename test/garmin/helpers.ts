@@ -18,10 +18,23 @@ export async function startEmu(opts: EmulatorOptions = {}): Promise<{ emu: Runni
 }
 
 // Each client gets its own seed: the emulator rightly refuses a replayed OAuth1 nonce+timestamp.
-let seed = 100;
+// Counted per emulator, not per module: test files share a fork's modules (isolate: false), and a
+// file's clients must get the same seeds whichever files ran before it.
+const seeds = new WeakMap<RunningEmulator, number>();
+function nextSeed(emu: RunningEmulator): number {
+  const seed = seeds.get(emu) ?? 100;
+  seeds.set(emu, seed + 1);
+  return seed;
+}
 
 export function makeAuth(emu: RunningEmulator, clock: FakeClock, opts: Partial<GarminAuthOptions> = {}): GarminAuth {
-  return new GarminAuth({ endpoints: endpointsForBaseUrl(emu.url), clock, random: seededRandom(seed++), timeoutMs: 10_000, ...opts });
+  return new GarminAuth({
+    endpoints: endpointsForBaseUrl(emu.url),
+    clock,
+    random: seededRandom(nextSeed(emu)),
+    timeoutMs: 10_000,
+    ...opts,
+  });
 }
 
 /** An in-memory GarminTokenStore that records every save (to check rotation is persisted first). */
@@ -49,7 +62,7 @@ export function makeConnect(
     auth,
     tokenStore: store,
     clock,
-    random: seededRandom(seed++),
+    random: seededRandom(nextSeed(emu)),
     timeoutMs: 10_000,
     ...opts,
   });
