@@ -95,6 +95,13 @@ function follow(args: string[]): {
 
 const requestsIn = (text: string) => (text.match(/^\[http\] /gm) ?? []).length;
 
+/** The account's jobs (every page). */
+async function jobs(): Promise<{ job_id: string; status: string }[]> {
+  const r = await cli(['sync', 'list', '--all', '--json'], { home, server: url() });
+  expect(r.code, r.stderr).toBe(0);
+  return (JSON.parse(r.stdout) as { items: { job_id: string; status: string }[] }).items;
+}
+
 /** A job to follow: it downloads the activities added for this test. */
 async function startJob(): Promise<string> {
   const r = await cli(['sync', 'start', '--type', 'activities', '--json'], { home, server: url() });
@@ -178,6 +185,54 @@ describe('following a job across a service restart (real binaries)', () => {
       expect(tries).toBeGreaterThanOrEqual(2);
       expect(tries).toBeLessThan(20);
       console.info(`reconnect e2e: gave up ${took} ms after the stop, after ${tries} tries`);
+    },
+  );
+
+  it(
+    '`sync start --wait` while the service is down before the job exists: waits, creates exactly one job when it is back, follows it',
+    { timeout: 120_000 },
+    async () => {
+      // The job an earlier test left to the restarted service ends first (else the POST joins it).
+      await until('no active job', async () => (await jobs()).every((j) => !['pending', 'running'].includes(j.status)), {
+        timeoutMs: 60_000,
+        everyMs: 250,
+      });
+      emu.addActivities('nomfa@example.com', 5);
+      const jobsBefore = (await jobs()).length;
+      expect(await svc!.kill('SIGTERM')).toBe(0);
+      const run = follow(['sync', 'start', '--type', 'activities', '--wait', '--json']);
+      await until('2 tries of the CLI while the service is down', () => requestsIn(run.stderr()) >= 2);
+      await startServiceProcess();
+      const code = await run.exit;
+      expect(code, run.stderr()).toBe(0);
+      const [job] = (JSON.parse(run.stdout()) as { jobs: { job_id: string; status: string; processed_items: number }[] }).jobs;
+      expect(job).toMatchObject({ status: 'completed', processed_items: 5 });
+      expect((await jobs()).length).toBe(jobsBefore + 1); // the re-sent POST made one job, no second
+      // Piped and --json: no notice, only the traced requests.
+      expect(
+        run
+          .stderr()
+          .split('\n')
+          .filter((l) => l && !l.startsWith('[http] ')),
+      ).toEqual([]);
+    },
+  );
+
+  it(
+    '`sync start --wait` when the service stays down: exit 7 after --reconnect-for, one sentence, no job made',
+    { timeout: 60_000 },
+    async () => {
+      const jobsBefore = (await jobs()).length;
+      expect(await svc!.kill('SIGTERM')).toBe(0);
+      const t0 = Date.now();
+      const r = await cli(['sync', 'start', '--type', 'activities', '--wait', '--reconnect-for', '1s'], { home, server: url() });
+      expect(r.code).toBe(7);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
+      expect(r.stderr.trim()).toBe(
+        `The sync service at ${url()} did not come back within 1 s (ECONNREFUSED); no activities sync job was started.`,
+      );
+      await startServiceProcess();
+      expect((await jobs()).length).toBe(jobsBefore);
     },
   );
 });

@@ -87,3 +87,22 @@ function reasonOf(e: AppError): string {
   const m = /\(([^)]*)\)/.exec(e.message);
   return m?.[1] ?? 'no answer';
 }
+
+/**
+ * Runs `attempt` again while the service is away (an outage), within the reconnector's budget;
+ * any other error is thrown at once. For `sync start --wait` when the service is down before the
+ * job exists: re-sending its POST cannot make a second job while the first is active, because the
+ * service answers an identical pending or running job instead of creating one (deduplicated).
+ */
+export async function untilReachable<T>(attempt: () => Promise<T>, reconnect: Reconnector, signal: AbortSignal): Promise<T> {
+  for (;;) {
+    try {
+      const result = await attempt();
+      reconnect.back();
+      return result;
+    } catch (e) {
+      if (!isOutage(e)) throw e;
+      await reconnect.wait(e, signal);
+    }
+  }
+}

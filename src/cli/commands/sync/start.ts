@@ -1,5 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import {
+  AppError,
+  isAppError,
   DEFAULT_HEALTH_METRICS,
   HEALTH_METRICS,
   SYNC_TYPES,
@@ -8,6 +10,7 @@ import {
   type SyncType,
 } from '../../../core/index.js';
 import type { CreateJobRequest, SyncJob } from '../../../contract/index.js';
+import { DEFAULT_RECONNECT_MS, Reconnector, untilReachable } from '../../api/reconnect.js';
 import type { CommandContext } from '../../context.js';
 import { EXIT } from '../../exit-codes.js';
 import { printJobTable } from '../../output/jobs.js';
@@ -99,9 +102,14 @@ export function define(cmd: Command, ctx: DefineContext): void {
   });
 }
 
-/** Creates one job per type (an identical running job is reused by the service) and optionally waits. */
+/**
+ * Creates one job per type (an identical running job is reused by the service) and optionally
+ * waits. With --wait a service that is away when the jobs are created is waited for too, within
+ * --reconnect-for, as it is while following them.
+ */
 export async function runStart(opts: StartOptions): Promise<number> {
   const jobs: SyncJob[] = [];
+  const create = opts.wait ? createWhenReachable(opts) : (req: CreateJobRequest) => opts.api.createJob(req);
   for (const type of opts.types) {
     const req: CreateJobRequest = { sync_type: type };
     if (opts.from) req.from = opts.from;
@@ -109,11 +117,34 @@ export async function runStart(opts: StartOptions): Promise<number> {
     if (opts.full) req.full = true;
     if (opts.metrics) req.metrics = opts.metrics;
     if (opts.missing) req.missing = true;
-    const { job, deduplicated } = await opts.api.createJob(req);
+    const { job, deduplicated } = await create(req);
     if (deduplicated) opts.out.info(`A ${type} sync was already ${job.status}; following job ${job.job_id}.`);
     jobs.push(job);
   }
   return reportStarted(opts, jobs);
+}
+
+/** `createJob`, re-sent while the service is away (one notice on a terminal); exit 7 after the budget, no job made. */
+function createWhenReachable(opts: StartOptions): (req: CreateJobRequest) => ReturnType<StartOptions['api']['createJob']> {
+  const budgetMs = opts.reconnectMs ?? DEFAULT_RECONNECT_MS;
+  const reconnect = new Reconnector({
+    clock: opts.clock,
+    random: opts.random,
+    server: opts.server,
+    budgetMs,
+    onLost: ({ server }) => {
+      if (opts.io.stderrIsTTY && !opts.out.json)
+        opts.out.info(`The sync service at ${server} does not answer; trying again for up to ${Math.round(budgetMs / 1000)} s.`);
+    },
+  });
+  return async (req) => {
+    try {
+      return await untilReachable(() => opts.api.createJob(req), reconnect, opts.io.interrupt);
+    } catch (e) {
+      if (!isAppError(e, 'SERVICE_UNREACHABLE') || typeof e.details.waited_ms !== 'number') throw e;
+      throw new AppError('SERVICE_UNREACHABLE', `${e.message}; no ${req.sync_type} sync job was started.`, e.details, { cause: e });
+    }
+  };
 }
 
 /** Shared with `sync retry`: wait, or print the new jobs and what to run next. */
