@@ -1,6 +1,7 @@
-// `npm run bench [-- --quick] [--rows 1,3] [--out FILE]`: runs the benchmark rows of issue 8
-// against the built system (dist/), prints the results as Markdown and writes them to
-// docs/benchmarks.md (full run) or .tmp/benchmarks-quick.md (--quick).
+// `npm run bench [-- --quick] [--rows 1,3 [--update]] [--out FILE]`: runs the benchmark rows of
+// issue 8 against the built system (dist/), prints the results as Markdown and writes them to
+// docs/benchmarks.md (full run, or --rows … --update: those rows replace the published ones) or
+// .tmp/benchmarks-quick.md (--quick).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,7 +11,7 @@ import { cleanupTemps, missingParts, ROOT } from './lib/paths.js';
 import { killAll } from './lib/proc.js';
 import { FULL, QUICK } from './lib/profile.js';
 import { renderReport, type ReportInput } from './lib/report.js';
-import { notRun, type RowResult } from './lib/result.js';
+import { notRun, type Provenance, type RowResult } from './lib/result.js';
 import { row1 } from './rows/row1-budget.js';
 import { row2 } from './rows/row2-concurrency.js';
 import { ROW3_TARGETS, ROW3_TITLE, row3 } from './rows/row3-noop.js';
@@ -32,13 +33,23 @@ const { values } = parseArgs({
     'no-write': { type: 'boolean', default: false },
     /** Re-render a saved run (its JSON) with the current bench/findings.md; runs nothing. */
     render: { type: 'string' },
+    /** With --rows (full profile): put the rows measured now into the published page and its raw
+     * results (bench/results/full.json), replacing the same rows of the last full run. */
+    update: { type: 'boolean', default: false },
   },
 });
 const profile = values.quick ? QUICK : FULL;
+if (values.update && (values.quick || !values.rows || values.out || values['no-write'])) {
+  process.stderr.write('bench: --update goes with --rows and the full profile (no --quick, --out or --no-write).\n');
+  process.exit(2);
+}
 const wanted = new Set((values.rows ?? '1,2,3,4,5,6,7,8,9,10').split(',').map((s) => Number(s.trim())));
 // Only a run of every row (or --render) writes docs/benchmarks.md; a subset goes to .tmp/.
+const published = path.join(ROOT, 'docs', 'benchmarks.md');
+const publishedRaw = path.join(ROOT, 'bench', 'results', 'full.json');
 const out =
   values.out ??
+  (values.update ? published : undefined) ??
   (values.quick
     ? path.join(ROOT, '.tmp', 'benchmarks-quick.md')
     : values.rows
@@ -47,11 +58,13 @@ const out =
 // The raw results of a run, so the page can be re-rendered (--render) without re-measuring.
 // Only a full run of every row replaces the committed raw results; a subset (--rows) or a quick
 // run writes its raw results beside its page instead.
-const rawOut = values.quick
-  ? path.join(ROOT, '.tmp', 'benchmarks-quick.json')
-  : values.rows || values.out
-    ? `${out.replace(/\.md$/, '')}.json`
-    : path.join(ROOT, 'bench', 'results', 'full.json');
+const rawOut = values.update
+  ? publishedRaw
+  : values.quick
+    ? path.join(ROOT, '.tmp', 'benchmarks-quick.json')
+    : values.rows || values.out
+      ? `${out.replace(/\.md$/, '')}.json`
+      : path.join(ROOT, 'bench', 'results', 'full.json');
 
 if (values.render) {
   const saved = JSON.parse(await readFile(values.render, 'utf8')) as Omit<ReportInput, 'findings'>;
@@ -86,13 +99,18 @@ async function attempt(id: number, title: string, targets: string[], fn: () => P
   if (!wanted.has(id)) return;
   log(`bench: row ${id} — ${title}`);
   const t0 = Date.now();
+  const loadAtStart = os.loadavg()[0] ?? Number.NaN;
+  const provenance = (): Provenance => {
+    const m = machineInfo(ROOT, loadAtStart);
+    return { date: m.date, commit: m.commit, dirty: m.dirty, loadAtStart, loadAtEnd: os.loadavg()[0] ?? Number.NaN };
+  };
   try {
-    results.set(id, await fn());
+    results.set(id, { ...(await fn()), measured: provenance() });
   } catch (e) {
     failed++;
     const r = notRun(id, title, `failed: ${errorText(e)}`, targets);
     r.wallMs = Date.now() - t0;
-    results.set(id, r);
+    results.set(id, { ...r, measured: provenance() });
     log(`bench: row ${id} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   }
 }
@@ -145,13 +163,26 @@ const report: ReportInput = {
   totalMs: Date.now() - t0,
   loadAtEnd: os.loadavg()[0] ?? Number.NaN,
 };
-const md = renderReport({ ...report, findings });
+// --update: the rows of this run replace the same rows of the published full run; the page keeps
+// the full run's machine table and says which rows were measured again, when.
+const lastFull = values.update ? (JSON.parse(await readFile(publishedRaw, 'utf8')) as ReportInput) : undefined;
+const page: ReportInput = lastFull
+  ? {
+      ...lastFull,
+      rows: [...lastFull.rows.filter((r) => !results.has(r.id)), ...rows].sort((a, b) => a.id - b.id),
+      updates: [
+        ...(lastFull.updates ?? []),
+        { command: `npm run bench -- --rows ${values.rows ?? ''} --update`, date: report.machine.date, rows: rows.map((r) => r.id) },
+      ],
+    }
+  : report;
+const md = renderReport({ ...page, findings });
 process.stdout.write(`${md}\n`);
 if (!values['no-write']) {
   await mkdir(path.dirname(out), { recursive: true });
   await writeFile(out, md);
   await mkdir(path.dirname(rawOut), { recursive: true });
-  await writeFile(rawOut, `${JSON.stringify(report, null, 1)}\n`);
+  await writeFile(rawOut, `${JSON.stringify(page, null, 1)}\n`);
   log(`bench: wrote ${path.relative(ROOT, out)} and ${path.relative(ROOT, rawOut)}`);
 }
 await cleanupTemps();

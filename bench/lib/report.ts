@@ -1,6 +1,6 @@
 // Renders the results as Markdown: docs/benchmarks.md and the console get the same text.
 import type { MachineInfo } from './machine.js';
-import type { RowResult, Target } from './result.js';
+import type { Provenance, RowResult, Target } from './result.js';
 import { fmt, summarize } from './stats.js';
 
 function verdict(t: Target): string {
@@ -14,6 +14,12 @@ export function renderTargets(rows: RowResult[]): string {
     for (const t of r.targets) lines.push(`| ${r.id} | ${t.text} | ${t.measured} | ${verdict(t)} |`);
   }
   return lines.join('\n');
+}
+
+function provenanceText(m: Provenance): string {
+  const at = m.date.slice(0, 16).replace('T', ' ');
+  const dirty = m.dirty ? ' (with uncommitted changes)' : '';
+  return `Measured ${at} UTC at commit ${m.commit}${dirty}; load average ${fmt(m.loadAtStart)} at the row's start, ${fmt(m.loadAtEnd)} at its end.`;
 }
 
 export function renderRow(r: RowResult): string {
@@ -33,7 +39,10 @@ export function renderRow(r: RowResult): string {
   }
   for (const n of r.notes) out.push(`- ${n}`);
   if (r.notes.length > 0) out.push('');
-  if (r.wallMs > 0) out.push(`_Row wall time: ${fmt(r.wallMs / 1000)} s._`, '');
+  const tail = [r.wallMs > 0 ? `Row wall time: ${fmt(r.wallMs / 1000)} s.` : '', r.measured ? provenanceText(r.measured) : '']
+    .filter((t) => t !== '')
+    .join(' ');
+  if (tail) out.push(`_${tail}_`, '');
   return out.join('\n');
 }
 
@@ -45,6 +54,8 @@ export interface ReportInput {
   totalMs: number;
   /** 1-minute load average when the run ended. */
   loadAtEnd: number;
+  /** Rows measured again after the full run (`--rows … --update`), newest last. */
+  updates?: { command: string; date: string; rows: number[] }[];
   /** Hand-written analysis (bench/findings.md), appended verbatim when present. */
   findings?: string;
 }
@@ -67,6 +78,10 @@ export function renderReport(i: ReportInput): string {
     `| git commit | ${m.commit}${m.dirty ? ' (with uncommitted changes in src/ or bin/)' : ''} |`,
     `| load average (1 min) at start / end | ${fmt(m.loadAtStart)} / ${fmt(i.loadAtEnd)} (${m.cores} cores) |`,
     `| bench wall time | ${fmt(i.totalMs / 1000)} s |`,
+    ...(i.updates ?? []).map(
+      (u) =>
+        `| rows ${u.rows.join(', ')} measured again | ${u.date.slice(0, 16).replace('T', ' ')} UTC by \`${u.command}\` (each row says its commit and load) |`,
+    ),
     '',
     'Method: every figure is repeated (n column); the headline is the median, the spread is min–max',
     'and the inter-quartile range (IQR, shown from n ≥ 4). Times are wall-clock from',
@@ -78,8 +93,10 @@ export function renderReport(i: ReportInput): string {
     '',
     'Run it: `npm run bench` (this full run, about half an hour on 2 cores) or `npm run bench -- --quick`',
     '(small N, under 3 minutes, writes `.tmp/benchmarks-quick.md`; CI runs it as a smoke check without',
-    'thresholds). `--rows 1,3` runs a subset. Row 4 uses hyperfine when installed (`apt-get install',
-    'hyperfine`), else a repeated-run harness. A row whose parts are missing says "not run" and why.',
+    'thresholds). `--rows 1,3` runs a subset (to `.tmp/`); `--rows 1,3 --update` puts those rows into this',
+    "page in place of the full run's, each saying when, at which commit and at what load it was measured.",
+    'Row 4 uses hyperfine when installed (`apt-get install hyperfine`), else a repeated-run harness.',
+    'A row whose parts are missing says "not run" and why.',
     '',
     '## Targets',
     '',

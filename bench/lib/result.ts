@@ -28,6 +28,18 @@ export interface RowResult {
   /** Set when the row (or a part of it) could not run; the reason is printed instead of numbers. */
   notRun?: string;
   wallMs: number;
+  /** When and on what this row was measured (a page can hold rows of more than one run: --update). */
+  measured?: Provenance;
+}
+
+/** The run a row's figures come from. */
+export interface Provenance {
+  date: string;
+  commit: string;
+  dirty: boolean;
+  /** 1-minute load average when the row started and when it ended. */
+  loadAtStart: number;
+  loadAtEnd: number;
 }
 
 export function notRun(id: number, title: string, reason: string, targets: string[] = []): RowResult {
