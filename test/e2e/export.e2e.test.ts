@@ -2,13 +2,18 @@ import { appendFile, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emulatorOriginals, filesUnder, gpxSchemaErrors, positionRecords } from './export-support.js';
-import { cli, ensureBuilt, loginWithMfa, startStack, tempHome, type Stack } from './harness.js';
+import { REPO, cli, ensureBuilt, loginWithMfa, startStack, tempHome, type Stack } from './harness.js';
 
 /** Issue 14: `garminsync export DIR` (real binary, real service, real emulator). */
 let stack: Stack;
 let home: string;
 let dir: string;
-const run = (args: string[]) => cli(args, { home, server: stack.url, timeoutMs: 120_000 });
+const run = (args: string[], env?: Record<string, string>) => cli(args, { home, server: stack.url, timeoutMs: 120_000, env });
+/** Every module the process loads is reported on stderr as `[load] URL` (startup.e2e.test.ts's hook). */
+const TRACE_LOADS = { NODE_OPTIONS: `--import=${join(REPO, 'test/e2e/fixtures/trace-loads.mjs')}` };
+/** The GPX path's packages among the modules a traced run loaded. */
+const gpxPackages = (stderr: string) =>
+  [...new Set([...stderr.matchAll(/^\[load\] .*\/node_modules\/(@garmin\/fitsdk|fast-xml-parser)\//gm)].map((m) => m[1]))].sort();
 type Summary = {
   files_written: number;
   files_unchanged: number;
@@ -16,10 +21,11 @@ type Summary = {
   kept: { path: string; reason: string }[];
   counts: { activities: number; workouts: number };
 };
-const exportJson = async (...extra: string[]): Promise<Summary> => {
-  const r = await run(['export', dir, '--json', ...extra]);
+const exportJson = async (...extra: string[]): Promise<Summary> => (await exportTraced(...extra)).summary;
+const exportTraced = async (...extra: string[]): Promise<{ summary: Summary; stderr: string }> => {
+  const r = await run(['export', dir, '--json', ...extra], TRACE_LOADS);
   expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout) as Summary;
+  return { summary: JSON.parse(r.stdout) as Summary, stderr: r.stderr };
 };
 const csvRows = async (rel: string) => (await readFile(join(dir, rel), 'utf8')).trimEnd().split('\n').length - 1;
 const listJson = async <T>(args: string[]): Promise<T[]> =>
@@ -41,7 +47,9 @@ afterAll(async () => {
 describe('garminsync export DIR', { timeout: 240_000 }, () => {
   it('writes one byte-identical FIT per activity and workout, a valid GPX per activity with positions, and CSVs with the API’s counts', async () => {
     const originals = await emulatorOriginals(stack.emu);
-    const first = await exportJson();
+    const { summary: first, stderr } = await exportTraced();
+    // Writing a GPX is what loads the FIT decoder and the XML builder.
+    expect(gpxPackages(stderr)).toEqual(['@garmin/fitsdk', 'fast-xml-parser']);
     const files = await filesUnder(dir);
     const fits = files.filter((f) => f.startsWith('activities/') && f.endsWith('.fit'));
     expect(fits).toHaveLength(originals.activities.size);
@@ -112,6 +120,10 @@ describe('garminsync export DIR', { timeout: 240_000 }, () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^Nothing new: \d+ files up to date in /);
     expect(await readFile(join(dir, 'manifest.json'), 'utf8')).toBe(before);
+    // Nothing to write: neither the FIT decoder nor the XML builder is loaded.
+    const traced = await exportTraced();
+    expect(traced.summary.files_written).toBe(0);
+    expect(gpxPackages(traced.stderr)).toEqual([]);
   });
 
   it('after 3 new activities upstream and a sync, writes exactly those 3 (+ their GPX) and the updated CSV', async () => {

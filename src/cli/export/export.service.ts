@@ -3,11 +3,16 @@ import { join } from 'node:path';
 import { AppError } from '../../core/index.js';
 import type { Activity, ActivityList, HealthDayDetail, Workout, WorkoutList } from '../../contract/index.js';
 import type { HttpResponse } from '../api/http.js';
-import { gpxDocument, trackPoints } from './gpx.js';
+import type * as GpxModule from './gpx.js';
 import { exportHealthDay, listHealthDays, writeHealthTables, type HealthExportApi } from './health-export.js';
 import { Mirror, sha256Hex, type FileSource } from './mirror.js';
 import { activityStem, workoutFitPath } from './names.js';
 import { ACTIVITY_COLUMNS, WORKOUT_COLUMNS, activityOrder, csv, workoutOrder, type ActivityRow } from './tables.js';
+
+// The GPX path (@garmin/fitsdk's decoder and fast-xml-parser, ~30 modules) is loaded only when a GPX
+// is about to be written: a no-change export, and every other command, never pays for it.
+let gpx: Promise<typeof GpxModule> | undefined;
+const loadGpx = () => (gpx ??= import('./gpx.js'));
 
 export const EXPORT_TYPES = ['activities', 'health', 'workouts'] as const;
 export type ExportType = (typeof EXPORT_TYPES)[number];
@@ -224,6 +229,7 @@ async function exportActivity(
           ? await readFile(join(o.dir, ...fitRel.split('/'))).catch(() => null)
           : null;
       const fit = local && sha256Hex(local) === sha ? local : await download();
+      const { gpxDocument, trackPoints } = await loadGpx();
       const points = trackPoints(fit);
       if (points.length === 0) mirror.noteNoTrack(a.activity_id, sha);
       else
