@@ -115,6 +115,12 @@ describe('emulator archive writer', () => {
     expect(sleep.some((s) => Object.keys(s).length === 1 && 'retro' in s)).toBe(true);
   });
 
+  it('writes the same archive, byte for byte, for the same options', async () => {
+    const again = await writeArchive({ ...OPTS, out: join(dir, 'again.zip') });
+    expect(again.bytes).toBe(summary.bytes);
+    expect((await readFile(again.path)).equals(await readFile(summary.path))).toBe(true);
+  });
+
   it('refuses an unknown account with a sentence naming the accounts', async () => {
     await expect(writeArchive({ ...OPTS, account: 'nobody@example.com', out: join(dir, 'x.zip') })).rejects.toThrow(/demo@example.com/);
   });

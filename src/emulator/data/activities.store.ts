@@ -33,7 +33,7 @@ export class ActivityStore {
   /** Oldest first. */
   private readonly models: ActivityModel[] = [];
   private readonly byId = new Map<number, ActivityModel>();
-  private readonly fitCache: LruCache<number, { fit: Uint8Array; zip: Uint8Array }>;
+  private readonly fitCache: LruCache<number, { fit: Uint8Array; zip?: Uint8Array }>;
   private corrupt = new Set<number>();
 
   constructor(
@@ -119,14 +119,13 @@ export class ActivityStore {
     return formatCalendarDate(a.startMs + a.offsetMs);
   }
 
-  private files(id: number): { fit: Uint8Array; zip: Uint8Array } | undefined {
+  /** The FIT, and its download ZIP once asked for (a reader of FITs alone, the archive writer, never pays for it). */
+  private files(id: number): { fit: Uint8Array; zip?: Uint8Array } | undefined {
     const cached = this.fitCache.get(id);
     if (cached) return cached;
     const a = this.byId.get(id);
     if (!a) return undefined;
-    const fit = encodeActivityFit(a);
-    const zip = zipSingleFile(`${a.id}_ACTIVITY.fit`, fit, a.startMs);
-    const entry = { fit, zip };
+    const entry = { fit: encodeActivityFit(a) };
     this.fitCache.set(id, entry);
     return entry;
   }
@@ -141,7 +140,8 @@ export class ActivityStore {
     const f = this.files(id);
     const a = this.byId.get(id);
     if (!f || !a) return undefined;
-    return this.corrupt.has(id) ? zipSingleFile(`${a.id}_ACTIVITY.fit`, corruptFit(f.fit), a.startMs) : f.zip;
+    if (this.corrupt.has(id)) return zipSingleFile(`${a.id}_ACTIVITY.fit`, corruptFit(f.fit), a.startMs);
+    return (f.zip ??= zipSingleFile(`${a.id}_ACTIVITY.fit`, f.fit, a.startMs));
   }
 
   setCorrupt(ids: Iterable<number>): void {
