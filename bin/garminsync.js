@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // The single entry point. It loads as little as possible: `--version` reads package.json only,
-// `server` and `emulator` load their own composition roots, everything else loads the CLI.
-import { readFileSync } from 'node:fs';
+// `server` and `emulator` load their own composition roots, everything else loads the CLI: the
+// bundle `npm run build` makes (dist/cli-bundle/, a few files instead of ~40 modules), or tsc's
+// output when there is no bundle.
+import { existsSync, readFileSync } from 'node:fs';
 
 const argv = process.argv.slice(2);
 const dist = new URL('../dist/', import.meta.url);
@@ -17,9 +19,11 @@ const entries = {
   emulator: new URL('emulator/main.js', dist),
 };
 
+const bundle = new URL('cli-bundle/main.js', dist);
+const cli = existsSync(bundle) ? bundle : new URL('cli/main.js', dist);
+
 const first = argv[0];
-const entry =
-  Object.hasOwn(entries, first ?? '') && !argv.includes('--help') && !argv.includes('-h') ? entries[first] : new URL('cli/main.js', dist);
+const entry = Object.hasOwn(entries, first ?? '') && !argv.includes('--help') && !argv.includes('-h') ? entries[first] : cli;
 
 // `server --help` / `emulator --help` reach the CLI (which lists them); the CLI hands them back to
 // their own entry points through these launchers, so that it never imports those rooms itself.

@@ -1,20 +1,22 @@
 import { spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { filesUnder } from './export-support.js';
 import { BIN, REPO, ensureBuilt, tempHome } from './harness.js';
 
 const HOOK = join(REPO, 'test/e2e/fixtures/trace-loads.mjs');
 
 /** Runs the binary and returns the project files it loaded (relative to the repository). */
-function loads(args: string[], home: string): { code: number | null; files: string[] } {
+function loads(args: string[], home: string): { code: number | null; files: string[]; packages: string[] } {
   const r = spawnSync(process.execPath, ['--import', HOOK, BIN, ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: home, XDG_CONFIG_HOME: home, GARMINSYNC_KEYRING: 'off' },
     encoding: 'utf8',
   });
-  const files = [...r.stderr.matchAll(/^\[load\] file:\/\/(.*)$/gm)]
-    .map((m) => m[1]!.replace(REPO, ''))
-    .filter((f) => !f.includes('node_modules'));
-  return { code: r.status, files };
+  const urls = [...r.stderr.matchAll(/^\[load\] file:\/\/(.*)$/gm)].map((m) => m[1]!);
+  const files = urls.map((u) => u.replace(REPO, '')).filter((f) => !f.includes('node_modules'));
+  const packages = [...new Set(urls.flatMap((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1] ?? []))];
+  return { code: r.status, files, packages };
 }
 
 describe('start-up', () => {
@@ -30,14 +32,27 @@ describe('start-up', () => {
     expect(r.files.filter((f) => f.startsWith('dist/'))).toEqual([]);
   });
 
-  it('a command loads only the CLI (its own verb), never the server, store, sync, garmin or emulator', () => {
+  it('a command loads only the CLI bundle (its own verb), never the server, store, sync, garmin or emulator', () => {
     const r = loads(['sync', 'status', '--help'], home);
     expect(r.code).toBe(0);
     const dist = r.files.filter((f) => f.startsWith('dist/'));
-    expect(dist).toContain('dist/cli/commands/sync/status.js');
-    expect(dist.filter((f) => /^dist\/(server|store|sync|garmin|emulator|auth)\//.test(f))).toEqual([]);
-    expect(
-      dist.filter((f) => f.startsWith('dist/cli/commands/') && !/\/(table|types|errors)\.js$/.test(f) && !f.includes('/sync/status.js')),
-    ).toEqual([]);
+    expect(dist).toContain('dist/cli-bundle/main.js');
+    expect(dist).toContain('dist/cli-bundle/commands/sync/status.js');
+    // One bundle: no module of tsc's output, and no verb but the one asked for.
+    expect(dist.filter((f) => !f.startsWith('dist/cli-bundle/'))).toEqual([]);
+    expect(dist.filter((f) => f.includes('/commands/') && !f.endsWith('/sync/status.js'))).toEqual([]);
+    // The rooms the CLI must not import would show as their packages (bundled code has no file of its own).
+    expect(r.packages.filter((p) => /^(fastify|better-sqlite3|kysely|pg|typebox|pino|jose|@garmin\/fitsdk)$/.test(p))).toEqual([]);
+  });
+
+  it('the bundle does not contain the server, store, sync, garmin, auth or emulator rooms', async () => {
+    const bundled = await filesUnder(join(REPO, 'dist/cli-bundle'));
+    const sources = new Set<string>();
+    for (const f of bundled.filter((b) => b.endsWith('.js.map'))) {
+      const map = JSON.parse(await readFile(join(REPO, 'dist/cli-bundle', f), 'utf8')) as { sources: string[] };
+      for (const s of map.sources) sources.add(s.replace(/^(\.\.\/)+/, ''));
+    }
+    expect([...sources].filter((s) => s.startsWith('src/cli/')).length).toBeGreaterThan(40);
+    expect([...sources].filter((s) => /^src\/(server|store|sync|garmin|emulator|auth)\//.test(s))).toEqual([]);
   });
 });

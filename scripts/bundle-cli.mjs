@@ -1,0 +1,43 @@
+// Part of `npm run build` (after tsc): bundles the CLI into dist/cli-bundle/ with esbuild, so that a
+// command loads a handful of files instead of ~40 ES modules plus commander's CommonJS files
+// (issue 17, row 4). Every verb of the command table stays its own lazily imported file
+// (dist/cli-bundle/commands/<noun>/<verb>.js), code two of them share goes into chunks/.
+// bin/garminsync.js runs the bundle when it exists; `server` and `emulator` are not bundled.
+//
+// Bundled: our own code (src/cli, src/core, the few src/contract constants the CLI uses) and the
+// packages every command needs (commander, picocolors). Every other dependency stays a package
+// import: they are loaded lazily, only by the commands that need them (prompts, the progress bar,
+// the credential lock, the GPX path).
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const BUNDLED = new Set(['commander', 'picocolors']);
+
+const pkg = JSON.parse(await readFile(new URL('package.json', new URL('..', import.meta.url)), 'utf8'));
+const external = Object.keys(pkg.dependencies).filter((d) => !BUNDLED.has(d));
+// The verbs: every module the command table imports lazily.
+const table = await readFile(new URL('src/cli/commands/table.ts', new URL('..', import.meta.url)), 'utf8');
+const verbs = [...table.matchAll(/import\('\.\/([\w/-]+)\.js'\)/g)].map((m) => `src/cli/commands/${m[1]}.ts`);
+if (verbs.length < 10) throw new Error(`bundle-cli: found only ${verbs.length} verbs in src/cli/commands/table.ts`);
+
+await build({
+  absWorkingDir: repo,
+  entryPoints: ['src/cli/main.ts', ...verbs],
+  outbase: 'src/cli',
+  outdir: 'dist/cli-bundle',
+  entryNames: '[dir]/[name]',
+  chunkNames: 'chunks/[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external,
+  // commander is CommonJS: its require() of node: built-ins needs a real require in an ES module.
+  banner: { js: "import { createRequire as __cliRequire } from 'node:module'; const require = __cliRequire(import.meta.url);" },
+  sourcemap: 'linked',
+  legalComments: 'none',
+  logLevel: 'warning',
+});
