@@ -166,19 +166,30 @@ export class AuthService {
   async refresh(refreshToken: string): Promise<TokenResponse> {
     const { clock, random, logger } = this.o;
     return refreshSession(
-      { sessions: this.o.repos.sessions, users: this.o.repos.users, issuer: this.issuer, lifetime: this.lifetime, clock, random, logger },
+      {
+        sessions: this.o.repos.sessions,
+        users: this.o.repos.users,
+        issuer: this.issuer,
+        lifetime: this.lifetime,
+        clock,
+        random,
+        logger,
+        revoked: (sessionId) => this.bearer.forgetSession(sessionId),
+      },
       refreshToken,
     );
   }
 
-  /** Revokes the caller's session: its access and refresh tokens stop working at once. */
+  /** Revokes the caller's session: its tokens stop working at once here, within REVOCATION_BOUND_MS on other processes. */
   async logout(p: Principal): Promise<void> {
     await this.o.repos.sessions.revoke(p.sessionId, 'logout', this.o.clock.now());
+    this.bearer.forgetSession(p.sessionId);
   }
 
   /**
    * Verifies a Bearer access token and that its token row and session are alive (see
-   * BearerAuthenticator); revocation is therefore effective immediately, not only at `exp`.
+   * BearerAuthenticator); a revocation here is effective at once, one on another process within
+   * REVOCATION_BOUND_MS (not only at `exp`).
    */
   async authenticate(authorization: string | undefined): Promise<Principal> {
     return this.bearer.authenticate(authorization);

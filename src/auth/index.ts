@@ -16,3 +16,4 @@ export * from './login-limits.js';
 export * from './refresh-token.js';
 export * from './secret-box.js';
 export * from './token-issuer.js';
+export * from './verified-token-cache.js';

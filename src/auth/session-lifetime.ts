@@ -40,6 +40,8 @@ export async function refreshSession(
     clock: Clock;
     random: Random;
     logger: Logger;
+    /** Told of a session this refresh revoked (this process then refuses its tokens at once). */
+    revoked?: (sessionId: string) => void;
   },
   refreshToken: string,
 ): Promise<IssuedTokens> {
@@ -52,6 +54,7 @@ export async function refreshSession(
   if (r.kind === 'unknown') throw new AppError('REFRESH_TOKEN_INVALID', 'The refresh token is not valid; log in again.');
   if (r.kind === 'reused') {
     await o.sessions.revoke(r.sessionId, 'refresh_token_reuse', now);
+    o.revoked?.(r.sessionId);
     o.logger.warn({ session_id: r.sessionId }, 'refresh token reuse detected; session revoked');
     throw new AppError('REFRESH_TOKEN_REUSED', 'This refresh token was already used; the session was revoked. Log in again.');
   }

@@ -10,7 +10,7 @@ declare module 'fastify' {
 
 /**
  * Bearer guard for an encapsulated plugin context: every route registered in `scope` needs a
- * valid access token of a live session. Each use updates auth_tokens.last_used_at.
+ * valid access token of a live session. Uses are recorded in auth_tokens.last_used_at (to about a second).
  */
 export function requireAuth(scope: FastifyInstance, auth: AuthApi): void {
   scope.addHook('onRequest', async (request) => {

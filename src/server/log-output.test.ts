@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../core/index.js';
 import { createServiceLogger, resolvedLogFormat } from './log-output.js';
@@ -84,4 +86,40 @@ describe('server log format (issue 18.10)', () => {
       expect(text).toContain('demo@example.com'); // what is not a secret stays
     }
   });
+});
+
+describe('the asynchronous stderr log (issue 17, bench row 5)', () => {
+  // A process that logs many lines and then dies at once: every line must still reach stderr
+  // (a pipe, as under systemd or the bench), redacted.
+  const script = `
+    import { createServiceLogger, stderrDestination } from ${JSON.stringify(fileURLToPath(new URL('./log-output.ts', import.meta.url)))};
+    const logger = createServiceLogger({ level: 'info', format: 'json', noColor: true, pid: 1 },
+      { logs: stderrDestination(), stderr: () => {}, stderrIsTTY: false });
+    for (let i = 0; i < 20000; i++) logger.info({ i, body: { password: 'hunter22-password' } }, 'line');
+    if (process.argv[1] === 'throw') throw new Error('fatal');
+    process.exit(3);
+  `;
+  const run = (mode: string) =>
+    new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, mode], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+      child.on('error', reject).on('close', (code) => resolve({ code, stderr }));
+    });
+
+  it.each(['exit', 'throw'])(
+    'every line is written before the process ends (%s), secrets redacted',
+    async (mode) => {
+      const { code, stderr } = await run(mode);
+      expect(code).toBe(mode === 'exit' ? 3 : 1);
+      const lines = stderr.split('\n').filter((l) => l.startsWith('{'));
+      expect(lines).toHaveLength(20000);
+      expect((JSON.parse(lines[19999] as string) as { i: number }).i).toBe(19999);
+      expect(stderr).not.toContain('hunter22-password');
+      if (mode === 'throw') expect(stderr).toContain('Error: fatal');
+    },
+    60_000,
+  );
 });

@@ -12,6 +12,17 @@ export interface LogSink {
   stderrIsTTY: boolean;
 }
 
+/**
+ * The process's stderr as a pino destination for JSON lines. Asynchronous: a line is handed to
+ * the kernel after the log call returns, and lines written while a write is under way go out
+ * together (bench row 5: a synchronous write per line cost a quarter of the API's requests/s).
+ * Nothing is lost on the way out: pino flushes this destination synchronously on `exit` (also
+ * after `process.exit()` and an uncaught exception), and `run` flushes it after shutdown.
+ */
+export function stderrDestination(): ReturnType<typeof pino.destination> {
+  return pino.destination({ dest: 2, sync: false });
+}
+
 /** `auto` is readable lines for a person at a terminal, and JSON (one object per line) for everything else. */
 export function resolvedLogFormat(format: (typeof LOG_FORMATS)[number], stderrIsTTY: boolean): 'pretty' | 'json' {
   return format === 'auto' ? (stderrIsTTY ? 'pretty' : 'json') : format;

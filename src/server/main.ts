@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import envPaths from 'env-paths';
-import pino from 'pino';
+import type pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { createAuth, loadOrCreateKeyFile, parseKey, verifyKeyFingerprints, type AuthModule } from '../auth/index.js';
@@ -14,7 +14,7 @@ import { GarminAuth, GarminConnect, endpointsForBaseUrl, endpointsForDomain } fr
 import { createStore, prepareDataDir, type BlobFs, type Database, type StoreModule } from '../store/index.js';
 import { createSyncEngine, type AccountLimiterRegistry, type SyncEngine } from '../sync/index.js';
 import { createApp, type RunningApp } from './app.js';
-import { createServiceLogger } from './log-output.js';
+import { createServiceLogger, stderrDestination } from './log-output.js';
 import { parseServerConfig, serverHelp, type ServerConfig } from './config.js';
 import { startStep } from './start-failure.js';
 
@@ -220,7 +220,7 @@ const processIO = (): ServerIO => ({
   stdout: (s) => void process.stdout.write(s),
   stderr: (s) => void process.stderr.write(s),
   stderrIsTTY: process.stderr.isTTY === true,
-  logs: pino.destination({ dest: 2, sync: true }),
+  logs: stderrDestination(),
 });
 
 /** Resolves when SIGINT/SIGTERM arrives or `stop` aborts; the listeners are removed afterwards. */
@@ -281,6 +281,8 @@ export async function run(argv: string[], o: RunOptions = {}): Promise<number> {
   timer.unref();
   await service.close();
   clearTimeout(timer);
+  // The log is written asynchronously: its last lines are out before the exit code is.
+  await new Promise<void>((resolve) => logger.flush(() => resolve()));
   // A requested stop that released every lease is a clean exit.
   return 0;
 }

@@ -5,12 +5,15 @@
  * `alg: none`, a wrong key, audience or issuer, and an expired token are refused. This file adds
  * what those leave open: forged tokens made *with the right key* (other algorithm, expired `exp`,
  * missing claims, another session's `sid`, an unknown `jti`, an `exp` other than the one issued), and the revoked-session bound
- * measured across two API processes sharing one database: the bound is 0 — the next request after
- * a revocation is refused on every process, because each request reads the session row.
+ * measured across two API processes sharing one database: the process that revokes refuses the
+ * next request; another process, which may have checked the token within the last
+ * REVOCATION_BOUND_MS (its verified-token cache), refuses it once that bound has passed on its
+ * clock — never later (the injected clocks are moved, nothing sleeps).
  */
 import { readFileSync } from 'node:fs';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REVOCATION_BOUND_MS } from '../../src/auth/index.js';
 import { loginNoMfa, loginWithMfa, startHarness, type Harness } from '../service/harness.js';
 import { SecretLedger, dialects } from './support.js';
 
@@ -66,28 +69,36 @@ describe.each(dialects())('auth abuse (%s)', (dialect) => {
     expect((await b.api('GET', '/auth/session', { token: t.access_token })).status).toBe(200);
   });
 
-  it('a revoked session is refused at once on every API process (bound: the next request)', async () => {
+  it('a revoked session is refused at once by the revoking process and within the bound by every other', async () => {
+    const paths = ['/auth/session', '/sync/jobs', '/activities'];
+    const expectRevoked = async (h: Harness, token: string, what: string) => {
+      for (const path of paths) {
+        const r = await h.api('GET', path, { token });
+        expect(r.status, `${what} ${path}`).toBe(401);
+        expect(r.body.code, `${what} ${path}`).toBe('SESSION_REVOKED');
+      }
+    };
     const t = await loginNoMfa(a);
     ledger.tokens(t);
-    expect((await b.api('GET', '/sync/jobs', { token: t.access_token })).status).toBe(200);
+    // Both processes have checked (and may remember) the token just before the logout.
+    for (const h of [a, b]) for (const path of paths) expect((await h.api('GET', path, { token: t.access_token })).status).toBe(200);
     expect((await a.api('POST', '/auth/logout', { token: t.access_token })).status).toBe(204);
-    for (const h of [a, b]) {
-      for (const path of ['/auth/session', '/sync/jobs', '/activities']) {
-        const r = await h.api('GET', path, { token: t.access_token });
-        expect(r.status, path).toBe(401);
-        expect(r.body.code, path).toBe('SESSION_REVOKED');
-      }
-    }
-    // Refresh-token replay on B revokes a session whose access token A is then refusing.
+    await expectRevoked(a, t.access_token, 'revoking process');
+    b.clock.advance(REVOCATION_BOUND_MS);
+    await expectRevoked(b, t.access_token, `other process after ${REVOCATION_BOUND_MS} ms`);
+
+    // Refresh-token replay on A revokes a session whose access token B has just checked.
     const u = await loginNoMfa(a);
     ledger.tokens(u);
     const rotated = await b.api('POST', '/auth/refresh', { body: { refresh_token: u.refresh_token } });
     ledger.tokens(rotated.body);
     expect(rotated.status).toBe(200);
+    for (const h of [a, b]) expect((await h.api('GET', '/sync/jobs', { token: rotated.body.access_token })).status).toBe(200);
     a.clock.advance(31_000); // past the refresh grace window
     expect((await a.api('POST', '/auth/refresh', { body: { refresh_token: u.refresh_token } })).body.code).toBe('REFRESH_TOKEN_REUSED');
-    expect((await a.api('GET', '/sync/jobs', { token: rotated.body.access_token })).status).toBe(401);
-    expect((await b.api('GET', '/sync/jobs', { token: rotated.body.access_token })).status).toBe(401);
+    await expectRevoked(a, rotated.body.access_token, 'replay answered here');
+    b.clock.advance(REVOCATION_BOUND_MS);
+    await expectRevoked(b, rotated.body.access_token, `other process after ${REVOCATION_BOUND_MS} ms`);
   });
 
   it('no secret in the logs of either process', () => {
