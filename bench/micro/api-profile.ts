@@ -1,6 +1,9 @@
 // Row 5's profile (issue 17): the service under autocannon with `node --cpu-prof`, self time
 // summed by package (or by our own room), to see where a GET /sync/jobs/{id} spends its CPU.
-// Usage: npx tsx bench/micro/api-profile.ts [seconds=8] [connections=100]
+// With `cpu` as third argument there is no profiler: the service's CPU time (user+sys, from
+// /proc/<pid>/stat) per 2xx response is printed instead, for several runs — a figure that moves
+// far less with the machine's load than requests/s do.
+// Usage: npx tsx bench/micro/api-profile.ts [seconds=8] [connections=100] [cpu [runs=3]]
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -29,6 +32,16 @@ function bucket(url: string, fn: string): string {
 
 const seconds = Number(process.argv[2] ?? 8);
 const connections = Number(process.argv[3] ?? 100);
+const cpuOnly = process.argv[4] === 'cpu';
+const runs = Number(process.argv[5] ?? 3);
+
+/** utime + stime of a process in ms (clock ticks of 10 ms). */
+async function cpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 const f = await startFixture(20);
 const profDir = await tempDir('cpuprof');
 try {
@@ -37,16 +50,35 @@ try {
   const svc = await startServiceChild({
     garminUrl: f.emu.url,
     dataDir: f.session.service.dataDir,
-    nodeFlags: ['--cpu-prof', '--cpu-prof-dir', profDir],
+    nodeFlags: cpuOnly ? [] : ['--cpu-prof', '--cpu-prof-dir', profDir],
   });
   const url = `${svc.url}/api/v1/sync/jobs/${f.jobId}`;
   const headers = { authorization: `Bearer ${token}` };
   await autocannon({ url, connections, duration: 1, headers });
+  if (cpuOnly) {
+    for (let i = 0; i < runs; i++) {
+      const before = await cpuMs(svc.pid);
+      const r = await autocannon({ url, connections, duration: seconds, headers });
+      const used = (await cpuMs(svc.pid)) - before;
+      const ok = r['2xx'];
+      process.stdout.write(
+        `run ${i + 1}: ${(ok / r.duration).toFixed(0)} req/s, p99 ${r.latency.p99} ms, service CPU ${((1000 * used) / ok).toFixed(0)} µs per 2xx response (${used} ms for ${ok}), non-2xx ${r.non2xx}\n`,
+      );
+    }
+    await svc.stop();
+  } else {
+    await profileRun(url, headers, () => svc.stop());
+  }
+} finally {
+  await f.stop();
+}
+
+async function profileRun(url: string, headers: Record<string, string>, stop: () => Promise<void>): Promise<void> {
   const r = await autocannon({ url, connections, duration: seconds, headers });
   process.stdout.write(
     `${(r['2xx'] / r.duration).toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, non-2xx ${r.non2xx}\n`,
   );
-  await svc.stop();
+  await stop();
   const file = (await readdir(profDir)).find((n) => n.endsWith('.cpuprofile'));
   if (!file) throw new Error('no .cpuprofile written');
   const prof = JSON.parse(await readFile(path.join(profDir, file), 'utf8')) as CpuProfile;
@@ -70,6 +102,4 @@ try {
   process.stdout.write(
     `self time of ${busy} busy samples, by package:\n${top(totals, 25).join('\n')}\nby function:\n${top(fns, 30).join('\n')}\n`,
   );
-} finally {
-  await f.stop();
 }

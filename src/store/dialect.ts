@@ -4,6 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import type { Dialect, DialectAdapter, Kysely } from 'kysely';
 import { AppError } from '../core/index.js';
+import { reusingStatements } from './sqlite-statements.js';
 import {
   CurrentSchemaPostgresDialect,
   LockingSqliteDialect,
@@ -194,5 +195,5 @@ function sqliteDialect(loc: ResolvedLocation): Dialect {
   sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
-  return new LockingSqliteDialect({ database: sqlite });
+  return new LockingSqliteDialect({ database: reusingStatements(sqlite) });
 }
