@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isAppError, type Logger } from '../core/index.js';
+import { nodeBlobFs } from './blob-fs.js';
 import { FileBlobStore, type FileBlobStoreOptions } from './index.js';
 import { fullDiskFs } from './testing/full-disk-fs.js';
 import { canMountTmpfs } from './testing/tmpfs.js';
@@ -67,6 +68,25 @@ describe('FileBlobStore', () => {
     rmSync(dataDir, { recursive: true, force: true });
     expect(await codeOf(store.put(Buffer.from('written into nothing')))).toBe('STORAGE_UNWRITABLE');
     expect(() => statSync(dataDir)).toThrow(/ENOENT/);
+  });
+
+  it('makes its directories once, not per write, and again when one was removed (issue 17)', async () => {
+    const mkdirs: string[] = [];
+    const fs = { ...nodeBlobFs, mkdir: (p: string, o: { recursive: boolean; mode: number }) => (mkdirs.push(p), nodeBlobFs.mkdir(p, o)) };
+    const root = join(tmp(), 'blobs');
+    const store = await fresh({ fs }, root);
+    const atStart = mkdirs.length;
+    const blobs = Array.from({ length: 40 }, (_, i) => Buffer.from(`blob ${i}`));
+    for (const b of blobs) await store.put(b);
+    const shards = new Set(blobs.map((b) => sha(b).slice(0, 2))).size;
+    expect(mkdirs.length - atStart).toBe(shards);
+    // A removed temp dir and a removed shard dir are made again (as a mkdir per write would).
+    rmSync(join(root, 'tmp'), { recursive: true });
+    const first = blobs[0]!;
+    rmSync(join(root, 'sha256', sha(first).slice(0, 2)), { recursive: true });
+    expect(await store.put(first)).toEqual({ sha256: sha(first), size: first.length });
+    expect((await store.read(sha(first))).equals(first)).toBe(true);
+    expect(statSync(join(root, 'tmp')).mode & 0o777).toBe(0o700);
   });
 
   it('hashes a stream of chunks while writing', async () => {

@@ -38,6 +38,8 @@ export class FileBlobStore implements BlobStore {
   private readonly log: Logger;
   private readonly pid: number;
   private readonly isAlive: (pid: number) => boolean;
+  /** Directories this store made or checked: not made again per write (a mkdir and a stat each, issue 17). */
+  private readonly known = new Set<string>();
 
   constructor(
     readonly root: string,
@@ -56,8 +58,11 @@ export class FileBlobStore implements BlobStore {
    */
   async init(now: number): Promise<{ removedParts: number }> {
     for (const dir of [this.root, join(this.root, 'sha256'), join(this.root, 'tmp')]) await this.ensureDir(dir);
+    this.known.add(join(this.root, 'tmp'));
     for (const name of await this.fs.readdir(join(this.root, 'sha256'))) {
-      if (/^[0-9a-f]{2}$/.test(name)) await this.ensureDir(join(this.root, 'sha256', name));
+      if (!/^[0-9a-f]{2}$/.test(name)) continue;
+      await this.ensureDir(join(this.root, 'sha256', name));
+      this.known.add(join(this.root, 'sha256', name));
     }
     let removedParts = 0;
     for (const name of await this.fs.readdir(join(this.root, 'tmp'))) {
@@ -88,8 +93,7 @@ export class FileBlobStore implements BlobStore {
     try {
       // Not recursive: a data dir removed under the running service is an error (STORAGE_UNWRITABLE),
       // not silently made again while the database writes elsewhere (issue 12.8).
-      await this.ensureDir(tmpDir, false);
-      fh = await this.fs.open(tmp, 'wx+', 0o600);
+      fh = await this.inDir(tmpDir, () => this.fs.open(tmp, 'wx+', 0o600));
       const hash = createHash('sha256');
       let size = 0;
       for await (const chunk of chunks) {
@@ -109,9 +113,8 @@ export class FileBlobStore implements BlobStore {
       if (await this.has(sha256)) {
         await this.fs.rm(tmp, { force: true });
       } else {
-        await this.ensureDir(join(this.root, 'sha256', sha256.slice(0, 2)), false);
         // Atomic: readers see the old (damaged or absent) file or the whole new one.
-        await this.fs.rename(tmp, this.pathOf(sha256));
+        await this.inDir(join(this.root, 'sha256', sha256.slice(0, 2)), () => this.fs.rename(tmp, this.pathOf(sha256)));
       }
       return { sha256, size };
     } catch (e) {
@@ -191,6 +194,26 @@ export class FileBlobStore implements BlobStore {
         );
       }
       throw blobNotFound(sha256, e);
+    }
+  }
+
+  /**
+   * Runs `op` (which creates a file in `dir`) once `dir` exists: made (not recursively) on first
+   * use, and again when `op` finds it gone (ENOENT) — as often as a mkdir per write would, so a
+   * data dir removed under the service still fails STORAGE_UNWRITABLE instead of being made again.
+   */
+  private async inDir<T>(dir: string, op: () => Promise<T>): Promise<T> {
+    if (!this.known.has(dir)) {
+      await this.ensureDir(dir, false);
+      this.known.add(dir);
+      return op();
+    }
+    try {
+      return await op();
+    } catch (e) {
+      if ((e as { code?: unknown }).code !== 'ENOENT') throw e;
+      this.known.delete(dir);
+      return this.inDir(dir, op);
     }
   }
 
