@@ -8,7 +8,7 @@
 // packages every command needs (commander, picocolors). Every other dependency stays a package
 // import: they are loaded lazily, only by the commands that need them (prompts, the progress bar,
 // the credential lock, the GPX path).
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -21,6 +21,33 @@ const external = Object.keys(pkg.dependencies).filter((d) => !BUNDLED.has(d));
 const table = await readFile(new URL('src/cli/commands/table.ts', new URL('..', import.meta.url)), 'utf8');
 const verbs = [...table.matchAll(/import\('\.\/([\w/-]+)\.js'\)/g)].map((m) => `src/cli/commands/${m[1]}.ts`);
 if (verbs.length < 10) throw new Error(`bundle-cli: found only ${verbs.length} verbs in src/cli/commands/table.ts`);
+
+// Built afresh: esbuild does not remove chunks an earlier build wrote.
+await rm(new URL('dist/cli-bundle/', new URL('..', import.meta.url)), { recursive: true, force: true });
+
+// Node's built-ins have no side effects on import: an import whose bindings the CLI never uses
+// (core's cryptoRandom, which the CLI replaces) is dropped instead of loading the module.
+const builtinsArePure = {
+  name: 'builtins-are-pure',
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path, external: true, sideEffects: false }));
+  },
+};
+
+// commander requires node:child_process at load for executable subcommands, which the CLI does not
+// have: it gets a stand-in that loads the module only if spawn is ever called.
+const lazyChildProcessForCommander = {
+  name: 'lazy-child-process-for-commander',
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
+      contents: "module.exports = { spawn: (...args) => require('node:child_process').spawn(...args) };",
+      loader: 'js',
+    }));
+  },
+};
 
 await build({
   absWorkingDir: repo,
@@ -35,6 +62,7 @@ await build({
   platform: 'node',
   target: 'node20',
   external,
+  plugins: [lazyChildProcessForCommander, builtinsArePure],
   // commander is CommonJS: its require() of node: built-ins needs a real require in an ES module.
   banner: { js: "import { createRequire as __cliRequire } from 'node:module'; const require = __cliRequire(import.meta.url);" },
   sourcemap: 'linked',

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
-import { cryptoRandom, systemClock } from '../core/index.js';
+import { systemClock } from '../core/index.js';
 import { inquirerPrompter } from './adapters/inquirer-prompter.js';
+import { lazyCryptoRandom } from './adapters/lazy-random.js';
 import { nodeHttpFetch } from './adapters/node-http-fetch.js';
 import { processIO } from './adapters/process-io.js';
 import { findOnPath, secretToolKeyring } from './adapters/secret-tool-keyring.js';
@@ -24,7 +25,7 @@ export async function main(argv: string[], launchers?: Partial<Record<'server' |
     // node:http, not the global fetch: undici's load dominated every command's start-up.
     fetch: nodeHttpFetch,
     clock: systemClock,
-    random: cryptoRandom,
+    random: lazyCryptoRandom,
     prompter: inquirerPrompter(io),
     homeDir: homedir(),
     keyring: secretTool ? secretToolKeyring(secretTool) : null,

@@ -1,3 +1,4 @@
+import { isatty } from 'node:tty';
 import type { IO } from '../io.js';
 
 /**
@@ -20,10 +21,14 @@ export function processIO(): IO {
     });
   }
   return {
-    stdin: process.stdin,
+    // process.stdin is created on first use (a stream over a pipe, file or terminal: a few ms of
+    // start-up); most commands never read it, so it is not touched until one does.
+    get stdin() {
+      return process.stdin;
+    },
     stdout: process.stdout,
     stderr: process.stderr,
-    stdinIsTTY: Boolean(process.stdin.isTTY),
+    stdinIsTTY: isatty(0),
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
     columns: process.stdout.columns || process.stderr.columns || 80,

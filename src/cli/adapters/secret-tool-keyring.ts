@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { Keyring } from '../credentials/keyring.js';
@@ -21,7 +20,9 @@ export function findOnPath(name: string, pathVar: string | undefined): string | 
   return undefined;
 }
 
-function run(bin: string, args: string[], timeoutMs: number, stdin?: string): Promise<string> {
+async function run(bin: string, args: string[], timeoutMs: number, stdin?: string): Promise<string> {
+  // Loaded when the keyring is used: node:child_process costs every other command start-up.
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     // The secret only ever travels on stdin, never in argv (visible in `ps`).
     const child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'] });

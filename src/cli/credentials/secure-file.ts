@@ -1,7 +1,8 @@
 import { constants } from 'node:fs';
 import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { AppError, cryptoRandom } from '../../core/index.js';
+import { AppError } from '../../core/index.js';
+import { lazyCryptoRandom } from '../adapters/lazy-random.js';
 
 /** Group/other permission bits: any of them makes a secret file unsafe. */
 const GROUP_OTHER = 0o077;
@@ -82,7 +83,7 @@ export async function writePrivateFileAtomic(path: string, content: string): Pro
  */
 export async function writeFileAtomic(path: string, content: string, mode: number): Promise<void> {
   const dir = dirname(path);
-  const tmp = `${path}.${process.pid}.${cryptoRandom.bytes(6).toString('hex')}.tmp`;
+  const tmp = `${path}.${process.pid}.${lazyCryptoRandom.bytes(6).toString('hex')}.tmp`;
   const handle = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
   try {
     await handle.writeFile(content, 'utf8');
