@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { NullableTimestamp, Timestamp } from './common.js';
+import { SyncJob } from './sync.js';
 
 /**
  * Imports of Garmin's "Export Your Data" archive (issue 16): the archive is uploaded as the raw
@@ -47,3 +48,7 @@ export const ImportList = Type.Object({
   items: Type.Array(ArchiveImport),
 });
 export type ImportList = Static<typeof ImportList>;
+
+/** `POST /imports` (202): the stored upload and the `archive` job that imports it. */
+export const ImportCreated = Type.Object({ import: ArchiveImport, job: SyncJob });
+export type ImportCreated = Static<typeof ImportCreated>;

@@ -145,3 +145,6 @@ export const JobFailure = Type.Object({
 export type JobFailure = Static<typeof JobFailure>;
 export const JobFailureList = Type.Object({ items: Type.Array(JobFailure) });
 export type JobFailureList = Static<typeof JobFailureList>;
+
+/** The `{job_id}` of `/sync/jobs/{job_id}…` (a whole id; prefixes go through `id_prefix` of the list). */
+export const JobIdParams = Type.Object({ job_id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import type { Activity, JobFailure, SyncJob } from '../../contract/index.js';
+import type { JobFailure, SyncJob } from '../../contract/index.js';
+import { systemClock, type Clock } from '../../core/index.js';
 
 /** How the fake's jobs behave. */
 export interface FakeJobsOptions {
@@ -10,33 +11,21 @@ export interface FakeJobsOptions {
   failTypes?: string[];
   /** Items of every job that fail permanently (the job still completes, with failed_items). */
   failItems?: number;
+  /** The time of the jobs' timestamps (default: the real clock). */
+  clock?: Clock;
   /** Answer 404 on the SSE route, to exercise the polling fallback. */
   noSse?: boolean;
-  /** The synced activities `GET /activities` pages through (default: one morning run). */
-  activities?: Activity[];
 }
 
 /** How a route answers: JSON (checked against the contract by the caller), or an SSE stream. */
 export interface Reply {
   send(status: number, body?: unknown): void;
   problem(status: number, code: string, detail: string, extra?: object): void;
+  /** A file (FIT, 200 application/octet-stream). */
+  file(bytes: Uint8Array): void;
   /** One SSE event; the caller checks its data against the contract. */
   event(res: ServerResponse, name: string, data: unknown): void;
 }
-
-export const MORNING_RUN: Activity = {
-  activity_id: '101',
-  name: 'Morning Run',
-  sport: 'running',
-  start_time: '2026-11-20T07:00:00.000Z',
-  start_time_local: '2026-11-20 08:00:00',
-  duration_seconds: 1800,
-  distance_meters: 5000,
-  calories: 300,
-  average_hr: 140,
-  fit: { size_bytes: 2048, sha256: 'ab' },
-  synced_at: '2026-11-27T10:00:00.000Z',
-};
 
 /**
  * Job ids shaped like the service's UUIDs, all starting `cdcb3b8f-` so that a short prefix is
@@ -52,7 +41,7 @@ const ended = (j: SyncJob) => j.status === 'completed' || j.status === 'failed' 
 /**
  * The fake service's sync jobs and synced data: jobs that move over time (pending → running →
  * completed/failed, with permanently failed items when asked), their SSE stream, cancel,
- * failures, `retry_failed_of`, `id_prefix`; activities paged with `--sport` and their sports.
+ * failures, `retry_failed_of`, `id_prefix`.
  */
 export class FakeJobs {
   readonly jobs = new Map<string, SyncJob>();
@@ -62,7 +51,11 @@ export class FakeJobs {
 
   constructor(private readonly o: FakeJobsOptions) {}
 
-  /** Answers `path` when it is a jobs or data route; false otherwise. */
+  private now(): number {
+    return (this.o.clock ?? systemClock).now();
+  }
+
+  /** Answers `path` when it is a jobs route; false otherwise. */
   handle(method: string, path: string, url: URL, body: Record<string, unknown>, reply: Reply, res: ServerResponse): boolean {
     let m: RegExpExecArray | null;
     if (method === 'POST' && path === '/sync/jobs') {
@@ -84,17 +77,6 @@ export class FakeJobs {
       else if (method === 'POST' && m[2] === '/cancel') this.cancel(job, reply);
       else if (method === 'GET' && m[2] === '/events') this.stream(job, reply, res);
       else return false;
-    } else if (method === 'GET' && path === '/activities/sports') {
-      const counts = new Map<string, number>();
-      for (const a of this.activities()) counts.set(a.sport, (counts.get(a.sport) ?? 0) + 1);
-      reply.send(200, { items: [...counts].sort((a, b) => b[1] - a[1]).map(([sport, count]) => ({ sport, count })) });
-    } else if (method === 'GET' && path === '/activities') {
-      const sport = url.searchParams.get('sport');
-      const limit = Number(url.searchParams.get('limit') ?? 20);
-      const all = this.activities().filter((a) => !sport || a.sport === sport);
-      const start = Number(url.searchParams.get('cursor') ?? 0);
-      const next = start + limit < all.length ? String(start + limit) : null;
-      reply.send(200, { items: all.slice(start, start + limit), next_cursor: next });
     } else return false;
     return true;
   }
@@ -103,17 +85,18 @@ export class FakeJobs {
     for (const t of this.timers) clearInterval(t);
   }
 
-  private activities(): Activity[] {
-    return this.o.activities ?? [MORNING_RUN];
-  }
-
   private create(body: Record<string, unknown>, reply: Reply): void {
     const retryOf = typeof body.retry_failed_of === 'string' ? this.jobs.get(body.retry_failed_of) : undefined;
     if (body.retry_failed_of !== undefined) {
       if (!retryOf) return reply.problem(404, 'NOT_FOUND', 'No such sync job.');
       if (retryOf.failed_items === 0) return reply.problem(409, 'CONFLICT', `Job ${retryOf.job_id} has no failed items to retry.`);
     }
-    const now = iso(Date.now());
+    reply.send(202, { job: this.start(body, retryOf), deduplicated: false });
+  }
+
+  /** A new job that starts moving (also the archive job of an upload). */
+  start(body: Record<string, unknown>, retryOf?: SyncJob): SyncJob {
+    const now = iso(this.now());
     const job: SyncJob = {
       job_id: fakeJobId(++this.seq),
       user_id: 'user-1',
@@ -144,7 +127,7 @@ export class FakeJobs {
     };
     this.jobs.set(job.job_id, job);
     this.run(job, retryOf ? retryOf.failed_items : (this.o.items ?? 5), retryOf ? 0 : (this.o.failItems ?? 0));
-    reply.send(202, { job, deduplicated: false });
+    return job;
   }
 
   private run(job: SyncJob, total: number, failing: number): void {
@@ -155,7 +138,7 @@ export class FakeJobs {
         this.timers.delete(timer);
         return;
       }
-      const t = iso(Date.now());
+      const t = iso(this.now());
       if (j.status === 'pending') Object.assign(j, { status: 'running', start_time: t, total_items: total, attempts: 1 });
       else if (this.o.failTypes?.includes(j.sync_type) && j.processed_items >= 1)
         Object.assign(j, {
@@ -188,7 +171,7 @@ export class FakeJobs {
 
   private cancel(job: SyncJob, reply: Reply): void {
     if (ended(job)) return reply.problem(409, 'INVALID_TRANSITION', `A ${job.status} job cannot become cancelled.`, { from: job.status });
-    Object.assign(job, { status: 'cancelled', end_time: iso(Date.now()), cancel_requested: true });
+    Object.assign(job, { status: 'cancelled', end_time: iso(this.now()), cancel_requested: true });
     reply.send(200, job);
   }
 

@@ -1,15 +1,18 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SyncJob } from '../../contract/index.js';
+import type { Schedule, SyncJob } from '../../contract/index.js';
+import { systemClock, type Clock } from '../../core/index.js';
 import { checkEvent, checkExchange } from './contract-check.js';
+import { FakeData, type FakeDataOptions } from './fake-data.js';
 import { FakeJobs, type FakeJobsOptions, type Reply } from './fake-jobs.js';
 
 /**
  * A small, strict stand-in for the sync service's HTTP API, for the CLI's unit tests (the
  * end-to-end tests in test/e2e use the real service). It speaks the contract of src/contract:
  * login with MFA, rotating refresh tokens with reuse detection, jobs that move over time, SSE.
- * Every request and answer is checked against the contract's schemas (contract-check.ts), and
- * unknown routes answer 501; both are recorded in `unexpected`, which the tests expect empty.
+ * Every request (path parameters, query, body) and answer is checked against the contract's
+ * schemas (contract-check.ts), and unknown routes answer 501; both are recorded in `unexpected`,
+ * and `close()` rejects with them, so the test fails with the schema error.
  */
 export interface FakeService {
   url: string;
@@ -23,10 +26,15 @@ export interface FakeService {
   /** Makes refresh impossible: the next refresh answers 401 REFRESH_TOKEN_INVALID. */
   revokeSessions(): void;
   jobs: Map<string, SyncJob>;
+  /** The schedules PUT /sync/schedules has set, by sync type. */
+  schedules: Map<string, Schedule>;
+  /** Stops the service; rejects with every exchange that broke the contract (the test fails). */
   close(): Promise<void>;
 }
 
-export interface FakeServiceOptions extends FakeJobsOptions {
+export interface FakeServiceOptions extends FakeJobsOptions, FakeDataOptions {
+  /** The service's time (tokens, jobs, schedules); give the CLI's FakeClock so both agree. */
+  clock?: Clock;
   accessTtlMs?: number;
   /** Serve POST /auth/import (a new session from Garmin tokens); otherwise 404 like an older service. */
   importRoute?: boolean;
@@ -45,7 +53,9 @@ export async function startFakeService(opts: FakeServiceOptions = {}): Promise<F
   const unexpected: string[] = [];
   const sessions = new Map<string, Session>();
   const access = new Map<string, { sid: string; exp: number }>();
+  const clock = opts.clock ?? systemClock;
   const fakeJobs = new FakeJobs(opts);
+  const fakeData = new FakeData(opts, fakeJobs);
   let seq = 0;
   const ttl = opts.accessTtlMs ?? 15 * 60_000;
   const state = { lastMfaCode: '123456', challenges: new Map<string, { user: string; attempts: number }>() };
@@ -64,6 +74,11 @@ export async function startFakeService(opts: FakeServiceOptions = {}): Promise<F
       },
       problem: (status, code, detail, extra = {}) =>
         reply.send(status, { type: 'about:blank', title: code, status, detail, code, ...extra }),
+      file: (bytes) => {
+        for (const p of checkExchange({ method: req.method ?? '', path, query: url.searchParams, body, status: 200, answer: bytes }))
+          unexpected.push(p);
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.length }).end(bytes);
+      },
       event: (stream, name, data) => {
         for (const p of checkEvent(path, data)) unexpected.push(p);
         stream.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
@@ -72,7 +87,7 @@ export async function startFakeService(opts: FakeServiceOptions = {}): Promise<F
     return reply;
   };
   const issue = (sid: string) => {
-    const now = Date.now();
+    const now = clock.now();
     const s = sessions.get(sid)!;
     const token = `at-${++seq}`;
     access.set(token, { sid, exp: now + ttl });
@@ -97,7 +112,7 @@ export async function startFakeService(opts: FakeServiceOptions = {}): Promise<F
   const sessionView = (req: IncomingMessage) => {
     const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
     const a = access.get(token)!;
-    const now = Date.now();
+    const now = clock.now();
     const account = { username: 'demo@example.com', display_name: 'Demo' };
     return {
       session: {
@@ -134,11 +149,13 @@ export async function startFakeService(opts: FakeServiceOptions = {}): Promise<F
   };
   const rotated = new Set<string>();
 
-  const readBody = async (req: IncomingMessage): Promise<Record<string, unknown>> => {
+  /** The request body: JSON (undefined when there is none), or the bytes of an upload. */
+  const readBody = async (req: IncomingMessage): Promise<unknown> => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
-    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    const bytes = Buffer.concat(chunks);
+    if (!(req.headers['content-type'] ?? 'application/json').includes('json')) return new Uint8Array(bytes);
+    return bytes.length > 0 ? (JSON.parse(bytes.toString('utf8')) as unknown) : undefined;
   };
 
   const server = createServer((req, res) => {
@@ -147,15 +164,16 @@ export async function startFakeService(opts: FakeServiceOptions = {}): Promise<F
       const path = url.pathname.replace(/^\/api\/v1/, '');
       const key = `${req.method} ${url.pathname}`;
       counts.set(key, (counts.get(key) ?? 0) + 1);
-      const body = await readBody(req);
-      const reply = replyFor(req, res, path, url, req.method === 'POST' ? body : undefined);
+      const raw = await readBody(req);
+      const reply = replyFor(req, res, path, url, raw);
+      const body = (raw ?? {}) as Record<string, unknown>;
       const send = (_res: ServerResponse, status: number, answer?: unknown) => reply.send(status, answer);
       const problem = (_res: ServerResponse, status: number, code: string, detail: string, extra: object = {}) =>
         reply.problem(status, code, detail, extra);
       const authed = (): boolean => {
         const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
         const a = access.get(token);
-        if (!a || a.exp <= Date.now() || sessions.get(a.sid)?.revoked) {
+        if (!a || a.exp <= clock.now() || sessions.get(a.sid)?.revoked) {
           problem(res, 401, 'TOKEN_INVALID', 'The access token is invalid or expired.');
           return false;
         }
@@ -171,7 +189,7 @@ export async function startFakeService(opts: FakeServiceOptions = {}): Promise<F
           status: 'mfa_required',
           challenge_id: id,
           mfa_method: 'email',
-          expires_at: iso(Date.now() + 600_000),
+          expires_at: iso(clock.now() + 600_000),
           attempts_left: 5,
         });
       }
@@ -210,6 +228,7 @@ export async function startFakeService(opts: FakeServiceOptions = {}): Promise<F
       if (req.method === 'POST' && path === '/auth/logout') return send(res, 204);
       if (req.method === 'GET' && path === '/auth/session') return reply.send(200, sessionView(req));
       if (fakeJobs.handle(req.method ?? '', path, url, body, reply, res)) return;
+      if (fakeData.handle(req.method ?? '', path, url, raw, reply)) return;
       unexpected.push(key);
       reply.problem(501, 'INTERNAL', `fake service: no route ${key}`);
     })().catch((e: unknown) => {
@@ -233,10 +252,13 @@ export async function startFakeService(opts: FakeServiceOptions = {}): Promise<F
     revokeSessions: () => {
       for (const s of sessions.values()) s.revoked = true;
     },
+    schedules: fakeData.schedules,
     close: async () => {
       fakeJobs.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Strict by default (style.md rule 8): an answer outside the contract fails the test that caused it.
+      if (unexpected.length > 0) throw new Error(`fake service: outside the contract or not served:\n  ${unexpected.join('\n  ')}`);
     },
   };
 }

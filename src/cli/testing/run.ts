@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { seededRandom, systemClock, type Clock } from '../../core/index.js';
 import { nodeHttpFetch } from '../adapters/node-http-fetch.js';
 import type { Keyring } from '../credentials/keyring.js';
-import { runCli } from '../program.js';
+import { createContext, type CliDeps, type CommandContext, type GlobalFlags } from '../context.js';
+import { reportError, runCli } from '../program.js';
 import type { Prompter } from '../prompter.js';
 import { bufferIO, type BufferIO } from './buffer-io.js';
 import { scriptedPrompter } from './scripted-prompter.js';
@@ -21,24 +22,22 @@ export interface RunResult {
   io: BufferIO;
 }
 
-/** Runs one CLI invocation in-process against buffers, like a spawned binary would run. */
-export async function run(
-  argv: string[],
-  opts: {
-    home: string;
-    server?: string;
-    tty?: boolean;
-    stdin?: string;
-    prompter?: Prompter;
-    env?: Record<string, string>;
-    keyring?: Keyring | null;
-    clock?: Clock;
-    io?: BufferIO;
-  },
-): Promise<RunResult> {
-  const io = opts.io ?? bufferIO({ tty: opts.tty, stdin: opts.stdin });
-  const code = await runCli(argv, {
-    io,
+export interface RunOptions {
+  home: string;
+  server?: string;
+  tty?: boolean;
+  stdin?: string;
+  prompter?: Prompter;
+  env?: Record<string, string>;
+  keyring?: Keyring | null;
+  clock?: Clock;
+  io?: BufferIO;
+}
+
+/** The outside world of one test invocation: buffer IO, a config home, the real loopback HTTP. */
+function testDeps(opts: RunOptions): CliDeps & { io: BufferIO } {
+  return {
+    io: opts.io ?? bufferIO({ tty: opts.tty, stdin: opts.stdin }),
     env: { XDG_CONFIG_HOME: opts.home, ...(opts.server ? { GARMINSYNC_SERVER: opts.server } : {}), ...opts.env },
     fetch: nodeHttpFetch,
     clock: opts.clock ?? systemClock,
@@ -46,6 +45,32 @@ export async function run(
     prompter: opts.prompter ?? scriptedPrompter([]),
     homeDir: opts.home,
     keyring: opts.keyring ?? null,
-  });
-  return { code, stdout: io.stdoutText(), stderr: io.stderrText(), io };
+  };
+}
+
+/** Runs one CLI invocation in-process against buffers, like a spawned binary would run. */
+export async function run(argv: string[], opts: RunOptions): Promise<RunResult> {
+  const deps = testDeps(opts);
+  const code = await runCli(argv, deps);
+  return { code, stdout: deps.io.stdoutText(), stderr: deps.io.stderrText(), io: deps.io };
+}
+
+/**
+ * Calls one verb's run function directly (style.md: commands tested through their run functions
+ * with buffer IO): the context is built as the program builds it, with `globals` (--json, …), and
+ * a thrown error becomes its sentence on stderr and its exit code through the program's one
+ * translator (reportError), as it would for the binary.
+ */
+export async function runVerb(
+  verb: (ctx: CommandContext) => Promise<number>,
+  opts: RunOptions & { globals?: GlobalFlags },
+): Promise<RunResult> {
+  const deps = testDeps(opts);
+  let code: number;
+  try {
+    code = await verb(await createContext(deps, opts.globals ?? {}));
+  } catch (e) {
+    code = reportError(deps, e);
+  }
+  return { code, stdout: deps.io.stdoutText(), stderr: deps.io.stderrText(), io: deps.io };
 }

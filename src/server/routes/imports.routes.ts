@@ -1,13 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
-import { ArchiveImport, ImportIdParams, ImportList, SyncJob } from '../../contract/index.js';
+import { ArchiveImport, ImportCreated, ImportIdParams, ImportList } from '../../contract/index.js';
 import { BEARER, principalOf, requireAuth } from '../auth-guard.js';
 import type { AuthApi, ImportsApi } from '../ports.js';
 import { importView, jobView } from '../views.js';
 import { ERRORS } from './schemas.js';
-
-const ImportCreated = Type.Object({ import: ArchiveImport, job: SyncJob });
 
 /**
  * Archive imports (issue 16). The archive is the raw request body (application/zip); its bytes

@@ -13,5 +13,3 @@ export const ERRORS = {
   '4xx': problemResponse('The request was refused; `code` says why.'),
   '5xx': problemResponse('The service or Garmin failed; retry later.'),
 } as const;
-
-export const JobIdParams = Type.Object({ job_id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });

@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { CreateJobRequest, CreateJobResponse, JobFailureList, JobList, ListJobsQuery, SyncJob } from '../../contract/index.js';
+import { CreateJobRequest, CreateJobResponse, JobFailureList, JobIdParams, JobList, ListJobsQuery, SyncJob } from '../../contract/index.js';
 import type { Clock } from '../../core/index.js';
 import { BEARER, principalOf, requireAuth } from '../auth-guard.js';
 import type { AuthApi, SyncApi } from '../ports.js';
 import { streamJobEvents } from '../sse.js';
 import { jobView } from '../views.js';
-import { ERRORS, JobIdParams } from './schemas.js';
+import { ERRORS } from './schemas.js';
 
 export interface SyncRoutesOptions {
   auth: AuthApi;
