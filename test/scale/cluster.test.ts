@@ -23,6 +23,9 @@ const HEALTH_JOBS = 9; // ranges of 1..9 days ending on END
 const ACTIVITY_JOBS = 5; // overlapping ranges that each cover every activity
 /** Garmin requests/s per account for all processes together (burst: twice that). Low enough to bind. */
 const RATE = 15;
+// Five built-binary processes start at once; on a loaded 2-core machine that has taken over 30 s.
+// A process that dies is reported at once (fail), so only a slow start waits this long.
+const STARTUP = 90_000;
 const day = (offset: number) => new Date(Date.parse(`${END}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
 
 interface Tokens {
@@ -87,12 +90,13 @@ describe.skipIf(Boolean(skip))(`scale-out: 2 API + 3 worker processes on Postgre
       const url = await until(
         `${p.name} to listen`,
         () => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(p.out())?.[1] ?? (p.child.exitCode !== null && fail(p)),
+        STARTUP,
       );
       apis.push({ ...p, url });
     }
     for (const w of workerProcs)
-      await until(`${w.name} to start`, () => w.out().includes('workers running') || (w.child.exitCode !== null && fail(w)));
-  }, 60_000);
+      await until(`${w.name} to start`, () => w.out().includes('workers running') || (w.child.exitCode !== null && fail(w)), STARTUP);
+  }, 240_000);
 
   afterAll(async () => {
     for (const p of [...apis, ...workers]) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');

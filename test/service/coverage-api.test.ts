@@ -68,8 +68,21 @@ describe.each(serviceDialects())('coverage API and on-demand details (%s)', (dia
   });
 
   it('today is partial (fetched before the day ended); families never fetched are missing; bad input is problem+json', async () => {
-    await sync({ sync_type: 'health', from: today, to: today });
-    const r = await coverage(`from=${today}&to=${today}&metrics=summary,floors`);
+    // "Today" is the athlete's local day, which can be UTC's yesterday or tomorrow (the seeded
+    // home cities span UTC−7 to UTC+10): find it from the stored summary's day bounds.
+    await sync({ sync_type: 'health', from: today, to: today, metrics: ['summary'] });
+    const utcToday = await h.api('GET', `/health/daily/${today}?metric=summary`, { token });
+    expect(utcToday.status, JSON.stringify(utcToday.body)).toBe(200);
+    const bounds = utcToday.body.metrics.summary.data as { wellnessStartTimeGmt: string; wellnessEndTimeGmt: string };
+    const now = Date.now();
+    const localToday =
+      now >= Date.parse(`${bounds.wellnessEndTimeGmt}Z`)
+        ? addDays(today, 1)
+        : now < Date.parse(`${bounds.wellnessStartTimeGmt}Z`)
+          ? addDays(today, -1)
+          : today;
+    await sync({ sync_type: 'health', from: localToday, to: localToday });
+    const r = await coverage(`from=${localToday}&to=${localToday}&metrics=summary,floors`);
     expect(r.metrics).toEqual(['summary', 'floors']);
     expect(r.days[0]!.metrics.summary!.state).toBe('partial');
     expect(r.days[0]!.metrics.floors!.state).toBe('missing');
