@@ -102,7 +102,7 @@ async function attempt(id: number, title: string, targets: string[], fn: () => P
   const loadAtStart = os.loadavg()[0] ?? Number.NaN;
   const provenance = (): Provenance => {
     const m = machineInfo(ROOT, loadAtStart);
-    return { date: m.date, commit: m.commit, dirty: m.dirty, loadAtStart, loadAtEnd: os.loadavg()[0] ?? Number.NaN };
+    return { date: new Date(t0).toISOString(), commit: m.commit, dirty: m.dirty, loadAtStart, loadAtEnd: os.loadavg()[0] ?? Number.NaN };
   };
   try {
     results.set(id, { ...(await fn()), measured: provenance() });

@@ -19,7 +19,7 @@ export function renderTargets(rows: RowResult[]): string {
 function provenanceText(m: Provenance): string {
   const at = m.date.slice(0, 16).replace('T', ' ');
   const dirty = m.dirty ? ' (with uncommitted changes)' : '';
-  return `Measured ${at} UTC at commit ${m.commit}${dirty}; load average ${fmt(m.loadAtStart)} at the row's start, ${fmt(m.loadAtEnd)} at its end.`;
+  return `Measured from ${at} UTC at commit ${m.commit}${dirty}; load average ${fmt(m.loadAtStart)} at the row's start, ${fmt(m.loadAtEnd)} at its end.`;
 }
 
 export function renderRow(r: RowResult): string {

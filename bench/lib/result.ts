@@ -34,6 +34,7 @@ export interface RowResult {
 
 /** The run a row's figures come from. */
 export interface Provenance {
+  /** When the row started. */
   date: string;
   commit: string;
   dirty: boolean;
