@@ -1,4 +1,5 @@
 /** Shared wiring of the Garmin client integration tests: a real emulator on 127.0.0.1:0 and a client pointed at it. */
+import { afterAll, beforeAll } from 'vitest';
 import { FakeClock, isAppError, seededRandom } from '../../src/core/index.js';
 import type { AppError } from '../../src/core/index.js';
 import { startEmulator } from '../../src/emulator/index.js';
@@ -15,6 +16,22 @@ export async function startEmu(opts: EmulatorOptions = {}): Promise<{ emu: Runni
   const clock = new FakeClock(Date.UTC(2026, 10, 27, 12, 0, 0));
   const emu = await startEmulator({ seed: 1, activities: 30, days: 10, workouts: 4, endDate: '2026-11-27', clock, ...opts });
   return { emu, clock };
+}
+
+/**
+ * One emulator for the whole test file (started before its tests, closed after them), handed to
+ * `set` so the file keeps plain `emu`/`clock` variables: `useEmu((e) => ({ emu, clock } = e))`.
+ */
+export function useEmu(set: (e: { emu: RunningEmulator; clock: FakeClock }) => void, opts: EmulatorOptions = {}): void {
+  let running: RunningEmulator | undefined;
+  beforeAll(async () => {
+    const e = await startEmu(opts);
+    running = e.emu;
+    set(e);
+  });
+  afterAll(async () => {
+    await running?.close();
+  });
 }
 
 // Each client gets its own seed: the emulator rightly refuses a replayed OAuth1 nonce+timestamp.

@@ -1,17 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeClock } from '../../src/core/index.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import { loginNoMfa, makeAuth, makeConnect, MemoryTokenStore, NOMFA, recordingFetch, startEmu } from './helpers.js';
+import { loginNoMfa, makeAuth, makeConnect, MemoryTokenStore, NOMFA, recordingFetch, useEmu } from './helpers.js';
 
 let emu: RunningEmulator;
 let clock: FakeClock;
 
-beforeAll(async () => {
-  ({ emu, clock } = await startEmu());
-});
-afterAll(async () => {
-  await emu.close();
-});
+useEmu((e) => ({ emu, clock } = e));
 
 describe('mylastused (the change-detection probe) against the emulator', () => {
   it('answers the last upload time in one request, and an upload through the control API moves it', async () => {

@@ -1,29 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isAppError } from '../../src/core/index.js';
-import type { AppError, FakeClock } from '../../src/core/index.js';
+import { describe, expect, it } from 'vitest';
+import type { FakeClock } from '../../src/core/index.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import type { MfaState } from '../../src/garmin/index.js';
-import { DEMO, LOCKED, makeAuth, NOMFA, recordingFetch, startEmu } from './helpers.js';
-
-async function caught(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isAppError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected the promise to reject');
-}
+import { DEMO, LOCKED, makeAuth, NOMFA, recordingFetch, rejectionOf, useEmu } from './helpers.js';
 
 let emu: RunningEmulator;
 let clock: FakeClock;
 
-beforeAll(async () => {
-  ({ emu, clock } = await startEmu());
-});
-afterAll(async () => {
-  await emu.close();
-});
+useEmu((e) => ({ emu, clock } = e));
 
 describe('login without MFA', () => {
   it('authenticates through the first strategy and validates with socialProfile', async () => {
@@ -78,13 +62,13 @@ describe('login without MFA', () => {
 describe('credential failures stop the chain', () => {
   it('bad password → GARMIN_INVALID_CREDENTIALS after one login POST', async () => {
     const before = emu.stats().logins;
-    const e = await caught(makeAuth(emu, clock).startLogin({ username: NOMFA.username, password: 'wrong' }));
+    const e = await rejectionOf(makeAuth(emu, clock).startLogin({ username: NOMFA.username, password: 'wrong' }));
     expect(e.code).toBe('GARMIN_INVALID_CREDENTIALS');
     expect(emu.stats().logins - before).toBe(1);
   });
 
   it('locked account → GARMIN_ACCOUNT_LOCKED', async () => {
-    const e = await caught(makeAuth(emu, clock).startLogin(LOCKED));
+    const e = await rejectionOf(makeAuth(emu, clock).startLogin(LOCKED));
     expect(e.code).toBe('GARMIN_ACCOUNT_LOCKED');
   });
 
@@ -92,7 +76,7 @@ describe('credential failures stop the chain', () => {
     emu.setFaults({ captchaRequired: true });
     try {
       const before = emu.stats().logins;
-      const e = await caught(makeAuth(emu, clock).startLogin(NOMFA));
+      const e = await rejectionOf(makeAuth(emu, clock).startLogin(NOMFA));
       expect(e.code).toBe('GARMIN_CAPTCHA_REQUIRED');
       expect(emu.stats().logins - before).toBe(1);
     } finally {
@@ -124,7 +108,7 @@ describe('MFA', () => {
     const code = emu.lastMfaCode(DEMO.username)!;
     const wrong = code === '000000' ? '111111' : '000000';
     const other = makeAuth(emu, clock);
-    expect((await caught(other.completeMfa(revived, wrong))).code).toBe('GARMIN_MFA_CODE_INVALID');
+    expect((await rejectionOf(other.completeMfa(revived, wrong))).code).toBe('GARMIN_MFA_CODE_INVALID');
     const third = makeAuth(emu, clock);
     const done = await third.completeMfa(JSON.parse(wire) as MfaState, code);
     expect(done.profile.displayName).toBeTruthy();
@@ -136,7 +120,7 @@ describe('MFA', () => {
     if (out.status !== 'mfa_required') throw new Error('expected MFA');
     const code = emu.lastMfaCode(DEMO.username)!;
     clock.advance(11 * 60_000);
-    expect((await caught(auth.completeMfa(out.state, code))).code).toBe('GARMIN_MFA_EXPIRED');
+    expect((await rejectionOf(auth.completeMfa(out.state, code))).code).toBe('GARMIN_MFA_EXPIRED');
   });
 
   it('too many wrong codes → GARMIN_MFA_EXPIRED, even for the right code afterwards', async () => {
@@ -146,9 +130,9 @@ describe('MFA', () => {
     const code = emu.lastMfaCode(DEMO.username)!;
     const wrong = code === '000000' ? '111111' : '000000';
     const codes: string[] = [];
-    for (let i = 0; i < 6; i++) codes.push((await caught(auth.completeMfa(out.state, wrong))).code);
+    for (let i = 0; i < 6; i++) codes.push((await rejectionOf(auth.completeMfa(out.state, wrong))).code);
     expect(codes).toContain('GARMIN_MFA_EXPIRED');
     expect(codes[0]).toBe('GARMIN_MFA_CODE_INVALID');
-    expect((await caught(auth.completeMfa(out.state, code))).code).toBe('GARMIN_MFA_EXPIRED');
+    expect((await rejectionOf(auth.completeMfa(out.state, code))).code).toBe('GARMIN_MFA_EXPIRED');
   });
 });

@@ -1,18 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeClock } from '../../src/core/index.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import type { GarminTokenSet } from '../../src/garmin/index.js';
-import { loginNoMfa, makeAuth, makeConnect, MemoryTokenStore, NOMFA, rejectionOf, startEmu } from './helpers.js';
+import { loginNoMfa, makeAuth, makeConnect, MemoryTokenStore, NOMFA, rejectionOf, useEmu } from './helpers.js';
 
 let emu: RunningEmulator;
 let clock: FakeClock;
 
-beforeAll(async () => {
-  ({ emu, clock } = await startEmu());
-});
-afterAll(async () => {
-  await emu.close();
-});
+useEmu((e) => ({ emu, clock } = e));
 
 const count = (name: string) => emu.stats().byEndpoint[name] ?? 0;
 

@@ -1,18 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeClock } from '../../src/core/index.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import type { MfaState } from '../../src/garmin/index.js';
-import { DEMO, LOCKED, makeAuth, NOMFA, rejectionOf, startEmu } from './helpers.js';
+import { DEMO, LOCKED, makeAuth, NOMFA, rejectionOf, useEmu } from './helpers.js';
 
 let emu: RunningEmulator;
 let clock: FakeClock;
 
-beforeAll(async () => {
-  ({ emu, clock } = await startEmu());
-});
-afterAll(async () => {
-  await emu.close();
-});
+useEmu((e) => ({ emu, clock } = e));
 
 describe('legacy widget strategy (generation A)', () => {
   it('gets a ticket and a DI token, which the API refuses as Garmin does since 2026-06 ("Token is not active")', async () => {
