@@ -113,7 +113,7 @@ export async function row5(p: Profile['row5'], f: Fixture, log: (s: string) => v
       { text: ROW5_TARGETS[1] as string, measured: `${fmt(p99)} ms`, met: p99 <= 20 },
     ],
     notes: [
-      'The targets are judged on the service as users run it (default `--log-level info`: every request is logged, synchronously, to stderr — here a pipe read by the bench).',
+      'The targets are judged on the service as users run it (default `--log-level info`: every request is logged, as JSON lines written asynchronously to stderr — here a pipe read by the bench).',
       ...(quiet ? [] : ['The `--log-level warn` diagnostic could not start a second service on the same data dir.']),
       ...(bad > 0 ? [`Our service answered ${bad} non-2xx responses, errors or timeouts over all runs (not counted as throughput).`] : []),
     ],
