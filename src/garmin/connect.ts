@@ -9,8 +9,7 @@ import type { ApiCall } from './api-request.js';
 import type { GarminAuth } from './auth.js';
 import { parseActivityList, parseDaily, parseObjectWithChild, parseObjectWithId, parseWorkoutList } from './connect-parsers.js';
 import type { GarminEndpoints } from './endpoints.js';
-import { verifyFit } from './fit.js';
-import { FitZipExtractor } from './fit-zip.js';
+import { FitZipExtractor, verifyFit } from './fit.js';
 import { GarminHealthApi } from './health-api.js';
 import { streamBody } from './http.js';
 import { TokenKeeper } from './token-keeper.js';
@@ -104,12 +103,8 @@ export class GarminConnect {
         async (res) => {
           if (zipped) {
             const unzip = new FitZipExtractor(MAX_FIT_BYTES);
-            try {
-              await streamBody(res, (c) => unzip.push(c));
-              return await unzip.finish();
-            } finally {
-              unzip.dispose();
-            }
+            await streamBody(res, (c) => unzip.push(c));
+            return unzip.finish();
           }
           const chunks: Uint8Array[] = [];
           let size = 0;
