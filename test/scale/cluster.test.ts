@@ -41,6 +41,8 @@ describe.skipIf(Boolean(skip))(`scale-out: 2 API + 3 worker processes on Postgre
   let dataDir: string;
   const apis: (ServerProcess & { url: string })[] = [];
   const workers: ServerProcess[] = [];
+  // Every process spawned, so that a set-up that fails half-way still stops what it started.
+  const spawned: ServerProcess[] = [];
 
   const call = async (base: string, method: string, path: string, body?: unknown, token?: string) => {
     const res = await fetch(`${base}/api/v1${path}`, {
@@ -82,6 +84,7 @@ describe.skipIf(Boolean(skip))(`scale-out: 2 API + 3 worker processes on Postgre
     const apiProcs = ['api-a', 'api-b'].map((n) =>
       spawnServer(n, ['--api-only', '--port', '0', '--max-jobs-per-user', '20', ...common], env),
     );
+    spawned.push(...apiProcs);
     const workerProcs = ['worker-1', 'worker-2', 'worker-3'].map((n) =>
       spawnServer(n, ['--workers-only', '--concurrency', '2', '--max-jobs', '2', '--lease-ms', '2000', ...common], env),
     );
@@ -99,7 +102,8 @@ describe.skipIf(Boolean(skip))(`scale-out: 2 API + 3 worker processes on Postgre
   }, 240_000);
 
   afterAll(async () => {
-    for (const p of [...apis, ...workers]) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
+    for (const p of new Set([...spawned, ...apis, ...workers]))
+      if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
     await Promise.all([...apis, ...workers].map((p) => p.exited));
     await emu?.close();
     await db?.drop();
