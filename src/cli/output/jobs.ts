@@ -2,9 +2,10 @@ import type { SyncJob } from '../../contract/index.js';
 import { EXIT } from '../exit-codes.js';
 import { durationText } from './format.js';
 import type { Output } from './output.js';
-import { printTable, type Column } from './table.js';
+import { printTable, type Cell, type Column } from './table.js';
 
-const JOB_COLUMNS: readonly Column[] = [
+/** The columns of the job table; `jobRow` gives one job's cells. */
+export const JOB_COLUMNS: readonly Column[] = [
   { header: 'JOB', kind: 'id' },
   { header: 'TYPE' },
   { header: 'STATUS' },
@@ -14,22 +15,21 @@ const JOB_COLUMNS: readonly Column[] = [
   { header: 'NOTE', shrink: true },
 ];
 
+export function jobRow(j: SyncJob): Cell[] {
+  return [
+    j.job_id,
+    j.sync_type,
+    j.status,
+    `${j.progress}%`,
+    j.total_items === null ? `${j.processed_items}` : `${j.processed_items}/${j.total_items}`,
+    j.start_time,
+    j.error_message ?? (j.failed_items > 0 ? `${j.failed_items} item(s) failed` : ''),
+  ];
+}
+
 /** The job table of `sync list`, `sync status` and `sync start`. */
 export function printJobTable(out: Output, jobs: readonly SyncJob[], nowMs: number): void {
-  printTable(
-    out,
-    JOB_COLUMNS,
-    jobs.map((j) => [
-      j.job_id,
-      j.sync_type,
-      j.status,
-      `${j.progress}%`,
-      j.total_items === null ? `${j.processed_items}` : `${j.processed_items}/${j.total_items}`,
-      j.start_time,
-      j.error_message ?? (j.failed_items > 0 ? `${j.failed_items} item(s) failed` : ''),
-    ]),
-    nowMs,
-  );
+  printTable(out, JOB_COLUMNS, jobs.map(jobRow), nowMs);
 }
 
 /** `key: value` lines of one job for `sync status JOB`. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Activity, ArchiveImport, CoverageReport, HealthDayRow, Schedule, Workout } from '../../contract/index.js';
 import { SYNC_TYPES, systemClock, type Clock } from '../../core/index.js';
 import type { FakeJobs, Reply } from './fake-jobs.js';
+import { pageOf } from './fake-page.js';
 
 /** What the fake's synced data is; each list defaults to one item. */
 export interface FakeDataOptions {
@@ -60,13 +61,6 @@ export const HEALTH_DAY: HealthDayRow = {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Pages `all` like the service: `cursor` is an offset, `limit` the page size. */
-function page<T>(all: readonly T[], url: URL, defaultLimit: number) {
-  const limit = Number(url.searchParams.get('limit') ?? defaultLimit);
-  const start = Number(url.searchParams.get('cursor') ?? 0);
-  return { items: all.slice(start, start + limit), next_cursor: start + limit < all.length ? String(start + limit) : null };
-}
-
 /**
  * The fake service's synced data and settings: activities (paged, `--sport`, their sports, one
  * activity, its details and FIT), workouts, health days, coverage, schedules and archive uploads
@@ -90,7 +84,7 @@ export class FakeData {
     const notFound = () => reply.problem(404, 'NOT_FOUND', 'Not found.');
     switch (key) {
       case 'GET /activities':
-        reply.send(200, page(this.activities(url.searchParams.get('sport')), url, 20));
+        reply.send(200, pageOf(this.activities(url.searchParams.get('sport')), url, 20));
         break;
       case 'GET /activities/sports': {
         const counts = new Map<string, number>();
@@ -111,7 +105,7 @@ export class FakeData {
         else notFound();
         break;
       case 'GET /workouts':
-        reply.send(200, page(this.o.workouts ?? [INTERVALS], url, 100));
+        reply.send(200, pageOf(this.o.workouts ?? [INTERVALS], url, 100));
         break;
       case 'GET /workouts/:id':
         if (workout) reply.send(200, { ...workout, raw: { workoutId: Number(id) } });
@@ -122,7 +116,7 @@ export class FakeData {
         else notFound();
         break;
       case 'GET /health/daily':
-        reply.send(200, page(this.healthDays(url.searchParams.get('from'), url.searchParams.get('to')), url, 366));
+        reply.send(200, pageOf(this.healthDays(url.searchParams.get('from'), url.searchParams.get('to')), url, 366));
         break;
       case 'GET /health/daily/:id':
         this.healthDay(id, url.searchParams.get('metric'), reply);

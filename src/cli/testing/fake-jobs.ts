@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { JobFailure, SyncJob } from '../../contract/index.js';
 import { systemClock, type Clock } from '../../core/index.js';
+import { pageOf } from './fake-page.js';
 
 /** How the fake's jobs behave. */
 export interface FakeJobsOptions {
@@ -68,7 +69,7 @@ export class FakeJobs {
       const prefix = url.searchParams.get('id_prefix');
       if (type) items = items.filter((j) => j.sync_type === type);
       if (prefix) items = items.filter((j) => j.job_id.startsWith(prefix.toLowerCase()));
-      reply.send(200, { items: items.slice(0, Number(url.searchParams.get('limit') ?? 20)), next_cursor: null });
+      reply.send(200, pageOf(items, url, 20));
     } else if ((m = /^\/sync\/jobs\/([^/]+)(\/cancel|\/events|\/failures)?$/.exec(path))) {
       const job = this.jobs.get(decodeURIComponent(m[1]!));
       if (!job) reply.problem(404, 'NOT_FOUND', 'No such sync job.');

@@ -40,6 +40,12 @@ describe('activities list (run function)', () => {
     const rest = await fake.verb((c) => runList(c, { limit: 2, sport: 'cycling', cursor: '2' }));
     expect(rest.stdout.split('\t')[0]).toBe('203');
     expect(rest.stderr).toBe('');
+    // An empty page after a cursor is the end of the list, not "nothing synced yet" (one wording for every list verb).
+    expect(await fake.verb((c) => runList(c, { limit: 2, sport: 'cycling', cursor: '9' }))).toMatchObject({
+      code: EXIT.OK,
+      stdout: '',
+      stderr: 'No more activities.\n',
+    });
     const all = await fake.verb((c) => runList(c, { limit: 2, all: true }), { json: true });
     expect(JSON.parse(all.stdout).items.map((a: Activity) => a.activity_id)).toEqual(['201', '202', '203']);
   });

@@ -1,30 +1,20 @@
 import type { Command } from 'commander';
-import { suggestedServer, type CommandContext } from '../../context.js';
-import { EXIT } from '../../exit-codes.js';
+import type { Activity } from '../../../contract/index.js';
+import type { CommandContext } from '../../context.js';
 import { emptyMessage } from '../../output/empty.js';
 import { bytesText, durationText } from '../../output/format.js';
-import { fetchPages, printPagingHint } from '../../output/paging.js';
-import { printTable } from '../../output/table.js';
-import { flagParser, parseIntFlag } from '../errors.js';
+import type { Column } from '../../output/table.js';
+import { pagingOptions, runPagedList, type PagingFlags } from '../paged-list.js';
 import { completeFlag, examples, type DefineContext } from '../types.js';
 
-interface ListFlags {
-  limit: number;
-  cursor?: string;
+interface ListFlags extends PagingFlags {
   sport?: string;
-  all?: boolean;
 }
 
+const DEFAULT_LIMIT = 20;
+
 export function define(cmd: Command, ctx: DefineContext): void {
-  cmd
-    .option(
-      '-L, --limit <n>',
-      'how many per page (1-1000)',
-      flagParser((v) => parseIntFlag(v, '--limit', 1, 1000)),
-      20,
-    )
-    .option('--cursor <cursor>', 'the next page, as printed by the previous page')
-    .option('--all', 'follow every page (--limit is then the page size)')
+  pagingOptions(cmd, { limitHelp: 'how many per page', max: 1000, defaultLimit: DEFAULT_LIMIT })
     .option('--sport <type>', "only this sport (Garmin's typeKey, e.g. running)")
     .addHelpText(
       'after',
@@ -39,61 +29,49 @@ export function define(cmd: Command, ctx: DefineContext): void {
   ctx.bind<ListFlags>(cmd, (c, flags) => runList(c, flags));
 }
 
-export async function runList(ctx: CommandContext, flags: ListFlags): Promise<number> {
-  const page = await fetchPages((cursor) => ctx.api.listActivities({ limit: flags.limit, cursor, sport: flags.sport }, ctx.io.interrupt), {
-    all: Boolean(flags.all),
-    cursor: flags.cursor,
-    signal: ctx.io.interrupt,
-  });
-  if (ctx.out.json) {
-    ctx.out.document(page);
-    return EXIT.OK;
-  }
+const COLUMNS: readonly Column[] = [
+  { header: 'ID' },
+  { header: 'START', kind: 'time' },
+  { header: 'SPORT', shrink: 'last' },
+  { header: 'TIME' },
+  { header: 'DISTANCE' },
+  { header: 'FIT' },
+  { header: 'NAME', shrink: true },
+];
+
+const row = (a: Activity) => [
+  a.activity_id,
+  a.start_time,
+  a.sport,
+  durationText(a.duration_seconds),
+  a.distance_meters === null ? '-' : `${(a.distance_meters / 1000).toFixed(2)} km`,
+  a.fit ? bytesText(a.fit.size_bytes) : '-',
+  a.name ?? '',
+];
+
+/** Synced activities, newest first: a table (paged; --all for every page), or --json. */
+export function runList(ctx: CommandContext, flags: ListFlags): Promise<number> {
   const filters = [['--sport', flags.sport]] as const;
-  if (page.items.length === 0) {
-    const anyAtAll = flags.sport ? (await ctx.api.listActivities({ limit: 1 })).items.length > 0 : false;
-    ctx.out.info(
-      emptyMessage({
+  return runPagedList(ctx, flags, {
+    words: 'activities list',
+    plural: 'activities',
+    defaultLimit: DEFAULT_LIMIT,
+    filters,
+    fetchPage: (cursor) => ctx.api.listActivities({ limit: flags.limit, cursor, sport: flags.sport }, ctx.io.interrupt),
+    emptyMessage: async () => {
+      const anyAtAll = flags.sport ? (await ctx.api.listActivities({ limit: 1 })).items.length > 0 : false;
+      return emptyMessage({
         plural: 'activities',
         filters,
         anyWithoutFilters: anyAtAll,
         known: anyAtAll ? await sportsText(ctx) : undefined,
         nothingYet: 'No activities synced yet.',
         next: 'garminsync sync start --type activities --wait',
-      }),
-    );
-    return EXIT.OK;
-  }
-  printTable(
-    ctx.out,
-    [
-      { header: 'ID' },
-      { header: 'START', kind: 'time' },
-      { header: 'SPORT', shrink: 'last' },
-      { header: 'TIME' },
-      { header: 'DISTANCE' },
-      { header: 'FIT' },
-      { header: 'NAME', shrink: true },
-    ],
-    page.items.map((a) => [
-      a.activity_id,
-      a.start_time,
-      a.sport,
-      durationText(a.duration_seconds),
-      a.distance_meters === null ? '-' : `${(a.distance_meters / 1000).toFixed(2)} km`,
-      a.fit ? bytesText(a.fit.size_bytes) : '-',
-      a.name ?? '',
-    ]),
-    ctx.clock.now(),
-  );
-  printPagingHint(
-    ctx.out,
-    'activities list',
-    [...filters, ['--limit', flags.limit === 20 ? undefined : flags.limit]],
-    page.next_cursor,
-    suggestedServer(ctx),
-  );
-  return EXIT.OK;
+      });
+    },
+    columns: COLUMNS,
+    row,
+  });
 }
 
 /** "Synced sports: running (120), cycling (40)." from the service, when it can tell. */

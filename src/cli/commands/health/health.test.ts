@@ -32,6 +32,7 @@ describe('health list (run function)', () => {
         .map((l) => l.split('\t')[0]),
     ).toEqual(['2026-11-26', '2026-11-25']);
     expect(page.stderr).toContain('More: garminsync health list --from 2026-11-01 --limit 2 --cursor 2\n');
+    expect((await fake.verb((c) => runList(c, { from: '2026-11-01', limit: 2, cursor: '9' }))).stderr).toBe('No more health days.\n');
     const empty = await fake.verb((c) => runList(c, { from: '2026-10-01', to: '2026-10-31', limit: 366 }), { tty: true });
     expect(empty.stderr).toBe(
       'No health data synced for 2026-10-01 to 2026-10-31. Next: garminsync sync start --type health --from 2026-10-01 --to 2026-10-31 --wait\n',

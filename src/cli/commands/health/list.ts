@@ -1,18 +1,14 @@
 import type { Command } from 'commander';
 import type { HealthDayRow } from '../../../contract/index.js';
-import { suggestedServer, type CommandContext } from '../../context.js';
-import { EXIT } from '../../exit-codes.js';
+import type { CommandContext } from '../../context.js';
 import { durationText } from '../../output/format.js';
-import { printPagingHint } from '../../output/paging.js';
-import { printTable } from '../../output/table.js';
-import { flagParser, parseDateFlag, parseIntFlag, usage } from '../errors.js';
+import { flagParser, parseDateFlag, usage } from '../errors.js';
+import { pagingOptions, runPagedList, type PagingFlags } from '../paged-list.js';
 import { examples, type DefineContext } from '../types.js';
 
-interface ListFlags {
+interface ListFlags extends PagingFlags {
   from?: string;
   to?: string;
-  limit: number;
-  cursor?: string;
 }
 
 const DEFAULT_LIMIT = 31;
@@ -28,22 +24,15 @@ export function define(cmd: Command, ctx: DefineContext): void {
       '--to <date>',
       'last day (YYYY-MM-DD)',
       flagParser((v) => parseDateFlag(v, '--to')),
-    )
-    .option(
-      '-L, --limit <n>',
-      'how many days (1-3660)',
-      flagParser((v) => parseIntFlag(v, '--limit', 1, 3660)),
-      DEFAULT_LIMIT,
-    )
-    .option('--cursor <cursor>', 'the next page, as printed by the previous page')
-    .addHelpText(
-      'after',
-      examples(
-        'garminsync health list',
-        'garminsync health list --from 2026-11-01 --to 2026-11-30',
-        'garminsync health list --json | jq -r ".items[] | [.calendar_date, .steps] | @tsv"',
-      ),
     );
+  pagingOptions(cmd, { limitHelp: 'how many days', max: 3660, defaultLimit: DEFAULT_LIMIT, all: false }).addHelpText(
+    'after',
+    examples(
+      'garminsync health list',
+      'garminsync health list --from 2026-11-01 --to 2026-11-30',
+      'garminsync health list --json | jq -r ".items[] | [.calendar_date, .steps] | @tsv"',
+    ),
+  );
   ctx.bind<ListFlags>(cmd, (c, flags) => runList(c, flags));
 }
 
@@ -65,36 +54,22 @@ function row(d: HealthDayRow): string[] {
 /** One row per synced day, newest first: a table (paging keeps --from/--to/--limit), or --json. */
 export async function runList(ctx: CommandContext, flags: ListFlags): Promise<number> {
   if (flags.from && flags.to && flags.from > flags.to) throw usage('--from must not be after --to.');
-  const page = await ctx.api.listHealthDays({ from: flags.from, to: flags.to, limit: flags.limit, cursor: flags.cursor }, ctx.io.interrupt);
-  if (ctx.out.json) {
-    ctx.out.document(page);
-    return EXIT.OK;
-  }
-  if (page.items.length === 0) {
-    if (flags.cursor) ctx.out.info('No more health days.');
-    else if (flags.from || flags.to)
-      ctx.out.info(
-        `No health data synced for ${flags.from ?? '…'} to ${flags.to ?? '…'}. Next: garminsync sync start --type health${flags.from ? ` --from ${flags.from}` : ''}${flags.to ? ` --to ${flags.to}` : ''} --wait`,
-      );
-    else ctx.out.info('No health data synced yet. Next: garminsync sync start --type health --wait');
-    return EXIT.OK;
-  }
-  printTable(
-    ctx.out,
-    ['DATE', 'STEPS', 'RESTING HR', 'SLEEP (H:MM)', 'HRV (MS)', 'STRESS', 'BODY BATTERY', 'WEIGHT (KG)'].map((header) => ({ header })),
-    page.items.map(row),
-    ctx.clock.now(),
-  );
-  printPagingHint(
-    ctx.out,
-    'health list',
-    [
+  return await runPagedList(ctx, flags, {
+    words: 'health list',
+    plural: 'health days',
+    defaultLimit: DEFAULT_LIMIT,
+    filters: [
       ['--from', flags.from],
       ['--to', flags.to],
-      ['--limit', flags.limit === DEFAULT_LIMIT ? undefined : flags.limit],
     ],
-    page.next_cursor,
-    suggestedServer(ctx),
-  );
-  return EXIT.OK;
+    fetchPage: (cursor) => ctx.api.listHealthDays({ from: flags.from, to: flags.to, limit: flags.limit, cursor }, ctx.io.interrupt),
+    emptyMessage: () =>
+      flags.from || flags.to
+        ? `No health data synced for ${flags.from ?? '…'} to ${flags.to ?? '…'}. Next: garminsync sync start --type health${flags.from ? ` --from ${flags.from}` : ''}${flags.to ? ` --to ${flags.to}` : ''} --wait`
+        : 'No health data synced yet. Next: garminsync sync start --type health --wait',
+    columns: ['DATE', 'STEPS', 'RESTING HR', 'SLEEP (H:MM)', 'HRV (MS)', 'STRESS', 'BODY BATTERY', 'WEIGHT (KG)'].map((header) => ({
+      header,
+    })),
+    row,
+  });
 }

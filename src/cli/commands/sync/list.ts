@@ -1,37 +1,27 @@
 import type { Command } from 'commander';
 import { JOB_STATUSES, SYNC_TYPES, type JobStatus, type SyncType } from '../../../core/index.js';
-import { suggestedServer, type CommandContext } from '../../context.js';
-import { EXIT } from '../../exit-codes.js';
+import type { CommandContext } from '../../context.js';
 import { emptyMessage } from '../../output/empty.js';
-import { printJobTable } from '../../output/jobs.js';
-import { fetchPages, printPagingHint } from '../../output/paging.js';
-import { flagParser, parseIntFlag, usage } from '../errors.js';
+import { JOB_COLUMNS, jobRow } from '../../output/jobs.js';
+import { usage } from '../errors.js';
+import { pagingOptions, runPagedList, type PagingFlags } from '../paged-list.js';
 import { completeFlag, examples, type DefineContext } from '../types.js';
 
-interface ListFlags {
+interface ListFlags extends PagingFlags {
   status?: string;
   type?: string;
-  limit: number;
-  cursor?: string;
-  all?: boolean;
 }
+
+const DEFAULT_LIMIT = 20;
 
 export function define(cmd: Command, ctx: DefineContext): void {
   cmd
     .option('-s, --status <status>', `only jobs in this state: ${JOB_STATUSES.join(', ')}`)
-    .option('-t, --type <type>', `only this type: ${SYNC_TYPES.join(', ')}`)
-    .option(
-      '-L, --limit <n>',
-      'how many jobs per page (1-100)',
-      flagParser((v) => parseIntFlag(v, '--limit', 1, 100)),
-      20,
-    )
-    .option('--cursor <cursor>', 'the next page, as printed by the previous page')
-    .option('--all', 'follow every page (--limit is then the page size)')
-    .addHelpText(
-      'after',
-      examples('garminsync sync list', 'garminsync sync list --status failed --type activities', 'garminsync sync list --all --json'),
-    );
+    .option('-t, --type <type>', `only this type: ${SYNC_TYPES.join(', ')}`);
+  pagingOptions(cmd, { limitHelp: 'how many jobs per page', max: 100, defaultLimit: DEFAULT_LIMIT }).addHelpText(
+    'after',
+    examples('garminsync sync list', 'garminsync sync list --status failed --type activities', 'garminsync sync list --all --json'),
+  );
   completeFlag(cmd, '--status', JOB_STATUSES);
   completeFlag(cmd, '--type', SYNC_TYPES);
   ctx.bind<ListFlags>(cmd, (c, flags) => {
@@ -45,42 +35,31 @@ export function define(cmd: Command, ctx: DefineContext): void {
   });
 }
 
-export async function runList(ctx: CommandContext, flags: ListFlags): Promise<number> {
+/** Sync jobs, newest first: a table (paged; --all for every page), or --json. */
+export function runList(ctx: CommandContext, flags: ListFlags): Promise<number> {
   const filter = { status: flags.status as JobStatus | undefined, sync_type: flags.type as SyncType | undefined };
-  const page = await fetchPages((cursor) => ctx.api.listJobs({ ...filter, limit: flags.limit, cursor }), {
-    all: Boolean(flags.all),
-    cursor: flags.cursor,
-    signal: ctx.io.interrupt,
-  });
-  if (ctx.out.json) {
-    ctx.out.document(page);
-    return EXIT.OK;
-  }
   const filters = [
     ['--status', flags.status],
     ['--type', flags.type],
   ] as const;
-  if (page.items.length === 0) {
-    const filtered = Boolean(flags.status || flags.type);
-    const anyAtAll = filtered ? (await ctx.api.listJobs({ limit: 1 })).items.length > 0 : false;
-    ctx.out.info(
-      emptyMessage({
+  return runPagedList(ctx, flags, {
+    words: 'sync list',
+    plural: 'sync jobs',
+    defaultLimit: DEFAULT_LIMIT,
+    filters,
+    fetchPage: (cursor) => ctx.api.listJobs({ ...filter, limit: flags.limit, cursor }),
+    emptyMessage: async () => {
+      const filtered = Boolean(flags.status || flags.type);
+      const anyAtAll = filtered ? (await ctx.api.listJobs({ limit: 1 })).items.length > 0 : false;
+      return emptyMessage({
         plural: 'sync jobs',
         filters,
         anyWithoutFilters: anyAtAll,
         nothingYet: 'No sync jobs yet.',
         next: 'garminsync sync start --type all --wait',
-      }),
-    );
-    return EXIT.OK;
-  }
-  printJobTable(ctx.out, page.items, ctx.clock.now());
-  printPagingHint(
-    ctx.out,
-    'sync list',
-    [...filters, ['--limit', flags.limit === 20 ? undefined : flags.limit]],
-    page.next_cursor,
-    suggestedServer(ctx),
-  );
-  return EXIT.OK;
+      });
+    },
+    columns: JOB_COLUMNS,
+    row: jobRow,
+  });
 }

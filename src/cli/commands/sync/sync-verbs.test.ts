@@ -66,6 +66,7 @@ describe('sync list and status (run functions)', () => {
     expect(JSON.parse(json.stdout).items.map((j: { job_id: string }) => j.job_id)).toEqual([fakeJobId(2)]);
     const filtered = await fake.verb((c) => runList(c, { limit: 20, type: 'workouts' }));
     expect(filtered.stderr).toMatch(/^No sync jobs match --type workouts/);
+    expect((await fake.verb((c) => runList(c, { limit: 20, cursor: '9' }))).stderr).toBe('No more sync jobs.\n');
 
     const latest = await fake.verb((c) => runStatus(c, undefined), { json: true });
     expect(JSON.parse(latest.stdout).jobs.map((j: { sync_type: string }) => j.sync_type)).toEqual(['activities', 'health']);

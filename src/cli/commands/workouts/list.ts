@@ -1,77 +1,46 @@
 import type { Command } from 'commander';
-import { suggestedServer, type CommandContext } from '../../context.js';
-import { EXIT } from '../../exit-codes.js';
+import type { Workout } from '../../../contract/index.js';
+import type { CommandContext } from '../../context.js';
 import { emptyMessage } from '../../output/empty.js';
 import { bytesText } from '../../output/format.js';
-import { fetchPages, printPagingHint } from '../../output/paging.js';
-import { printTable } from '../../output/table.js';
-import { flagParser, parseIntFlag } from '../errors.js';
+import type { Column } from '../../output/table.js';
+import { pagingOptions, runPagedList, type PagingFlags } from '../paged-list.js';
 import { examples, type DefineContext } from '../types.js';
-
-interface ListFlags {
-  limit: number;
-  cursor?: string;
-  all?: boolean;
-}
 
 const DEFAULT_LIMIT = 100;
 
 export function define(cmd: Command, ctx: DefineContext): void {
-  cmd
-    .option(
-      '-L, --limit <n>',
-      'how many per page (1-1000)',
-      flagParser((v) => parseIntFlag(v, '--limit', 1, 1000)),
-      DEFAULT_LIMIT,
-    )
-    .option('--cursor <cursor>', 'the next page, as printed by the previous page')
-    .option('--all', 'follow every page (--limit is then the page size)')
-    .addHelpText('after', examples('garminsync workouts list', 'garminsync workouts list --all --json | jq -r ".items[].workout_id"'));
-  ctx.bind<ListFlags>(cmd, (c, flags) => runList(c, flags));
+  pagingOptions(cmd, { limitHelp: 'how many per page', max: 1000, defaultLimit: DEFAULT_LIMIT }).addHelpText(
+    'after',
+    examples('garminsync workouts list', 'garminsync workouts list --all --json | jq -r ".items[].workout_id"'),
+  );
+  ctx.bind<PagingFlags>(cmd, (c, flags) => runList(c, flags));
 }
 
+const COLUMNS: readonly Column[] = [
+  { header: 'ID' },
+  { header: 'SPORT', shrink: 'last' },
+  { header: 'UPDATED', kind: 'time' },
+  { header: 'FIT' },
+  { header: 'NAME', shrink: true },
+];
+
 /** Synced workouts by name: a table (paged; --all for every page), or --json. */
-export async function runList(ctx: CommandContext, flags: ListFlags): Promise<number> {
-  const page = await fetchPages((cursor) => ctx.api.listWorkouts({ limit: flags.limit, cursor }, ctx.io.interrupt), {
-    all: Boolean(flags.all),
-    cursor: flags.cursor,
-    signal: ctx.io.interrupt,
+export function runList(ctx: CommandContext, flags: PagingFlags): Promise<number> {
+  return runPagedList(ctx, flags, {
+    words: 'workouts list',
+    plural: 'workouts',
+    defaultLimit: DEFAULT_LIMIT,
+    filters: [],
+    fetchPage: (cursor) => ctx.api.listWorkouts({ limit: flags.limit, cursor }, ctx.io.interrupt),
+    emptyMessage: () =>
+      emptyMessage({
+        plural: 'workouts',
+        filters: [],
+        nothingYet: 'No workouts synced yet.',
+        next: 'garminsync sync start --type workouts --wait',
+      }),
+    columns: COLUMNS,
+    row: (w: Workout) => [w.workout_id, w.sport ?? '-', w.updated_at, w.fit ? bytesText(w.fit.size_bytes) : '-', w.name ?? ''],
   });
-  if (ctx.out.json) {
-    ctx.out.document(page);
-    return EXIT.OK;
-  }
-  if (page.items.length === 0) {
-    ctx.out.info(
-      flags.cursor
-        ? 'No more workouts.'
-        : emptyMessage({
-            plural: 'workouts',
-            filters: [],
-            nothingYet: 'No workouts synced yet.',
-            next: 'garminsync sync start --type workouts --wait',
-          }),
-    );
-    return EXIT.OK;
-  }
-  printTable(
-    ctx.out,
-    [
-      { header: 'ID' },
-      { header: 'SPORT', shrink: 'last' },
-      { header: 'UPDATED', kind: 'time' },
-      { header: 'FIT' },
-      { header: 'NAME', shrink: true },
-    ],
-    page.items.map((w) => [w.workout_id, w.sport ?? '-', w.updated_at, w.fit ? bytesText(w.fit.size_bytes) : '-', w.name ?? '']),
-    ctx.clock.now(),
-  );
-  printPagingHint(
-    ctx.out,
-    'workouts list',
-    [['--limit', flags.limit === DEFAULT_LIMIT ? undefined : flags.limit]],
-    page.next_cursor,
-    suggestedServer(ctx),
-  );
-  return EXIT.OK;
 }
