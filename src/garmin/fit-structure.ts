@@ -16,6 +16,8 @@ const COMPRESSED_HEADER = 0x80;
 const DEFINITION = 0x40;
 const DEV_DATA = 0x20;
 const LOCAL_TYPE = 0x0f;
+/** The record-header bits and base-type bounds, for the room's other record walk (fit-inspect.ts). */
+export const FIT_RECORD = { COMPRESSED_HEADER, DEFINITION, DEV_DATA, LOCAL_TYPE, BASE_TYPE_MASK, MAX_BASE_TYPE } as const;
 
 /**
  * Walks the records of one FIT file whose data section is bytes[start, end) and returns undefined

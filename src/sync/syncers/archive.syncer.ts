@@ -4,7 +4,7 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { AppError, isAppError } from '../../core/index.js';
-import { verifyFit } from '../../garmin/index.js';
+import { inspectFit, verifyFit } from '../../garmin/index.js';
 import type { BlobRef, ImportRecord } from '../../store/index.js';
 import { beginTimestampOf, parseSummarizedActivities, toArchiveActivity, type ArchiveActivity } from '../archive/archive-activities.js';
 import { bioMetricsToWeight, healthStatusToHrv, sleepToSleep, udsToSummary, type ArchiveHealthRecord } from '../archive/archive-health.js';
@@ -12,7 +12,6 @@ import { entryKind, isFitContainer, type ArchiveEntryKind } from '../archive/arc
 import { walkArchive } from '../archive/archive-zip.js';
 import { ITEM_PREFIX, archiveReport, type WalkCounts } from '../archive/archive-report.js';
 import { FitMatcher } from '../archive/fit-matcher.js';
-import { inspectFit } from '../archive/fit-inspect.js';
 import { defineSyncer, type SyncerContext } from '../syncer.js';
 
 /**
@@ -144,12 +143,7 @@ export const archiveSyncer = defineSyncer<Item, Fetched>({
               page.push(brokenItem(entry.path, e));
               continue;
             }
-            let facts;
-            try {
-              facts = inspectFit(bytes);
-            } catch {
-              facts = { type: undefined, startMs: undefined };
-            }
+            const facts = inspectFit(bytes);
             // An unreadable file_id may be a damaged activity: verification decides (and reports it).
             if (facts.type !== 'activity' && facts.type !== undefined) {
               walked.other_fits++;
