@@ -5,7 +5,7 @@ import { isAppError, silentLogger } from '../core/index.js';
 import { createBlobStore } from './create-blob-store.js';
 import { DIALECT_CAPABILITIES, capabilitiesOf } from './dialect.js';
 import type { Database as Schema } from './schema.js';
-import { claimNextJob } from './sync-job.claim.js';
+import { claimJobs } from './sync-job.claim.js';
 import { testDialects, type TestDatabase } from './testing/dialects.js';
 import { withUserJobLock } from './user-job-lock.js';
 
@@ -52,7 +52,7 @@ describe('a dialect the store does not know (issue 11.5)', () => {
 
   it("fails loudly with INTERNAL instead of taking SQLite's branch", async () => {
     expect(() => capabilitiesOf(db)).toThrow(/does not know this dialect/);
-    const claim = await claimNextJob(db, 'w1', 0, 1000).catch((e: unknown) => e);
+    const claim = await claimJobs(db, 'w1', 0, 1000, 1).catch((e: unknown) => e);
     expect(isAppError(claim) && claim.code).toBe('INTERNAL');
     const locked = await withUserJobLock(db, 'u1', async () => 'ran').catch((e: unknown) => e);
     expect(isAppError(locked) && locked.code).toBe('INTERNAL');

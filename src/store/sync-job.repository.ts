@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { AppError, transitionJob, type JobFailureReason, type JobProbe, type JobStatus, type JobTrigger } from '../core/index.js';
-import { claimNextJob } from './sync-job.claim.js';
+import { claimJobs } from './sync-job.claim.js';
 import { advanceJobCounters, type CounterDelta } from './sync-job.counters.js';
 import { canonicalParams, toRecord } from './sync-job.rows.js';
 import { withUserJobLock } from './user-job-lock.js';
@@ -205,13 +205,20 @@ export class SyncJobRepository {
   }
 
   /**
-   * Claims the next job for `owner`, fairly across users (see claimNextJob). `exclude` lists the
+   * Claims the next job for `owner`, fairly across users (see claimJobs). `exclude` lists the
    * jobs the claimer still runs: a job whose lease ran out under a busy event loop must not be
    * claimed again by the same worker (both runs would hold one owner's lease).
    */
   async claimNext(owner: string, now: number, leaseMs: number, exclude: readonly string[] = []): Promise<SyncJobRecord | undefined> {
-    const id = await claimNextJob(this.db, owner, now, leaseMs, exclude);
-    return id === undefined ? undefined : this.get(id);
+    return (await claimJobs(this.db, owner, now, leaseMs, 1, exclude))[0];
+  }
+
+  /**
+   * Claims up to `limit` jobs for `owner` in one go (a worker filling its free slots), in the
+   * order one-by-one claims would have taken them; fewer (or none) when fewer are claimable.
+   */
+  async claimMany(owner: string, now: number, leaseMs: number, limit: number, exclude: readonly string[] = []): Promise<SyncJobRecord[]> {
+    return claimJobs(this.db, owner, now, leaseMs, limit, exclude);
   }
 
   /** Extends the lease while its owner still holds it; false means the lease was lost. */
