@@ -5,6 +5,7 @@ import * as authMigration from './auth/auth.migration.js';
 import * as blobChunksMigration from './blob-chunks.migration.js';
 import * as jobErrorCodeMigration from './job-error-code.migration.js';
 import * as healthMetricsMigration from './health/health-metrics.migration.js';
+import * as jobServedIndexMigration from './job-served-index.migration.js';
 import * as jobItemMigration from './job-item.migration.js';
 import * as jobResumedMigration from './job-resumed.migration.js';
 import * as keyFingerprintsMigration from './key-fingerprints.migration.js';
@@ -29,6 +30,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '012_key_fingerprints': keyFingerprintsMigration,
   '014_activity_updates': activityUpdatesMigration,
   '016_job_resumed_items': jobResumedMigration,
+  '017_sync_jobs_served': jobServedIndexMigration,
 };
 
 /** Kysely MigrationProvider over {@link MIGRATIONS}. */

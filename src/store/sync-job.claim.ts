@@ -12,14 +12,20 @@ import type { SyncJobRecord } from './sync-job.types.js';
  * Sets each lease and counts the attempt. A worker with several free slots fills them with one
  * claim (issue 17): one ranking, one lock, one update per status instead of one round of each per job.
  *
- * Fair across users (issue 12.6), and within one batch as if its jobs were claimed one by one: a
- * user's n-th claimable job (oldest first) takes its turn after the jobs that user already runs
- * under a live lease, so its turn is `running + n`; candidates go by turn (fewest first), then by
- * when their user was last served (the latest start of any of their jobs; never served first),
- * then by age. So one user's queue of hundreds of jobs takes one slot while another user waits for
- * none, and with a single slot the users take turns. The per-user figures are computed once per
- * user with claimable jobs, not once per candidate row (issue 17: the per-row subqueries made a
- * claim over a backlog of 1,000 jobs take ~0.5 s on PostgreSQL).
+ * Fair across users (issue 12.6): the next job goes to the user with the fewest jobs running under
+ * a live lease, then to the one served least recently (the latest start of any of their jobs;
+ * never served first), then to the one whose oldest claimable job is oldest; a user's jobs go
+ * oldest first. So one user's queue of hundreds of jobs takes one slot while another user waits
+ * for none, and with a single slot the users take turns.
+ *
+ * A batch takes exactly the jobs, in exactly the order, that `limit` claims one at a time at the
+ * same instant would take (tested): the comparison above is evaluated for each candidate as it
+ * will stand when its turn comes — a user's n-th job of the batch counts the user's live jobs plus
+ * the n − 1 before it, and a user whose pending job the batch already started was served now. Each
+ * user's candidates then rise strictly in that order, so sorting by it equals picking the best one
+ * at a time. The per-user figures are computed once per user with claimable jobs, not once per
+ * candidate row (issue 17: the per-row subqueries made one claim over a backlog of 1,000 jobs
+ * take 0.2–0.7 s on PostgreSQL).
  *
  * Where the dialect supports it (PostgreSQL) the chosen rows are locked with FOR UPDATE SKIP LOCKED
  * in a transaction, so concurrent claimers take disjoint sets; otherwise (SQLite) the guarded
@@ -104,7 +110,7 @@ function rankedCandidates(db: Db, now: number, limit: number, exclude: readonly 
     .with('claimable', (w) =>
       w
         .selectFrom('sync_jobs')
-        .select(['sync_jobs.job_id', 'sync_jobs.user_id', 'sync_jobs.created_at'])
+        .select(['sync_jobs.job_id', 'sync_jobs.user_id', 'sync_jobs.status', 'sync_jobs.created_at'])
         .where((eb) => claimable(eb, 'sync_jobs', now))
         .$if(exclude.length > 0, (qb) => qb.where('sync_jobs.job_id', 'not in', exclude)),
     )
@@ -135,8 +141,12 @@ function rankedCandidates(db: Db, now: number, limit: number, exclude: readonly 
         .select([
           'c.job_id',
           'c.created_at',
-          'u.served_at',
           sql<number>`u.running + row_number() over (partition by c.user_id order by c.created_at, c.job_id)`.as('turn'),
+          // A pending job claimed earlier in the batch starts now, so its user was last served now;
+          // resuming a running job keeps that job's start, as it does one claim at a time.
+          sql<number>`case when coalesce(sum(case when c.status = 'pending' then 1 else 0 end) over (partition by c.user_id order by c.created_at, c.job_id rows between unbounded preceding and 1 preceding), 0) > 0 then ${now} else u.served_at end`.as(
+            'served_at',
+          ),
         ]),
     )
     .selectFrom('sync_jobs')

@@ -1,6 +1,7 @@
 /** Issue 12.6: fair claiming across users and the per-user limit of active jobs, on both dialects. */
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../core/index.js';
+import { SyncStore } from './sync-store.js';
 import { testDialects } from './testing/dialects.js';
 import { freshStoreEach } from './testing/fresh-store.js';
 
@@ -62,6 +63,87 @@ describe.each(testDialects())('fair claiming and per-user limits on $name', ({ o
     const resumed = await fresh.store.jobs.claimNext('w', T0 + 5001, LEASE);
     expect(resumed?.job_id).toBe(a[0]!.job_id);
     expect(resumed?.attempts).toBe(2);
+  });
+
+  /**
+   * The same mixed state in any store: alice runs one job under a live lease and was served at
+   * T0+5; bob was served at T0+10 and runs nothing; carol was never served; dave's job was left
+   * running by a dead worker (lease expired). Queued jobs interleave the users' creation times so
+   * that age order and user order disagree.
+   */
+  async function mixedBacklog(store: SyncStore): Promise<void> {
+    const make = (id: string, user: string, day: string, at: number) =>
+      store.jobs.createOrGetActive({ ...job(user, `2026-04-${day}`), job_id: id }, at);
+    await make('a-running', 'alice', '01', T0);
+    await store.jobs.claimNext('other', T0 + 5, LEASE);
+    await make('b-done', 'bob', '01', T0 + 1);
+    const b = await store.jobs.claimNext('other', T0 + 10, LEASE);
+    await store.jobs.transition(b!, 'completed', T0 + 11);
+    await make('d-orphan', 'dave', '01', T0 + 12);
+    await store.jobs.claimNext('dead', T0 + 13, 1000);
+    const queued: Array<[string, string]> = [
+      ['bob', 'b1'],
+      ['carol', 'c1'],
+      ['bob', 'b2'],
+      ['alice', 'a1'],
+      ['carol', 'c2'],
+      ['bob', 'b3'],
+      ['alice', 'a2'],
+      ['dave', 'd1'],
+      ['carol', 'c3'],
+      ['alice', 'a3'],
+    ];
+    for (const [i, [user, id]] of queued.entries()) await make(id, user, String(i + 2).padStart(2, '0'), T0 + 100 + i);
+  }
+
+  it('a batch claim takes exactly the jobs one-by-one claims take, in the same order', async () => {
+    const other = await open();
+    try {
+      const oneByOne = new SyncStore(other.db);
+      await Promise.all([mixedBacklog(fresh.store), mixedBacklog(oneByOne)]);
+      const now = T0 + 10_000;
+      // One at a time: six claims at one instant, then the rest at a later one (as two batches are).
+      const expected: string[] = [];
+      for (let i = 0; i < 14; i++) {
+        const next = await oneByOne.jobs.claimNext('w', i < 6 ? now : now + 6, LEASE);
+        if (next) expected.push(next.job_id);
+      }
+      // Every claimable job once: the ten queued and dave's orphan; alice's live job is not claimable.
+      expect([...expected].sort()).toEqual(['a1', 'a2', 'a3', 'b1', 'b2', 'b3', 'c1', 'c2', 'c3', 'd-orphan', 'd1']);
+      const firstSix = await fresh.store.jobs.claimMany('w', now, LEASE, 6);
+      const rest = await fresh.store.jobs.claimMany(
+        'w',
+        now + 6,
+        LEASE,
+        100,
+        firstSix.map((j) => j.job_id),
+      );
+      expect([...firstSix, ...rest].map((j) => j.job_id)).toEqual(expected);
+      expect(firstSix.map((j) => [j.status, j.lease_owner, j.lease_expires_at])).toEqual(firstSix.map(() => ['running', 'w', now + LEASE]));
+      const orphan = [...firstSix, ...rest].find((j) => j.job_id === 'd-orphan');
+      expect(orphan?.attempts).toBe(2);
+      expect(await fresh.store.jobs.claimMany('w', now + 7, LEASE, 10)).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('concurrent batch claims never take a job twice', async () => {
+    for (let i = 0; i < 40; i++)
+      await fresh.store.jobs.createOrGetActive(job(['alice', 'bob', 'carol'][i % 3]!, `2026-05-${String(i + 1).padStart(2, '0')}`), T0 + i);
+    const claimer = async (w: string): Promise<string[]> => {
+      const mine: string[] = [];
+      for (;;) {
+        const got = await fresh.store.jobs.claimMany(w, T0 + 1000, LEASE, 3);
+        if (got.length === 0) return mine;
+        mine.push(...got.map((j) => j.job_id));
+      }
+    };
+    const claimed = (await Promise.all(['w1', 'w2', 'w3', 'w4'].map(claimer))).flat();
+    expect(claimed).toHaveLength(40);
+    expect(new Set(claimed).size).toBe(40);
+    const jobs = await Promise.all(['alice', 'bob', 'carol'].map((u) => fresh.store.jobs.list(u, { limit: 100 })));
+    expect(jobs.flatMap((p) => p.items).every((j) => j.status === 'running' && j.attempts === 1)).toBe(true);
   });
 
   it('refuses a job beyond the per-user limit with TOO_MANY_ACTIVE_JOBS, still deduplicates, and frees a place when a job ends', async () => {

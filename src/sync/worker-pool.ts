@@ -59,6 +59,7 @@ export class WorkerPool {
   private stopCtl = new AbortController();
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
+  private woken = false;
   private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly o: WorkerPoolOptions) {
@@ -96,6 +97,7 @@ export class WorkerPool {
 
   /** Claims now instead of at the next poll. */
   wake(): void {
+    this.woken = true;
     this.wakeUp?.();
   }
 
@@ -118,29 +120,25 @@ export class WorkerPool {
   private async claimLoop(signal: AbortSignal): Promise<void> {
     const maxJobs = this.o.maxJobs ?? 2;
     while (!signal.aborted) {
-      let claimedOne = false;
-      if (this.running.size < maxJobs) {
+      // A wake-up that arrives while the claim below runs (a new job, a job of ours ending) must
+      // lead to another claim, not wait for the next poll: it is remembered, not just signalled.
+      this.woken = false;
+      const free = maxJobs - this.running.size;
+      let filled = false;
+      if (free > 0) {
         try {
-          const job = await this.o.store.jobs.claimNext(this.workerId, this.o.clock.now(), this.deps.leaseMs, [...this.running.keys()]);
-          if (job && !signal.aborted && job.attempts > (this.o.maxAttempts ?? 3)) {
-            claimedOne = true;
-            await this.giveUp(job);
-          } else if (job && !signal.aborted) {
-            claimedOne = true;
-            this.logger.info({ job_id: job.job_id, attempts: job.attempts }, 'claimed sync job');
-            const p = runJob(this.deps, job, this.workerId, signal)
-              .catch((err: unknown) => this.logger.error({ err, job_id: job.job_id }, 'job runner crashed'))
-              .finally(() => {
-                this.running.delete(job.job_id);
-                this.wake();
-              });
-            this.running.set(job.job_id, p);
-          }
+          // One claim fills every free slot (issue 17: one ranking and one lock per round, not per job).
+          const jobs = await this.o.store.jobs.claimMany(this.workerId, this.o.clock.now(), this.deps.leaseMs, free, [
+            ...this.running.keys(),
+          ]);
+          for (const job of jobs) await this.take(job, signal);
+          filled = jobs.length === free;
         } catch (err) {
           this.logger.error({ err }, 'claiming failed');
         }
       }
-      if (claimedOne || signal.aborted) continue;
+      // Slots filled: claim again (the next round finds none free and waits for a job to end).
+      if (filled || this.woken || signal.aborted) continue;
       const tick = new AbortController();
       await Promise.race([
         new Promise<void>((r) => (this.wakeUp = r)),
@@ -149,6 +147,26 @@ export class WorkerPool {
       tick.abort();
       this.wakeUp = undefined;
     }
+  }
+
+  /** Runs a claimed job, or fails it when it was claimed too often. */
+  private async take(job: SyncJobRecord, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) {
+      // Claimed as the pool stops: hand it back at once, as a running job's lease would be.
+      const stop: unknown = signal.reason;
+      if (!(stop instanceof WorkerStopping) || stop.releaseLease)
+        await this.o.store.jobs.releaseLease(job.job_id, this.workerId, this.o.clock.now()).catch(() => {});
+      return;
+    }
+    if (job.attempts > (this.o.maxAttempts ?? 3)) return this.giveUp(job);
+    this.logger.info({ job_id: job.job_id, attempts: job.attempts }, 'claimed sync job');
+    const p = runJob(this.deps, job, this.workerId, signal)
+      .catch((err: unknown) => this.logger.error({ err, job_id: job.job_id }, 'job runner crashed'))
+      .finally(() => {
+        this.running.delete(job.job_id);
+        this.wake();
+      });
+    this.running.set(job.job_id, p);
   }
 
   /** Ends a job that was claimed more often than allowed (it keeps killing its workers). */
