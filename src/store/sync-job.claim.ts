@@ -114,25 +114,28 @@ function rankedCandidates(db: Db, now: number, limit: number, exclude: readonly 
         .where((eb) => claimable(eb, 'sync_jobs', now))
         .$if(exclude.length > 0, (qb) => qb.where('sync_jobs.job_id', 'not in', exclude)),
     )
-    .with('users', (w) =>
-      w
-        .selectFrom((s) => s.selectFrom('claimable').select('claimable.user_id').distinct().as('u'))
-        .select((eb) => [
-          'u.user_id',
-          eb
-            .selectFrom('sync_jobs as served')
-            .select((s) => s.fn.countAll<number>().as('n'))
-            .whereRef('served.user_id', '=', 'u.user_id')
-            .where('served.status', '=', 'running')
-            .where('served.lease_expires_at', '>=', now)
-            .as('running'),
-          eb
-            .selectFrom('sync_jobs as last')
-            // COALESCE: NULL sorts first in SQLite and last in PostgreSQL; never served = 0 on both.
-            .select((s) => s.fn.coalesce(s.fn.max('last.start_time'), sql<number>`0`).as('t'))
-            .whereRef('last.user_id', '=', 'u.user_id')
-            .as('served_at'),
-        ]),
+    // Materialized: SQLite would otherwise re-run the per-user subqueries for every candidate row.
+    .with(
+      (cte) => cte('users').materialized(),
+      (w) =>
+        w
+          .selectFrom((s) => s.selectFrom('claimable').select('claimable.user_id').distinct().as('u'))
+          .select((eb) => [
+            'u.user_id',
+            eb
+              .selectFrom('sync_jobs as served')
+              .select((s) => s.fn.countAll<number>().as('n'))
+              .whereRef('served.user_id', '=', 'u.user_id')
+              .where('served.status', '=', 'running')
+              .where('served.lease_expires_at', '>=', now)
+              .as('running'),
+            eb
+              .selectFrom('sync_jobs as last')
+              // COALESCE: NULL sorts first in SQLite and last in PostgreSQL; never served = 0 on both.
+              .select((s) => s.fn.coalesce(s.fn.max('last.start_time'), sql<number>`0`).as('t'))
+              .whereRef('last.user_id', '=', 'u.user_id')
+              .as('served_at'),
+          ]),
     )
     .with('ranked', (w) =>
       w
