@@ -5,6 +5,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeService, type FakeService } from '../../testing/fake-service.js';
 import { run, tempConfigHome } from '../../testing/run.js';
 
+// Long, distinctive token values: a short one ('s1') can turn up by chance in a random temp dir name.
+const OAUTH1_TOKEN = 'oauth1-token-7f3c9e';
+const OAUTH1_SECRET = 'oauth1-secret-2b8d41';
+const OAUTH2_ACCESS = 'oauth2-access-5e0a77';
+const OAUTH2_REFRESH = 'oauth2-refresh-c91f06';
+
 let svc: FakeService | undefined;
 afterEach(async () => {
   await svc?.close();
@@ -13,8 +19,14 @@ afterEach(async () => {
 async function garthDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'garth-'));
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'oauth1_token.json'), JSON.stringify({ oauth_token: 'o1', oauth_token_secret: 's1', domain: 'garmin.com' }));
-  await writeFile(join(dir, 'oauth2_token.json'), JSON.stringify({ access_token: 'a2', refresh_token: 'r2', expires_at: 1 }));
+  await writeFile(
+    join(dir, 'oauth1_token.json'),
+    JSON.stringify({ oauth_token: OAUTH1_TOKEN, oauth_token_secret: OAUTH1_SECRET, domain: 'garmin.com' }),
+  );
+  await writeFile(
+    join(dir, 'oauth2_token.json'),
+    JSON.stringify({ access_token: OAUTH2_ACCESS, refresh_token: OAUTH2_REFRESH, expires_at: 1 }),
+  );
   return dir;
 }
 
@@ -30,12 +42,12 @@ describe('auth import', () => {
         format: 'garth',
         username: 'me@example.com',
         tokens: {
-          oauth1: { oauth_token: 'o1', oauth_token_secret: 's1', domain: 'garmin.com' },
-          oauth2: { access_token: 'a2', refresh_token: 'r2', expires_at: 1 },
+          oauth1: { oauth_token: OAUTH1_TOKEN, oauth_token_secret: OAUTH1_SECRET, domain: 'garmin.com' },
+          oauth2: { access_token: OAUTH2_ACCESS, refresh_token: OAUTH2_REFRESH, expires_at: 1 },
         },
       },
     ]);
-    expect(r.stdout + r.stderr).not.toMatch(/o1|s1|a2|r2/);
+    for (const secret of [OAUTH1_TOKEN, OAUTH1_SECRET, OAUTH2_ACCESS, OAUTH2_REFRESH]) expect(r.stdout + r.stderr).not.toContain(secret);
     expect((await run(['auth', 'status', '--offline'], { home, server: svc.url })).code).toBe(0);
   });
 
