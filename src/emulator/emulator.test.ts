@@ -1,8 +1,8 @@
 import { Decoder, Stream } from '@garmin/fitsdk';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CONSUMER, DI_SERVICE_TICKET_GRANT, startEmulator, type RunningEmulator } from './index.js';
-import { ANDROID_SERVICE, mobileTicket, readJson } from './testing/sso-client.js';
+import { DEFAULT_CONSUMER, startEmulator, type RunningEmulator } from './index.js';
+import { ANDROID_SERVICE, diTicketGrant, mobileTicket, readJson } from './testing/sso-client.js';
 
 describe('the emulator end to end: login, DI token, Connect API, control API', () => {
   let emu: RunningEmulator;
@@ -10,19 +10,7 @@ describe('the emulator end to end: login, DI token, Connect API, control API', (
   beforeAll(async () => {
     emu = await startEmulator({ seed: 5, activities: 5, days: 3, workouts: 1, endDate: '2026-11-20' });
     const ticket = await mobileTicket(emu, 'demo@example.com');
-    const res = await fetch(`${emu.url}/di-oauth2-service/oauth/token`, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${Buffer.from('GARMIN_CONNECT_MOBILE_ANDROID_DI:').toString('base64')}`,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: new URLSearchParams({
-        client_id: 'GARMIN_CONNECT_MOBILE_ANDROID_DI',
-        service_ticket: ticket,
-        grant_type: DI_SERVICE_TICKET_GRANT,
-        service_url: ANDROID_SERVICE,
-      }).toString(),
-    });
+    const res = await diTicketGrant(emu, ticket, ANDROID_SERVICE);
     access = (await readJson(res)).access_token;
   });
   afterAll(() => emu.close());

@@ -2,12 +2,12 @@
  * GarminAuth: logins through the strategy chain, resumable MFA, token refresh and import.
  * Every token it hands out has been accepted by one socialProfile call.
  */
-import { AppError, cryptoRandom, isAppError, silentLogger } from '../core/index.js';
+import { AppError, isAppError, silentLogger } from '../core/index.js';
 import type { Clock, ErrorCode, Logger, Random } from '../core/index.js';
 import { fetchSocialProfile } from './api-request.js';
 import { DI_CLIENT_IDS, refreshDiToken } from './di-token.js';
 import type { GarminEndpoints } from './endpoints.js';
-import type { HttpDeps } from './http.js';
+import { defaultHttpDeps, type HttpDeps } from './http.js';
 import { DEFAULT_CONSUMER, exchangeOAuth1 } from './oauth1-exchange.js';
 import { SsoSession } from './sso-session.js';
 import { DEFAULT_STRATEGIES, STRATEGIES } from './strategies.js';
@@ -54,13 +54,7 @@ export class GarminAuth {
 
   constructor(private readonly opts: GarminAuthOptions) {
     this.logger = (opts.logger ?? silentLogger).child({ component: 'garmin-auth' });
-    this.http = {
-      fetch: opts.fetch ?? globalThis.fetch,
-      clock: opts.clock,
-      random: opts.random ?? cryptoRandom,
-      logger: this.logger,
-      timeoutMs: opts.timeoutMs ?? 30_000,
-    };
+    this.http = defaultHttpDeps(opts, this.logger);
     const diClientIds = opts.diClientIds ?? DI_CLIENT_IDS;
     if (diClientIds.length === 0) throw new AppError('CONFIG_INVALID', 'Give at least one DI client id.', { setting: 'diClientIds' });
     this.ctx = { http: this.http, endpoints: opts.endpoints, consumer: opts.consumer ?? DEFAULT_CONSUMER, diClientIds };

@@ -2,7 +2,7 @@
  * GarminConnect: the typed Connect API over one account's tokens (kept fresh by TokenKeeper),
  * every answer validated where it enters, FIT downloads streamed and verified.
  */
-import { AppError, cryptoRandom, silentLogger } from '../core/index.js';
+import { AppError, silentLogger } from '../core/index.js';
 import type { Clock, Logger, Random } from '../core/index.js';
 import { apiGet, apiGetJson, fetchSocialProfile } from './api-request.js';
 import type { ApiCall } from './api-request.js';
@@ -14,7 +14,7 @@ import { GarminHealthApi } from './health-api.js';
 import { streamBody } from './http.js';
 import { TokenKeeper } from './token-keeper.js';
 import { retryPolicy, type RetryPolicy } from './retry.js';
-import type { HttpDeps } from './http.js';
+import { defaultHttpDeps, type HttpDeps } from './http.js';
 import type { GarminActivitySummary, GarminProfile, GarminTokenStore, GarminWorkoutSummary, RequestLimiter } from './types.js';
 import { expectObject } from './validate.js';
 import { parseLastUsedDevice, type GarminLastUsedDevice } from './last-used-device.js';
@@ -73,11 +73,7 @@ export class GarminConnect {
     });
     const limiter = opts.limiter;
     this.http = {
-      fetch: opts.fetch ?? globalThis.fetch,
-      clock: opts.clock,
-      random: opts.random ?? cryptoRandom,
-      logger: this.logger,
-      timeoutMs: opts.timeoutMs ?? 30_000,
+      ...defaultHttpDeps(opts, this.logger),
       beforeRequest: limiter ? (signal) => limiter.acquire(signal) : undefined,
       onRateLimited: limiter?.pause ? (ms) => limiter.pause!(ms) : undefined,
       backoff: this.retry,

@@ -5,7 +5,7 @@
  * → retried with back-off when the request is idempotent, else GARMIN_UNAVAILABLE). This loop is
  * the only place in the code base that re-sends a Garmin request (retry.ts has the policy).
  */
-import { AppError, isAppError, silentLogger } from '../core/index.js';
+import { AppError, cryptoRandom, isAppError, silentLogger } from '../core/index.js';
 import type { Clock, Logger, Random } from '../core/index.js';
 import { backoffDelayMs, DEFAULT_BACKOFF, parseRetryAfterMs } from './retry.js';
 import type { BackoffPolicy } from './retry.js';
@@ -24,6 +24,23 @@ export interface HttpDeps {
    */
   onRateLimited?: (waitMs: number) => void | Promise<void>;
   backoff?: BackoffPolicy;
+}
+
+/**
+ * The HttpDeps both Garmin clients (auth, connect) start from: one place for the defaults of
+ * `fetch`, `random` and the 30 s request timeout, so the two cannot drift apart.
+ */
+export function defaultHttpDeps(
+  opts: { fetch?: typeof fetch; clock: Clock; random?: Random; timeoutMs?: number },
+  logger: Logger,
+): HttpDeps {
+  return {
+    fetch: opts.fetch ?? globalThis.fetch,
+    clock: opts.clock,
+    random: opts.random ?? cryptoRandom,
+    logger,
+    timeoutMs: opts.timeoutMs ?? 30_000,
+  };
 }
 
 export interface HttpRequest {

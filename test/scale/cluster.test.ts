@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { apiCall } from '../support/api-call.js';
 import { MIGRATIONS } from '../../src/store/index.js';
 import { BUILT, freshSchema, readSse, spawnServer, until, type ServerProcess } from './cluster-processes.js';
 
@@ -44,19 +45,8 @@ describe.skipIf(Boolean(skip))(`scale-out: 2 API + 3 worker processes on Postgre
   // Every process spawned, so that a set-up that fails half-way still stops what it started.
   const spawned: ServerProcess[] = [];
 
-  const call = async (base: string, method: string, path: string, body?: unknown, token?: string) => {
-    const res = await fetch(`${base}/api/v1${path}`, {
-      method,
-      headers: {
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as any };
-  };
+  // The room's one JSON call (test/support/api-call.ts), with this file's argument order.
+  const call = (base: string, method: string, path: string, body?: unknown, token?: string) => apiCall(base, method, path, { body, token });
 
   beforeAll(async () => {
     emu = await startEmulator({ seed: 7, activities: ACTIVITIES, days: 12, workouts: WORKOUTS, endDate: END, latencyMs: 15 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { apiCall } from '../support/api-call.js';
 import { BUILT, freshSchema, spawnServer, until, type ServerProcess } from './cluster-processes.js';
 
 /**
@@ -36,19 +37,8 @@ describe.skipIf(Boolean(skip))(`schedules on 2 worker processes + 1 API process 
   let api: ServerProcess & { url: string };
   const workers: ServerProcess[] = [];
 
-  const call = async (method: string, path: string, body?: unknown, token?: string) => {
-    const res = await fetch(`${api.url}/api/v1${path}`, {
-      method,
-      headers: {
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as any };
-  };
+  // The room's one JSON call (test/support/api-call.ts), with this file's argument order.
+  const call = (method: string, path: string, body?: unknown, token?: string) => apiCall(api.url, method, path, { body, token });
   const fail = (p: ServerProcess): never => {
     throw new Error(`${p.name} exited early:\n${p.err().slice(-2000)}`);
   };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DI_SERVICE_TICKET_GRANT, startEmulator, type RunningEmulator } from '../index.js';
+import { startEmulator, type RunningEmulator } from '../index.js';
 import { bearerProbe } from '../testing/probe-route.js';
-import { Jar, readJson, signedFetch } from '../testing/sso-client.js';
+import { diTicketGrant, Jar, readJson, signedFetch } from '../testing/sso-client.js';
 
 const EMBED = 'https://sso.garmin.com/sso/embed';
 const CSRF = /name="_csrf"\s+value="(.+?)"/;
@@ -117,19 +117,7 @@ describe('generation A: the legacy HTML widget', () => {
       await submit(jar, '/sso/signin', { username: 'nomfa@example.com', password: 'demo-password', embed: 'true', _csrf: csrf })
     ).text();
     const ticket = TICKET.exec(html)![1]!;
-    const res = await fetch(`${emu.url}/di-oauth2-service/oauth/token`, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${Buffer.from('GARMIN_CONNECT_MOBILE_ANDROID_DI:').toString('base64')}`,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: new URLSearchParams({
-        client_id: 'GARMIN_CONNECT_MOBILE_ANDROID_DI',
-        service_ticket: ticket,
-        grant_type: DI_SERVICE_TICKET_GRANT,
-        service_url: EMBED,
-      }).toString(),
-    });
+    const res = await diTicketGrant(emu, ticket, EMBED);
     expect(res.status).toBe(200);
     const token = (await readJson(res)).access_token as string;
     const probe = await fetch(`${emu.url}/test-probe/whoami`, { headers: { authorization: `Bearer ${token}` } });

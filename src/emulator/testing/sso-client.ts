@@ -1,6 +1,6 @@
 import type { RunningEmulator } from '../types.js';
 import { oauthHeader } from './oauth1-signer.js';
-import { DEFAULT_CONSUMER } from '../state.js';
+import { DEFAULT_CONSUMER, DI_SERVICE_TICKET_GRANT } from '../state.js';
 
 /** A tiny cookie jar over fetch, enough for the SSO flows in tests (no domain/path logic). */
 export class Jar {
@@ -105,4 +105,24 @@ export async function oauth1Token(emu: RunningEmulator, email: string): Promise<
 export type Json = any;
 export async function readJson(res: Response): Promise<Json> {
   return res.json();
+}
+
+/** The Android app's DI client id: the one a service-ticket grant is made with in these tests. */
+const ANDROID_DI_CLIENT = 'GARMIN_CONNECT_MOBILE_ANDROID_DI';
+
+/** Exchanges an SSO service ticket for DI tokens as the Android app does (Basic auth with the client id). */
+export function diTicketGrant(emu: RunningEmulator, ticket: string, serviceUrl: string): Promise<Response> {
+  return fetch(`${emu.url}/di-oauth2-service/oauth/token`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${ANDROID_DI_CLIENT}:`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({
+      client_id: ANDROID_DI_CLIENT,
+      service_ticket: ticket,
+      grant_type: DI_SERVICE_TICKET_GRANT,
+      service_url: serviceUrl,
+    }).toString(),
+  });
 }

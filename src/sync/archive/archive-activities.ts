@@ -1,5 +1,6 @@
 import { AppError } from '../../core/index.js';
 import type { ActivityUpsert } from '../../store/index.js';
+import { num, type Json } from '../json-values.js';
 
 /**
  * Garmin's archive activity records (`*_summarizedActivities.json`) read into the fields we store
@@ -11,9 +12,6 @@ export type ArchiveActivity = Omit<ActivityUpsert, 'user_id' | 'raw' | 'fit' | '
   /** The archive record as it was (its own units). */
   raw: Record<string, unknown>;
 };
-
-type Json = Record<string, unknown>;
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 /** The activity records of one file: from every `summarizedActivitiesExport` element, or a bare array. */
 export function parseSummarizedActivities(text: string, path: string): Json[] {

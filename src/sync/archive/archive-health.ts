@@ -1,4 +1,5 @@
 import type { HealthMetric } from '../../core/index.js';
+import { isObj, num, type Json } from '../json-values.js';
 
 /**
  * Garmin's archive health records turned into the payloads the Connect API gives for the same
@@ -7,7 +8,6 @@ import type { HealthMetric } from '../../core/index.js';
  * records without a valid calendarDate, pre-device UDS records, `{retro}` placeholders
  * (garmin-archive.md §6). Field names of the API shapes: ../shared/garmin-recordings.
  */
-type Json = Record<string, unknown>;
 export interface ArchiveHealthRecord {
   family: HealthMetric;
   date: string;
@@ -15,8 +15,6 @@ export interface ArchiveHealthRecord {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 /** A strict YYYY-MM-DD date that exists (`2024-1-5`, `null` and `2024-02-30` are not). */
 export function archiveDate(v: unknown): string | undefined {

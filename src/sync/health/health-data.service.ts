@@ -1,7 +1,6 @@
 import { AppError, HEALTH_METRICS, type HealthMetric } from '../../core/index.js';
 import type { HealthMetricRecord, HealthMetricRepository } from '../../store/index.js';
-
-type Json = Record<string, unknown>;
+import { num, obj } from '../json-values.js';
 
 /** One day of the day list: the headline numbers (null when not stored or empty) and its families. */
 export interface HealthDaySummary {
@@ -36,8 +35,6 @@ export interface HealthDayListInput {
 /** The families whose payloads carry the day list's headline numbers (the big series are never loaded for it). */
 const HEADLINE_FAMILIES: readonly HealthMetric[] = ['summary', 'sleep', 'hrv', 'weight'];
 
-const obj = (v: unknown): Json | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined);
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const order = new Map<string, number>(HEALTH_METRICS.map((m, i) => [m, i]));
 
 /** The day list's numbers from the stored payloads of one day. */

@@ -1,12 +1,12 @@
 import type { HealthMetric } from '../../core/index.js';
 import type { GarminConnectLike } from '../garmin.port.js';
+import { obj, type Json } from '../json-values.js';
 
 /**
  * How each health family is fetched from Garmin (issue 13): one request per day, or — where
  * Garmin offers a date range — one request per page of days, split by day. `displayName` is
  * asked for only by the families whose path carries it (sleep, steps, race predictions).
  */
-type Json = Record<string, unknown>;
 type Name = () => Promise<string>;
 
 export interface DayFetch {
@@ -29,7 +29,6 @@ const byKey = (rows: readonly Json[], key: (r: Json) => unknown) => {
   }
   return out;
 };
-const obj = (v: unknown): Json | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined);
 
 export const HEALTH_FETCH: Readonly<Record<HealthMetric, DayFetch | RangeFetch>> = {
   summary: day((g, d, _n, s) => g.getDailySummary(d, s)),

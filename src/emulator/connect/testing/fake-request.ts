@@ -1,21 +1,16 @@
 import { createAccountData, type AccountData } from '../../data/index.js';
 import { Router } from '../../http/router.js';
 import type { EmuResponse } from '../../http/types.js';
+import { TEST_IDENTITY } from '../../data/testing.fixtures.js';
 import { createConnectRoutes } from '../index.js';
+
+/** The emulator's one test identity (the data tests use the same), so both suites build the same account. */
+export const IDENTITY = TEST_IDENTITY;
 
 /**
  * Calls the Connect routes in-process through the emulator's real router with a fake request,
  * as the server would after a successful Bearer check. End-to-end HTTP tests live with the server.
  */
-export const IDENTITY = {
-  accountId: '81234567',
-  email: 'demo@example.com',
-  displayName: 'demo_1234',
-  fullName: 'Demo Runner',
-  profileId: 81234567,
-  garminGUID: '00000000-0000-4000-8000-00000000de30',
-};
-
 export interface ConnectHarness {
   data: AccountData;
   get(pathAndQuery: string): Promise<EmuResponse & { json: () => unknown }>;
