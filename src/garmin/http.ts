@@ -231,14 +231,14 @@ export async function readJson(res: Response, label: string, nowMs: number, rate
 }
 
 /** Reads a body chunk by chunk into `push` (so a download is never buffered compressed and unzipped at once). */
-export async function streamBody(res: Response, push: (chunk: Uint8Array) => void): Promise<void> {
+export async function streamBody(res: Response, push: (chunk: Uint8Array) => void | Promise<void>): Promise<void> {
   if (!res.body) return;
   const reader = res.body.getReader();
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) return;
-      push(value);
+      await push(value);
     }
   } catch (e) {
     throw new BodyReadError(e);
