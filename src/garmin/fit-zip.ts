@@ -7,7 +7,8 @@
  * directory after it are not needed. The FIT's own CRCs (fit.ts) verify what comes out.
  */
 import { createInflateRaw, type InflateRaw } from 'node:zlib';
-import { AppError } from '../core/index.js';
+import type { AppError } from '../core/index.js';
+import { fitInvalid } from './fit.js';
 
 const LOCAL_HEADER = 0x04034b50;
 const CENTRAL_HEADER = 0x02014b50;
@@ -16,10 +17,6 @@ const LOCAL_HEADER_SIZE = 30;
 const STREAMED = 0x0008;
 const STORED = 0;
 const DEFLATED = 8;
-
-function invalid(reason: string, details: Record<string, unknown> = {}): AppError {
-  return new AppError('FIT_INVALID', `The FIT file failed its integrity check: ${reason}.`, { reason, ...details });
-}
 
 type State =
   | { kind: 'header' }
@@ -80,8 +77,8 @@ export class FitZipExtractor {
       await this.settled;
     }
     if (this.failure) throw this.failure;
-    if (this.entryName === null) throw invalid('no .fit entry in the ZIP archive');
-    if (!this.entryDone) throw invalid('truncated ZIP archive', { entry: this.entryName });
+    if (this.entryName === null) throw fitInvalid('no .fit entry in the ZIP archive');
+    if (!this.entryDone) throw fitInvalid('truncated ZIP archive', { entry: this.entryName });
     return this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size);
   }
 
@@ -96,7 +93,7 @@ export class FitZipExtractor {
     if (h.length >= 4 && h.readUInt32LE(0) !== LOCAL_HEADER) {
       const sig = h.readUInt32LE(0);
       if (sig === CENTRAL_HEADER || sig === END_OF_CENTRAL) this.state = { kind: 'ignore' };
-      else this.failure = invalid('broken ZIP archive', { error: 'no local file header' });
+      else this.failure = fitInvalid('broken ZIP archive', { error: 'no local file header' });
       return Buffer.alloc(0);
     }
     const full = h.length >= LOCAL_HEADER_SIZE ? LOCAL_HEADER_SIZE + h.readUInt16LE(26) + h.readUInt16LE(28) : Infinity;
@@ -112,13 +109,13 @@ export class FitZipExtractor {
     const sizeKnown = (flags & STREAMED) === 0 || compressed !== 0;
     const isFit = this.entryName === null && /\.fit$/i.test(name);
     if (!isFit) {
-      if (!sizeKnown || compressed === 0xffffffff) this.failure = invalid('broken ZIP archive', { error: `cannot skip entry ${name}` });
+      if (!sizeKnown || compressed === 0xffffffff) this.failure = fitInvalid('broken ZIP archive', { error: `cannot skip entry ${name}` });
       else this.state = { kind: 'skip', left: compressed };
     } else {
       this.entryName = name;
       if (method === DEFLATED) this.state = { kind: 'inflate', inflater: this.inflater() };
       else if (method === STORED && sizeKnown && compressed !== 0xffffffff) this.state = { kind: 'stored', left: compressed };
-      else this.failure = invalid('broken ZIP archive', { error: `unsupported entry (method ${method})` });
+      else this.failure = fitInvalid('broken ZIP archive', { error: `unsupported entry (method ${method})` });
       if (this.state.kind === 'stored' && compressed === 0) this.entryDone = true;
     }
     return h.subarray(full);
@@ -137,8 +134,8 @@ export class FitZipExtractor {
       z.once('error', (e: NodeJS.ErrnoException) => {
         this.failure ??=
           e.code === 'Z_BUF_ERROR'
-            ? invalid('truncated ZIP archive', { entry: this.entryName })
-            : invalid('broken ZIP archive', { error: e.message });
+            ? fitInvalid('truncated ZIP archive', { entry: this.entryName })
+            : fitInvalid('broken ZIP archive', { error: e.message });
         resolve();
       });
       z.once('close', () => resolve());
@@ -150,7 +147,7 @@ export class FitZipExtractor {
   private take(piece: Buffer): boolean {
     this.size += piece.length;
     if (this.size > this.maxBytes) {
-      this.failure ??= invalid('FIT entry too large', { max: this.maxBytes });
+      this.failure ??= fitInvalid('FIT entry too large', { max: this.maxBytes });
       return false;
     }
     this.chunks.push(piece);

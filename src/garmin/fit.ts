@@ -8,7 +8,8 @@ import { AppError } from '../core/index.js';
 import { fitCrc } from './fit-crc.js';
 import { fitStructureError } from './fit-structure.js';
 
-function invalid(reason: string, details: Record<string, unknown> = {}): AppError {
+/** The one FIT_INVALID error of the client: every check (verification, unzip) names its reason. */
+export function fitInvalid(reason: string, details: Record<string, unknown> = {}): AppError {
   return new AppError('FIT_INVALID', `The FIT file failed its integrity check: ${reason}.`, { reason, ...details });
 }
 
@@ -22,24 +23,24 @@ function invalid(reason: string, details: Record<string, unknown> = {}): AppErro
  * Throws AppError FIT_INVALID (details.reason says which check failed).
  */
 export function verifyFit(bytes: Buffer): void {
-  if (bytes.length < 14) throw invalid('too short', { size: bytes.length });
+  if (bytes.length < 14) throw fitInvalid('too short', { size: bytes.length });
   let offset = 0;
   while (offset < bytes.length) {
     const headerSize = bytes[offset]!;
-    if (headerSize !== 12 && headerSize !== 14) throw invalid('bad header size', { offset });
-    if (offset + headerSize > bytes.length) throw invalid('truncated header', { offset });
-    if (bytes.toString('latin1', offset + 8, offset + 12) !== '.FIT') throw invalid('missing .FIT signature', { offset });
+    if (headerSize !== 12 && headerSize !== 14) throw fitInvalid('bad header size', { offset });
+    if (offset + headerSize > bytes.length) throw fitInvalid('truncated header', { offset });
+    if (bytes.toString('latin1', offset + 8, offset + 12) !== '.FIT') throw fitInvalid('missing .FIT signature', { offset });
     if (headerSize === 14) {
       const headerCrc = bytes.readUInt16LE(offset + 12);
-      if (headerCrc !== 0 && headerCrc !== fitCrc(bytes, offset, offset + 12)) throw invalid('header CRC mismatch', { offset });
+      if (headerCrc !== 0 && headerCrc !== fitCrc(bytes, offset, offset + 12)) throw fitInvalid('header CRC mismatch', { offset });
     }
     const dataSize = bytes.readUInt32LE(offset + 4);
     const end = offset + headerSize + dataSize;
-    if (end + 2 > bytes.length) throw invalid('truncated', { expected: end + 2, size: bytes.length });
-    if (bytes.readUInt16LE(end) !== fitCrc(bytes, offset, end)) throw invalid('file CRC mismatch', { offset });
+    if (end + 2 > bytes.length) throw fitInvalid('truncated', { expected: end + 2, size: bytes.length });
+    if (bytes.readUInt16LE(end) !== fitCrc(bytes, offset, end)) throw fitInvalid('file CRC mismatch', { offset });
     // Structure without a full decode (fit-structure.ts walks the records as the SDK's decoder does).
     const structure = fitStructureError(bytes, offset + headerSize, end);
-    if (structure) throw invalid('not decodable', { error: structure });
+    if (structure) throw fitInvalid('not decodable', { error: structure });
     offset = end + 2;
   }
 }
