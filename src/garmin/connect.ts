@@ -101,11 +101,11 @@ export class GarminConnect {
         this.opts.endpoints,
         token,
         { ...this.withRetries(call), accept: '*/*' },
-        async (res) => {
+        async (res, attemptSignal) => {
           if (zipped) {
             const unzip = new FitZipExtractor(MAX_FIT_BYTES);
             try {
-              await streamBody(res, (c) => unzip.push(c));
+              await streamBody(res, (c) => unzip.push(c), attemptSignal);
               return await unzip.finish();
             } finally {
               unzip.dispose();
@@ -113,11 +113,15 @@ export class GarminConnect {
           }
           const chunks: Uint8Array[] = [];
           let size = 0;
-          await streamBody(res, (c) => {
-            size += c.length;
-            if (size > MAX_FIT_BYTES) throw new AppError('FIT_INVALID', 'The FIT file is too large.', { reason: 'too large' });
-            chunks.push(c);
-          });
+          await streamBody(
+            res,
+            (c) => {
+              size += c.length;
+              if (size > MAX_FIT_BYTES) throw new AppError('FIT_INVALID', 'The FIT file is too large.', { reason: 'too large' });
+              chunks.push(c);
+            },
+            attemptSignal,
+          );
           return Buffer.concat(chunks);
         },
         signal,

@@ -84,6 +84,8 @@ export class FitZipExtractor {
 
   /** Frees the inflater of a download that ended early (a network failure before `finish`). */
   dispose(): void {
+    // Later pushes are no-ops and finish() fails: the inflater is gone.
+    this.failure ??= fitInvalid('truncated ZIP archive', { entry: this.entryName });
     if (this.state.kind === 'inflate') this.state.inflater.destroy();
   }
 
@@ -156,16 +158,21 @@ export class FitZipExtractor {
 
   /** Waits for the inflater to take more input, or to end or fail. */
   private drained(z: InflateRaw): Promise<void> {
+    // A destroyed inflater returns false from write and has already emitted 'close': waiting
+    // for its events would never settle (a push after dispose() did so).
+    if (z.destroyed || !z.writableNeedDrain) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const done = () => {
         z.off('drain', done);
         z.off('close', done);
         z.off('end', done);
+        z.off('error', done);
         resolve();
       };
       z.once('drain', done);
       z.once('close', done);
       z.once('end', done);
+      z.once('error', done);
     });
   }
 }
