@@ -9,7 +9,8 @@ import type { ApiCall } from './api-request.js';
 import type { GarminAuth } from './auth.js';
 import { parseActivityList, parseDaily, parseObjectWithChild, parseObjectWithId, parseWorkoutList } from './connect-parsers.js';
 import type { GarminEndpoints } from './endpoints.js';
-import { FitZipExtractor, verifyFit } from './fit.js';
+import { verifyFit } from './fit.js';
+import { FitZipExtractor } from './fit-zip.js';
 import { GarminHealthApi } from './health-api.js';
 import { streamBody } from './http.js';
 import { TokenKeeper } from './token-keeper.js';
@@ -96,19 +97,27 @@ export class GarminConnect {
         this.opts.endpoints,
         token,
         { ...this.withRetries(call), accept: '*/*' },
-        async (res) => {
+        async (res, attemptSignal) => {
           if (zipped) {
             const unzip = new FitZipExtractor(MAX_FIT_BYTES);
-            await streamBody(res, (c) => unzip.push(c));
-            return unzip.finish();
+            try {
+              await streamBody(res, (c) => unzip.push(c), attemptSignal);
+              return await unzip.finish();
+            } finally {
+              unzip.dispose();
+            }
           }
           const chunks: Uint8Array[] = [];
           let size = 0;
-          await streamBody(res, (c) => {
-            size += c.length;
-            if (size > MAX_FIT_BYTES) throw new AppError('FIT_INVALID', 'The FIT file is too large.', { reason: 'too large' });
-            chunks.push(c);
-          });
+          await streamBody(
+            res,
+            (c) => {
+              size += c.length;
+              if (size > MAX_FIT_BYTES) throw new AppError('FIT_INVALID', 'The FIT file is too large.', { reason: 'too large' });
+              chunks.push(c);
+            },
+            attemptSignal,
+          );
           return Buffer.concat(chunks);
         },
         signal,

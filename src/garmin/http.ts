@@ -247,19 +247,36 @@ export async function readJson(res: Response, label: string, nowMs: number, rate
   return value;
 }
 
-/** Reads a body chunk by chunk into `push` (so a download is never buffered compressed and unzipped at once). */
-export async function streamBody(res: Response, push: (chunk: Uint8Array) => void): Promise<void> {
+/**
+ * Reads a body chunk by chunk into `push` (so a download is never buffered compressed and unzipped at once).
+ * `signal` ends the read at once: fetch's body stream does not always settle a read after its
+ * request is aborted (a read begun after the abort, while `push` was awaited, stayed pending for
+ * ever — the shutdown hang of the native-inflater unzip), so the abort rejects the read here and
+ * cancels the body. Every exit removes the abort listener and releases the reader.
+ */
+export async function streamBody(res: Response, push: (chunk: Uint8Array) => void | Promise<void>, signal?: AbortSignal): Promise<void> {
   if (!res.body) return;
   const reader = res.body.getReader();
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    if (!signal) return;
+    onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  // The abort promise may reject while no read races it; that is handled by the race below.
+  aborted.catch(() => undefined);
   try {
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await Promise.race([reader.read(), aborted]);
       if (done) return;
-      push(value);
+      await Promise.race([push(value), aborted]);
     }
   } catch (e) {
+    if (signal?.aborted) reader.cancel(signal.reason).catch(() => undefined);
     throw new BodyReadError(e);
   } finally {
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
     reader.releaseLock();
   }
 }
