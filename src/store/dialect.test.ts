@@ -3,7 +3,7 @@ import { Kysely, SqliteDialect, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError, silentLogger } from '../core/index.js';
 import { createBlobStore } from './create-blob-store.js';
-import { DIALECT_CAPABILITIES, capabilitiesOf } from './dialect.js';
+import { DIALECT_CAPABILITIES, SQLITE_PAGE_CACHE_KIB, capabilitiesOf } from './dialect.js';
 import type { Database as Schema } from './schema.js';
 import { claimJobs } from './sync-job.claim.js';
 import { testDialects, type TestDatabase } from './testing/dialects.js';
@@ -20,6 +20,11 @@ describe.each(testDialects())('dialect capabilities on $name (issue 11.5)', ({ n
     expect(capabilitiesOf(t.db)).toBe(DIALECT_CAPABILITIES[name]);
     await t.db.transaction().execute(async (tx) => expect(capabilitiesOf(tx)).toBe(DIALECT_CAPABILITIES[name]));
     await t.db.connection().execute(async (c) => expect(capabilitiesOf(c)).toBe(DIALECT_CAPABILITIES[name]));
+  });
+
+  it.runIf(name === 'sqlite')("a SQLite connection keeps a small page cache, not better-sqlite3's 16 MB (issue 17, row 6)", async () => {
+    const { rows } = await sql<{ cache_size: number }>`pragma cache_size`.execute(t.db);
+    expect(rows[0]?.cache_size).toBe(-SQLITE_PAGE_CACHE_KIB);
   });
 
   it('each capability the dialect declares works: the SKIP LOCKED clause, the lock, the bytes type', async () => {
