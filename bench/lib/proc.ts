@@ -166,3 +166,52 @@ export async function cpuMs(pid: number): Promise<number | undefined> {
 
 /** USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK). */
 const CLOCK_TICKS = 100;
+
+/** CPU time the whole machine has spent busy (every state but idle and iowait), summed over all cores, in ms, from /proc/stat. */
+export async function machineBusyMs(): Promise<number | undefined> {
+  const { readFile } = await import('node:fs/promises');
+  try {
+    const line = (await readFile('/proc/stat', 'utf8')).split('\n', 1)[0] ?? '';
+    // cpu user nice system idle iowait irq softirq steal guest guest_nice (guest is already in user).
+    const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+    const ticks = [user, nice, system, irq, softirq, steal].reduce<number>((a, v) => a + (v ?? 0), 0);
+    return Number.isFinite(ticks) ? (ticks * 1000) / CLOCK_TICKS : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Samples the machine's busy CPU every `everyMs` until stopped, so a row can take the CPU spent
+ * inside a window that it only learns afterwards (e.g. first to last job start).
+ */
+export class MachineCpuSampler {
+  private readonly samples: Array<{ at: number; busyMs: number }> = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly everyMs = 100) {}
+
+  async start(): Promise<void> {
+    await this.sample();
+    this.timer = setInterval(() => void this.sample(), this.everyMs);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.sample();
+  }
+
+  /** Busy CPU ms (all cores) between the samples nearest to [from, to] (epoch ms); undefined without samples there. */
+  busyBetween(from: number, to: number): { busyMs: number; wallMs: number } | undefined {
+    const inside = this.samples.filter((s) => s.at >= from && s.at <= to);
+    const first = inside[0];
+    const last = inside[inside.length - 1];
+    if (!first || !last || last.at - first.at <= 0) return undefined;
+    return { busyMs: last.busyMs - first.busyMs, wallMs: last.at - first.at };
+  }
+
+  private async sample(): Promise<void> {
+    const busyMs = await machineBusyMs();
+    if (busyMs !== undefined) this.samples.push({ at: Date.now(), busyMs });
+  }
+}

@@ -88,6 +88,10 @@ export async function row6(p: Profile['row6'], log: (s: string) => void): Promis
   const growth = large.peakMiB / small.peakMiB;
   figures.push({ label: `VmHWM N = ${large.n} / N = ${small.n}`, unit: '×', values: [growth] });
   notes.push('One run per size: a peak is a maximum, not a typical value.');
+  if (mb(large.peakMiB) > 150 && large.startMiB !== undefined)
+    notes.push(
+      `What bounds the peak (measured above): ${fmt(large.startMiB)} MiB of it is there after start-up and one login, before any sync — Node itself, the loaded modules and a young generation that start-up grows to its 32 MiB maximum; a sampler showed the live heap flat at 33–35 MiB through a 5,000 backfill (bench/findings.md, row 6). What would move it: loading only what a SQLite service uses at start (~10–14 MiB measured) and a smaller young generation (\`--max-semi-space-size=1\` measured 166 / 207 MiB, its CPU cost not yet).`,
+    );
   return {
     id: 6,
     title: TITLE,

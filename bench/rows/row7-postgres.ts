@@ -5,11 +5,13 @@
 // jobs are ranged activity syncs over days without activities: each costs one upstream list
 // request, so the row measures the job machinery, not Garmin.
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { cliAccessToken, cliEnv, cliLogin } from '../lib/cli.js';
 import { ACCOUNT, startEmulatorChild } from '../lib/emulator.js';
 import { missingParts, tempDir } from '../lib/paths.js';
 import { createBenchDatabase, pgServerUrl } from '../lib/postgres.js';
 import type { Profile } from '../lib/profile.js';
+import { MachineCpuSampler } from '../lib/proc.js';
 import { notRun, type RowResult } from '../lib/result.js';
 import { rateBudgetSetting, startServiceChild, type ServiceChild } from '../lib/service.js';
 import { fmt, summarize } from '../lib/stats.js';
@@ -118,14 +120,22 @@ export async function row7(p: Profile['row7'], log: (s: string) => void): Promis
 
     const claimRates: number[] = [];
     const failedJobs: number[] = [];
+    // What bounds the rate: the whole machine's CPU per claimed job inside the claim window
+    // (our API and workers, PostgreSQL, the emulator and this bench's polling together).
+    const cpuPerJob: number[] = [];
+    const busyShare: number[] = [];
+    const cores = os.availableParallelism();
     let dayIndex = 0;
     for (let rep = 0; rep < p.reps; rep++) {
       const backlog = await createMany(api, dayIndex, p.backlog, 8);
       dayIndex += p.backlog;
+      const cpu = new MachineCpuSampler();
+      await cpu.start();
       const workers = await startWorkers();
       try {
         await api.drain(p.timeoutMs);
       } finally {
+        await cpu.stop();
         await Promise.all(workers.map((w) => w.stop()));
       }
       const done = await api.byIds(new Set(backlog.map((j) => j.job_id)));
@@ -133,8 +143,15 @@ export async function row7(p: Profile['row7'], log: (s: string) => void): Promis
       const spanSec = (Math.max(...starts) - Math.min(...starts)) / 1000;
       claimRates.push(starts.length / Math.max(spanSec, 0.001));
       failedJobs.push(done.filter((j) => j.status !== 'completed').length);
+      const busy = cpu.busyBetween(Math.min(...starts), Math.max(...starts));
+      if (busy) {
+        // Jobs claimed inside the sampled part of the window, at the window's mean claim rate.
+        const claimedInside = ((claimRates[rep] ?? 0) * busy.wallMs) / 1000;
+        cpuPerJob.push(busy.busyMs / Math.max(1, claimedInside));
+        busyShare.push(busy.busyMs / (busy.wallMs * cores));
+      }
       log(
-        `  row 7 rep ${rep + 1}: ${starts.length} claims in ${fmt(spanSec)} s (${fmt(claimRates[rep] ?? 0)}/s), ${failedJobs[rep]} not completed`,
+        `  row 7 rep ${rep + 1}: ${starts.length} claims in ${fmt(spanSec)} s (${fmt(claimRates[rep] ?? 0)}/s), ${failedJobs[rep]} not completed${busy ? `; machine CPU ${fmt(cpuPerJob[cpuPerJob.length - 1] ?? 0)} ms per job, ${fmt((busyShare[busyShare.length - 1] ?? 0) * 100)} % of ${cores} cores busy` : ''}`,
       );
     }
 
@@ -156,6 +173,8 @@ export async function row7(p: Profile['row7'], log: (s: string) => void): Promis
         : Number.NaN;
     log(`  row 7: pickup p50 ${fmt(s.median)} ms, p99 ${fmt(p99)} ms over ${pickup.length} jobs`);
     const rate = summarize(claimRates).median;
+    const perJob = summarize(cpuPerJob).median;
+    const ceiling = (cores * 1000) / perJob;
     return {
       id: 7,
       title: TITLE,
@@ -165,6 +184,13 @@ export async function row7(p: Profile['row7'], log: (s: string) => void): Promis
         { label: 'backlog jobs not completed', unit: 'jobs', values: failedJobs },
         { label: 'pickup latency start_time − created_at', unit: 'ms', values: pickup },
         { label: 'pickup latency p99', unit: 'ms', values: [p99] },
+        ...(cpuPerJob.length > 0
+          ? [
+              { label: 'machine CPU per claimed job (all processes, claim window)', unit: 'ms', values: cpuPerJob },
+              { label: `machine CPU busy in the claim window (${cores} cores = 100 %)`, unit: '%', values: busyShare.map((b) => b * 100) },
+              { label: `claims/s ceiling at that CPU per job (${cores} cores × 1000 ÷ ms per job)`, unit: 'claims/s', values: [ceiling] },
+            ]
+          : []),
       ],
       targets: [
         { text: TARGETS[0] as string, measured: `${fmt(rate)} claims/s`, met: rate >= 500 },
@@ -172,6 +198,11 @@ export async function row7(p: Profile['row7'], log: (s: string) => void): Promis
       ],
       notes: [
         'Claims/s is the number of backlog jobs over the spread of their start_time (first to last claim); it includes running each job (one list request, its checkpoint and completion), since a worker process takes new jobs only as its slots free up.',
+        ...(rate < 500 && cpuPerJob.length > 0
+          ? [
+              `What bounds it (measured above): the machine is ${fmt(summarize(busyShare).median * 100)} % busy while claiming, at ${fmt(perJob)} ms CPU per job across everything on the machine (API, 4 workers, PostgreSQL, the emulator, this bench's polling), so ${cores} cores allow at most ~${fmt(ceiling)} jobs/s. 500/s needs ≤ ${fmt((cores * 1000) / 500)} ms of CPU per job: fewer statements per job (the progress write at start, the re-read before completion, the per-request rate-budget write, item rows for one-item jobs) and batched completions (bench/findings.md, row 7).`,
+            ]
+          : []),
         "Timestamps are the service's own (millisecond resolution); all processes share one clock. A negative pickup latency means the worker took its claim timestamp before its claim query ran (e.g. while waiting for a database connection), so start_time can be early by that much.",
       ],
       wallMs: Date.now() - t0,
