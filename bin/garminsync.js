@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The single entry point. It loads as little as possible: `--version` reads package.json only,
-// `server` and `emulator` load their own composition roots, everything else loads the CLI: the
-// bundle `npm run build` makes (dist/cli-bundle/, a few files instead of ~40 modules), or tsc's
-// output when there is no bundle.
+// `server` and `emulator` load their own composition roots, everything else loads the CLI. The CLI
+// and the server run from the bundles `npm run build` makes (dist/cli-bundle/: a few files instead
+// of ~40 modules; dist/server-bundle/: one file instead of ~2,700), or tsc's output when there is
+// no bundle.
 import { existsSync, readFileSync } from 'node:fs';
 
 const argv = process.argv.slice(2);
@@ -14,8 +15,9 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   process.exit(0);
 }
 
+const serverBundle = new URL('server-bundle/main.js', dist);
 const entries = {
-  server: new URL('server/main.js', dist),
+  server: existsSync(serverBundle) ? serverBundle : new URL('server/main.js', dist),
   emulator: new URL('emulator/main.js', dist),
 };
 

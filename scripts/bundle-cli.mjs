@@ -2,7 +2,8 @@
 // command loads a handful of files instead of ~40 ES modules plus commander's CommonJS files
 // (issue 17, row 4). Every verb of the command table stays its own lazily imported file
 // (dist/cli-bundle/commands/<noun>/<verb>.js), code two of them share goes into chunks/.
-// bin/garminsync.js runs the bundle when it exists; `server` and `emulator` are not bundled.
+// bin/garminsync.js runs the bundle when it exists; `server` has its own (scripts/bundle-server.mjs),
+// `emulator` is not bundled.
 //
 // Bundled: our own code (src/cli, src/core, the few src/contract constants the CLI uses) and the
 // packages every command needs (commander, picocolors). Every other dependency stays a package

@@ -51,8 +51,9 @@ async function build() {
   const code = await new Promise((resolve) => child.once('exit', (c, signal) => resolve(c ?? (signal ? 128 : 1))));
   children.delete(child);
   if (code !== 0) throw new Error(`the build failed (exit ${code}); its errors are above`);
-  // …and the CLI bundle bin/garminsync.js runs (npm run build's second step; about a second).
+  // …and the CLI and server bundles bin/garminsync.js runs (npm run build's other steps; seconds).
   await import('./bundle-cli.mjs');
+  await import('./bundle-server.mjs');
   say(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 

@@ -10,8 +10,19 @@ import { isAppError, silentLogger } from '../core/index.js';
 import { DIALECT_CAPABILITIES, DbBlobStore, FileBlobStore, migrateBlobs, openDatabase, resolveLocation } from '../store/index.js';
 import { parseServerConfig } from './config.js';
 
+const HELP = `Usage: garminsync server migrate-blobs [--data-dir DIR] [--database URL]
+
+Copies the FIT files of DATA_DIR/blobs into the PostgreSQL database given by --database (or
+DATABASE_URL), where scale mode keeps them. Safe to run again and beside running processes.
+Exit codes: 0 copied, 1 the database or a copy failed, 2 bad arguments.
+`;
+
 export async function runMigrateBlobs(argv: string[]): Promise<number> {
   const say = (line: string) => process.stderr.write(`garminsync server migrate-blobs: ${line}\n`);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(HELP);
+    return 0;
+  }
   let dataDir: string;
   let database: string;
   try {

@@ -32,16 +32,16 @@ async function newestMtime(dir: string): Promise<number> {
 
 async function builtIsStale(): Promise<boolean> {
   const built = await Promise.all(
-    ['dist/cli/main.js', 'dist/server/main.js', 'dist/.tsbuildinfo', 'dist/cli-bundle/main.js'].map((p) =>
+    ['dist/cli/main.js', 'dist/server/main.js', 'dist/.tsbuildinfo', 'dist/cli-bundle/main.js', 'dist/server-bundle/main.js'].map((p) =>
       stat(join(REPO, p)).catch(() => undefined),
     ),
   );
   if (built.some((b) => !b)) return true;
   // The build is incremental (tsconfig.build.json): it rewrites only what changed, but its build
   // info on every build that changed anything, so that file's time is when dist/ was last current.
-  // The CLI bundle (scripts/bundle-cli.mjs) is rewritten whole on every build.
+  // The CLI and server bundles (scripts/bundle-*.mjs) are rewritten whole on every build.
   const newest = await newestMtime(join(REPO, 'src'));
-  return newest > built[2]!.mtimeMs || newest > built[3]!.mtimeMs;
+  return newest > built[2]!.mtimeMs || newest > built[3]!.mtimeMs || newest > built[4]!.mtimeMs;
 }
 
 /**
@@ -61,10 +61,11 @@ export async function ensureBuilt(): Promise<void> {
     if (!(await builtIsStale())) return;
     // tsc emits even when another room has type errors in progress.
     await new Promise<void>((resolve) => execFile('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO }, () => resolve()));
-    // …and the CLI bundle that bin/garminsync.js runs (npm run build's second step).
-    await new Promise<void>((resolve, reject) =>
-      execFile(process.execPath, ['scripts/bundle-cli.mjs'], { cwd: REPO }, (e, _out, err) => (e ? reject(new Error(err)) : resolve())),
-    );
+    // …and the CLI and server bundles that bin/garminsync.js runs (npm run build's other steps).
+    for (const script of ['scripts/bundle-cli.mjs', 'scripts/bundle-server.mjs'])
+      await new Promise<void>((resolve, reject) =>
+        execFile(process.execPath, [script], { cwd: REPO }, (e, _out, err) => (e ? reject(new Error(err)) : resolve())),
+      );
   } finally {
     await release();
   }

@@ -60,6 +60,33 @@ describe('garminsync server (main.ts run)', () => {
     expect(s.err()).not.toContain('demo-password');
   }, 60_000);
 
+  it('runs from the one-file bundle: a started service has loaded a few module files, not thousands', async () => {
+    const trace = join(process.cwd(), 'test/e2e/fixtures/trace-loads.mjs');
+    const child = spawn(process.execPath, ['--import', trace, BIN, 'server', '--port', '0', '--data-dir', dir, '--garmin-url', emu.url], {
+      env: { ...process.env, NODE_OPTIONS: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    await until(() => (/listening on http:\/\/127\.0\.0\.1:\d+/.test(stdout) ? true : undefined));
+    child.kill('SIGTERM');
+    await exited;
+    const files = stderr.split('\n').filter((l) => l.startsWith('[load] file:'));
+    // Unbundled, typebox's and kysely's one-module-per-file builds alone are ~2,400 files.
+    expect(files.some((l) => l.includes('/dist/server-bundle/main.js'))).toBe(true);
+    expect(files.length).toBeLessThan(40);
+  }, 60_000);
+
+  it('server migrate-blobs --help prints its usage and exits 0', async () => {
+    const s = spawnServer(['migrate-blobs', '--help']);
+    expect(await s.exited).toBe(0);
+    expect(s.out()).toContain('Usage: garminsync server migrate-blobs [--data-dir DIR] [--database URL]');
+    expect(s.err()).toBe('');
+  }, 30_000);
+
   it('refuses a non-loopback bind without an allow-list, naming the setting', async () => {
     const s = spawnServer(['--host', '0.0.0.0', '--port', '0', '--data-dir', dir, '--garmin-url', emu.url]);
     expect(await s.exited).toBe(2);
