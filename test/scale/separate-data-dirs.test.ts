@@ -10,6 +10,7 @@ import { DEMO_PASSWORD, startEmulator, type RunningEmulator } from '../../src/em
 import { GarminAuth, GarminConnect, endpointsForBaseUrl, type GarminTokenSet } from '../../src/garmin/index.js';
 import { FileBlobStore } from '../../src/store/index.js';
 import { BIN, BUILT, freshSchema, spawnServer, until, type ServerProcess } from './cluster-processes.js';
+import { apiCall } from '../support/api-call.js';
 
 /**
  * Issue 12.12 "Done when": one `--api-only` and two `--workers-only` processes of the built binary,
@@ -65,18 +66,7 @@ describe.skipIf(Boolean(skip))(`scale mode without a shared data dir${skip ? ` â
   }, 60_000);
 
   it('syncs every activity through two workers and serves every FIT byte-identical from the API process', async () => {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const call = async (method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any }> => {
-      const res = await fetch(`${api}/api/v1${path}`, {
-        method,
-        headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-      return {
-        status: res.status,
-        body: res.headers.get('content-type')?.includes('json') ? await res.json() : Buffer.from(await res.arrayBuffer()),
-      };
-    };
+    const call = (method: string, path: string, body?: unknown, token?: string) => apiCall(api, method, path, { body, token });
     const login = await call('POST', '/auth/login', { username: EMAIL, password: DEMO_PASSWORD });
     expect(login.status).toBe(200);
     const token = login.body.access_token as string;
@@ -127,7 +117,7 @@ describe.skipIf(Boolean(skip))(`scale mode without a shared data dir${skip ? ` â
       const fit = await call('GET', `/activities/${a.activity_id}/fit`, undefined, token);
       expect([a.activity_id, fit.status]).toEqual([a.activity_id, 200]);
       const original = Buffer.from(await garmin.downloadActivityFit(Number(a.activity_id)));
-      expect([a.activity_id, sha(fit.body as Buffer)]).toEqual([a.activity_id, sha(original)]);
+      expect([a.activity_id, sha(fit.bytes)]).toEqual([a.activity_id, sha(original)]);
       expect(a.fit).toEqual({ sha256: sha(original), size_bytes: original.length });
     }
     // The FITs are in the database, once each; no process wrote a blob file.

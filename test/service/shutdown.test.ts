@@ -8,6 +8,7 @@ import { parseServerConfig } from '../../src/server/config.js';
 import { startService, type RunningService } from '../../src/server/main.js';
 import { openDatabase } from '../../src/store/index.js';
 import { waitFor } from './harness.js';
+import { apiCall } from '../support/api-call.js';
 
 describe('graceful shutdown', () => {
   let emu: RunningEmulator;
@@ -48,14 +49,9 @@ describe('graceful shutdown', () => {
 
   it('releases the lease of a running job on stop; the next start resumes it without duplicates', async () => {
     let svc = await start();
-    const call = async (method: string, path: string, token?: string, body?: unknown) => {
-      const res = await fetch(`${svc.url}/api/v1${path}`, {
-        method,
-        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-      return (await res.json()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-    };
+    // `svc` is read at each call: the test restarts the service on the same data.
+    const call = async (method: string, path: string, token?: string, body?: unknown) =>
+      (await apiCall(String(svc.url), method, path, { token, body })).body as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     const t = await call('POST', '/auth/login', undefined, { username: 'nomfa@example.com', password: 'demo-password' });
     const { job } = await call('POST', '/sync/jobs', t.access_token, { sync_type: 'activities' });
     await waitFor(async () => {

@@ -1,10 +1,11 @@
-/** The answer of one JSON API call: status, headers, the parsed body (undefined if not JSON) and the raw text. */
+/** The answer of one API call: status, headers, the parsed body (undefined if not JSON), the text and the bytes as sent (FIT downloads). */
 export interface ApiResponse {
   status: number;
   headers: Headers;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any;
   text: string;
+  bytes: Buffer;
 }
 
 export interface ApiCallOptions {
@@ -27,12 +28,13 @@ export async function apiCall(base: string, method: string, path: string, opts: 
   if (body !== undefined) headers['content-type'] ??= 'application/json';
   const prefix = UNPREFIXED.some((p) => path.startsWith(p)) ? '' : '/api/v1';
   const res = await fetch(`${base}${prefix}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
-  const text = await res.text();
+  const bytes = Buffer.from(await res.arrayBuffer());
+  const text = bytes.toString('utf8');
   let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : undefined;
   } catch {
     parsed = undefined;
   }
-  return { status: res.status, headers: res.headers, body: parsed, text };
+  return { status: res.status, headers: res.headers, body: parsed, text, bytes };
 }
