@@ -117,6 +117,8 @@ export interface NodeFetchOptions {
    * so they never hold a process open.
    */
   ownKeepAliveAgents?: boolean;
+  /** An https agent of the caller's (e.g. one that trusts an extra CA: the emulator's TLS mode in tests). */
+  httpsAgent?: NodeHttps.Agent;
 }
 
 /**
@@ -137,7 +139,7 @@ export function createNodeFetch(opts: NodeFetchOptions = {}): TransportFetch {
     for (let hop = 0; ; hop++) {
       if (target.protocol === 'https:') {
         https ??= await import('node:https');
-        if (opts.ownKeepAliveAgents) httpsAgent ??= new https.Agent({ keepAlive: true });
+        httpsAgent ??= opts.httpsAgent ?? (opts.ownKeepAliveAgents ? new https.Agent({ keepAlive: true }) : undefined);
       } else if (target.protocol !== 'http:')
         throw new TypeError('fetch failed', { cause: new Error(`unsupported protocol ${target.protocol}`) });
       const lib = target.protocol === 'https:' ? https! : http;
