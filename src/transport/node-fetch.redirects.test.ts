@@ -160,4 +160,13 @@ describe('the node transport with its own agents', () => {
     for (let i = 0; i < 3; i++) await (await f(`${base}/echo`)).text();
     expect(new Set(seen.map((s) => s.port)).size).toBe(1);
   });
+
+  it('closes a socket idle longer than keepAliveIdleMs, so no request meets a socket the server dropped', async () => {
+    const f = createNodeFetch({ ownKeepAliveAgents: true, keepAliveIdleMs: 100 });
+    seen = [];
+    await (await f(`${base}/echo`)).text();
+    await new Promise((r) => setTimeout(r, 300));
+    await (await f(`${base}/echo`)).text();
+    expect(new Set(seen.map((s) => s.port)).size).toBe(2);
+  });
 });

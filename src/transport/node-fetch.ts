@@ -117,6 +117,13 @@ export interface NodeFetchOptions {
    * so they never hold a process open.
    */
   ownKeepAliveAgents?: boolean;
+  /**
+   * How long an idle socket of those agents is kept (default 4 s, undici's keepAliveTimeout; a
+   * shorter Keep-Alive: timeout= of the server wins). Without a limit an idle socket lives until
+   * the server drops it, and the next request on it fails with ECONNRESET — which for a POST
+   * (an SSO step, a token refresh: never re-sent) is a failed login or refresh.
+   */
+  keepAliveIdleMs?: number;
   /** An https agent of the caller's (e.g. one that trusts an extra CA: the emulator's TLS mode in tests). */
   httpsAgent?: NodeHttps.Agent;
 }
@@ -127,19 +134,20 @@ export interface NodeFetchOptions {
  */
 export function createNodeFetch(opts: NodeFetchOptions = {}): TransportFetch {
   let https: typeof NodeHttps | undefined;
-  const httpAgent: HttpAgent | undefined = opts.ownKeepAliveAgents ? new http.Agent({ keepAlive: true }) : undefined;
+  const idleMs = opts.keepAliveIdleMs ?? 4000;
+  const httpAgent: HttpAgent | undefined = opts.ownKeepAliveAgents ? new http.Agent({ keepAlive: true, timeout: idleMs }) : undefined;
   let httpsAgent: NodeHttps.Agent | undefined;
   return async (url, init = {}) => {
     const { signal } = init;
-    if (signal?.aborted) throw signal.reason;
     let target = new URL(url);
     let method = init.method ?? 'GET';
     let headers: Record<string, string> = init.headers ?? {};
     let body = init.body;
     for (let hop = 0; ; hop++) {
+      if (signal?.aborted) throw signal.reason; // before the first request and between redirect hops
       if (target.protocol === 'https:') {
         https ??= await import('node:https');
-        httpsAgent ??= opts.httpsAgent ?? (opts.ownKeepAliveAgents ? new https.Agent({ keepAlive: true }) : undefined);
+        httpsAgent ??= opts.httpsAgent ?? (opts.ownKeepAliveAgents ? new https.Agent({ keepAlive: true, timeout: idleMs }) : undefined);
       } else if (target.protocol !== 'http:')
         throw new TypeError('fetch failed', { cause: new Error(`unsupported protocol ${target.protocol}`) });
       const lib = target.protocol === 'https:' ? https! : http;
@@ -200,11 +208,13 @@ function sendOnce(
       // timeout before it can exit (seen: `auth logout` hanging for 72 s).
       if (!hasBody) msg.resume();
       // Every way the body can end frees the signal of our listener at once (tests count them).
-      msg.once('end', done).once('error', done).once('close', done);
+      msg.once('end', done).on('error', done).once('close', done);
       resolve(new NodeResponse(msg, hasBody));
     });
     signal?.addEventListener('abort', onAbort, { once: true });
-    req.once('error', (err) => {
+    // `on`, not `once`: a socket can report a second error after the first (an abort, then the
+    // reset), and an 'error' event without a listener would crash the process.
+    req.on('error', (err) => {
       if (settled) return;
       settled = true;
       done();
