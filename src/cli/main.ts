@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { systemClock } from '../core/index.js';
 import { inquirerPrompter } from './adapters/inquirer-prompter.js';
 import { lazyCryptoRandom } from './adapters/lazy-random.js';
-import { nodeHttpFetch } from './adapters/node-http-fetch.js';
+import { nodeHttpFetch } from '../transport/index.js';
 import { processIO } from './adapters/process-io.js';
 import { findOnPath, secretToolKeyring } from './adapters/secret-tool-keyring.js';
 import type { Launcher } from './context.js';

@@ -4,6 +4,7 @@
  * Garmin's www-authenticate description), 404 → GARMIN_NOT_FOUND, other 4xx → GARMIN_UNAVAILABLE.
  */
 import { AppError } from '../core/index.js';
+import type { TransportResponse } from '../transport/index.js';
 import type { GarminEndpoints } from './endpoints.js';
 import { nativeHeaders } from './headers.js';
 import { readJson, readText, sendRequest } from './http.js';
@@ -33,7 +34,7 @@ export function apiUrl(endpoints: GarminEndpoints, path: string, query?: ApiCall
   return `${endpoints.connectApi}${path}${qs ? `?${qs}` : ''}`;
 }
 
-function rejected(res: Response, label: string): AppError {
+function rejected(res: TransportResponse, label: string): AppError {
   const www = res.headers.get('www-authenticate') ?? '';
   const description = /error_description="([^"]*)"/.exec(www)?.[1] ?? null;
   return new AppError('GARMIN_TOKEN_REJECTED', description ? `Garmin rejected the access token: ${description}.` : undefined, {
@@ -52,7 +53,7 @@ export async function apiGet<T>(
   endpoints: GarminEndpoints,
   accessToken: string,
   call: ApiCall,
-  handle: (res: Response, signal: AbortSignal) => Promise<T>,
+  handle: (res: TransportResponse, signal: AbortSignal) => Promise<T>,
   signal?: AbortSignal,
 ): Promise<T | null> {
   return sendRequest(

@@ -8,6 +8,7 @@ import { fetchSocialProfile } from './api-request.js';
 import { DI_CLIENT_IDS, refreshDiToken } from './di-token.js';
 import type { GarminEndpoints } from './endpoints.js';
 import { defaultHttpDeps, type HttpDeps } from './http.js';
+import type { TransportFetch } from '../transport/index.js';
 import { DEFAULT_CONSUMER, exchangeOAuth1 } from './oauth1-exchange.js';
 import { SsoSession } from './sso-session.js';
 import { DEFAULT_STRATEGIES, STRATEGIES } from './strategies.js';
@@ -18,7 +19,7 @@ import { isObject } from './validate.js';
 
 export interface GarminAuthOptions {
   endpoints: GarminEndpoints;
-  fetch?: typeof fetch;
+  fetch?: TransportFetch;
   clock: Clock;
   random?: Random;
   logger?: Logger;

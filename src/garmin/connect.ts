@@ -16,6 +16,7 @@ import { streamBody } from './http.js';
 import { TokenKeeper } from './token-keeper.js';
 import { retryPolicy, type RetryPolicy } from './retry.js';
 import { defaultHttpDeps, type HttpDeps } from './http.js';
+import type { TransportFetch } from '../transport/index.js';
 import type { GarminActivitySummary, GarminProfile, GarminTokenStore, GarminWorkoutSummary, RequestLimiter } from './types.js';
 import { expectObject } from './validate.js';
 import { parseLastUsedDevice, type GarminLastUsedDevice } from './last-used-device.js';
@@ -25,7 +26,7 @@ export interface GarminConnectOptions {
   endpoints: GarminEndpoints;
   auth: GarminAuth;
   tokenStore: GarminTokenStore;
-  fetch?: typeof fetch;
+  fetch?: TransportFetch;
   clock: Clock;
   random?: Random;
   logger?: Logger;

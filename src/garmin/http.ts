@@ -9,9 +9,58 @@ import { AppError, cryptoRandom, isAppError, silentLogger } from '../core/index.
 import type { Clock, Logger, Random } from '../core/index.js';
 import { backoffDelayMs, DEFAULT_BACKOFF, parseRetryAfterMs } from './retry.js';
 import type { BackoffPolicy } from './retry.js';
+import { createNodeFetch } from '../transport/index.js';
+import type { TransportFetch, TransportHeaders, TransportResponse } from '../transport/index.js';
+
+let sharedTransport: TransportFetch | undefined;
+
+/**
+ * The Garmin client's default transport: node:http/node:https with keep-alive agents of its own,
+ * shared by every client of the process (one connection pool per upstream host, as the global
+ * fetch had), instead of the global fetch: undici's per-call Request/Response/Headers objects were
+ * ~12 % of the service's busy CPU during a backfill (issue 17, row 8).
+ */
+function garminTransport(): TransportFetch {
+  sharedTransport ??= createNodeFetch({ ownKeepAliveAgents: true });
+  return sharedTransport;
+}
+
+/** An answer whose body was read already (to classify it): the handler reads the same text again. */
+class ReadResponse implements TransportResponse {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly headers: TransportHeaders;
+  constructor(
+    res: TransportResponse,
+    private readonly bodyText: string,
+  ) {
+    this.ok = res.ok;
+    this.status = res.status;
+    this.headers = res.headers;
+  }
+  get body(): ReadableStream<Uint8Array> {
+    const bytes = new TextEncoder().encode(this.bodyText);
+    return new ReadableStream({
+      start(c) {
+        c.enqueue(bytes);
+        c.close();
+      },
+    });
+  }
+  async text(): Promise<string> {
+    return this.bodyText;
+  }
+  async json(): Promise<unknown> {
+    return JSON.parse(this.bodyText) as unknown;
+  }
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    return new TextEncoder().encode(this.bodyText).buffer as ArrayBuffer;
+  }
+}
 
 export interface HttpDeps {
-  fetch: typeof fetch;
+  /** The transport; the global fetch fits too (tests wrap it). */
+  fetch: TransportFetch;
   clock: Clock;
   random: Random;
   logger?: Logger;
@@ -31,11 +80,11 @@ export interface HttpDeps {
  * `fetch`, `random` and the 30 s request timeout, so the two cannot drift apart.
  */
 export function defaultHttpDeps(
-  opts: { fetch?: typeof fetch; clock: Clock; random?: Random; timeoutMs?: number },
+  opts: { fetch?: TransportFetch; clock: Clock; random?: Random; timeoutMs?: number },
   logger: Logger,
 ): HttpDeps {
   return {
-    fetch: opts.fetch ?? globalThis.fetch,
+    fetch: opts.fetch ?? garminTransport(),
     clock: opts.clock,
     random: opts.random ?? cryptoRandom,
     logger,
@@ -108,7 +157,7 @@ type Attempt<T> = { ok: true; value: T } | { ok: false; retriable: boolean; erro
 export async function sendRequest<T>(
   deps: HttpDeps,
   req: HttpRequest,
-  handle: (res: Response, signal: AbortSignal) => Promise<T>,
+  handle: (res: TransportResponse, signal: AbortSignal) => Promise<T>,
   signal?: AbortSignal,
 ): Promise<T> {
   const logger = deps.logger ?? silentLogger;
@@ -148,7 +197,7 @@ function abortedError(cause: unknown): AppError {
 async function attemptOnce<T>(
   deps: HttpDeps,
   req: HttpRequest,
-  handle: (res: Response, signal: AbortSignal) => Promise<T>,
+  handle: (res: TransportResponse, signal: AbortSignal) => Promise<T>,
   signal: AbortSignal | undefined,
 ): Promise<Attempt<T>> {
   if (signal?.aborted) throw abortedError(signal.reason);
@@ -166,7 +215,7 @@ async function attemptOnce<T>(
     if (signal?.aborted) throw abortedError(signal.reason);
     return { ok: false, retriable: true, error: new AppError('GARMIN_UNAVAILABLE', undefined, { endpoint: req.label, reason }, { cause }) };
   };
-  let res: Response;
+  let res: TransportResponse;
   try {
     res = await deps.fetch(req.url, {
       method: req.method,
@@ -195,7 +244,7 @@ async function attemptOnce<T>(
         // 501 is "no such endpoint" (the emulator's answer for unknown paths): retrying cannot help.
         return { ok: false, retriable: res.status !== 501, error };
       }
-      return { ok: true, value: await handle(new Response(text, { status: res.status, headers: res.headers }), combined) };
+      return { ok: true, value: await handle(new ReadResponse(res, text), combined) };
     }
     return { ok: true, value: await handle(res, combined) };
   } catch (e) {
@@ -215,7 +264,7 @@ function isTransportError(e: unknown): boolean {
 }
 
 /** Reads a body as text, mapping stream failures to BodyReadError (a retriable transport fault). */
-export async function readText(res: Response): Promise<string> {
+export async function readText(res: TransportResponse): Promise<string> {
   try {
     return await res.text();
   } catch (e) {
@@ -227,7 +276,7 @@ export async function readText(res: Response): Promise<string> {
  * Reads and parses a JSON body. A JSON rate-limit envelope becomes GARMIN_RATE_LIMITED, an HTML
  * Cloudflare page too, anything else that is not JSON GARMIN_PROTOCOL_CHANGED.
  */
-export async function readJson(res: Response, label: string, nowMs: number, rateLimitDefaultMs: number): Promise<unknown> {
+export async function readJson(res: TransportResponse, label: string, nowMs: number, rateLimitDefaultMs: number): Promise<unknown> {
   const text = await readText(res);
   let value: unknown;
   try {
@@ -254,7 +303,11 @@ export async function readJson(res: Response, label: string, nowMs: number, rate
  * ever — the shutdown hang of the native-inflater unzip), so the abort rejects the read here and
  * cancels the body. Every exit removes the abort listener and releases the reader.
  */
-export async function streamBody(res: Response, push: (chunk: Uint8Array) => void | Promise<void>, signal?: AbortSignal): Promise<void> {
+export async function streamBody(
+  res: TransportResponse,
+  push: (chunk: Uint8Array) => void | Promise<void>,
+  signal?: AbortSignal,
+): Promise<void> {
   if (!res.body) return;
   const reader = res.body.getReader();
   let onAbort: (() => void) | undefined;

@@ -8,13 +8,14 @@ import { CookieJar } from 'tough-cookie';
 import { AppError } from '../core/index.js';
 import { readText, sendRequest } from './http.js';
 import type { HttpDeps } from './http.js';
+import type { TransportHeaders } from '../transport/index.js';
 
 /** Cloudflare's per-account login blocks last hours; without a Retry-After we say so. */
 export const SSO_RATE_LIMIT_DEFAULT_MS = 15 * 60_000;
 
 export interface SsoResponse {
   status: number;
-  headers: Headers;
+  headers: TransportHeaders;
   text: string;
   /** The URL of the final hop (after redirects). */
   url: string;

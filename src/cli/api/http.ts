@@ -6,7 +6,7 @@ import { AppError, ERROR_CODES, isAbortError, type ErrorCode } from '../../core/
  */
 export const API_PREFIX = '/api/v1';
 
-/** The part of a fetch Response the CLI uses (the global Response has it; so has adapters/node-http-fetch). */
+/** The part of a fetch Response the CLI uses (the global Response has it; so has transport/'s nodeHttpFetch). */
 export interface HttpResponse {
   readonly ok: boolean;
   readonly status: number;

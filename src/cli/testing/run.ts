@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seededRandom, systemClock, type Clock } from '../../core/index.js';
-import { nodeHttpFetch } from '../adapters/node-http-fetch.js';
+import { nodeHttpFetch } from '../../transport/index.js';
 import type { Keyring } from '../credentials/keyring.js';
 import { createContext, type CliDeps, type CommandContext, type GlobalFlags } from '../context.js';
 import { reportError, runCli } from '../program.js';

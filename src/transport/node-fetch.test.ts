@@ -1,8 +1,8 @@
 import { createServer, globalAgent, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { until } from '../../../test/support/until.js';
-import { nodeHttpFetch } from './node-http-fetch.js';
+import { until } from '../../test/support/until.js';
+import { nodeHttpFetch } from './node-fetch.js';
 
 let server: Server;
 let base: string;
