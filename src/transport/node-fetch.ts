@@ -8,11 +8,12 @@
 // two apart: a transport failure rejects with TypeError('fetch failed', { cause }) whose cause is
 // the socket error (with its `code`); an abort rejects with the signal's reason, before the answer
 // from the call, after it from the body read; redirects are followed as fetch follows them unless
-// `redirect: 'manual'` (Garmin's SSO keeps every hop's Set-Cookie).
+// `redirect: 'manual'` (Garmin's SSO keeps every hop's Set-Cookie); like Node 20's fetch it asks
+// for gzip/deflate answers (unless the caller sets accept-encoding) and decodes gzip, deflate and br.
 import type { Agent as HttpAgent, ClientRequest, IncomingMessage, OutgoingHttpHeaders, RequestOptions } from 'node:http';
 import http from 'node:http';
 import type * as NodeHttps from 'node:https';
-import { pipeline, Readable } from 'node:stream';
+import { pipeline, Readable, type Transform } from 'node:stream';
 import type { ReadableStream as NodeWebStream } from 'node:stream/web';
 
 /** The part of fetch's request options our HTTP layers use. */
@@ -67,19 +68,28 @@ class NodeHeaders implements TransportHeaders {
   }
 }
 
+// What fetch sends when the caller does not: the answer may be compressed (Garmin's JSON is, when
+// asked), and some CDNs treat a request without these as unlike a browser's or a library's.
+const DEFAULT_HEADERS: Record<string, string> = { accept: '*/*', 'accept-encoding': 'gzip, deflate' };
+
 class NodeResponse implements TransportResponse {
   readonly status: number;
   readonly ok: boolean;
   readonly headers: NodeHeaders;
   private stream: ReadableStream<Uint8Array> | null | undefined;
+  /** The body as the caller reads it: the message itself, or its decompression (content-encoding). */
+  private readonly msg: Readable;
 
   constructor(
-    private readonly msg: IncomingMessage,
+    answer: IncomingMessage,
     private readonly hasBody: boolean,
+    decoder?: Transform,
   ) {
-    this.status = msg.statusCode ?? 0;
+    this.status = answer.statusCode ?? 0;
     this.ok = this.status >= 200 && this.status < 300;
-    this.headers = new NodeHeaders(msg.headers);
+    this.headers = new NodeHeaders(answer.headers);
+    // pipeline: an abort or a reset that destroys the message errors the decoded body too.
+    this.msg = decoder ? pipeline(answer, decoder, () => undefined) : answer;
   }
 
   get body(): ReadableStream<Uint8Array> | null {
@@ -141,7 +151,11 @@ export function createNodeFetch(opts: NodeFetchOptions = {}): TransportFetch {
     const { signal } = init;
     let target = new URL(url);
     let method = init.method ?? 'GET';
-    let headers: Record<string, string> = init.headers ?? {};
+    let headers: Record<string, string> = { ...DEFAULT_HEADERS };
+    for (const [k, v] of Object.entries(init.headers ?? {})) {
+      dropHeaders(headers, [k.toLowerCase()]);
+      headers[k] = v;
+    }
     let body = init.body;
     for (let hop = 0; ; hop++) {
       if (signal?.aborted) throw signal.reason; // before the first request and between redirect hops
@@ -172,6 +186,18 @@ export function createNodeFetch(opts: NodeFetchOptions = {}): TransportFetch {
       target = next;
     }
   };
+}
+
+/**
+ * The decompressor for an answer's content-encoding (what fetch decodes), or undefined for an
+ * identity body. node:zlib is loaded only when a compressed answer arrives: the CLI talks to our
+ * service, which never compresses, and must not pay for loading it.
+ */
+async function decoderFor(contentEncoding: string | undefined): Promise<Transform | undefined> {
+  const encoding = contentEncoding?.trim().toLowerCase();
+  if (encoding !== 'gzip' && encoding !== 'x-gzip' && encoding !== 'deflate' && encoding !== 'br') return undefined;
+  const zlib = await import('node:zlib');
+  return encoding === 'br' ? zlib.createBrotliDecompress() : encoding === 'deflate' ? zlib.createInflate() : zlib.createGunzip();
 }
 
 function dropHeaders(headers: Record<string, string>, names: string[]): void {
@@ -209,7 +235,13 @@ function sendOnce(
       if (!hasBody) msg.resume();
       // Every way the body can end frees the signal of our listener at once (tests count them).
       msg.once('end', done).on('error', done).once('close', done);
-      resolve(new NodeResponse(msg, hasBody));
+      const encoding = hasBody ? msg.headers['content-encoding'] : undefined;
+      if (encoding === undefined) resolve(new NodeResponse(msg, hasBody));
+      else
+        decoderFor(encoding).then(
+          (decoder) => resolve(new NodeResponse(msg, hasBody, decoder)),
+          (err: unknown) => reject(new TypeError('fetch failed', { cause: err })),
+        );
     });
     signal?.addEventListener('abort', onAbort, { once: true });
     // `on`, not `once`: a socket can report a second error after the first (an abort, then the
