@@ -33,6 +33,8 @@ export interface AppDeps {
   /** Largest accepted request body in bytes (default 64 KiB: our bodies are tiny). */
   bodyLimit?: number;
   sseHeartbeatMs?: number;
+  /** Job-event streams send at most one progress event per this many ms (default 250; 0 = every change). */
+  sseMinIntervalMs?: number;
   version?: string;
   /** Fastify trustProxy: which proxies may set X-Forwarded-For (request.ip keys the login limits). */
   trustProxy?: string[] | null;
@@ -113,6 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         clock,
         streams,
         ...(deps.sseHeartbeatMs ? { sseHeartbeatMs: deps.sseHeartbeatMs } : {}),
+        ...(deps.sseMinIntervalMs !== undefined ? { sseMinIntervalMs: deps.sseMinIntervalMs } : {}),
       });
       await api.register(activitiesRoutes, { auth: deps.auth, data: deps.data.synced });
       await api.register(workoutsRoutes, { auth: deps.auth, data: deps.data.synced });

@@ -112,6 +112,7 @@ describe('the settings declaration (issue 11.7)', () => {
       archiveMaxBytes: 8 * 1024 ** 3,
       pollMs: 1000,
       sseHeartbeatMs: 15_000,
+      sseMinIntervalMs: 250,
       accessTtlMs: 900_000,
       heartbeatMs: 10_000,
       garminBurst: 10,
@@ -135,6 +136,7 @@ describe('the settings declaration (issue 11.7)', () => {
     expect(refusal(() => parse(['--archive-max-bytes', '12GB']))).toMatch(/^--archive-max-bytes: must be a whole number/);
     expect(refusal(() => parse([], { GARMINSYNC_POLL_MS: '0' }))).toMatch(/^GARMINSYNC_POLL_MS: must be a whole number from 10/);
     expect(parse(['--mode', 'api'])).toMatchObject({ mode: 'api' });
+    expect(parse(['--sse-min-interval-ms', '0'])).toMatchObject({ sseMinIntervalMs: 0 }); // 0: every change
     // Issue 13: the DI client-id list is data, in the order given; the default is the garmin room's list.
     expect(parse([]).garminDiClientIds).toEqual([...DEFAULT_DI_CLIENT_IDS]);
     expect(parse([], { GARMINSYNC_GARMIN_DI_CLIENT_IDS: 'NEW_DI_2026Q1, GARMIN_CONNECT_MOBILE_ANDROID_DI' }).garminDiClientIds).toEqual([

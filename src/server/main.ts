@@ -184,6 +184,7 @@ export async function startService(cfg: ServerConfig, o: StartOptions): Promise<
         logger,
         trustProxy: cfg.trustProxy,
         sseHeartbeatMs: cfg.sseHeartbeatMs,
+        sseMinIntervalMs: cfg.sseMinIntervalMs,
       };
       api = await startStep({ step: 'listen', host: cfg.host, port: cfg.port }, () => createApp(deps, cfg));
       // Stop taking requests first (SSE streams end), then the workers release their leases.

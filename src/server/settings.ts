@@ -147,6 +147,15 @@ export const SERVER_SETTINGS = {
     help: 'comment line on open job-event streams every N ms, so proxies keep them open',
     parse: int(100, 300_000),
   },
+  sseMinIntervalMs: {
+    flag: '--sse-min-interval-ms',
+    arg: 'N',
+    env: ['GARMINSYNC_SSE_MIN_INTERVAL_MS'],
+    default: '250',
+    help: 'at most one progress event per N ms on a job-event stream, with the latest state (0 = every change)',
+    note: 'the first event and the terminal `end` are never held',
+    parse: int(0, 60_000),
+  },
   garminRatePerSec: {
     flag: '--garmin-rate',
     arg: 'N',

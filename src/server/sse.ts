@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../core/index.js';
 import type { SyncApi } from './ports.js';
@@ -11,6 +12,8 @@ export interface JobStreamOptions {
   jobId: string;
   clock: Clock;
   heartbeatMs: number;
+  /** At most one progress event per this many ms, the latest state (coalesced in watch()). */
+  minIntervalMs: number;
   /** Open streams; the app aborts them all when it closes (SSE would otherwise hold the close). */
   streams: Set<AbortController>;
 }
@@ -19,12 +22,13 @@ export interface JobStreamOptions {
  * Streams a job as Server-Sent Events (`event: progress` … `event: end`) from the sync room's
  * watch() until the job is terminal or the client goes away. The first event is read before the
  * stream starts, so an unknown or foreign job is still a plain 404 problem+json. A comment line
- * every `heartbeatMs` keeps proxies from closing an idle stream.
+ * every `heartbeatMs` keeps proxies from closing an idle stream. Progress is coalesced to one
+ * event per `minIntervalMs` by watch(), which holds the watcher's state (see there).
  */
 export async function streamJobEvents(o: JobStreamOptions): Promise<void> {
   const stop = new AbortController();
   o.streams.add(stop);
-  const events = o.sync.watch(o.userId, o.jobId, stop.signal);
+  const events = o.sync.watch(o.userId, o.jobId, stop.signal, { minIntervalMs: o.minIntervalMs });
   let first: Awaited<ReturnType<typeof events.next>>;
   try {
     first = await events.next(); // throws NOT_FOUND → error handler, nothing sent yet
@@ -43,8 +47,12 @@ export async function streamJobEvents(o: JobStreamOptions): Promise<void> {
   });
   raw.on('close', () => stop.abort());
   let seq = 0;
-  const write = (type: 'progress' | 'end', job: Parameters<typeof jobView>[0]) => {
-    if (!raw.writableEnded) raw.write(`id: ${++seq}\nevent: ${type}\ndata: ${JSON.stringify({ type, job: jobView(job) })}\n\n`);
+  // A client that reads slower than events come is waited for (drain) instead of buffered for:
+  // meanwhile watch() keeps only the newest state, so it gets the latest, not a backlog.
+  const write = async (type: 'progress' | 'end', job: Parameters<typeof jobView>[0]) => {
+    if (raw.writableEnded) return;
+    if (!raw.write(`id: ${++seq}\nevent: ${type}\ndata: ${JSON.stringify({ type, job: jobView(job) })}\n\n`))
+      await once(raw, 'drain', { signal: stop.signal });
   };
 
   void (async () => {
@@ -59,10 +67,10 @@ export async function streamJobEvents(o: JobStreamOptions): Promise<void> {
   })();
 
   try {
-    if (!first.done) write(first.value.type, first.value.job);
+    if (!first.done) await write(first.value.type, first.value.job);
     if (!first.done && first.value.type !== 'end') {
       for await (const e of events) {
-        write(e.type, e.job);
+        await write(e.type, e.job);
         if (e.type === 'end') break;
       }
     }

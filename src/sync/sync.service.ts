@@ -194,45 +194,70 @@ export class SyncService {
   }
 
   /**
-   * The job's current state, then every change, ending with the terminal state (`end`).
+   * The job's current state, then its changes, ending with the terminal state (`end`).
    * Ends early when `signal` aborts. Events come from the bus; a periodic re-read fills in
    * changes made by workers the bus does not reach.
+   *
+   * Coalescing lives here rather than in the SSE writer because this is where a watcher's state
+   * is: the last state it was given, what is newer than that (stale and repeated reads are
+   * dropped here too) and when it was given. The watcher keeps only the newest unsent state, not
+   * a queue, so one that reads slowly (a slow client, `minIntervalMs`) gets no backlog, only the
+   * latest state; and every consumer of watch() gets the same rule, not just one transport.
+   * `minIntervalMs` (default 0): at most one `progress` per interval, always the newest state;
+   * the first event is immediate and `end` is never held (it carries the final state, so a held
+   * progress is dropped rather than sent after or just before it).
    */
-  async *watch(userId: string, jobId: string, signal?: AbortSignal): AsyncGenerator<JobEvent> {
-    const pending: JobEvent[] = [];
+  async *watch(userId: string, jobId: string, signal?: AbortSignal, opts: { minIntervalMs?: number } = {}): AsyncGenerator<JobEvent> {
+    const clock = this.o.clock;
+    const minIntervalMs = Math.max(0, opts.minIntervalMs ?? 0);
+    let last: SyncJobRecord | undefined; // the last state yielded
+    let next: SyncJobRecord | undefined; // the newest state not yet yielded
     let wake: (() => void) | undefined;
-    const unsubscribe = await this.subscribe(userId, jobId, (e) => {
-      pending.push(e);
+    const offer = (job: SyncJobRecord) => {
+      const base = next ?? last;
+      if (next && isTerminal(next.status)) return; // nothing follows a terminal state
+      // Stale or repeated; a terminal state never is (a writer whose clock is behind must not lose it).
+      if (base && !isTerminal(job.status) && (job.updated_at < base.updated_at || sameState(job, base))) return;
+      next = job;
       wake?.();
-    });
+    };
+    const unsubscribe = await this.subscribe(userId, jobId, (e) => offer(e.job));
     const onAbort = () => wake?.();
     signal?.addEventListener('abort', onAbort);
     const pollMs = this.o.watchPollMs ?? 1000;
     try {
-      let last = await this.get(userId, jobId);
+      last = await this.get(userId, jobId);
+      // An event that arrived during that read and is not newer than it is dropped.
+      if (next && (next.updated_at < last.updated_at || sameState(next, last))) next = undefined;
       yield { type: isTerminal(last.status) ? 'end' : 'progress', job: last };
       if (isTerminal(last.status)) return;
+      let sentAt = clock.now();
       while (!signal?.aborted) {
-        if (pending.length === 0) {
-          const tick = new AbortController();
-          await Promise.race([new Promise<void>((r) => (wake = r)), this.o.clock.sleep(pollMs, tick.signal).catch(() => {})]);
-          tick.abort();
-          wake = undefined;
-          if (signal?.aborted) return;
-          if (pending.length === 0) {
-            const fresh = await this.get(userId, jobId);
-            if (fresh.updated_at !== last.updated_at || fresh.status !== last.status)
-              pending.push({ type: isTerminal(fresh.status) ? 'end' : 'progress', job: fresh });
-          }
+        const held = next;
+        if (held && (isTerminal(held.status) || clock.now() >= sentAt + minIntervalMs)) {
+          next = undefined;
+          last = held;
+          sentAt = clock.now();
+          const terminal = isTerminal(held.status);
+          yield { type: terminal ? 'end' : 'progress', job: held };
+          if (terminal) return;
+          continue;
         }
-        const e = pending.shift();
-        if (!e) continue;
-        if (e.job.updated_at < last.updated_at) continue; // stale (published before a newer read)
-        if (sameState(e.job, last)) continue; // the same row again (e.g. re-read by two announcements)
-        last = e.job;
-        const terminal = isTerminal(e.job.status);
-        yield terminal ? { type: 'end', job: e.job } : e;
-        if (terminal) return;
+        // Wait for news, or until a held state may go out, or (nothing held) the fallback re-read.
+        const tick = new AbortController();
+        const waitMs = held ? sentAt + minIntervalMs - clock.now() : pollMs;
+        let timedOut = false;
+        await Promise.race([
+          new Promise<void>((r) => (wake = r)),
+          clock.sleep(waitMs, tick.signal).then(
+            () => void (timedOut = true),
+            () => {},
+          ),
+        ]);
+        tick.abort();
+        wake = undefined;
+        if (signal?.aborted) return;
+        if (timedOut && !held && !next) offer(await this.get(userId, jobId));
       }
     } finally {
       unsubscribe();

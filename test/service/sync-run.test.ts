@@ -161,6 +161,32 @@ describe.each(serviceDialects())('sync runs through the API (workers + emulator,
     }
   });
 
+  it('coalesces progress on the stream (issue 17): at most one event per 250 ms, the last one `end` with exact counts', async () => {
+    h.emu.addActivities('nomfa@example.com', 60);
+    const created = await start({ sync_type: 'activities' });
+    const t0 = Date.now();
+    const res = await fetch(`${h.url}/api/v1/sync/jobs/${created.job_id}/events`, {
+      headers: { authorization: `Bearer ${t.access_token}` },
+    });
+    const text = await res.text();
+    const elapsed = Date.now() - t0;
+    const events = text
+      .split('\n\n')
+      .filter((b) => b.includes('data: '))
+      .map((b) => JSON.parse(/data: (.*)/.exec(b)![1]!) as { type: string; job: Job });
+    // The first state, then one progress per 250 ms at most, then `end`: never one per item.
+    expect(events.length).toBeLessThanOrEqual(2 + Math.ceil(elapsed / 250));
+    // `end` carries the final state: exactly what the job reads afterwards.
+    const final = await job(created.job_id);
+    expect(final).toMatchObject({ status: 'completed', failed_items: 0 });
+    expect(final.processed_items).toBeGreaterThanOrEqual(60);
+    expect(events.at(-1)).toMatchObject({
+      type: 'end',
+      job: { status: 'completed', processed_items: final.processed_items, total_items: final.total_items },
+    });
+    expect(events.slice(0, -1).every((e) => e.type === 'progress')).toBe(true);
+  });
+
   it('cancels a running job at the next item', async () => {
     h.emu.addActivities('nomfa@example.com', 30);
     h.emu.setFaults({ latencyMs: 40 });

@@ -14,6 +14,8 @@ export interface SyncRoutesOptions {
   sync: SyncApi;
   clock: Clock;
   sseHeartbeatMs?: number;
+  /** At most one progress event per this many ms on a stream (default 250; 0 = every change). */
+  sseMinIntervalMs?: number;
   /** Registry of open SSE streams (closed by the app on shutdown). */
   streams: Set<AbortController>;
 }
@@ -102,7 +104,7 @@ export async function syncRoutes(app: FastifyInstance, opts: SyncRoutesOptions):
         operationId: 'streamSyncJobEvents',
         summary: 'Server-Sent Events of a job',
         description:
-          '`text/event-stream`. Each event is `event: progress` or `event: end` with `data:` a JSON JobEvent `{type, job}`. The current state is sent first; the stream closes after `end`.',
+          '`text/event-stream`. Each event is `event: progress` or `event: end` with `data:` a JSON JobEvent `{type, job}`. The current state is sent first; the stream closes after `end`. Progress events are coalesced: at most one per 250 ms (`--sse-min-interval-ms`), always carrying the latest state, so a client may not see every intermediate count; `end` is sent at once with the final state.',
         security: BEARER,
         params: JobIdParams,
         produces: ['text/event-stream'],
@@ -118,6 +120,7 @@ export async function syncRoutes(app: FastifyInstance, opts: SyncRoutesOptions):
         jobId: req.params.job_id,
         clock: opts.clock,
         heartbeatMs: opts.sseHeartbeatMs ?? 15_000,
+        minIntervalMs: opts.sseMinIntervalMs ?? 250,
         streams: opts.streams,
       });
     },

@@ -25,6 +25,20 @@ interface ActivityItem {
   updatedAt?: number | null;
   /** The stored FIT of an edited activity (an edit never changes the original file). */
   storedFit?: { sha256: string; size_bytes: number } | null;
+  /** The page it was listed on, which reads the stored sources of all its items at once. */
+  page?: ListedPage;
+}
+
+type StoredSources = Map<string, { source: string; fit: { sha256: string; size_bytes: number } | null }>;
+
+/**
+ * One read of `activities.sources` per listed page, made when its first item is fetched, instead
+ * of one per item (issue 17, row 8: 0.3–0.8 ms of CPU per item). Reading the whole page can
+ * include items the engine then skips (done, current): still one query instead of many.
+ */
+interface ListedPage {
+  ids: readonly string[];
+  sources?: Promise<StoredSources>;
 }
 
 const PAGE = 100;
@@ -82,6 +96,23 @@ export const activitiesSyncer = defineSyncer({
       return { key: `activity:${id}`, summary, start: parseGarminGmt(summary.startTimeGMT), id };
     };
 
+    const listed = (items: ActivityItem[]) => {
+      const page: ListedPage = { ids: items.map((i) => i.id) };
+      for (const i of items) i.page = page;
+      return items;
+    };
+    const storedSources = async (item: ActivityItem): Promise<StoredSources> => {
+      const page = item.page ?? { ids: [item.id] };
+      // Lanes working items of one page share the read; a failed read is not kept for the others.
+      const read = (page.sources ??= ctx.stored.activities.sources(userId, page.ids));
+      try {
+        return await read;
+      } catch (e) {
+        if (page.sources === read) delete page.sources;
+        throw e;
+      }
+    };
+
     return {
       async *pages() {
         if (incremental && ctx.job.trigger === 'schedule') {
@@ -104,13 +135,13 @@ export const activitiesSyncer = defineSyncer({
             items.push(item);
             listedNew.add(item.id);
           }
-          if (items.length > 0) yield items;
+          if (items.length > 0) yield listed(items);
           if (reached || page.length < PAGE) break;
         }
         if (recheckDays <= 0) return;
         const notNew = (items: ActivityItem[]) => items.filter((i) => !listedNew.has(i.id));
         if (recentCovered) {
-          if (notNew(recentSeen).length > 0) yield notNew(recentSeen);
+          if (notNew(recentSeen).length > 0) yield listed(notNew(recentSeen));
         } else {
           // More recent activities than those pages held: list the recent days (a day early: lists go by local day).
           const recent = { startDate: addDays(utcDate(since), -1), endDate: addDays(utcDate(ctx.now()), 1) };
@@ -118,7 +149,7 @@ export const activitiesSyncer = defineSyncer({
             const page = await list(start, recent);
             const items = notNew(page.map(toItem).filter((i) => i.start >= since));
             for (const i of items) i.recheck = true;
-            if (items.length > 0) yield items;
+            if (items.length > 0) yield listed(items);
             if (page.length < PAGE) break;
           }
         }
@@ -156,7 +187,7 @@ export const activitiesSyncer = defineSyncer({
         if (item.storedFit) return { sha256: item.storedFit.sha256, size: item.storedFit.size_bytes };
         // An activity imported from an archive (issue 16) already has its original FIT: when those
         // bytes are stored and verify, only the API's summary is taken (no download).
-        const stored = (await ctx.stored.activities.sources(userId, [item.id])).get(item.id);
+        const stored = (await storedSources(item)).get(item.id);
         if (stored?.source === 'archive' && stored.fit && (await ctx.hasBlob(stored.fit.sha256)))
           return { sha256: stored.fit.sha256, size: stored.fit.size_bytes };
         // A new recent activity: its last-update time too, so the next edit check has it to compare.
