@@ -1,4 +1,5 @@
 import { AppError, ERROR_CODES, isAbortError, type ErrorCode } from '../../core/index.js';
+import type { TransportInit } from '../../transport/index.js';
 /**
  * The API's path prefix. The contract exports the same constant, but importing any value from
  * the contract evaluates every TypeBox schema (~150 ms of start-up for each command); the CLI only
@@ -17,14 +18,8 @@ export interface HttpResponse {
   arrayBuffer(): Promise<ArrayBuffer>;
 }
 
-/** The part of fetch's request options the CLI uses. */
-export interface HttpInit {
-  method?: string;
-  headers?: Record<string, string>;
-  body?: string | ReadableStream<Uint8Array>;
-  duplex?: 'half';
-  signal?: AbortSignal;
-}
+/** The part of fetch's request options the CLI uses: the transport's, without redirect control. */
+export type HttpInit = Omit<TransportInit, 'redirect'>;
 
 /** A fetch-shaped transport: the global fetch satisfies it, and so does the CLI's node:http one. */
 export type HttpFetch = (url: string, init?: HttpInit) => Promise<HttpResponse>;
