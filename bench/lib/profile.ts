@@ -58,7 +58,7 @@ export const FULL: Profile = {
   row6: { sizes: [500, 5000], windowMs: 300_000 },
   row8: { n: 300, latencyMs: 100, reps: 3, timeoutMs: 300_000 },
   row7: { backlog: 1000, reps: 3, pickupJobs: 100, timeoutMs: 180_000 },
-  row9: { sizes: [500, 5000], reps: 3, timeoutMs: 1_800_000 },
+  row9: { sizes: [500, 5000, 10000], reps: 3, timeoutMs: 1_800_000 },
   row10: { n: 2000, days: 90, workouts: 12, firstReps: 3, rerunReps: 7, timeoutMs: 900_000 },
 };
 
@@ -84,6 +84,6 @@ export const QUICK: Profile = {
   row6: { sizes: [60, 240], windowMs: 15_000 },
   row8: { n: 30, latencyMs: 100, reps: 1, timeoutMs: 60_000 },
   row7: { backlog: 60, reps: 2, pickupJobs: 15, timeoutMs: 60_000 },
-  row9: { sizes: [20, 80], reps: 1, timeoutMs: 120_000 },
+  row9: { sizes: [20, 80, 160], reps: 1, timeoutMs: 120_000 },
   row10: { n: 40, days: 7, workouts: 3, firstReps: 2, rerunReps: 3, timeoutMs: 60_000 },
 };

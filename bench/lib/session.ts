@@ -10,8 +10,13 @@ export interface Session {
   configDir: string;
 }
 
-export async function freshSession(garminUrl: string, flags: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Session> {
-  const service = await startServiceChild({ garminUrl, flags, env });
+export async function freshSession(
+  garminUrl: string,
+  flags: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+  nodeFlags: string[] = [],
+): Promise<Session> {
+  const service = await startServiceChild({ garminUrl, flags, env, nodeFlags });
   try {
     const configDir = await tempDir('config');
     const e = cliEnv(service.url, configDir);

@@ -249,10 +249,14 @@ async function* readChunks(fh: BlobFileHandle): AsyncGenerator<Uint8Array> {
 
 async function hashHandle(fh: BlobFileHandle): Promise<{ sha256: string; size: number }> {
   const hash: Hash = createHash('sha256');
+  // One buffer for the whole file: the hash consumes each chunk before the next read.
+  const buf = Buffer.allocUnsafe(CHUNK);
   let size = 0;
-  for await (const c of readChunks(fh)) {
-    hash.update(c);
-    size += c.byteLength;
+  for (;;) {
+    const { bytesRead } = await fh.read(buf, 0, CHUNK, size);
+    if (bytesRead === 0) break;
+    hash.update(buf.subarray(0, bytesRead));
+    size += bytesRead;
   }
   return { sha256: hash.digest('hex'), size };
 }

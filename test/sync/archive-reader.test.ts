@@ -101,4 +101,30 @@ describe('reading a Garmin account-export archive', () => {
     await writeFile(brokenFile, broken);
     await expect(collect(brokenFile, dir)).rejects.toMatchObject({ code: 'ARCHIVE_ENTRY_CORRUPT' });
   });
+
+  it('refuses an entry whose bytes do not match its CRC-32 or whose deflate stream is damaged, and still reads the others', async () => {
+    const body = Buffer.from('{"calendarDate":"2026-10-01"}'.repeat(50));
+    const name = (i: number) => `DI_CONNECT/DI-Connect-Aggregator/UDSFile_2026-10-0${i}_2026-10-0${i}.json`;
+    for (const level of [0, 6] as const) {
+      const zip = Buffer.from(zipSync({ [name(1)]: [body, { level }], [name(2)]: [body, { level }] }));
+      // Damage the first entry's data (a stored byte, or the deflate stream) in place.
+      const at = zip.indexOf(Buffer.from(name(1))) + name(1).length + 40;
+      zip[at] = zip[at]! ^ 0xff;
+      const damaged = join(dir, `damaged-${level}.zip`);
+      await writeFile(damaged, zip);
+      const results: { path: string; code?: string; bytes?: Buffer }[] = [];
+      for await (const e of walkArchive(damaged, { descend: isFitContainer, wanted: () => true, tmpDir: dir }))
+        results.push(
+          await e.read(1 << 20).then(
+            (bytes) => ({ path: e.path, bytes }),
+            (x: { code: string }) => ({ path: e.path, code: x.code }),
+          ),
+        );
+      expect(results.map((r) => [r.path, r.code])).toEqual([
+        [name(1), 'ARCHIVE_ENTRY_CORRUPT'],
+        [name(2), undefined],
+      ]);
+      expect(results[1]!.bytes!.equals(body)).toBe(true);
+    }
+  });
 });

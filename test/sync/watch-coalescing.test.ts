@@ -95,6 +95,22 @@ describe('SyncService.watch coalesces progress per watcher (issue 17, row 8)', (
     expect(gaps.every((g) => g >= INTERVAL)).toBe(true);
   });
 
+  it('does not re-arm its wait for every state that arrives while one is held', async () => {
+    const h = await setup();
+    const sleep = h.clock.sleep.bind(h.clock);
+    let armed = 0;
+    h.clock.sleep = (ms, signal) => (armed++, sleep(ms, signal));
+    const w = h.follow();
+    await settle();
+    await h.step(50); // 50 checkpoints inside one interval, as a fast backfill writes them
+    await settle();
+    // The fallback wait, then one wait for the held state: not one timer per checkpoint.
+    expect(armed).toBeLessThanOrEqual(2);
+    h.clock.advance(INTERVAL);
+    await settle();
+    expect(w.counts()).toEqual(['progress:0', 'progress:50']);
+  });
+
   it('delivers end at once with the final state; a progress still held is dropped, not sent', async () => {
     const h = await setup();
     const w = h.follow();

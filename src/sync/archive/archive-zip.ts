@@ -1,8 +1,10 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { close, createReadStream, createWriteStream, open, read } from 'node:fs';
+import { mkdtemp, open as openFile, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import { crc32, inflateRaw } from 'node:zlib';
 import yauzl from 'yauzl';
 import { AppError } from '../../core/index.js';
 
@@ -11,6 +13,12 @@ import { AppError } from '../../core/index.js';
  * entry by entry, without extracting the archive or holding it in memory. A nested ZIP that is
  * stored (not deflated), as the part ZIPs are, is read in place through a window onto the outer
  * file; a deflated one is first copied to a temporary file. Nesting is capped (zip bombs).
+ *
+ * An entry is read with one positional read of its stored bytes and one inflate into a buffer of
+ * its stated size, not through yauzl's per-entry read and inflate streams: a 5,000-activity
+ * archive holds ~6,000 FITs, and the streams' 64 KiB read buffers, 16 KiB inflate chunks and the
+ * final concatenation were most of the import's allocation (bench row 9, bench/findings.md).
+ * Its CRC-32 is checked against the central directory (yauzl does not check it).
  */
 export interface ArchiveEntry {
   /** Logical path: nested entries are `outer/Part1.zip!/inner.fit`. */
@@ -32,46 +40,94 @@ export interface WalkOptions {
   maxDepth?: number;
 }
 
-/** A window [base, base+size) of a file as a yauzl random-access reader. */
+/**
+ * A window [base, base+size) of a file as a yauzl random-access reader, on one descriptor opened
+ * once (yauzl's default `read` would open the file for every central-directory record it reads).
+ */
 class FileWindowReader extends yauzl.RandomAccessReader {
+  private fd: Promise<number>;
+
   constructor(
     private readonly path: string,
     private readonly base: number,
   ) {
     super();
+    this.fd = promisify(open)(path, 'r');
+    this.fd.catch(() => {});
+  }
+
+  override read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null) => void): void {
+    this.fd.then(
+      (fd) => {
+        const step = (done: number): void => {
+          if (done === length) return callback(null);
+          read(fd, buffer, offset + done, length - done, this.base + position + done, (err, n) => {
+            if (err) return callback(err);
+            if (n === 0) return callback(new Error('unexpected end of the nested ZIP'));
+            step(done + n);
+          });
+        };
+        step(0);
+      },
+      (err: Error) => callback(err),
+    );
   }
 
   override _readStreamForRange(start: number, end: number): Readable {
+    // yauzl streams a range only when an entry is streamed (a deflated ZIP nested in this one).
     return createReadStream(this.path, { start: this.base + start, end: this.base + end - 1 });
   }
+
+  override close(callback: (err: Error | null) => void): void {
+    this.fd.then(
+      (fd) => close(fd, (err) => callback(err ?? null)),
+      () => callback(null),
+    );
+  }
+}
+
+const inflateRawAsync = promisify(inflateRaw);
+
+/** The uncompressed bytes of one entry, read at `base` (where its ZIP starts in `file`). */
+async function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, file: FileHandle, base: number, maxBytes: number): Promise<Buffer> {
+  // Deflate never grows data by more than a few bytes per 16 KiB block.
+  if (entry.compressedSize > maxBytes + (maxBytes >> 10) + 1024)
+    throw Object.assign(new Error('too large'), { code: 'ERR_BUFFER_TOO_LARGE' });
+  if (entry.isEncrypted()) throw new Error('it is encrypted');
+  const { fileDataStart } = await zip.readLocalFileHeaderPromise(entry, { minimal: true });
+  const stored = Buffer.allocUnsafe(entry.compressedSize);
+  for (let done = 0; done < stored.length;) {
+    const { bytesRead } = await file.read(stored, done, stored.length - done, base + fileDataStart + done);
+    if (bytesRead === 0) throw new Error('the entry ends before its stated size');
+    done += bytesRead;
+  }
+  let bytes: Buffer;
+  if (entry.compressionMethod === 0) bytes = stored;
+  else if (entry.compressionMethod === 8)
+    bytes = await inflateRawAsync(stored, {
+      chunkSize: Math.max(64, Math.min(entry.uncompressedSize, 1 << 20)),
+      maxOutputLength: maxBytes,
+    });
+  else throw new Error(`compression method ${entry.compressionMethod} is not supported`);
+  if (bytes.length !== entry.uncompressedSize) throw new Error(`${bytes.length} bytes instead of the stated ${entry.uncompressedSize}`);
+  if (crc32(bytes) !== entry.crc32) throw new Error('its CRC-32 does not match');
+  return bytes;
 }
 
 function notAZip(e: unknown): AppError {
   return new AppError('ARCHIVE_INVALID', `The file is not a readable ZIP archive (${(e as Error).message}).`);
 }
 
-async function readAll(stream: Readable, maxBytes: number, path: string): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of stream) {
-    total += (chunk as Buffer).length;
-    if (total > maxBytes) {
-      stream.destroy();
-      throw new AppError('ARCHIVE_ENTRY_TOO_LARGE', `The archive entry ${path} is larger than ${maxBytes} bytes.`);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
 async function* walkZip(
   zip: yauzl.ZipFile,
-  source: { path: string; base: number } | null,
+  source: { path: string; base: number },
   prefix: string,
   depth: number,
   o: WalkOptions,
 ): AsyncGenerator<ArchiveEntry> {
+  let file: FileHandle | undefined;
   try {
+    file = await openFile(source.path, 'r');
     for await (const entry of zip.eachEntry()) {
       o.signal?.throwIfAborted();
       if (entry.fileName.endsWith('/')) continue;
@@ -91,9 +147,10 @@ async function* walkZip(
           if (entry.uncompressedSize > maxBytes)
             throw new AppError('ARCHIVE_ENTRY_TOO_LARGE', `The archive entry ${path} is larger than ${maxBytes} bytes.`);
           try {
-            return await readAll(await zip.openReadStreamPromise(entry), maxBytes, path);
+            return await readEntry(zip, entry, file!, source.base, maxBytes);
           } catch (e) {
-            if (e instanceof AppError) throw e;
+            if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+              throw new AppError('ARCHIVE_ENTRY_TOO_LARGE', `The archive entry ${path} is larger than ${maxBytes} bytes.`);
             throw new AppError('ARCHIVE_ENTRY_CORRUPT', `The archive entry ${path} cannot be read (${(e as Error).message}).`);
           }
         },
@@ -101,18 +158,19 @@ async function* walkZip(
     }
   } finally {
     zip.close();
+    await file?.close();
   }
 }
 
 async function* walkNested(
   outer: yauzl.ZipFile,
   entry: yauzl.Entry,
-  source: { path: string; base: number } | null,
+  source: { path: string; base: number },
   prefix: string,
   depth: number,
   o: WalkOptions,
 ): AsyncGenerator<ArchiveEntry> {
-  if (entry.compressionMethod === 0 && source) {
+  if (entry.compressionMethod === 0) {
     const { fileDataStart } = await outer.readLocalFileHeaderPromise(entry, { minimal: true });
     const base = source.base + fileDataStart;
     let inner: yauzl.ZipFile;

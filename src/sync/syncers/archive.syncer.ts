@@ -9,7 +9,7 @@ import type { BlobRef, ImportRecord } from '../../store/index.js';
 import { beginTimestampOf, parseSummarizedActivities, toArchiveActivity, type ArchiveActivity } from '../archive/archive-activities.js';
 import { bioMetricsToWeight, healthStatusToHrv, sleepToSleep, udsToSummary, type ArchiveHealthRecord } from '../archive/archive-health.js';
 import { entryKind, isFitContainer, type ArchiveEntryKind } from '../archive/archive-layout.js';
-import { walkArchive } from '../archive/archive-zip.js';
+import { walkArchive, type ArchiveEntry } from '../archive/archive-zip.js';
 import { ITEM_PREFIX, archiveReport, type WalkCounts } from '../archive/archive-report.js';
 import { FitMatcher } from '../archive/fit-matcher.js';
 import { defineSyncer, type SyncerContext } from '../syncer.js';
@@ -82,6 +82,46 @@ export const archiveSyncer = defineSyncer<Item, Fetched>({
     const walk = (descend: (p: string) => boolean, wanted: (p: string) => boolean) =>
       walkArchive(file, { descend, wanted, tmpDir: ctx.settings.scratchDir, signal: ctx.signal });
 
+    /**
+     * One JSON entry as its items. A function of its own so that the entry's text and parsed
+     * records die with its frame: only the items (what gets written) outlive it, not the whole
+     * parsed file for as long as its pages are worked (bench row 9).
+     */
+    const jsonItems = async (entry: ArchiveEntry): Promise<Item[]> => {
+      const kind = entryKind(entry.path)!;
+      let records: unknown[];
+      try {
+        const text = (await entry.read(MAX_JSON_BYTES)).toString('utf8');
+        if (kind === 'activities') records = parseSummarizedActivities(text, entry.path);
+        else {
+          const doc = JSON.parse(text) as unknown;
+          if (!Array.isArray(doc)) throw new AppError('ARCHIVE_ENTRY_CORRUPT', `The archive entry ${entry.path} is not a list of records.`);
+          records = doc;
+        }
+      } catch (e) {
+        return [
+          brokenItem(
+            entry.path,
+            e instanceof SyntaxError ? new AppError('ARCHIVE_ENTRY_CORRUPT', `The archive entry ${entry.path} is not valid JSON.`) : e,
+          ),
+        ];
+      }
+      const items: Item[] = [];
+      if (kind === 'activities') {
+        for (const r of records as Record<string, unknown>[]) {
+          const a = toArchiveActivity(r);
+          if (!a) continue;
+          walked.activities++;
+          index.push({ activityId: a.activity_id, start: beginTimestampOf(r) ?? a.start_time });
+          items.push({ key: `${ITEM_PREFIX.activity}${a.activity_id}`, kind: 'activity', activity: a });
+        }
+      } else {
+        for (const record of HEALTH[kind]?.(records) ?? [])
+          items.push({ key: `${ITEM_PREFIX.health}${record.family}:${record.date}`, kind: 'health', record });
+      }
+      return items;
+    };
+
     return {
       async *pages() {
         await materialize(ctx, rec, file);
@@ -94,41 +134,7 @@ export const archiveSyncer = defineSyncer<Item, Fetched>({
               return k !== undefined && k !== 'fit';
             },
           )) {
-            const kind = entryKind(entry.path)!;
-            let records: unknown[];
-            try {
-              const text = (await entry.read(MAX_JSON_BYTES)).toString('utf8');
-              if (kind === 'activities') records = parseSummarizedActivities(text, entry.path);
-              else {
-                const doc = JSON.parse(text) as unknown;
-                if (!Array.isArray(doc))
-                  throw new AppError('ARCHIVE_ENTRY_CORRUPT', `The archive entry ${entry.path} is not a list of records.`);
-                records = doc;
-              }
-            } catch (e) {
-              yield [
-                brokenItem(
-                  entry.path,
-                  e instanceof SyntaxError
-                    ? new AppError('ARCHIVE_ENTRY_CORRUPT', `The archive entry ${entry.path} is not valid JSON.`)
-                    : e,
-                ),
-              ];
-              continue;
-            }
-            const items: Item[] = [];
-            if (kind === 'activities') {
-              for (const r of records as Record<string, unknown>[]) {
-                const a = toArchiveActivity(r);
-                if (!a) continue;
-                walked.activities++;
-                index.push({ activityId: a.activity_id, start: beginTimestampOf(r) ?? a.start_time });
-                items.push({ key: `${ITEM_PREFIX.activity}${a.activity_id}`, kind: 'activity', activity: a });
-              }
-            } else {
-              for (const record of HEALTH[kind]?.(records) ?? [])
-                items.push({ key: `${ITEM_PREFIX.health}${record.family}:${record.date}`, kind: 'health', record });
-            }
+            const items = await jsonItems(entry);
             for (let i = 0; i < items.length; i += PAGE) yield items.slice(i, i + PAGE);
           }
           matcher = new FitMatcher(index);
