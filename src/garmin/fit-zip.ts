@@ -41,11 +41,13 @@ export class FitZipExtractor {
   private entryName: string | null = null;
   private entryDone = false;
   private failure: AppError | null = null;
+  private disposed = false;
   private settled: Promise<void> | null = null;
 
   constructor(private readonly maxBytes = 256 * 1024 * 1024) {}
 
   async push(chunk: Uint8Array): Promise<void> {
+    if (this.disposed) return;
     let data = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     while (data.length > 0 && !this.failure) {
       const s = this.state;
@@ -71,6 +73,7 @@ export class FitZipExtractor {
 
   /** Ends the stream and returns the FIT bytes; FIT_INVALID when the archive is broken, truncated or has no FIT. */
   async finish(): Promise<Buffer> {
+    if (this.disposed) this.failure ??= fitInvalid('truncated ZIP archive', { entry: this.entryName });
     const s = this.state;
     if (s.kind === 'inflate' && !this.failure && !this.entryDone) {
       s.inflater.end();
@@ -84,8 +87,10 @@ export class FitZipExtractor {
 
   /** Frees the inflater of a download that ended early (a network failure before `finish`). */
   dispose(): void {
-    // Later pushes are no-ops and finish() fails: the inflater is gone.
-    this.failure ??= fitInvalid('truncated ZIP archive', { entry: this.entryName });
+    // Later pushes are no-ops and finish() fails: the inflater is gone. (The failure is made only
+    // if finish() is called: connect.ts disposes after every download, and an error's stack trace
+    // per synced item showed in the row-8 profile.)
+    this.disposed = true;
     if (this.state.kind === 'inflate') this.state.inflater.destroy();
   }
 
