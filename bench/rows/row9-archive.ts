@@ -5,12 +5,12 @@
 // GC probe preloaded into the service (bench/lib/gc-probe.mjs) records its old-generation
 // collections, so the row can say whether a larger peak is garbage V8 had not yet collected or
 // data the import keeps.
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeArchive } from '../../src/emulator/archive/archive.writer.js';
 import { cli, parseJob } from '../lib/cli.js';
 import { ACCOUNT, startEmulatorChild } from '../lib/emulator.js';
-import { ROOT, missingParts, tempDir } from '../lib/paths.js';
+import { gcMark, gcProbe, gcSince, type GcSummary } from '../lib/gc.js';
+import { missingParts, tempDir } from '../lib/paths.js';
 import { peakRssMiB } from '../lib/proc.js';
 import type { Profile } from '../lib/profile.js';
 import { notRun, type Figure, type RowResult } from '../lib/result.js';
@@ -22,8 +22,6 @@ export const ROW9_TARGETS = [
   'flat: peak RSS of the larger import within 10 % of the smaller',
   'does not grow: peak RSS of the largest import within 10 % of the middle one',
 ];
-const GC_PROBE = path.join(ROOT, 'bench', 'lib', 'gc-probe.mjs');
-const MiB = 1024 * 1024;
 
 const END = '2026-11-30';
 const daysFor = (n: number) => Math.max(30, Math.ceil(n / 10));
@@ -35,40 +33,22 @@ interface Run {
   startMiB: number | undefined;
   items: number;
   status: string;
-  /** Old-generation collections during the import (after start-up and login). */
-  majorGcs: number;
-  /** V8 heap used when it first began marking during the import (MiB): how far it let garbage pile up. */
-  heapAtFirstGcMiB: number | undefined;
-  /** V8 heap used after the import's last mark-compact (MiB): what was live. */
-  liveAfterGcMiB: number | undefined;
-}
-
-interface GcLine {
-  kind: 'major' | 'incremental';
-  heapUsed: number;
-}
-
-async function gcLines(file: string): Promise<GcLine[]> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  return text
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as GcLine);
+  /** The service's old-generation collections during the import (after start-up and login). */
+  gc: GcSummary;
 }
 
 async function importOnce(file: string, gcFile: string, timeoutMs: number): Promise<Run> {
   // The service only needs Garmin for the login: a one-activity emulator.
   const emu = await startEmulatorChild({ activities: 1 });
   try {
-    const s = await freshSession(emu.url, [], { GARMINSYNC_BENCH_GC_OUT: gcFile }, ['--import', GC_PROBE]);
+    const probe = gcProbe(gcFile);
+    const s = await freshSession(emu.url, [], probe.env, probe.nodeFlags);
     try {
       const startMiB = await peakRssMiB(s.service.pid);
-      const before = (await gcLines(gcFile)).length;
+      const mark = await gcMark(gcFile);
       const r = await cli(s.env, ['import', 'archive', file, '--wait', '--json'], { timeoutMs });
       const peak = await peakRssMiB(s.service.pid);
-      const gcs = (await gcLines(gcFile)).slice(before);
-      const majors = gcs.filter((g) => g.kind === 'major');
-      const firstMark = gcs.find((g) => g.kind === 'incremental') ?? majors[0];
+      const gc = await gcSince(gcFile, mark);
       if (peak === undefined) throw new Error(`cannot read /proc/${s.service.pid}/status`);
       const job = parseJob(r.stdout);
       if (r.timedOut || job.status !== 'completed')
@@ -79,9 +59,7 @@ async function importOnce(file: string, gcFile: string, timeoutMs: number): Prom
         startMiB,
         items: job.processed_items ?? 0,
         status: job.status,
-        majorGcs: majors.length,
-        heapAtFirstGcMiB: firstMark && firstMark.heapUsed / MiB,
-        liveAfterGcMiB: majors.length > 0 ? majors[majors.length - 1]!.heapUsed / MiB : undefined,
+        gc,
       };
     } finally {
       await s.service.stop();
@@ -119,7 +97,7 @@ export async function row9(p: Profile['row9'], log: (s: string) => void): Promis
     for (let i = 0; i < p.reps; i++) {
       const r = await importOnce(file, path.join(dir, `gc-${n}-${i}.jsonl`), p.timeoutMs);
       runs.push(r);
-      log(`  row 9: N = ${n}: ${r.items} items in ${fmt(r.secs)} s, peak RSS ${fmt(r.peakMiB)} MiB, ${r.majorGcs} major GCs`);
+      log(`  row 9: N = ${n}: ${r.items} items in ${fmt(r.secs)} s, peak RSS ${fmt(r.peakMiB)} MiB, ${r.gc.majors} major GCs`);
     }
     peaks.set(
       n,
@@ -134,11 +112,11 @@ export async function row9(p: Profile['row9'], log: (s: string) => void): Promis
     figures.push({
       label: `N = ${n}: old-generation GCs (mark-compact) during the import`,
       unit: 'GCs',
-      values: runs.map((r) => r.majorGcs),
+      values: runs.map((r) => r.gc.majors),
     });
-    const firstGc = runs.map((r) => r.heapAtFirstGcMiB).filter((v): v is number => v !== undefined);
+    const firstGc = runs.map((r) => r.gc.heapAtFirstMarkMiB).filter((v): v is number => v !== undefined);
     if (firstGc.length > 0) figures.push({ label: `N = ${n}: V8 heap used when it first began marking`, unit: 'MiB', values: firstGc });
-    const live = runs.map((r) => r.liveAfterGcMiB).filter((v): v is number => v !== undefined);
+    const live = runs.map((r) => r.gc.liveAfterMiB).filter((v): v is number => v !== undefined);
     if (live.length > 0) figures.push({ label: `N = ${n}: V8 heap used after the last mark-compact`, unit: 'MiB', values: live });
     notes.push(
       `N = ${n}: ${fmt(written.bytes / 1e6)} MB archive, ${written.activity_fits + written.other_fits} FIT files, ${written.days} days; ${runs[0]?.items ?? '?'} job items.`,
@@ -164,7 +142,7 @@ export async function row9(p: Profile['row9'], log: (s: string) => void): Promis
         .filter((x): x is number => x !== undefined);
       return v.length > 0 ? fmt(summarize(v).median) : '?';
     };
-    const gcs = (n: number) => summarize(gcRuns.get(n)!.map((r) => r.majorGcs)).median;
+    const gcs = (n: number) => summarize(gcRuns.get(n)!.map((r) => r.gc.majors)).median;
     const head = `What bounds it (measured above): the N = ${middle} import peaks ${fmt(med(middle) - med(small))} MiB higher than N = ${small}; V8 ran ${fmt(gcs(small))} vs ${fmt(gcs(middle))} old-generation collections during them.`;
     const beyond =
       further === undefined
@@ -174,7 +152,7 @@ export async function row9(p: Profile['row9'], log: (s: string) => void): Promis
           : ` It grows further: N = ${largest} is ${fmt(further)}× N = ${middle}.`;
     notes.push(
       gcs(small) === 0 && gcs(middle) > 0
-        ? `${head} V8 let the heap grow to ${gcMedian(middle, (r) => r.heapAtFirstGcMiB)} MiB used before its first one, and ${gcMedian(middle, (r) => r.liveAfterGcMiB)} MiB were live after the last: ` +
+        ? `${head} V8 let the heap grow to ${gcMedian(middle, (r) => r.gc.heapAtFirstMarkMiB)} MiB used before its first one, and ${gcMedian(middle, (r) => r.gc.liveAfterMiB)} MiB were live after the last: ` +
             `the difference is garbage awaiting V8's first mark-compact, which the smaller import finishes before, not data the import keeps.${beyond}` +
             ' What would move it: less allocation per archive entry before that first collection (the JSON pass: parsed records and their store payloads), or a smaller heap limit for the service.'
         : `${head} Collection timing does not explain it here; the heap sampler in bench/findings.md (row 9) is the next step.${beyond}`,
