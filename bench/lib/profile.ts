@@ -1,5 +1,5 @@
 // Sizes of each row for the full run (the numbers where a run of the whole bench stays
-// within ~30 minutes on 2 cores) and for --quick (a smoke check well under 3 minutes).
+// within ~45 minutes on 2 cores; the last one took 40 minutes before row 9 gained N = 10,000, about 6 more) and for --quick (a smoke check well under 3 minutes).
 
 export interface Profile {
   name: 'full' | 'quick';

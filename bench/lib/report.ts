@@ -91,7 +91,7 @@ export function renderReport(i: ReportInput): string {
     'separate child processes bound to 127.0.0.1 on the same machine; upstream request counts come',
     "from the emulator's own `/__emulator/stats`.",
     '',
-    'Run it: `npm run bench` (this full run, about half an hour on 2 cores) or `npm run bench -- --quick`',
+    'Run it: `npm run bench` (this full run, about 45 minutes on 2 cores) or `npm run bench -- --quick`',
     '(small N, under 3 minutes, writes `.tmp/benchmarks-quick.md`; CI runs it as a smoke check without',
     'thresholds). `--rows 1,3` runs a subset (to `.tmp/`); `--rows 1,3 --update` puts those rows into this',
     "page in place of the full run's, each saying when, at which commit and at what load it was measured.",
