@@ -12,7 +12,7 @@ import type { GarminEndpoints } from './endpoints.js';
 import { verifyFit } from './fit.js';
 import { FitZipExtractor } from './fit-zip.js';
 import { GarminHealthApi } from './health-api.js';
-import { streamBody } from './http.js';
+import { streamBody } from './upstream-answer.js';
 import { TokenKeeper } from './token-keeper.js';
 import { retryPolicy, type RetryPolicy } from './retry.js';
 import { defaultHttpDeps, type HttpDeps } from './http.js';

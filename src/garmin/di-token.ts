@@ -5,7 +5,8 @@
 import { AppError, DEFAULT_DI_CLIENT_IDS } from '../core/index.js';
 import type { GarminEndpoints } from './endpoints.js';
 import { nativeHeaders } from './headers.js';
-import { readJson, readText, sendRequest } from './http.js';
+import { sendRequest } from './http.js';
+import { readJson, readText } from './upstream-answer.js';
 import type { HttpDeps } from './http.js';
 import { jwtClaims } from './jwt.js';
 import type { GarminTokenSet } from './types.js';

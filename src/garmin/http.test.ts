@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock, isAppError, seededRandom } from '../core/index.js';
 import type { AppError } from '../core/index.js';
-import { readJson, sendRequest } from './http.js';
+import { sendRequest } from './http.js';
+import { readJson } from './upstream-answer.js';
 import type { HttpDeps, HttpRequest } from './http.js';
 import { backoffDelayMs } from './retry.js';
 
@@ -157,7 +158,7 @@ describe('sendRequest', () => {
 
 describe('looksLikeCloudflare', () => {
   it("tells Cloudflare's blocks from its 5xx error pages", async () => {
-    const { looksLikeCloudflare } = await import('./http.js');
+    const { looksLikeCloudflare } = await import('./upstream-answer.js');
     expect(looksLikeCloudflare(429, 'text/html', '<html>…</html>')).toBe(true);
     expect(looksLikeCloudflare(403, 'text/html', '<html><title>Attention Required! | Cloudflare</title>')).toBe(true);
     expect(

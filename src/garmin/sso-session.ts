@@ -6,7 +6,8 @@
  */
 import { CookieJar } from 'tough-cookie';
 import { AppError } from '../core/index.js';
-import { readText, sendRequest } from './http.js';
+import { sendRequest } from './http.js';
+import { readText } from './upstream-answer.js';
 import type { HttpDeps } from './http.js';
 import type { TransportHeaders } from '../transport/index.js';
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeFetch } from '../transport/index.js';
 import type { TransportResponse } from '../transport/index.js';
 import { FitZipExtractor } from './fit-zip.js';
-import { BodyReadError, streamBody } from './http.js';
+import { BodyReadError, streamBody } from './upstream-answer.js';
 
 /** A deflated `.fit` entry large enough that one push meets the inflater's back-pressure. */
 function bigZip(): Buffer {
