@@ -15,7 +15,8 @@ import { until } from '../support/until.js';
 import { cli, ensureBuilt, loginWithMfa, tempHome } from './harness.js';
 
 const EMAIL = 'demo@example.com';
-const EVERY_S = 2;
+/** The schedule's interval: the service's minimum here (1 s), so its ticks come every 250 ms. */
+const EVERY_S = 1;
 
 interface Job {
   job_id: string;
@@ -83,28 +84,32 @@ afterAll(async () => {
 });
 
 describe('schedules in the service (real server binary, real emulator, real CLI)', () => {
-  it('`sync schedule set --every 2s` picks up 2 new upstream activities with no further command', { timeout: 90_000 }, async () => {
-    const set = await run(['sync', 'schedule', 'set', '--type', 'activities', '--every', `${EVERY_S}s`]);
-    expect(set.code, set.stderr).toBe(0);
-    expect(set.stderr + set.stdout).toMatch(/activities syncs every 2s/);
-    // The first scheduled run sets the probe's baseline; wait for it, then upload 2 activities.
-    await until('the first scheduled probe', async () => (await probes()) >= 1, { timeoutMs: 30_000, everyMs: 100 });
-    const downloadsBefore = (await stats()).byEndpoint['connect.downloadActivity'] ?? 0;
-    const { ids } = await control<{ ids: number[] }>('POST', 'activities', { username: EMAIL, count: 2 });
-    expect(ids).toHaveLength(2);
-    await until(
-      'the 2 new FITs downloaded by a scheduled run',
-      async () => ((await stats()).byEndpoint['connect.downloadActivity'] ?? 0) - downloadsBefore >= 2,
-      { timeoutMs: 30_000, everyMs: 100 },
-    );
-    const picked = await until('the scheduled job that took them, completed', async () =>
-      (await scheduledJobs()).find((j) => j.status === 'completed' && j.processed_items === 2),
-    );
-    expect(picked).toMatchObject({ trigger: 'schedule', total_items: 2, error_code: null, probe: { changed: true } });
-    const listed = (await json<{ items: { activity_id: string }[] }>(['activities', 'list', '--limit', '100'])).items;
-    for (const id of ids) expect(listed.map((a) => a.activity_id)).toContain(String(id));
-    expect(listed).toHaveLength(8);
-  });
+  it(
+    `\`sync schedule set --every ${EVERY_S}s\` picks up 2 new upstream activities with no further command`,
+    { timeout: 90_000 },
+    async () => {
+      const set = await run(['sync', 'schedule', 'set', '--type', 'activities', '--every', `${EVERY_S}s`]);
+      expect(set.code, set.stderr).toBe(0);
+      expect(set.stderr + set.stdout).toMatch(new RegExp(`activities syncs every ${EVERY_S}s`));
+      // The first scheduled run sets the probe's baseline; wait for it, then upload 2 activities.
+      await until('the first scheduled probe', async () => (await probes()) >= 1, { timeoutMs: 30_000, everyMs: 100 });
+      const downloadsBefore = (await stats()).byEndpoint['connect.downloadActivity'] ?? 0;
+      const { ids } = await control<{ ids: number[] }>('POST', 'activities', { username: EMAIL, count: 2 });
+      expect(ids).toHaveLength(2);
+      await until(
+        'the 2 new FITs downloaded by a scheduled run',
+        async () => ((await stats()).byEndpoint['connect.downloadActivity'] ?? 0) - downloadsBefore >= 2,
+        { timeoutMs: 30_000, everyMs: 100 },
+      );
+      const picked = await until('the scheduled job that took them, completed', async () =>
+        (await scheduledJobs()).find((j) => j.status === 'completed' && j.processed_items === 2),
+      );
+      expect(picked).toMatchObject({ trigger: 'schedule', total_items: 2, error_code: null, probe: { changed: true } });
+      const listed = (await json<{ items: { activity_id: string }[] }>(['activities', 'list', '--limit', '100'])).items;
+      for (const id of ids) expect(listed.map((a) => a.activity_id)).toContain(String(id));
+      expect(listed).toHaveLength(8);
+    },
+  );
 
   it('with nothing new upstream, each scheduled activities run costs exactly 1 upstream request', { timeout: 90_000 }, async () => {
     // Reset the counters just after a run's probe: a quiet run asks nothing more, and the next run
@@ -151,7 +156,7 @@ describe('schedules in the service (real server binary, real emulator, real CLI)
       const shownHuman = await run(['sync', 'schedule', 'show']);
       expect(shownHuman.code).toBe(0);
       expect(shownHuman.stdout + shownHuman.stderr).toMatch(/paused/i);
-      // Paused: 3 intervals pass (the service's workers tick each second) without a new job or request.
+      // Paused: 3 intervals pass (the service's workers tick every 250 ms) without a new job or request.
       const requestsPaused = (await stats()).total;
       const jobsPaused = (await scheduledJobs()).length;
       await new Promise((r) => setTimeout(r, 3 * EVERY_S * 1000));
