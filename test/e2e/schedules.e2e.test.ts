@@ -84,32 +84,28 @@ afterAll(async () => {
 });
 
 describe('schedules in the service (real server binary, real emulator, real CLI)', () => {
-  it(
-    `\`sync schedule set --every ${EVERY_S}s\` picks up 2 new upstream activities with no further command`,
-    { timeout: 90_000 },
-    async () => {
-      const set = await run(['sync', 'schedule', 'set', '--type', 'activities', '--every', `${EVERY_S}s`]);
-      expect(set.code, set.stderr).toBe(0);
-      expect(set.stderr + set.stdout).toMatch(new RegExp(`activities syncs every ${EVERY_S}s`));
-      // The first scheduled run sets the probe's baseline; wait for it, then upload 2 activities.
-      await until('the first scheduled probe', async () => (await probes()) >= 1, { timeoutMs: 30_000, everyMs: 100 });
-      const downloadsBefore = (await stats()).byEndpoint['connect.downloadActivity'] ?? 0;
-      const { ids } = await control<{ ids: number[] }>('POST', 'activities', { username: EMAIL, count: 2 });
-      expect(ids).toHaveLength(2);
-      await until(
-        'the 2 new FITs downloaded by a scheduled run',
-        async () => ((await stats()).byEndpoint['connect.downloadActivity'] ?? 0) - downloadsBefore >= 2,
-        { timeoutMs: 30_000, everyMs: 100 },
-      );
-      const picked = await until('the scheduled job that took them, completed', async () =>
-        (await scheduledJobs()).find((j) => j.status === 'completed' && j.processed_items === 2),
-      );
-      expect(picked).toMatchObject({ trigger: 'schedule', total_items: 2, error_code: null, probe: { changed: true } });
-      const listed = (await json<{ items: { activity_id: string }[] }>(['activities', 'list', '--limit', '100'])).items;
-      for (const id of ids) expect(listed.map((a) => a.activity_id)).toContain(String(id));
-      expect(listed).toHaveLength(8);
-    },
-  );
+  it('`sync schedule set --every 1s` picks up 2 new upstream activities with no further command', { timeout: 90_000 }, async () => {
+    const set = await run(['sync', 'schedule', 'set', '--type', 'activities', '--every', `${EVERY_S}s`]);
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stderr + set.stdout).toMatch(/activities syncs every 1s/);
+    // The first scheduled run sets the probe's baseline; wait for it, then upload 2 activities.
+    await until('the first scheduled probe', async () => (await probes()) >= 1, { timeoutMs: 30_000, everyMs: 100 });
+    const downloadsBefore = (await stats()).byEndpoint['connect.downloadActivity'] ?? 0;
+    const { ids } = await control<{ ids: number[] }>('POST', 'activities', { username: EMAIL, count: 2 });
+    expect(ids).toHaveLength(2);
+    await until(
+      'the 2 new FITs downloaded by a scheduled run',
+      async () => ((await stats()).byEndpoint['connect.downloadActivity'] ?? 0) - downloadsBefore >= 2,
+      { timeoutMs: 30_000, everyMs: 100 },
+    );
+    const picked = await until('the scheduled job that took them, completed', async () =>
+      (await scheduledJobs()).find((j) => j.status === 'completed' && j.processed_items === 2),
+    );
+    expect(picked).toMatchObject({ trigger: 'schedule', total_items: 2, error_code: null, probe: { changed: true } });
+    const listed = (await json<{ items: { activity_id: string }[] }>(['activities', 'list', '--limit', '100'])).items;
+    for (const id of ids) expect(listed.map((a) => a.activity_id)).toContain(String(id));
+    expect(listed).toHaveLength(8);
+  });
 
   it('with nothing new upstream, each scheduled activities run costs exactly 1 upstream request', { timeout: 90_000 }, async () => {
     // Reset the counters just after a run's probe: a quiet run asks nothing more, and the next run
