@@ -19,7 +19,10 @@ describe('npm run demo', () => {
     await ensureBuilt();
     const log = join(dir, 'demo.log');
     const fd = openSync(log, 'w');
-    const env = { ...process.env, NO_COLOR: '1' };
+    // The demo's service takes its settings from the environment too: its upstream here is the
+    // local emulator, so the per-account Garmin budget (default 5 requests/s, for the real Garmin)
+    // is raised: at the default, waiting on it was two thirds of this test's time.
+    const env = { ...process.env, NO_COLOR: '1', GARMINSYNC_GARMIN_RATE: '200' };
     const code = await new Promise<number | null>((resolve) => {
       const child = spawn(process.execPath, ['scripts/demo.mjs'], { cwd: REPO, env, stdio: ['ignore', fd, fd] });
       child.once('exit', (c) => resolve(c));

@@ -15,7 +15,8 @@ import { until } from '../support/until.js';
 import { cli, ensureBuilt, loginWithMfa, tempHome } from './harness.js';
 
 const EMAIL = 'demo@example.com';
-const EVERY_S = 2;
+/** The schedule's interval: the service's minimum here (1 s), so its ticks come every 250 ms. */
+const EVERY_S = 1;
 
 interface Job {
   job_id: string;
@@ -83,10 +84,10 @@ afterAll(async () => {
 });
 
 describe('schedules in the service (real server binary, real emulator, real CLI)', () => {
-  it('`sync schedule set --every 2s` picks up 2 new upstream activities with no further command', { timeout: 90_000 }, async () => {
+  it('`sync schedule set --every 1s` picks up 2 new upstream activities with no further command', { timeout: 90_000 }, async () => {
     const set = await run(['sync', 'schedule', 'set', '--type', 'activities', '--every', `${EVERY_S}s`]);
     expect(set.code, set.stderr).toBe(0);
-    expect(set.stderr + set.stdout).toMatch(/activities syncs every 2s/);
+    expect(set.stderr + set.stdout).toMatch(/activities syncs every 1s/);
     // The first scheduled run sets the probe's baseline; wait for it, then upload 2 activities.
     await until('the first scheduled probe', async () => (await probes()) >= 1, { timeoutMs: 30_000, everyMs: 100 });
     const downloadsBefore = (await stats()).byEndpoint['connect.downloadActivity'] ?? 0;
@@ -151,7 +152,7 @@ describe('schedules in the service (real server binary, real emulator, real CLI)
       const shownHuman = await run(['sync', 'schedule', 'show']);
       expect(shownHuman.code).toBe(0);
       expect(shownHuman.stdout + shownHuman.stderr).toMatch(/paused/i);
-      // Paused: 3 intervals pass (the service's workers tick each second) without a new job or request.
+      // Paused: 3 intervals pass (the service's workers tick every 250 ms) without a new job or request.
       const requestsPaused = (await stats()).total;
       const jobsPaused = (await scheduledJobs()).length;
       await new Promise((r) => setTimeout(r, 3 * EVERY_S * 1000));

@@ -239,29 +239,34 @@ describe('on a real terminal (tmux), issue 18', () => {
           for (const secret of secrets) expect(text).not.toContain(secret);
         };
 
+        // Four servers, each on its own data dir, pane and port, started side by side: most of a
+        // journey is a process starting and stopping.
+        const file = join(dataDir, 'server.log');
+        const prettyFile = join(dataDir, 'server-pretty.log');
+        const [tty, json, piped, pretty] = await Promise.all([
+          journey('srv-tty', ''),
+          journey('srv-json', '--log-format json'),
+          journey('srv-file', `2> "${file}"`),
+          journey('srv-pretty', `--log-format pretty 2> "${prettyFile}"`),
+        ]);
+
         // On the terminal: readable lines, not JSON.
-        const tty = await journey('srv-tty', '');
         expect(tty.screen).toMatch(/^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\] INFO: started \{"url":"http:\/\/127\.0\.0\.1:\d+"/m);
         expect(tty.screen).toMatch(/\[[^\]]+\] INFO: shutting down \{"signal":"SIGINT"\}$/m);
         expect(tty.screen).not.toMatch(/^\{"level"/m);
         clean(tty.screen, tty.secrets);
 
         // --log-format json on the terminal: JSON lines.
-        const json = await journey('srv-json', '--log-format json');
         expect(json.screen).toMatch(/^\{"level":30,"time":\d+,"pid":\d+,.*"msg":"started"\}$/m);
         expect(json.screen).not.toMatch(/\] INFO: /);
         clean(json.screen, json.secrets);
 
         // stderr into a file (no terminal): JSON, every line of the whole run, secrets redacted.
-        const file = join(dataDir, 'server.log');
-        const piped = await journey('srv-file', `2> "${file}"`);
         const lines = (await readFile(file, 'utf8')).trimEnd().split('\n');
         const parsed = lines.map((l) => JSON.parse(l) as { msg: string });
         expect(parsed.map((l) => l.msg)).toEqual(expect.arrayContaining(['started', 'shutting down', 'request completed']));
         clean(lines.join('\n'), piped.secrets);
         // The same run with readable lines forced into a file: also complete, also redacted.
-        const prettyFile = join(dataDir, 'server-pretty.log');
-        const pretty = await journey('srv-pretty', `--log-format pretty 2> "${prettyFile}"`);
         const text = await readFile(prettyFile, 'utf8');
         expect(text).toMatch(/\] INFO: request completed /);
         expect(text).not.toContain('\u001b[');

@@ -61,7 +61,9 @@ function worstExcess(arrivals: number[]): number {
   return worst;
 }
 
-describe.each(dialects())('upstream fault storm (%s)', (dialect) => {
+// The dialects run side by side, each with its own emulator, service, request log and ledger:
+// a storm is mostly waiting (the request budget, Retry-After pauses), not work.
+describe.concurrent.each(dialects())('upstream fault storm (%s)', (dialect) => {
   let emu: RunningEmulator;
   let h: Harness;
   const rec = requestRecorder();
