@@ -1,4 +1,4 @@
-import { close, createReadStream, createWriteStream, open, read } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, open as openFile, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -40,78 +40,71 @@ export interface WalkOptions {
   maxDepth?: number;
 }
 
+/** Where a ZIP's bytes are: an open file (owned by the walk that opened it) and the ZIP's offset in it. */
+interface ZipSource {
+  path: string;
+  file: FileHandle;
+  base: number;
+}
+
+/** Reads exactly `length` bytes at `position` into `buffer` at `offset`. */
+async function readFully(file: FileHandle, buffer: Buffer, offset: number, length: number, position: number): Promise<void> {
+  for (let done = 0; done < length;) {
+    const { bytesRead } = await file.read(buffer, offset + done, length - done, position + done);
+    if (bytesRead === 0) throw new Error('the file ends before the ZIP says it does');
+    done += bytesRead;
+  }
+}
+
 /**
- * A window [base, base+size) of a file as a yauzl random-access reader, on one descriptor opened
- * once (yauzl's default `read` would open the file for every central-directory record it reads).
+ * A ZIP stored inside another as a yauzl random-access reader: a window onto the outer file's
+ * open handle (yauzl's default `read` would open the file for every central-directory record).
  */
 class FileWindowReader extends yauzl.RandomAccessReader {
-  private fd: Promise<number>;
-
-  constructor(
-    private readonly path: string,
-    private readonly base: number,
-  ) {
+  constructor(private readonly source: ZipSource) {
     super();
-    this.fd = promisify(open)(path, 'r');
-    this.fd.catch(() => {});
   }
 
   override read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null) => void): void {
-    this.fd.then(
-      (fd) => {
-        const step = (done: number): void => {
-          if (done === length) return callback(null);
-          read(fd, buffer, offset + done, length - done, this.base + position + done, (err, n) => {
-            if (err) return callback(err);
-            if (n === 0) return callback(new Error('unexpected end of the nested ZIP'));
-            step(done + n);
-          });
-        };
-        step(0);
-      },
-      (err: Error) => callback(err),
+    readFully(this.source.file, buffer, offset, length, this.source.base + position).then(
+      () => callback(null),
+      (e: Error) => callback(e),
     );
   }
 
   override _readStreamForRange(start: number, end: number): Readable {
     // yauzl streams a range only when an entry is streamed (a deflated ZIP nested in this one).
-    return createReadStream(this.path, { start: this.base + start, end: this.base + end - 1 });
-  }
-
-  override close(callback: (err: Error | null) => void): void {
-    this.fd.then(
-      (fd) => close(fd, (err) => callback(err ?? null)),
-      () => callback(null),
-    );
+    return createReadStream(this.source.path, { start: this.source.base + start, end: this.source.base + end - 1 });
   }
 }
 
 const inflateRawAsync = promisify(inflateRaw);
 
-/** The uncompressed bytes of one entry, read at `base` (where its ZIP starts in `file`). */
-async function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, file: FileHandle, base: number, maxBytes: number): Promise<Buffer> {
+/** The uncompressed bytes of one entry, checked against its stated size and CRC-32. */
+async function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, source: ZipSource, path: string, maxBytes: number): Promise<Buffer> {
+  const tooLarge = () => new AppError('ARCHIVE_ENTRY_TOO_LARGE', `The archive entry ${path} is larger than ${maxBytes} bytes.`);
   // Deflate never grows data by more than a few bytes per 16 KiB block.
-  if (entry.compressedSize > maxBytes + (maxBytes >> 10) + 1024)
-    throw Object.assign(new Error('too large'), { code: 'ERR_BUFFER_TOO_LARGE' });
-  if (entry.isEncrypted()) throw new Error('it is encrypted');
-  const { fileDataStart } = await zip.readLocalFileHeaderPromise(entry, { minimal: true });
-  const stored = Buffer.allocUnsafe(entry.compressedSize);
-  for (let done = 0; done < stored.length;) {
-    const { bytesRead } = await file.read(stored, done, stored.length - done, base + fileDataStart + done);
-    if (bytesRead === 0) throw new Error('the entry ends before its stated size');
-    done += bytesRead;
+  if (entry.uncompressedSize > maxBytes || entry.compressedSize > maxBytes + (maxBytes >> 10) + 1024) throw tooLarge();
+  try {
+    if (entry.isEncrypted()) throw new Error('it is encrypted');
+    const { fileDataStart } = await zip.readLocalFileHeaderPromise(entry, { minimal: true });
+    const stored = Buffer.allocUnsafe(entry.compressedSize);
+    await readFully(source.file, stored, 0, stored.length, source.base + fileDataStart);
+    let bytes: Buffer;
+    if (entry.compressionMethod === 0) bytes = stored;
+    else if (entry.compressionMethod === 8)
+      bytes = await inflateRawAsync(stored, {
+        chunkSize: Math.max(64, Math.min(entry.uncompressedSize, 1 << 20)),
+        maxOutputLength: maxBytes,
+      });
+    else throw new Error(`compression method ${entry.compressionMethod} is not supported`);
+    if (bytes.length !== entry.uncompressedSize) throw new Error(`${bytes.length} bytes instead of the stated ${entry.uncompressedSize}`);
+    if (crc32(bytes) !== entry.crc32) throw new Error('its CRC-32 does not match');
+    return bytes;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge();
+    throw new AppError('ARCHIVE_ENTRY_CORRUPT', `The archive entry ${path} cannot be read (${(e as Error).message}).`);
   }
-  let bytes: Buffer;
-  if (entry.compressionMethod === 0) bytes = stored;
-  else if (entry.compressionMethod === 8)
-    bytes = await inflateRawAsync(stored, {
-      chunkSize: Math.max(64, Math.min(entry.uncompressedSize, 1 << 20)),
-      maxOutputLength: maxBytes,
-    });
-  else throw new Error(`compression method ${entry.compressionMethod} is not supported`);
-  if (bytes.length !== entry.uncompressedSize) throw new Error(`${bytes.length} bytes instead of the stated ${entry.uncompressedSize}`);
-  if (crc32(bytes) !== entry.crc32) throw new Error('its CRC-32 does not match');
-  return bytes;
 }
 
 function notAZip(e: unknown): AppError {
@@ -120,14 +113,12 @@ function notAZip(e: unknown): AppError {
 
 async function* walkZip(
   zip: yauzl.ZipFile,
-  source: { path: string; base: number },
+  source: ZipSource,
   prefix: string,
   depth: number,
   o: WalkOptions,
 ): AsyncGenerator<ArchiveEntry> {
-  let file: FileHandle | undefined;
   try {
-    file = await openFile(source.path, 'r');
     for await (const entry of zip.eachEntry()) {
       o.signal?.throwIfAborted();
       if (entry.fileName.endsWith('/')) continue;
@@ -143,46 +134,35 @@ async function* walkZip(
         path,
         name: entry.fileName,
         uncompressedSize: entry.uncompressedSize,
-        read: async (maxBytes) => {
-          if (entry.uncompressedSize > maxBytes)
-            throw new AppError('ARCHIVE_ENTRY_TOO_LARGE', `The archive entry ${path} is larger than ${maxBytes} bytes.`);
-          try {
-            return await readEntry(zip, entry, file!, source.base, maxBytes);
-          } catch (e) {
-            if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
-              throw new AppError('ARCHIVE_ENTRY_TOO_LARGE', `The archive entry ${path} is larger than ${maxBytes} bytes.`);
-            throw new AppError('ARCHIVE_ENTRY_CORRUPT', `The archive entry ${path} cannot be read (${(e as Error).message}).`);
-          }
-        },
+        read: (maxBytes) => readEntry(zip, entry, source, path, maxBytes),
       };
     }
   } finally {
     zip.close();
-    await file?.close();
   }
 }
 
 async function* walkNested(
   outer: yauzl.ZipFile,
   entry: yauzl.Entry,
-  source: { path: string; base: number },
+  source: ZipSource,
   prefix: string,
   depth: number,
   o: WalkOptions,
 ): AsyncGenerator<ArchiveEntry> {
   if (entry.compressionMethod === 0) {
     const { fileDataStart } = await outer.readLocalFileHeaderPromise(entry, { minimal: true });
-    const base = source.base + fileDataStart;
+    const window: ZipSource = { ...source, base: source.base + fileDataStart };
     let inner: yauzl.ZipFile;
     try {
-      inner = await yauzl.fromRandomAccessReaderPromise(new FileWindowReader(source.path, base), entry.compressedSize, {
+      inner = await yauzl.fromRandomAccessReaderPromise(new FileWindowReader(window), entry.compressedSize, {
         lazyEntries: true,
         autoClose: false,
       });
     } catch (e) {
       throw new AppError('ARCHIVE_ENTRY_CORRUPT', `The nested ZIP ${prefix.slice(0, -2)} cannot be read (${(e as Error).message}).`);
     }
-    yield* walkZip(inner, { path: source.path, base }, prefix, depth, o);
+    yield* walkZip(inner, window, prefix, depth, o);
     return;
   }
   const dir = await mkdtemp(join(o.tmpDir, 'nested-'));
@@ -195,7 +175,7 @@ async function* walkNested(
     } catch (e) {
       throw new AppError('ARCHIVE_ENTRY_CORRUPT', `The nested ZIP ${prefix.slice(0, -2)} cannot be read (${(e as Error).message}).`);
     }
-    yield* walkZip(inner, { path: file, base: 0 }, prefix, depth, o);
+    yield* withFile(file, (source) => walkZip(inner, source, prefix, depth, o));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -209,5 +189,15 @@ export async function* walkArchive(file: string, o: WalkOptions): AsyncGenerator
   } catch (e) {
     throw notAZip(e);
   }
-  yield* walkZip(zip, { path: file, base: 0 }, '', 0, o);
+  yield* withFile(file, (source) => walkZip(zip, source, '', 0, o));
+}
+
+/** Runs a walk over the ZIP at `path` with one handle open on it for the walk's reads, closed after. */
+async function* withFile(path: string, walk: (source: ZipSource) => AsyncGenerator<ArchiveEntry>): AsyncGenerator<ArchiveEntry> {
+  const file = await openFile(path, 'r');
+  try {
+    yield* walk({ path, file, base: 0 });
+  } finally {
+    await file.close();
+  }
 }

@@ -82,11 +82,7 @@ export const archiveSyncer = defineSyncer<Item, Fetched>({
     const walk = (descend: (p: string) => boolean, wanted: (p: string) => boolean) =>
       walkArchive(file, { descend, wanted, tmpDir: ctx.settings.scratchDir, signal: ctx.signal });
 
-    /**
-     * One JSON entry as its items. A function of its own so that the entry's text and parsed
-     * records die with its frame: only the items (what gets written) outlive it, not the whole
-     * parsed file for as long as its pages are worked (bench row 9).
-     */
+    /** One JSON entry of the first pass as its items (a broken entry as one `broken` item). */
     const jsonItems = async (entry: ArchiveEntry): Promise<Item[]> => {
       const kind = entryKind(entry.path)!;
       let records: unknown[];
