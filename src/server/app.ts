@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import swagger from '@fastify/swagger';
 import { API_PREFIX, Problem } from '../contract/index.js';
 import { systemClock, type Clock } from '../core/index.js';
+import { OneLinePerRequest } from './request-log.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandling, refuseNulStrings } from './errors.js';
 import type { AuthApi, CoverageApi, DataApi, HealthApi, ImportsApi, SchedulesApi, SyncApi } from './ports.js';
 import { activitiesRoutes } from './routes/activities.routes.js';
@@ -48,6 +49,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const clock = deps.clock ?? systemClock;
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    logController: new OneLinePerRequest(),
     bodyLimit: deps.bodyLimit ?? 64 * 1024,
     // Deeply nested or huge JSON is refused before it is parsed into objects.
     onProtoPoisoning: 'error',

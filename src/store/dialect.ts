@@ -51,6 +51,13 @@ export interface DialectCapabilities {
   readonly databaseFile: boolean;
   /** A database server that can turn read-only (a standby, `default_transaction_read_only`): readiness asks. */
   readonly serverMayBeReadOnly: boolean;
+  /**
+   * One cheap statement answering a row `{ c, v }` that differs from its last answer whenever a
+   * row of the database may have changed since: on SQLite the connection's own change count
+   * (`total_changes()`) with `data_version` (commits of every other connection, other processes
+   * included). Null where no such statement exists (PostgreSQL): there every read goes to the rows.
+   */
+  readonly changeCounterSql: string | null;
 }
 
 /** Every dialect the store speaks, with its capabilities; a new dialect must add its entry here. */
@@ -65,6 +72,7 @@ export const DIALECT_CAPABILITIES: Readonly<Record<DialectName, DialectCapabilit
     blobsInDatabase: true,
     databaseFile: false,
     serverMayBeReadOnly: true,
+    changeCounterSql: null,
   },
   sqlite: {
     name: 'sqlite',
@@ -76,6 +84,7 @@ export const DIALECT_CAPABILITIES: Readonly<Record<DialectName, DialectCapabilit
     blobsInDatabase: false,
     databaseFile: true,
     serverMayBeReadOnly: false,
+    changeCounterSql: 'SELECT total_changes() AS c, data_version AS v FROM pragma_data_version',
   },
 };
 

@@ -3,6 +3,7 @@ import { AppError, transitionJob, type JobFailureReason, type JobProbe, type Job
 import { claimJobs } from './sync-job.claim.js';
 import { advanceJobCounters, type CounterDelta } from './sync-job.counters.js';
 import { canonicalParams, toRecord } from './sync-job.rows.js';
+import { FreshRowCache } from './fresh-row-cache.js';
 import { withUserJobLock } from './user-job-lock.js';
 import { decodeCursor, encodeCursor } from './json.js';
 import type { Db } from './schema.js';
@@ -15,7 +16,12 @@ export { canonicalParams } from './sync-job.rows.js';
  * optimistic `WHERE status = <from>` guard so two writers can never both move a job.
  */
 export class SyncJobRepository {
-  constructor(private readonly db: Db) {}
+  /** Jobs as last read, served while nothing in the database changed (clients poll their job). */
+  private readonly recent: FreshRowCache<SyncJobRecord>;
+
+  constructor(private readonly db: Db) {
+    this.recent = new FreshRowCache(db);
+  }
 
   /**
    * Inserts a pending job unless the user already has an identical (same type and params)
@@ -106,15 +112,16 @@ export class SyncJobRepository {
     return row ? toRecord(row) : undefined;
   }
 
-  /** One job of one user; other users' jobs are invisible (undefined). */
+  /**
+   * One job of one user; other users' jobs are invisible (undefined). As fresh as a read of the
+   * row (see FreshRowCache); the record may be shared with other callers, so it is frozen.
+   */
   async getForUser(userId: string, jobId: string): Promise<SyncJobRecord | undefined> {
-    const row = await this.db
-      .selectFrom('sync_jobs')
-      .selectAll()
-      .where('job_id', '=', jobId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    return row ? toRecord(row) : undefined;
+    const job = await this.recent.get(jobId, async () => {
+      const read = await this.get(jobId);
+      return read && Object.freeze({ ...read, params: Object.freeze(read.params) });
+    });
+    return job?.user_id === userId ? job : undefined;
   }
 
   /** A user's jobs, newest first, keyset-paged by (created_at, job_id). Bad cursor → VALIDATION_FAILED. */
