@@ -86,6 +86,16 @@ export async function row5(p: Profile['row5'], f: Fixture, log: (s: string) => v
     ),
   ).median;
   const p99 = summarize(ours.map((s) => s.p99)).median;
+  // The same paired ratio for the service without its per-request log line (the diagnostic).
+  const quietShare =
+    quietShots.length === ref.length && ref.length > 0
+      ? summarize(
+          pairedRatios(
+            quietShots.map((s) => s.rps),
+            ref.map((s) => s.rps),
+          ),
+        ).median
+      : null;
   const bad = ours.reduce((a, s) => a + s.bad, 0);
   const oursCpu = ours.map((s) => s.cpuUs).filter(Number.isFinite);
   const bareCpu = ref.map((s) => s.cpuUs).filter(Number.isFinite);
@@ -130,7 +140,7 @@ export async function row5(p: Profile['row5'], f: Fixture, log: (s: string) => v
       'The targets are judged on the service as users run it (default `--log-level info`: every request is logged, as JSON lines written asynchronously to stderr — here a pipe read by the bench).',
       ...(cpuKnown && share < 0.25
         ? [
-            `What bounds it (measured above): each server is one Node process that saturates its core, so req/s ≈ 1 ÷ CPU per response. Ours spends ${fmt(summarize(oursCpu).median)} µs per response against bare node:http's ${fmt(summarize(bareCpu).median)} µs; 25 % needs ≤ ${fmt(summarize(bareCpu).median * 4)} µs. Profiled (bench/findings.md, row 5): the fresh job read through Kysely and SQLite ~27 %, the socket write ~18 % (bare node:http pays it too), two request log lines ~10 %, routing, validation and serialization ~9 %; the verified token is already cached within the 1 s revocation bound. What would move it: a precompiled job query, one log line per request, dates formatted once per job row.`,
+            `What bounds it (measured above): each server is one Node process that saturates its core, so req/s ≈ 1 ÷ CPU per response. Ours spends ${fmt(summarize(oursCpu).median)} µs per response against bare node:http's ${fmt(summarize(bareCpu).median)} µs; 25 % needs ≤ ${fmt(summarize(bareCpu).median * 4)} µs.${quietShare === null ? '' : ` Without the request log line (the \`--log-level warn\` diagnostic) ours is ${fmt(quietShare * 100)} % of bare: logging every request at info, as operators run it, is part of the gap.`} Profiled (bench/findings.md, row 5, session of 2026-12-03, fourth): the socket write ~35 % (bare node:http pays it too), the change check that serves the polled job from its last read (one SQLite read transaction: WAL locks) ~20 %, GC ~9 %, the log line (pino + redaction) ~7 %, routing, validation and serialization ~5 %; the verified token is cached within the 1 s revocation bound and the job row is read again only after a write. What would move it: a cheaper way to learn that no other process wrote (SQLite's own data_version without a read transaction is not reachable from better-sqlite3), or not logging every request.`,
           ]
         : []),
       ...(quiet ? [] : ['The `--log-level warn` diagnostic could not start a second service on the same data dir.']),
