@@ -52,12 +52,18 @@ export interface DialectCapabilities {
   /** A database server that can turn read-only (a standby, `default_transaction_read_only`): readiness asks. */
   readonly serverMayBeReadOnly: boolean;
   /**
-   * One cheap statement answering a row `{ c, v }` that differs from its last answer whenever a
-   * row of the database may have changed since: on SQLite the connection's own change count
-   * (`total_changes()`) with `data_version` (commits of every other connection, other processes
-   * included). Null where no such statement exists (PostgreSQL): there every read goes to the rows.
+   * The connection can say cheaply whether any row may have changed since it last asked (see
+   * {@link changeCountersOf}): SQLite's `total_changes()` and `data_version`. PostgreSQL cannot.
    */
-  readonly changeCounterSql: string | null;
+  readonly changeCounters: boolean;
+}
+
+/** Two counters that together differ from their last reading whenever a row may have changed. */
+export interface ChangeCounters {
+  /** This connection's own row changes (`total_changes()`), rolled-back ones included. */
+  c: number;
+  /** Moves when another connection (another process included) commits (`data_version`). */
+  v: number;
 }
 
 /** Every dialect the store speaks, with its capabilities; a new dialect must add its entry here. */
@@ -72,7 +78,7 @@ export const DIALECT_CAPABILITIES: Readonly<Record<DialectName, DialectCapabilit
     blobsInDatabase: true,
     databaseFile: false,
     serverMayBeReadOnly: true,
-    changeCounterSql: null,
+    changeCounters: false,
   },
   sqlite: {
     name: 'sqlite',
@@ -84,15 +90,17 @@ export const DIALECT_CAPABILITIES: Readonly<Record<DialectName, DialectCapabilit
     blobsInDatabase: false,
     databaseFile: true,
     serverMayBeReadOnly: false,
-    changeCounterSql: 'SELECT total_changes() AS c, data_version AS v FROM pragma_data_version',
+    changeCounters: true,
   },
 };
 
 // Capabilities of the adapters createDialect made: a handle built any other way has none.
 const declared = new WeakMap<DialectAdapter, DialectCapabilities>();
+// The change counters of the connection behind an adapter, where the dialect has them.
+const counterReaders = new WeakMap<DialectAdapter, () => ChangeCounters>();
 
-/** A dialect whose adapter carries the store's capabilities for it. */
-function withCapabilities(inner: Dialect, caps: DialectCapabilities): Dialect {
+/** A dialect whose adapter carries the store's capabilities for it (and its change counters). */
+function withCapabilities(inner: Dialect, caps: DialectCapabilities, readCounters?: () => ChangeCounters): Dialect {
   return {
     createDriver: () => inner.createDriver(),
     createQueryCompiler: () => inner.createQueryCompiler(),
@@ -100,6 +108,7 @@ function withCapabilities(inner: Dialect, caps: DialectCapabilities): Dialect {
     createAdapter: () => {
       const adapter = inner.createAdapter();
       declared.set(adapter, caps);
+      if (readCounters) counterReaders.set(adapter, readCounters);
       return adapter;
     },
   };
@@ -162,7 +171,22 @@ export interface DialectOptions {
 
 /** Builds the Kysely dialect for a resolved location, its adapter carrying the dialect's capabilities. */
 export function createDialect(loc: ResolvedLocation, opts: DialectOptions = {}): Dialect {
-  return withCapabilities(loc.dialect === 'postgres' ? postgresDialect(loc, opts) : sqliteDialect(loc), DIALECT_CAPABILITIES[loc.dialect]);
+  if (loc.dialect === 'postgres') return withCapabilities(postgresDialect(loc, opts), DIALECT_CAPABILITIES.postgres);
+  const { dialect, readCounters } = sqliteDialect(loc);
+  return withCapabilities(dialect, DIALECT_CAPABILITIES.sqlite, readCounters);
+}
+
+/**
+ * Reads the change counters of a handle's connection (null where the dialect has none). The read
+ * is one statement straight on the connection, outside Kysely's queue: it only reads two counters,
+ * and a caller that reads its rows afterwards through Kysely gets rows at least as new as the
+ * counters, also when a transaction was open on the connection at that moment (FreshRowCache).
+ */
+export function changeCountersOf(
+  db: Kysely<never> | Kysely<unknown> | { getExecutor(): { adapter: DialectAdapter } },
+): (() => ChangeCounters) | null {
+  const adapter = (db as { getExecutor(): { adapter: DialectAdapter } }).getExecutor().adapter;
+  return counterReaders.get(adapter) ?? null;
 }
 
 function postgresDialect(loc: ResolvedLocation, opts: DialectOptions): Dialect {
@@ -189,7 +213,7 @@ function postgresDialect(loc: ResolvedLocation, opts: DialectOptions): Dialect {
 /** SQLite's page cache per connection, in KiB (a negative cache_size is KiB, not pages). */
 export const SQLITE_PAGE_CACHE_KIB = 2000;
 
-function sqliteDialect(loc: ResolvedLocation): Dialect {
+function sqliteDialect(loc: ResolvedLocation): { dialect: Dialect; readCounters: () => ChangeCounters } {
   if (loc.target !== ':memory:') {
     mkdirSync(dirname(resolve(loc.target)), { recursive: true });
     // A new database file is private to the service's user (SQLite gives its -wal/-shm files the
@@ -212,5 +236,10 @@ function sqliteDialect(loc: ResolvedLocation): Dialect {
   // the OS page cache anyway. A full cache was most of the service's RSS growth over a 5,000-activity
   // backfill (issue 17, row 6: peak 239 → 219 MiB with 2 MB, same throughput; bench/findings.md).
   sqlite.pragma(`cache_size = -${SQLITE_PAGE_CACHE_KIB}`);
-  return new LockingSqliteDialect({ database: reusingStatements(sqlite) });
+  // One statement, ~1.6 µs: the data_version half starts a read transaction (WAL read locks).
+  const counters = sqlite.prepare('SELECT total_changes() AS c, data_version AS v FROM pragma_data_version');
+  return {
+    dialect: new LockingSqliteDialect({ database: reusingStatements(sqlite) }),
+    readCounters: () => counters.get() as ChangeCounters,
+  };
 }

@@ -1,5 +1,4 @@
-import { CompiledQuery } from 'kysely';
-import { capabilitiesOf } from './dialect.js';
+import { changeCountersOf, type ChangeCounters } from './dialect.js';
 import type { Db } from './schema.js';
 
 /** How many rows a cache keeps (least recently read out first). */
@@ -7,7 +6,7 @@ export const FRESH_ROW_CACHE_SIZE = 1000;
 
 /**
  * Rows read once and served again for as long as the database provably has not changed: before
- * each read one statement asks the dialect's change counters (`changeCounterSql`), and any change
+ * each read one statement reads the connection's change counters (`changeCountersOf`), and any change
  * anywhere since a row was read, by this process or another, makes that row be read again. So an
  * answer is never older than a read at the same moment would be; what is saved is the row's query
  * and its decoding while nothing is written (bench row 5: clients polling a job they wait for).
@@ -15,26 +14,26 @@ export const FRESH_ROW_CACHE_SIZE = 1000;
  * Only for a root handle: inside a transaction the connection sees its own uncommitted writes,
  * which a rollback takes back without moving the counters. The counters are read before the row,
  * never after: a write between the two then only makes the next read miss, while the other order
- * could file an old row under a new count. Where the dialect has no counters it reads every time.
+ * could file an old row under a new count. The same holds when a transaction is open on the
+ * connection as the counters are read (they are read outside Kysely's queue): its writes so far
+ * already moved them, later ones move them again, and the row itself is read through the queue,
+ * after the transaction ended. Where the dialect has no counters every get reads.
  */
 export class FreshRowCache<T> {
   private readonly rows = new Map<string, { c: number; v: number; row: T }>();
-  private readonly counters: CompiledQuery<{ c: number; v: number }> | null;
+  private readonly counters: (() => ChangeCounters) | null;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly max = FRESH_ROW_CACHE_SIZE,
   ) {
-    const sql = db.isTransaction ? null : capabilitiesOf(db).changeCounterSql;
-    this.counters = sql ? CompiledQuery.raw(sql) : null;
+    this.counters = db.isTransaction ? null : changeCountersOf(db);
   }
 
   /** The row under `key`: the one read before if nothing changed since, else `read()`'s (undefined is not kept). */
   async get(key: string, read: () => Promise<T | undefined>): Promise<T | undefined> {
     if (!this.counters) return read();
-    const { rows } = await this.db.executeQuery(this.counters);
-    const now = rows[0];
-    if (!now) return read();
+    const now = this.counters();
     const kept = this.rows.get(key);
     if (kept && kept.c === now.c && kept.v === now.v) {
       this.rows.delete(key);
