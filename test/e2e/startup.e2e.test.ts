@@ -36,12 +36,21 @@ describe('start-up', () => {
     const r = loads(['sync', 'status', '--help'], home);
     expect(r.code).toBe(0);
     const dist = r.files.filter((f) => f.startsWith('dist/'));
-    expect(dist).toContain('dist/cli-bundle/main.js');
-    expect(dist).toContain('dist/cli-bundle/commands/sync/status.js');
-    // One bundle: no module of tsc's output, and no verb but the one asked for.
-    expect(dist.filter((f) => !f.startsWith('dist/cli-bundle/'))).toEqual([]);
-    expect(dist.filter((f) => f.includes('/commands/') && !f.endsWith('/sync/status.js'))).toEqual([]);
+    // A `<noun> <verb>` command runs from its own self-contained file: no module of tsc's output,
+    // no chunk, no other verb.
+    expect(dist).toEqual(['dist/cli-bundle/verbs/sync/status.js']);
     // The rooms the CLI must not import would show as their packages (bundled code has no file of its own).
+    expect(r.packages.filter((p) => /^(fastify|better-sqlite3|kysely|pg|typebox|pino|jose|@garmin\/fitsdk)$/.test(p))).toEqual([]);
+  });
+
+  it('a command without a verb file loads main.js and only its own command module', () => {
+    const r = loads(['coverage', '--help'], home);
+    expect(r.code).toBe(0);
+    const dist = r.files.filter((f) => f.startsWith('dist/'));
+    expect(dist).toContain('dist/cli-bundle/main.js');
+    expect(dist).toContain('dist/cli-bundle/commands/coverage/coverage.js');
+    expect(dist.filter((f) => !f.startsWith('dist/cli-bundle/') || f.startsWith('dist/cli-bundle/verbs/'))).toEqual([]);
+    expect(dist.filter((f) => f.includes('/commands/') && !f.endsWith('/coverage/coverage.js'))).toEqual([]);
     expect(r.packages.filter((p) => /^(fastify|better-sqlite3|kysely|pg|typebox|pino|jose|@garmin\/fitsdk)$/.test(p))).toEqual([]);
   });
 
