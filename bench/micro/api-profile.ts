@@ -4,6 +4,7 @@
 // /proc/<pid>/stat) per 2xx response is printed instead, for several runs — a figure that moves
 // far less with the machine's load than requests/s do.
 // Usage: npx tsx bench/micro/api-profile.ts [seconds=8] [connections=100] [cpu [runs=3]]
+// (API_PROFILE_SERVICE_FLAGS adds flags to the service's command line.)
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -34,6 +35,8 @@ const seconds = Number(process.argv[2] ?? 8);
 const connections = Number(process.argv[3] ?? 100);
 const cpuOnly = process.argv[4] === 'cpu';
 const runs = Number(process.argv[5] ?? 3);
+/** More `garminsync server` flags, e.g. API_PROFILE_SERVICE_FLAGS='--log-level warn' to see what the request log costs. */
+const serviceFlags = (process.env.API_PROFILE_SERVICE_FLAGS ?? '').split(' ').filter(Boolean);
 
 /** utime + stime of a process in ms (clock ticks of 10 ms). */
 async function cpuMs(pid: number): Promise<number> {
@@ -51,6 +54,7 @@ try {
     garminUrl: f.emu.url,
     dataDir: f.session.service.dataDir,
     nodeFlags: cpuOnly ? [] : ['--cpu-prof', '--cpu-prof-dir', profDir],
+    flags: serviceFlags,
   });
   const url = `${svc.url}/api/v1/sync/jobs/${f.jobId}`;
   const headers = { authorization: `Bearer ${token}` };

@@ -6,7 +6,7 @@ import { LOG_REDACTION } from './log-redaction.js';
 import { OneLinePerRequest } from './request-log.js';
 
 /** A real server on 127.0.0.1 logging through the service's controller into memory. */
-async function serve(level: 'info' | 'debug') {
+async function serve(level: 'info' | 'debug' | 'warn') {
   const out: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, cb) {
@@ -18,6 +18,12 @@ async function serve(level: 'info' | 'debug') {
   app.get('/ok', async () => ({ ok: true }));
   app.get('/boom', async () => {
     throw new Error('boom');
+  });
+  app.get('/quiet', { logLevel: 'warn' }, async () => ({ ok: true }));
+  app.get('/chatty', { logLevel: 'info' }, async () => ({ ok: true }));
+  app.post('/secret', async (request) => {
+    request.log.info({ body: request.body }, 'got a body');
+    return { ok: true };
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address();
@@ -58,6 +64,53 @@ describe('the request log: one line per request', () => {
       await app.close();
       const msgs = lines().map((l) => `${l.level} ${l.msg}`);
       expect(msgs).toEqual(['20 incoming request', '30 request completed', '20 incoming request', '50 boom', '30 request completed']);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('the completed line carries the request id, and neither headers nor cookies, whatever the client sends', async () => {
+    const { app, url, lines } = await serve('info');
+    try {
+      const res = await fetch(`${url}/ok`, { headers: { authorization: 'Bearer secret-token-456', cookie: 'sid=secret-cookie-789' } });
+      await res.text();
+      await app.close();
+      const [line] = lines();
+      expect(line).toMatchObject({ msg: 'request completed', reqId: expect.any(String), res: { statusCode: 200 } });
+      expect(Object.keys(line!.req as object).sort()).toEqual(['host', 'method', 'remoteAddress', 'remotePort', 'url']);
+      const text = JSON.stringify(line);
+      expect(text).not.toContain('secret-token-456');
+      expect(text).not.toContain('secret-cookie-789');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("every other line is still redacted: a route's own log of a password", async () => {
+    const { app, url, lines } = await serve('info');
+    try {
+      const res = await fetch(`${url}/secret`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'u', password: 'hunter2-secret' }),
+      });
+      await res.text();
+      await app.close();
+      const got = lines();
+      expect(got.map((l) => l.msg)).toEqual(['got a body', 'request completed']);
+      expect(got[0]!.body).toEqual({ username: 'u', password: '[redacted]' });
+      expect(JSON.stringify(got)).not.toContain('hunter2-secret');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("a route's own log level decides, above and below the service's", async () => {
+    const { app, url, lines } = await serve('warn');
+    try {
+      for (const p of ['/ok', '/quiet', '/chatty']) await (await fetch(`${url}${p}`)).text();
+      await app.close();
+      expect(lines().map((l) => `${l.msg} ${l.req?.url}`)).toEqual(['request completed /chatty']);
     } finally {
       await app.close();
     }
