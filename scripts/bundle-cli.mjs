@@ -22,6 +22,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { makeBundleAscii } from './ascii-bundle.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const BUNDLED = new Set(['commander', 'picocolors']);
@@ -71,6 +72,8 @@ const common = {
   banner: { js: "import { createRequire as __cliRequire } from 'node:module'; const require = __cliRequire(import.meta.url);" },
   sourcemap: 'linked',
   legalComments: 'none',
+  // ASCII escapes in literals and identifiers; makeBundleAscii relies on it for comments.
+  charset: 'ascii',
   logLevel: 'warning',
 };
 
@@ -121,3 +124,4 @@ await Promise.all(
     }),
   ),
 );
+await makeBundleAscii(fileURLToPath(new URL('dist/cli-bundle/', new URL('..', import.meta.url))));

@@ -11,6 +11,7 @@
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { makeBundleAscii } from './ascii-bundle.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 await rm(new URL('dist/server-bundle/', new URL('..', import.meta.url)), { recursive: true, force: true });
@@ -28,5 +29,8 @@ await build({
   banner: { js: "import { createRequire as __serverRequire } from 'node:module'; const require = __serverRequire(import.meta.url);" },
   sourcemap: 'linked',
   legalComments: 'none',
+  // ASCII escapes in literals and identifiers; makeBundleAscii relies on it for comments.
+  charset: 'ascii',
   logLevel: 'warning',
 });
+await makeBundleAscii(fileURLToPath(new URL('dist/server-bundle/', new URL('..', import.meta.url))));

@@ -64,4 +64,15 @@ describe('start-up', () => {
     expect([...sources].filter((s) => s.startsWith('src/cli/')).length).toBeGreaterThan(40);
     expect([...sources].filter((s) => /^src\/(server|store|sync|garmin|emulator|auth)\//.test(s))).toEqual([]);
   });
+
+  it('every bundled file is ASCII-only, so V8 keeps its source at one byte per character', async () => {
+    const files: string[] = [];
+    for (const dir of ['dist/cli-bundle', 'dist/server-bundle'])
+      for (const f of await filesUnder(join(REPO, dir))) if (f.endsWith('.js')) files.push(join(dir, f));
+    expect(files.length).toBeGreaterThan(20);
+    const notAscii: string[] = [];
+    // eslint-disable-next-line no-control-regex
+    for (const f of files) if (/[^\x00-\x7f]/.test(await readFile(join(REPO, f), 'utf8'))) notAscii.push(f);
+    expect(notAscii).toEqual([]);
+  });
 });

@@ -10,7 +10,8 @@ const FULL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
  * (exit 2) that names them. Every command that takes a job id resolves it here.
  */
 export async function resolveJobId(api: Pick<ApiClient, 'listJobs'>, arg: string): Promise<string> {
-  const given = arg.trim().replace(/…$/, '');
+  // A short id copied with the ellipsis a table ends it with ('…', escaped: bundles stay ASCII).
+  const given = arg.trim().replace(/\u2026$/, '');
   if (FULL_UUID.test(given)) return given.toLowerCase();
   if (!/^[0-9A-Za-z-]{1,64}$/.test(given)) {
     throw new AppError('VALIDATION_FAILED', `"${arg}" is not a job id; job ids are like cdcb3b8f-0a1e-4c6e-9d1a-3f1c9a2e0b7d.`);
