@@ -112,7 +112,7 @@ export async function row6(p: Profile['row6'], log: (s: string) => void): Promis
     );
   if (mb(large.peakMiB) > 150 && large.startMiB !== undefined)
     notes.push(
-      `What bounds the peak (measured above): ${fmt(large.startMiB)} MiB of it is there after start-up and one login, before any sync — Node itself, the loaded modules and a young generation that start-up grows to its 32 MiB maximum; a sampler showed the live heap flat at 33–35 MiB through a 5,000 backfill (bench/findings.md, row 6). What would move it: loading only what a SQLite service uses at start (~10–14 MiB measured) and a smaller young generation (\`--max-semi-space-size=1\` measured 166 / 207 MiB, its CPU cost not yet).`,
+      `What bounds the peak (measured above): ${fmt(large.startMiB)} MiB of it is there after start-up and one login, before any sync — Node itself, the loaded modules and a young generation that start-up grows to its 32 MiB maximum; a sampler showed the live heap flat at 33–35 MiB through a 5,000 backfill (bench/findings.md, row 6). The bundle's source is held at one byte per character since the session of 2026-12-03, fifth (it was UTF-16: −4.6 MiB of heap, and the N = 5,000 peak 205 → 183 MiB side by side). What would move it: not initializing what a SQLite service does not use at start (pg ~3 MiB measured in the bundle; @garmin/fitsdk's profile, yauzl, pino-pretty, tough-cookie ~0.5–1 MiB each) and a smaller young generation (\`--max-semi-space-size=1\` measured 166 / 207 MiB before the bundle, its CPU cost not yet), which V8 takes only at process start.`,
     );
   return {
     id: 6,
