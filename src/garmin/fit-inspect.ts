@@ -10,8 +10,8 @@
  * so the importer takes the same decision as before. It judges nothing: `verifyFit` checks every
  * file the importer keeps, as for API downloads.
  */
-import { CrcCalculator } from '@garmin/fitsdk';
-import { dateTimeMs, fileTypeOf, mayThrow, rawValue, sdkThrows, type Raw } from './fit-sdk-values.js';
+import { fitCrc } from './fit-crc.js';
+import { dateTimeMs, fileTypeOf, loadSdkTables, mayThrow, rawValue, sdkThrows, type Raw } from './fit-sdk-values.js';
 import { FIT_RECORD } from './fit-structure.js';
 
 export interface FitFacts {
@@ -63,7 +63,7 @@ function fieldValue(bytes: Uint8Array, view: DataView, def: Definition, at: numb
  * reads records up to the declared data size even past it into the following bytes. It returns as
  * soon as both values are known, or file_id says the file is no activity.
  */
-export function inspectFit(bytes: Uint8Array): FitFacts {
+function inspectFit(bytes: Uint8Array): FitFacts {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = bytes.length;
   const defs: (Definition | undefined)[] = new Array<Definition | undefined>(16);
@@ -128,8 +128,17 @@ export function inspectFit(bytes: Uint8Array): FitFacts {
       p += 1 + def.size;
     }
     // The SDK reads the file CRC where the records ended and stops on a mismatch; only a chained file after it needs the check.
-    if (p + 2 >= n || bytes[p]! + (bytes[p + 1]! << 8) !== CrcCalculator.calculateCRC(bytes, offset, p)) return facts;
+    if (p + 2 >= n || bytes[p]! + (bytes[p + 1]! << 8) !== fitCrc(bytes, offset, p)) return facts;
     offset = p + 2;
   }
   return facts;
+}
+
+/**
+ * The inspector, once the SDK's profile (the tables of fit-sdk-values.ts) is loaded: the archive
+ * importer awaits it before its FIT pass, so a service that never imports never loads the SDK.
+ */
+export async function fitInspector(): Promise<(bytes: Uint8Array) => FitFacts> {
+  await loadSdkTables();
+  return inspectFit;
 }

@@ -8,7 +8,6 @@
  * descriptions are not modelled (a description naming an unknown base type makes the SDK throw
  * at the first developer field using it; the walk reads on).
  */
-import { Profile } from '@garmin/fitsdk';
 import { FIT_RECORD } from './fit-structure.js';
 
 export type Raw = number | bigint | string | null;
@@ -57,19 +56,49 @@ interface FieldInfo {
   feeds: boolean;
 }
 type ProfileField = { num: number; type: string; array: boolean; isAccumulated: boolean; components: string[] };
-const PROFILE: (FieldInfo | undefined)[][] = [];
-for (const [num, mesg] of Object.entries(Profile.messages as Record<string, { fields: Record<string, ProfileField> }>)) {
-  const fields = Object.values(mesg.fields);
-  const feeding = (target: ProfileField) =>
-    fields.filter((f) => f.components.some((c) => mesg.fields[c]?.num === target.num)).map((f) => f.num);
-  const infos: (FieldInfo | undefined)[] = [];
-  for (const f of fields)
-    infos[f.num] = { array: f.array, dateTime: f.type === 'dateTime', fedBy: f.isAccumulated ? feeding(f) : undefined, feeds: false };
-  for (const f of fields) for (const source of infos[f.num]!.fedBy ?? []) infos[source]!.feeds = true;
-  PROFILE[Number(num)] = infos;
+interface SdkTables {
+  /** Per message number, per field number: what the decode rules below need of the profile field. */
+  profile: (FieldInfo | undefined)[][];
+  /** FIT profile type `file`: the names the SDK gives (a plain object, looked up as the SDK looks it up). */
+  fileTypeNames: Record<string, string>;
 }
-/** FIT profile type `file`: the names the SDK gives (a plain object, looked up as the SDK looks it up). */
-const FILE_TYPE_NAMES = Profile.types.file as Record<string, string>;
+
+/**
+ * The tables, built from the SDK's profile when {@link loadSdkTables} first runs. The SDK is
+ * imported there, not at module load: only the archive importer needs it, and initializing its
+ * profile at start-up cost every service ~2.7 MiB of heap for its whole life and ~9 MiB of
+ * start-up peak (bench row 6, bench/findings.md).
+ */
+let TABLES: SdkTables | undefined;
+let loading: Promise<void> | undefined;
+
+/** Loads @garmin/fitsdk's profile once; the functions below may be called after it resolved. */
+export function loadSdkTables(): Promise<void> {
+  loading ??= import('@garmin/fitsdk').then(({ Profile }) => {
+    TABLES = buildTables(Profile as unknown as { messages: unknown; types: { file: unknown } });
+  });
+  return loading;
+}
+
+function tables(): SdkTables {
+  if (!TABLES) throw new Error('fit-sdk-values: loadSdkTables() was not awaited');
+  return TABLES;
+}
+
+function buildTables(Profile: { messages: unknown; types: { file: unknown } }): SdkTables {
+  const PROFILE: (FieldInfo | undefined)[][] = [];
+  for (const [num, mesg] of Object.entries(Profile.messages as Record<string, { fields: Record<string, ProfileField> }>)) {
+    const fields = Object.values(mesg.fields);
+    const feeding = (target: ProfileField) =>
+      fields.filter((f) => f.components.some((c) => mesg.fields[c]?.num === target.num)).map((f) => f.num);
+    const infos: (FieldInfo | undefined)[] = [];
+    for (const f of fields)
+      infos[f.num] = { array: f.array, dateTime: f.type === 'dateTime', fedBy: f.isAccumulated ? feeding(f) : undefined, feeds: false };
+    for (const f of fields) for (const source of infos[f.num]!.fedBy ?? []) infos[source]!.feeds = true;
+    PROFILE[Number(num)] = infos;
+  }
+  return { profile: PROFILE, fileTypeNames: Profile.types.file as Record<string, string> };
+}
 
 function single(view: DataView, at: number, baseType: number, le: boolean): number | bigint {
   switch (baseType) {
@@ -134,7 +163,7 @@ export function rawValue(bytes: Uint8Array, view: DataView, at: number, size: nu
  */
 export function mayThrow(bytes: Uint8Array, global: number, fieldsAt: number, fieldCount: number): boolean {
   if (global === MESG_FIELD_DESCRIPTION || global === MESG_DEVELOPER_DATA_ID) return true;
-  const infos = PROFILE[global];
+  const infos = tables().profile[global];
   if (!infos) return false;
   let feeds = false;
   let accumulated = false;
@@ -158,7 +187,7 @@ export function sdkThrows(
   fieldCount: number,
   at: number,
 ): boolean {
-  const infos = PROFILE[global] ?? [];
+  const infos = tables().profile[global] ?? [];
   const values = new Map<number, Raw>();
   for (let i = 0, q = fieldsAt; i < fieldCount; i++, q += 3) {
     const num = bytes[q]!;
@@ -181,7 +210,7 @@ export function sdkThrows(
 
 /** The SDK's value of a `file` field: the profile's name for the raw value, else the raw value. */
 export const fileTypeOf = (raw: Raw): string | number | bigint | undefined =>
-  raw === null ? undefined : (FILE_TYPE_NAMES[String(raw)] ?? raw);
+  raw === null ? undefined : (tables().fileTypeNames[String(raw)] ?? raw);
 
 /** Epoch ms of a dateTime raw value as the SDK's Date gives it (NaN where that Date is invalid). */
 export const dateTimeMs = (raw: Raw): number | undefined =>

@@ -15,7 +15,7 @@ export type {
 export type { GarminEndpoints } from './endpoints.js';
 export { endpointsForDomain, endpointsForBaseUrl } from './endpoints.js';
 export { verifyFit } from './fit.js';
-export { inspectFit, type FitFacts } from './fit-inspect.js';
+export { fitInspector, type FitFacts } from './fit-inspect.js';
 export { DEFAULT_RETRY_POLICY, retryPolicy, worstCaseRequestsPerCall } from './retry.js';
 export type { RetryPolicy } from './retry.js';
 export { GarminAuth } from './auth.js';

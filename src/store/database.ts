@@ -16,7 +16,7 @@ export interface OpenDatabaseOptions extends DatabaseLocation, DialectOptions {
  * latest migration. The caller owns the handle and closes it with `db.destroy()`.
  */
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Kysely<Database>> {
-  const db = new Kysely<Database>({ dialect: createDialect(resolveLocation(opts), opts) });
+  const db = new Kysely<Database>({ dialect: await createDialect(resolveLocation(opts), opts) });
   if (opts.migrate !== false) {
     try {
       await migrateToLatest(db);

@@ -1,6 +1,7 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { sql, type Kysely } from 'kysely';
 import { AppError, silentLogger, type Clock, type Logger } from '../core/index.js';
+import { loadPg } from './dialect.js';
 import type { Database } from './schema.js';
 
 export interface PgNotificationsOptions {
@@ -100,7 +101,7 @@ export class PgNotifications {
 
   private async connect(): Promise<void> {
     // keepAlive: a silently dropped TCP connection (NAT, failover) is noticed and healed.
-    const client = new pg.Client({ connectionString: this.o.url, keepAlive: true });
+    const client = new (await loadPg()).Client({ connectionString: this.o.url, keepAlive: true });
     client.on('error', (err) => this.lost(client, err));
     client.on('end', () => this.lost(client));
     await client.connect();

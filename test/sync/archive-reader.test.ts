@@ -9,7 +9,9 @@ import { parseSummarizedActivities, toArchiveActivity } from '../../src/sync/arc
 import { entryKind, isFitContainer } from '../../src/sync/archive/archive-layout.js';
 import { walkArchive, type ArchiveEntry } from '../../src/sync/archive/archive-zip.js';
 import { FitMatcher } from '../../src/sync/archive/fit-matcher.js';
-import { inspectFit } from '../../src/garmin/index.js';
+import { fitInspector } from '../../src/garmin/index.js';
+
+const inspectFit = await fitInspector();
 
 const OPTS = { seed: 5, activities: 25, days: 40, workouts: 2, endDate: '2026-10-31', account: 'demo@example.com', partSize: 30 };
 

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { CrcCalculator, Decoder, Encoder, Profile, Stream, type FileIdMesg } from '@garmin/fitsdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeArchive } from '../../src/emulator/archive/archive.writer.js';
-import { inspectFit, verifyFit, type FitFacts } from '../../src/garmin/index.js';
+import { fitInspector, verifyFit, type FitFacts } from '../../src/garmin/index.js';
+
+const inspectFit = await fitInspector();
 import { entryKind, isFitContainer } from '../../src/sync/archive/archive-layout.js';
 import { walkArchive } from '../../src/sync/archive/archive-zip.js';
 

@@ -11,7 +11,7 @@ import { createDialect, resolveLocation } from '../dialect.js';
 process.stdout.write('ready\n');
 for await (const file of createInterface({ input: process.stdin })) {
   try {
-    await new Kysely<unknown>({ dialect: createDialect(resolveLocation({ file })) }).destroy();
+    await new Kysely<unknown>({ dialect: await createDialect(resolveLocation({ file })) }).destroy();
     process.stdout.write('opened\n');
   } catch (e) {
     process.stdout.write(`failed: ${(e as Error).message}\n`.replace(/\n(?!$)/g, ' '));

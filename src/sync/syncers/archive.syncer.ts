@@ -4,7 +4,7 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { AppError, isAppError } from '../../core/index.js';
-import { inspectFit, verifyFit } from '../../garmin/index.js';
+import { fitInspector, verifyFit } from '../../garmin/index.js';
 import type { BlobRef, ImportRecord } from '../../store/index.js';
 import { beginTimestampOf, parseSummarizedActivities, toArchiveActivity, type ArchiveActivity } from '../archive/archive-activities.js';
 import { bioMetricsToWeight, healthStatusToHrv, sleepToSleep, udsToSummary, type ArchiveHealthRecord } from '../archive/archive-health.js';
@@ -135,6 +135,7 @@ export const archiveSyncer = defineSyncer<Item, Fetched>({
           }
           matcher = new FitMatcher(index);
           // Pass 2: the FIT files of the uploaded-files parts; only activity files become items.
+          const inspectFit = await fitInspector();
           let page: Item[] = [];
           for await (const entry of walk(isFitContainer, (p) => entryKind(p) === 'fit')) {
             walked.fit_files++;
