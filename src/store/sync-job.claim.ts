@@ -42,7 +42,17 @@ export async function claimJobs(
   exclude: readonly string[] = [],
 ): Promise<SyncJobRecord[]> {
   if (limit < 1) return [];
-  const { supportsSkipLocked } = capabilitiesOf(db);
+  const { supportsSkipLocked, dataModifyingCtes } = capabilitiesOf(db);
+  // PostgreSQL: rank, lock and update in ONE statement (issue 17: no BEGIN, SELECT, UPDATE, COMMIT
+  // round trips per claim). Row locks taken by the statement decide between concurrent claimers.
+  if (supportsSkipLocked && dataModifyingCtes) {
+    const won = await claimInOneStatement(db, owner, now, leaseMs, limit, exclude, limit + LOCKED_SLACK);
+    if (won.length === limit) return won;
+    // Short: nothing more is claimable, or more than LOCKED_SLACK of a user's first jobs were locked
+    // by concurrent claimers. Rank the whole backlog for the rest (cheap when the backlog is small).
+    const more = await claimInOneStatement(db, owner, now, leaseMs, limit - won.length, [...exclude, ...won.map((j) => j.job_id)]);
+    return [...won, ...more];
+  }
   const claim = async (tx: Db): Promise<SyncJobRecord[] | null> => {
     const candidates = await rankedCandidates(tx, now, limit, exclude, supportsSkipLocked).execute();
     if (candidates.length === 0) return null;
@@ -87,6 +97,62 @@ export async function claimJobs(
   return [];
 }
 
+/**
+ * The claim as one statement: the ranked candidates locked with SKIP LOCKED (rows another claimer
+ * holds are skipped; a row another claimer took since the snapshot is re-checked on its newest
+ * version and dropped), numbered in claim order, then updated — a pending job through
+ * `transitionJob` to running, an expired or released one keeping its status and start — guarded by
+ * the claimable test again. Returns the won jobs in claim order.
+ */
+async function claimInOneStatement(
+  db: Db,
+  owner: string,
+  now: number,
+  leaseMs: number,
+  limit: number,
+  exclude: readonly string[],
+  capPerUser?: number,
+): Promise<SyncJobRecord[]> {
+  const started = transitionJob({ job_id: '', status: 'pending' }, 'running', now);
+  const rows = await db
+    .with('locked', () => rankedCandidates(db, now, limit, exclude, true, capPerUser))
+    .with('picked', (w) =>
+      w
+        .selectFrom('locked')
+        .select([
+          'locked.job_id',
+          sql<number>`row_number() over (order by locked.turn, locked.served_at, locked.created_at, locked.job_id)`.as('ord'),
+        ]),
+    )
+    .updateTable('sync_jobs')
+    .from('picked')
+    .set((eb) => ({
+      status: started.status,
+      start_time: eb.case().when('sync_jobs.status', '=', 'pending').then(started.start_time!).else(eb.ref('sync_jobs.start_time')).end(),
+      lease_owner: owner,
+      lease_expires_at: now + leaseMs,
+      updated_at: now,
+      attempts: eb('sync_jobs.attempts', '+', 1),
+    }))
+    .whereRef('sync_jobs.job_id', '=', 'picked.job_id')
+    .where((eb) => claimable(eb, 'sync_jobs', now))
+    .returningAll('sync_jobs')
+    .returning('picked.ord')
+    .execute();
+  return rows.sort((a, b) => Number(a.ord) - Number(b.ord)).map(({ ord: _ord, ...row }) => toRecord(row));
+}
+
+/**
+ * A batch of `limit` takes at most `limit` jobs of one user, the user's first ones in claim order:
+ * ranking each user's first `limit` claimable jobs gives the same batch as ranking all of them. A
+ * few more are ranked because SKIP LOCKED passes over rows concurrent claimers hold (each holds at
+ * most its free slots); when even these are taken, the claim falls back to ranking everything.
+ */
+const LOCKED_SLACK = 32;
+
+/** The statuses of active jobs (those in the partial index of migration 018). */
+const ACTIVE = ['pending', 'running'];
+
 /** A pending job, or a running one whose lease ran out or was released. */
 function claimable(eb: ExpressionBuilder<Database, 'sync_jobs'>, table: 'sync_jobs', now: number) {
   return eb.or([
@@ -103,16 +169,41 @@ function claimable(eb: ExpressionBuilder<Database, 'sync_jobs'>, table: 'sync_jo
  * locked here, skipping rows other claimers hold; the claimable test is repeated on the locked
  * table so that a row another claimer took after this statement's snapshot is re-checked on its
  * newest version (PostgreSQL's recheck of a locked row) and skipped. Without row locks (SQLite
- * rejects the clause) the guarded updates decide.
+ * rejects the clause) the guarded updates decide. With `capPerUser`, only each user's first
+ * `capPerUser` claimable jobs are ranked (see LOCKED_SLACK), read from the partial index of active
+ * jobs (LATERAL: PostgreSQL only).
  */
-function rankedCandidates(db: Db, now: number, limit: number, exclude: readonly string[], lockRows: boolean) {
+function rankedCandidates(db: Db, now: number, limit: number, exclude: readonly string[], lockRows: boolean, capPerUser?: number) {
   const q = db
     .with('claimable', (w) =>
-      w
-        .selectFrom('sync_jobs')
-        .select(['sync_jobs.job_id', 'sync_jobs.user_id', 'sync_jobs.status', 'sync_jobs.created_at'])
-        .where((eb) => claimable(eb, 'sync_jobs', now))
-        .$if(exclude.length > 0, (qb) => qb.where('sync_jobs.job_id', 'not in', exclude)),
+      capPerUser === undefined
+        ? w
+            .selectFrom('sync_jobs')
+            .select(['sync_jobs.job_id', 'sync_jobs.user_id', 'sync_jobs.status', 'sync_jobs.created_at'])
+            .where((eb) => claimable(eb, 'sync_jobs', now))
+            .$if(exclude.length > 0, (qb) => qb.where('sync_jobs.job_id', 'not in', exclude))
+        : // Each user's first `capPerUser` claimable jobs in their order, read from the partial index of
+          // active jobs (migration 018) instead of the whole backlog.
+          w
+            .selectFrom((s) =>
+              s.selectFrom('sync_jobs').select('sync_jobs.user_id').distinct().where('sync_jobs.status', 'in', ACTIVE).as('a'),
+            )
+            .innerJoinLateral(
+              (eb) =>
+                eb
+                  .selectFrom('sync_jobs')
+                  .select(['sync_jobs.job_id', 'sync_jobs.user_id', 'sync_jobs.status', 'sync_jobs.created_at'])
+                  .whereRef('sync_jobs.user_id', '=', 'a.user_id')
+                  .where('sync_jobs.status', 'in', ACTIVE)
+                  .where((eb) => claimable(eb, 'sync_jobs', now))
+                  .$if(exclude.length > 0, (qb) => qb.where('sync_jobs.job_id', 'not in', exclude))
+                  .orderBy('sync_jobs.created_at')
+                  .orderBy('sync_jobs.job_id')
+                  .limit(capPerUser)
+                  .as('j'),
+              (join) => join.onTrue(),
+            )
+            .select(['j.job_id', 'j.user_id', 'j.status', 'j.created_at']),
     )
     // Materialized: SQLite would otherwise re-run the per-user subqueries for every candidate row.
     .with(
@@ -154,7 +245,7 @@ function rankedCandidates(db: Db, now: number, limit: number, exclude: readonly 
     )
     .selectFrom('sync_jobs')
     .innerJoin('ranked as r', 'r.job_id', 'sync_jobs.job_id')
-    .select(['sync_jobs.job_id', 'sync_jobs.status'])
+    .select(['sync_jobs.job_id', 'sync_jobs.status', 'r.turn', 'r.served_at', 'r.created_at'])
     .where((eb) => claimable(eb, 'sync_jobs', now))
     .orderBy('r.turn')
     .orderBy('r.served_at')

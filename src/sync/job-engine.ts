@@ -63,13 +63,19 @@ export class JobEngine {
   async run(run: AnyRun): Promise<void> {
     const expected = run.expectedTotal;
     // Every attempt counts from zero; items an earlier attempt handled are counted as they are listed.
-    const ok = await this.o.store.jobs.updateCounters(
-      this.job.job_id,
-      this.o.owner,
-      { total_items: expected ?? null, processed_items: 0, failed_items: 0, resumed_items: 0, progress: 0 },
-      this.now(),
-    );
-    if (!ok) throw new LeaseLostError(this.job.job_id);
+    // A job claimed from pending has them so already: written only when they differ (issue 17: one
+    // statement less per job) — a resumed attempt, or a syncer that knows its total up front.
+    const j = this.job;
+    const fresh = j.total_items === null && !j.processed_items && !j.failed_items && !j.resumed_items && !j.progress;
+    if (!fresh || expected !== undefined) {
+      const ok = await this.o.store.jobs.updateCounters(
+        j.job_id,
+        this.o.owner,
+        { total_items: expected ?? null, processed_items: 0, failed_items: 0, resumed_items: 0, progress: 0 },
+        this.now(),
+      );
+      if (!ok) throw new LeaseLostError(j.job_id);
+    }
     const seen = new Set<string>();
     let inScope = 0;
     let totalWritten = expected ?? 0;
