@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { transitionJob } from '../core/index.js';
 import { capabilitiesOf } from './dialect.js';
 import { toRecord } from './sync-job.rows.js';
@@ -10,14 +11,23 @@ import type { SyncJobRecord } from './sync-job.types.js';
  * the job's item checkpoints (nothing resumes an ended job). The change is core's
  * `transitionJob(running → completed)`; the lease and the dedupe key are cleared as for every
  * terminal state. Where the dialect allows it (PostgreSQL) the checkpoints go in the same
- * statement. Returns the completed row, or undefined when the lease was lost, the job is no longer
+ * statement. `totalDelta` is a change of the total the engine still has to write (its exact total
+ * once listing is over), applied in the same statement. Returns the completed row, or undefined when the lease was lost, the job is no longer
  * running or a cancel was requested: the caller then reads the job and decides.
  */
-export async function completeHeldJob(db: Db, jobId: string, owner: string, now: number): Promise<SyncJobRecord | undefined> {
+export async function completeHeldJob(
+  db: Db,
+  jobId: string,
+  owner: string,
+  now: number,
+  totalDelta?: number,
+): Promise<SyncJobRecord | undefined> {
   const changes = { ...transitionJob({ job_id: jobId, status: 'running' }, 'completed', now) };
   const update = db
     .updateTable('sync_jobs')
     .set({ ...changes, updated_at: now, active_key: null, lease_owner: null, lease_expires_at: null })
+    // The engine's last count (see advanceJobCounters: a total still unknown counts from zero).
+    .$if(totalDelta !== undefined, (u) => u.set({ total_items: sql<number>`coalesce(total_items, 0) + cast(${totalDelta} as integer)` }))
     .where('job_id', '=', jobId)
     .where('status', '=', 'running')
     .where('lease_owner', '=', owner)

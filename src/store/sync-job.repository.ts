@@ -190,8 +190,8 @@ export class SyncJobRepository {
   }
 
   /** See completeHeldJob: completes the job `owner` holds in one guarded statement; undefined when it cannot (read and decide). */
-  async completeHeld(jobId: string, owner: string, now: number): Promise<SyncJobRecord | undefined> {
-    return completeHeldJob(this.db, jobId, owner, now);
+  async completeHeld(jobId: string, owner: string, now: number, totalDelta?: number): Promise<SyncJobRecord | undefined> {
+    return completeHeldJob(this.db, jobId, owner, now, totalDelta);
   }
 
   /** Records the change-detection probe of a running job held by `owner`; false when the lease was lost. */

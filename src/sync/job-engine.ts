@@ -50,6 +50,8 @@ export class JobEngine {
   private readonly job: SyncJobRecord;
   /** processed_items of the last progress published (parallel lanes commit in any order). */
   private published = -1;
+  /** See pendingTotalDelta. */
+  private finalTotalDelta: number | undefined;
 
   constructor(private readonly o: JobEngineOptions) {
     this.job = o.job;
@@ -101,10 +103,27 @@ export class JobEngine {
       await pages.return?.(undefined)?.catch(() => {});
     }
     if (listedAll && (totalWritten !== inScope || expected === undefined)) {
-      // The exact total once listing is over (a total that was never known becomes 0, not null).
-      await this.advance(this.o.store, { processed: 0, failed: 0, total: inScope - totalWritten });
+      // The exact total once listing is over (a total that was never known becomes 0, not null):
+      // left to the completion's statement (issue 17), or written by `writeFinalTotal`.
+      this.finalTotalDelta = inScope - totalWritten;
     }
     this.throwIfAborted();
+  }
+
+  /**
+   * The change of the total that `run` found once listing was over and did not write: the caller
+   * completes the job with it in one statement, or calls `writeFinalTotal` before ending it otherwise.
+   */
+  get pendingTotalDelta(): number | undefined {
+    return this.finalTotalDelta;
+  }
+
+  /** Writes the pending total (see pendingTotalDelta); throws LeaseLostError when the lease is gone. */
+  async writeFinalTotal(): Promise<void> {
+    const total = this.finalTotalDelta;
+    if (total === undefined) return;
+    await this.advance(this.o.store, { processed: 0, failed: 0, total });
+    this.finalTotalDelta = undefined;
   }
 
   /**

@@ -119,8 +119,11 @@ export async function runJob(deps: JobRunnerDeps, claimed: SyncJobRecord, owner:
     if (work.signal.aborted) throw work.signal.reason;
     // Completion checks the lease and the cancel flag in its own guarded statement (issue 17: no
     // read before it); only when it cannot complete is the job read to see why.
-    let final = cancel.signal.aborted ? undefined : await completeHeld(store, claimed.job_id, owner, clock, complete);
+    let final = cancel.signal.aborted
+      ? undefined
+      : await completeHeld(store, claimed.job_id, owner, clock, complete, engine.pendingTotalDelta);
     if (!final) {
+      await engine.writeFinalTotal();
       const fresh = (await store.jobs.get(claimed.job_id)) ?? claimed;
       if (fresh.lease_owner !== owner || fresh.status !== 'running') throw new LeaseLostError(claimed.job_id);
       if (cancel.signal.aborted || fresh.cancel_requested) {
@@ -148,8 +151,8 @@ export async function runJob(deps: JobRunnerDeps, claimed: SyncJobRecord, owner:
 class NotCompletable extends Error {}
 
 /**
- * Completes the job in one guarded statement — with the syncer's completion step (e.g. the
- * watermark) in the same transaction when it has one — or returns undefined, nothing written, when
+ * Completes the job in one guarded statement, with the engine's last total — and with the
+ * syncer's completion step (e.g. the watermark) in the same transaction when it has one — or returns undefined, nothing written, when
  * the lease was lost or a cancel was requested meanwhile.
  */
 async function completeHeld(
@@ -158,12 +161,13 @@ async function completeHeld(
   owner: string,
   clock: Clock,
   complete: ((tx: SyncStore) => Promise<void>) | undefined,
+  totalDelta: number | undefined,
 ): Promise<SyncJobRecord | undefined> {
-  if (!complete) return store.jobs.completeHeld(jobId, owner, clock.now());
+  if (!complete) return store.jobs.completeHeld(jobId, owner, clock.now(), totalDelta);
   try {
     return await store.transaction(async (tx) => {
       await complete(tx);
-      const done = await tx.jobs.completeHeld(jobId, owner, clock.now());
+      const done = await tx.jobs.completeHeld(jobId, owner, clock.now(), totalDelta);
       if (!done) throw new NotCompletable();
       return done;
     });
