@@ -33,6 +33,12 @@ export interface DialectCapabilities {
    */
   readonly supportsSkipLocked: boolean;
   /**
+   * A statement's `WITH` may hold `UPDATE`/`DELETE` (PostgreSQL): a claim (lock, rank, update) or a
+   * completion (the job and its checkpoints) is one statement, one round trip, with no explicit
+   * transaction around it. Without them (SQLite) they are several statements.
+   */
+  readonly dataModifyingCtes: boolean;
+  /**
    * How a critical section spanning every process on the database is held: `advisory` — a
    * transaction holding an advisory lock on a key (`pg_advisory_xact_lock`), so unrelated keys do
    * not wait; `database-write-lock` — the database's one write lock taken up front
@@ -71,6 +77,7 @@ export const DIALECT_CAPABILITIES: Readonly<Record<DialectName, DialectCapabilit
   postgres: {
     name: 'postgres',
     supportsSkipLocked: true,
+    dataModifyingCtes: true,
     crossProcessLock: 'advisory',
     notifications: true,
     namedSchemas: true,
@@ -83,6 +90,7 @@ export const DIALECT_CAPABILITIES: Readonly<Record<DialectName, DialectCapabilit
   sqlite: {
     name: 'sqlite',
     supportsSkipLocked: false,
+    dataModifyingCtes: false,
     crossProcessLock: 'database-write-lock',
     notifications: false,
     namedSchemas: false,

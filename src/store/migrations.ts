@@ -5,6 +5,7 @@ import * as authMigration from './auth/auth.migration.js';
 import * as blobChunksMigration from './blob-chunks.migration.js';
 import * as jobErrorCodeMigration from './job-error-code.migration.js';
 import * as healthMetricsMigration from './health/health-metrics.migration.js';
+import * as jobActiveIndexMigration from './job-active-index.migration.js';
 import * as jobServedIndexMigration from './job-served-index.migration.js';
 import * as jobItemMigration from './job-item.migration.js';
 import * as jobResumedMigration from './job-resumed.migration.js';
@@ -31,6 +32,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '014_activity_updates': activityUpdatesMigration,
   '016_job_resumed_items': jobResumedMigration,
   '017_sync_jobs_served': jobServedIndexMigration,
+  '018_sync_jobs_active': jobActiveIndexMigration,
 };
 
 /** Kysely MigrationProvider over {@link MIGRATIONS}. */

@@ -1,8 +1,10 @@
-import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
+import { sql, type CompiledQuery, type Kysely, type Selectable } from 'kysely';
 import { transitionJob } from '../core/index.js';
 import { capabilitiesOf } from './dialect.js';
 import { toRecord } from './sync-job.rows.js';
 import type { Database, Db } from './schema.js';
+import type { SyncJobsTable } from './sync.tables.js';
+import { claimable, rankedCandidates } from './sync-job.ranking.js';
 import type { SyncJobRecord } from './sync-job.types.js';
 
 /**
@@ -42,7 +44,17 @@ export async function claimJobs(
   exclude: readonly string[] = [],
 ): Promise<SyncJobRecord[]> {
   if (limit < 1) return [];
-  const { supportsSkipLocked } = capabilitiesOf(db);
+  const { supportsSkipLocked, dataModifyingCtes } = capabilitiesOf(db);
+  // PostgreSQL: rank, lock and update in ONE statement (issue 17: no BEGIN, SELECT, UPDATE, COMMIT
+  // round trips per claim). Row locks taken by the statement decide between concurrent claimers.
+  if (supportsSkipLocked && dataModifyingCtes) {
+    const won = await claimInOneStatement(db, owner, now, leaseMs, limit, exclude, limit + LOCKED_SLACK);
+    if (won.length === limit) return won;
+    // Short: nothing more is claimable, or more than LOCKED_SLACK of a user's first jobs were locked
+    // by concurrent claimers. Rank the whole backlog for the rest (cheap when the backlog is small).
+    const more = await claimInOneStatement(db, owner, now, leaseMs, limit - won.length, [...exclude, ...won.map((j) => j.job_id)]);
+    return [...won, ...more];
+  }
   const claim = async (tx: Db): Promise<SyncJobRecord[] | null> => {
     const candidates = await rankedCandidates(tx, now, limit, exclude, supportsSkipLocked).execute();
     if (candidates.length === 0) return null;
@@ -87,79 +99,105 @@ export async function claimJobs(
   return [];
 }
 
-/** A pending job, or a running one whose lease ran out or was released. */
-function claimable(eb: ExpressionBuilder<Database, 'sync_jobs'>, table: 'sync_jobs', now: number) {
-  return eb.or([
-    eb(`${table}.status`, '=', 'pending'),
-    eb.and([
-      eb(`${table}.status`, '=', 'running'),
-      eb.or([eb(`${table}.lease_expires_at`, 'is', null), eb(`${table}.lease_expires_at`, '<', now)]),
-    ]),
-  ]);
+/**
+ * The claim as one statement: the ranked candidates locked with SKIP LOCKED (rows another claimer
+ * holds are skipped; a row another claimer took since the snapshot is re-checked on its newest
+ * version and dropped), numbered in claim order, then updated — a pending job through
+ * `transitionJob` to running, an expired or released one keeping its status and start — guarded by
+ * the claimable test again. Returns the won jobs in claim order.
+ */
+async function claimInOneStatement(
+  db: Db,
+  owner: string,
+  now: number,
+  leaseMs: number,
+  limit: number,
+  exclude: readonly string[],
+  capPerUser?: number,
+): Promise<SyncJobRecord[]> {
+  const shape = `${limit}|${capPerUser ?? ''}|${exclude.length}`;
+  let byShape = compiledClaims.get(db);
+  if (!byShape) compiledClaims.set(db, (byShape = new Map()));
+  let template = byShape.get(shape);
+  if (!template) {
+    const slots = Array.from({ length: exclude.length }, (_, n) => `${SLOT_EXCLUDE}${n}`);
+    template = claimStatement(db, SLOT_OWNER, SLOT_NOW, SLOT_LEASE, limit, slots, capPerUser).compile();
+    // A slot written into the SQL text (Kysely inlines some values, e.g. CASE … THEN) would not be replaced.
+    if (/9000000000001|9000000000002/.test(template.sql) || template.sql.includes(SLOT_OWNER[0]!))
+      throw new Error('claim statement: a slot value was inlined');
+    byShape.set(shape, template);
+  }
+  const lease = now + leaseMs;
+  const parameters = template.parameters.map((p) => {
+    if (p === SLOT_NOW) return now;
+    if (p === SLOT_LEASE) return lease;
+    if (p === SLOT_OWNER) return owner;
+    if (typeof p === 'string' && p.startsWith(SLOT_EXCLUDE)) return exclude[Number(p.slice(SLOT_EXCLUDE.length))];
+    return p;
+  });
+  const { rows } = await db.executeQuery<ClaimedRow>({ ...template, parameters });
+  return rows.sort((a, b) => Number(a.ord) - Number(b.ord)).map(({ ord: _ord, ...row }) => toRecord(row));
 }
 
 /**
- * The first `limit` claimable jobs in fair order (see claimJobs). With SKIP LOCKED the rows are
- * locked here, skipping rows other claimers hold; the claimable test is repeated on the locked
- * table so that a row another claimer took after this statement's snapshot is re-checked on its
- * newest version (PostgreSQL's recheck of a locked row) and skipped. Without row locks (SQLite
- * rejects the clause) the guarded updates decide.
+ * The claim statement of one shape (limit, cap, number of excluded jobs) is built and compiled
+ * once per database handle with the slot values below in place of the varying ones, which each
+ * claim then puts in (issue 17: building and compiling this query cost a worker process more CPU
+ * than anything else it did per job). The slots cannot collide with a real value: no clock reads
+ * a negative time, and no owner or job id starts with NUL.
  */
-function rankedCandidates(db: Db, now: number, limit: number, exclude: readonly string[], lockRows: boolean) {
-  const q = db
-    .with('claimable', (w) =>
+type ClaimedRow = Selectable<SyncJobsTable> & { ord: number };
+const compiledClaims = new WeakMap<Db, Map<string, CompiledQuery<ClaimedRow>>>();
+const SLOT_NOW = -9_000_000_000_001;
+const SLOT_LEASE = -9_000_000_000_002;
+const SLOT_OWNER = '\u0000owner';
+const SLOT_EXCLUDE = '\u0000exclude:';
+
+function claimStatement(
+  db: Db,
+  owner: string,
+  now: number,
+  leaseExpiresAt: number,
+  limit: number,
+  exclude: readonly string[],
+  capPerUser?: number,
+) {
+  const started = transitionJob({ job_id: '', status: 'pending' }, 'running', now);
+  return db
+    .with('locked', () => rankedCandidates(db, now, limit, exclude, true, capPerUser))
+    .with('picked', (w) =>
       w
-        .selectFrom('sync_jobs')
-        .select(['sync_jobs.job_id', 'sync_jobs.user_id', 'sync_jobs.status', 'sync_jobs.created_at'])
-        .where((eb) => claimable(eb, 'sync_jobs', now))
-        .$if(exclude.length > 0, (qb) => qb.where('sync_jobs.job_id', 'not in', exclude)),
-    )
-    // Materialized: SQLite would otherwise re-run the per-user subqueries for every candidate row.
-    .with(
-      (cte) => cte('users').materialized(),
-      (w) =>
-        w
-          .selectFrom((s) => s.selectFrom('claimable').select('claimable.user_id').distinct().as('u'))
-          .select((eb) => [
-            'u.user_id',
-            eb
-              .selectFrom('sync_jobs as served')
-              .select((s) => s.fn.countAll<number>().as('n'))
-              .whereRef('served.user_id', '=', 'u.user_id')
-              .where('served.status', '=', 'running')
-              .where('served.lease_expires_at', '>=', now)
-              .as('running'),
-            eb
-              .selectFrom('sync_jobs as last')
-              // COALESCE: NULL sorts first in SQLite and last in PostgreSQL; never served = 0 on both.
-              .select((s) => s.fn.coalesce(s.fn.max('last.start_time'), sql<number>`0`).as('t'))
-              .whereRef('last.user_id', '=', 'u.user_id')
-              .as('served_at'),
-          ]),
-    )
-    .with('ranked', (w) =>
-      w
-        .selectFrom('claimable as c')
-        .innerJoin('users as u', 'u.user_id', 'c.user_id')
+        .selectFrom('locked')
         .select([
-          'c.job_id',
-          'c.created_at',
-          sql<number>`u.running + row_number() over (partition by c.user_id order by c.created_at, c.job_id)`.as('turn'),
-          // A pending job claimed earlier in the batch starts now, so its user was last served now;
-          // resuming a running job keeps that job's start, as it does one claim at a time.
-          sql<number>`case when coalesce(sum(case when c.status = 'pending' then 1 else 0 end) over (partition by c.user_id order by c.created_at, c.job_id rows between unbounded preceding and 1 preceding), 0) > 0 then ${now} else u.served_at end`.as(
-            'served_at',
-          ),
+          'locked.job_id',
+          sql<number>`row_number() over (order by locked.turn, locked.served_at, locked.created_at, locked.job_id)`.as('ord'),
         ]),
     )
-    .selectFrom('sync_jobs')
-    .innerJoin('ranked as r', 'r.job_id', 'sync_jobs.job_id')
-    .select(['sync_jobs.job_id', 'sync_jobs.status'])
+    .updateTable('sync_jobs')
+    .from('picked')
+    .set((eb) => ({
+      status: started.status,
+      start_time: eb
+        .case()
+        .when('sync_jobs.status', '=', 'pending')
+        .then(eb.val(started.start_time!))
+        .else(eb.ref('sync_jobs.start_time'))
+        .end(),
+      lease_owner: owner,
+      lease_expires_at: leaseExpiresAt,
+      updated_at: now,
+      attempts: eb('sync_jobs.attempts', '+', 1),
+    }))
+    .whereRef('sync_jobs.job_id', '=', 'picked.job_id')
     .where((eb) => claimable(eb, 'sync_jobs', now))
-    .orderBy('r.turn')
-    .orderBy('r.served_at')
-    .orderBy('r.created_at')
-    .orderBy('r.job_id')
-    .limit(limit);
-  return lockRows ? q.forUpdate('sync_jobs').skipLocked() : q;
+    .returningAll('sync_jobs')
+    .returning('picked.ord');
 }
+
+/**
+ * A batch of `limit` takes at most `limit` jobs of one user, the user's first ones in claim order:
+ * ranking each user's first `limit` claimable jobs gives the same batch as ranking all of them. A
+ * few more are ranked because SKIP LOCKED passes over rows concurrent claimers hold (each holds at
+ * most its free slots); when even these are taken, the claim falls back to ranking everything.
+ */
+const LOCKED_SLACK = 32;

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { AppError, transitionJob, type JobFailureReason, type JobProbe, type JobStatus, type JobTrigger } from '../core/index.js';
 import { claimJobs } from './sync-job.claim.js';
+import { completeHeldJob } from './sync-job.completion.js';
 import { advanceJobCounters, type CounterDelta } from './sync-job.counters.js';
 import { canonicalParams, toRecord } from './sync-job.rows.js';
 import { FreshRowCache } from './fresh-row-cache.js';
@@ -186,6 +187,11 @@ export class SyncJobRepository {
       current = fresh;
     }
     throw new AppError('CONFLICT', 'The job changed while it was being updated; try again.', { job_id: job.job_id });
+  }
+
+  /** See completeHeldJob: completes the job `owner` holds in one guarded statement; undefined when it cannot (read and decide). */
+  async completeHeld(jobId: string, owner: string, now: number, totalDelta?: number): Promise<SyncJobRecord | undefined> {
+    return completeHeldJob(this.db, jobId, owner, now, totalDelta);
   }
 
   /** Records the change-detection probe of a running job held by `owner`; false when the lease was lost. */

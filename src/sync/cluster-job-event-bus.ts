@@ -1,4 +1,4 @@
-import { isTerminal, silentLogger, type Logger, type Random } from '../core/index.js';
+import { isTerminal, silentLogger, type Clock, type Logger, type Random } from '../core/index.js';
 import type { SyncJobRecord } from '../store/index.js';
 import { InProcessJobEventBus, type JobEvent, type JobEventBus, type Unsubscribe } from './job-event-bus.js';
 
@@ -19,15 +19,29 @@ export interface ClusterJobEventBusOptions {
   getJob: (jobId: string) => Promise<SyncJobRecord | undefined>;
   random: Random;
   logger?: Logger;
+  /**
+   * Job changes are held this long (with `clock`) and sent together in one message (issue 17: a
+   * NOTIFY wakes every process's listening connection; one job's end and the next job's start then
+   * cost one). Wake-ups for claimable jobs are never held. Default 0: only what piles up while a
+   * message is being sent goes together.
+   */
+  batchMs?: number;
+  clock?: Clock;
 }
 
-/** The wire message: tiny on purpose (origin, kind, job id); listeners re-read the job. */
+/** Job ids per message: PostgreSQL's payload limit is 8000 bytes (a job id is a 36-character UUID). */
+const IDS_PER_MESSAGE = 100;
+
+/** The wire message: tiny on purpose (origin, kind, job ids); listeners re-read the jobs. */
 interface Message {
   /** Origin bus: a process ignores its own messages (it dispatched them locally already). */
   o: string;
-  /** `j` a job changed; `c` a job became claimable. */
-  k: 'j' | 'c';
-  j?: string;
+  /** `j` a job changed; `c` a job became claimable; `m` several jobs changed (and maybe claimable). */
+  k: 'j' | 'c' | 'm';
+  /** The job (`j`) or jobs (`m`). */
+  j?: string | string[];
+  /** With `m`: a job became claimable too. */
+  c?: 1;
 }
 
 /**
@@ -36,8 +50,10 @@ interface Message {
  * a process with watchers of X (an SSE stream, the worker running X) re-reads X and dispatches
  * the fresh row. `notifyClaimable` wakes idle workers everywhere; polling stays as the fallback.
  *
- * Sends and re-reads are coalesced per job (one in flight, at most one more queued), so a burst
- * of progress costs at most two messages and two reads, and events for a job stay in order.
+ * Sends go one at a time, in order: what is announced while a message is in flight (or within
+ * `batchMs`) goes in the next one, each job once, so a burst of progress costs at most two
+ * messages per job and several jobs share a message. Re-reads are coalesced per job (one in
+ * flight, at most one more queued), so events for a job stay in order.
  * After a reconnect every watched job is re-read and workers are woken, covering what was missed.
  */
 export class ClusterJobEventBus implements JobEventBus {
@@ -45,7 +61,11 @@ export class ClusterJobEventBus implements JobEventBus {
   private readonly origin: string;
   private readonly logger: Logger;
   private readonly watched = new Map<string, number>();
-  private readonly sending = new Map<string, { again: boolean; done: Promise<void> }>();
+  /** Announcements not sent yet: job ids in order, and whether a wake-up is due. */
+  private readonly queued = new Set<string>();
+  private claimableQueued = false;
+  private sending: Promise<void> | null = null;
+  private flushNow: (() => void) | null = null;
   private readonly reading = new Map<string, { again: boolean }>();
   private readonly unsubscribe: Unsubscribe[];
 
@@ -63,7 +83,8 @@ export class ClusterJobEventBus implements JobEventBus {
 
   publish(event: JobEvent): void {
     this.local.publish(event);
-    this.announce(event.job.job_id, { o: this.origin, k: 'j', j: event.job.job_id });
+    this.queued.add(event.job.job_id);
+    this.announce();
   }
 
   subscribe(jobId: string, listener: (event: JobEvent) => void): Unsubscribe {
@@ -82,39 +103,61 @@ export class ClusterJobEventBus implements JobEventBus {
 
   notifyClaimable(): void {
     this.local.notifyClaimable();
-    this.announce('', { o: this.origin, k: 'c' });
+    this.claimableQueued = true;
+    this.announce();
   }
 
   onClaimable(listener: () => void): Unsubscribe {
     return this.local.onClaimable(listener);
   }
 
-  /** Waits for messages still being sent (a final `end` before shutdown) and detaches. */
+  /** Sends what is still queued at once (a final `end` before shutdown), waits for it and detaches. */
   async close(): Promise<void> {
-    await Promise.allSettled([...this.sending.values()].map((s) => s.done));
+    this.flushNow?.();
+    await this.sending;
     for (const u of this.unsubscribe) u();
   }
 
-  private announce(key: string, msg: Message): void {
-    const busy = this.sending.get(key);
-    if (busy) {
-      busy.again = true;
+  /** Starts the sender unless it runs; it sends until nothing is queued (see the class comment). */
+  private announce(): void {
+    if (this.sending) {
+      if (this.claimableQueued) this.flushNow?.();
       return;
     }
-    const entry = { again: true, done: Promise.resolve() };
-    entry.done = (async () => {
-      while (entry.again) {
-        entry.again = false;
-        try {
-          await this.o.transport.send(JSON.stringify(msg));
-        } catch (err) {
-          // Watchers elsewhere fall back to polling; nothing is lost in the database.
-          this.logger.warn({ err, job_id: msg.j }, 'could not announce a job change to other processes');
+    this.sending = (async () => {
+      while (this.queued.size > 0 || this.claimableQueued) {
+        const batchMs = this.o.batchMs ?? 0;
+        if (batchMs > 0 && this.o.clock && !this.claimableQueued) {
+          const wait = new AbortController();
+          this.flushNow = () => wait.abort();
+          await this.o.clock.sleep(batchMs, wait.signal).catch(() => {});
+          this.flushNow = null;
+        }
+        for (const msg of this.takeMessages()) {
+          try {
+            await this.o.transport.send(JSON.stringify(msg));
+          } catch (err) {
+            // Watchers elsewhere fall back to polling; nothing is lost in the database.
+            this.logger.warn({ err, job_id: msg.j }, 'could not announce a job change to other processes');
+          }
         }
       }
-      this.sending.delete(key);
+      this.sending = null;
     })();
-    this.sending.set(key, entry);
+  }
+
+  /** The queued announcements as messages: one job or one wake-up alone as before, else batches. */
+  private takeMessages(): Message[] {
+    const ids = [...this.queued];
+    const claimable = this.claimableQueued;
+    this.queued.clear();
+    this.claimableQueued = false;
+    if (ids.length === 0) return [{ o: this.origin, k: 'c' }];
+    if (ids.length === 1 && !claimable) return [{ o: this.origin, k: 'j', j: ids[0]! }];
+    const out: Message[] = [];
+    for (let i = 0; i < ids.length; i += IDS_PER_MESSAGE) out.push({ o: this.origin, k: 'm', j: ids.slice(i, i + IDS_PER_MESSAGE) });
+    if (claimable) out[0]!.c = 1;
+    return out;
   }
 
   private receive(payload: string): void {
@@ -125,8 +168,9 @@ export class ClusterJobEventBus implements JobEventBus {
       return;
     }
     if (msg.o === this.origin) return;
-    if (msg.k === 'c') this.local.notifyClaimable();
-    else if (msg.k === 'j' && typeof msg.j === 'string' && this.watched.has(msg.j)) this.refresh(msg.j);
+    if (msg.k === 'c' || (msg.k === 'm' && msg.c === 1)) this.local.notifyClaimable();
+    const ids = typeof msg.j === 'string' ? [msg.j] : Array.isArray(msg.j) ? msg.j : [];
+    if (msg.k === 'j' || msg.k === 'm') for (const id of ids) if (typeof id === 'string' && this.watched.has(id)) this.refresh(id);
   }
 
   /** Re-reads a watched job and dispatches it locally (coalesced per job, in order). */

@@ -74,7 +74,8 @@ export async function createSyncEngine(o: SyncEngineOptions): Promise<SyncEngine
     ? new SharedAccountLimiters({ ...budget, budgets: o.budgets, logger })
     : new AccountLimiters(budget);
   const cluster = o.transport
-    ? new ClusterJobEventBus({ transport: o.transport, getJob: (id) => store.jobs.get(id), random, logger })
+    ? // Job changes wait up to 5 ms to share a NOTIFY (a job's end and the next one's start do).
+      new ClusterJobEventBus({ transport: o.transport, getJob: (id) => store.jobs.get(id), random, logger, clock, batchMs: 5 })
     : null;
   const bus: JobEventBus = cluster ?? new InProcessJobEventBus();
   // Uploads that never finished (a crash mid-upload) are removed; their clients got no answer.

@@ -50,6 +50,8 @@ export class JobEngine {
   private readonly job: SyncJobRecord;
   /** processed_items of the last progress published (parallel lanes commit in any order). */
   private published = -1;
+  /** See pendingTotalDelta. */
+  private finalTotalDelta: number | undefined;
 
   constructor(private readonly o: JobEngineOptions) {
     this.job = o.job;
@@ -63,13 +65,19 @@ export class JobEngine {
   async run(run: AnyRun): Promise<void> {
     const expected = run.expectedTotal;
     // Every attempt counts from zero; items an earlier attempt handled are counted as they are listed.
-    const ok = await this.o.store.jobs.updateCounters(
-      this.job.job_id,
-      this.o.owner,
-      { total_items: expected ?? null, processed_items: 0, failed_items: 0, resumed_items: 0, progress: 0 },
-      this.now(),
-    );
-    if (!ok) throw new LeaseLostError(this.job.job_id);
+    // A job claimed from pending has them so already: written only when they differ (issue 17: one
+    // statement less per job) — a resumed attempt, or a syncer that knows its total up front.
+    const j = this.job;
+    const fresh = j.total_items === null && !j.processed_items && !j.failed_items && !j.resumed_items && !j.progress;
+    if (!fresh || expected !== undefined) {
+      const ok = await this.o.store.jobs.updateCounters(
+        j.job_id,
+        this.o.owner,
+        { total_items: expected ?? null, processed_items: 0, failed_items: 0, resumed_items: 0, progress: 0 },
+        this.now(),
+      );
+      if (!ok) throw new LeaseLostError(j.job_id);
+    }
     const seen = new Set<string>();
     let inScope = 0;
     let totalWritten = expected ?? 0;
@@ -95,10 +103,27 @@ export class JobEngine {
       await pages.return?.(undefined)?.catch(() => {});
     }
     if (listedAll && (totalWritten !== inScope || expected === undefined)) {
-      // The exact total once listing is over (a total that was never known becomes 0, not null).
-      await this.advance(this.o.store, { processed: 0, failed: 0, total: inScope - totalWritten });
+      // The exact total once listing is over (a total that was never known becomes 0, not null):
+      // left to the completion's statement (issue 17), or written by `writeFinalTotal`.
+      this.finalTotalDelta = inScope - totalWritten;
     }
     this.throwIfAborted();
+  }
+
+  /**
+   * The change of the total that `run` found once listing was over and did not write: the caller
+   * completes the job with it in one statement, or calls `writeFinalTotal` before ending it otherwise.
+   */
+  get pendingTotalDelta(): number | undefined {
+    return this.finalTotalDelta;
+  }
+
+  /** Writes the pending total (see pendingTotalDelta); throws LeaseLostError when the lease is gone. */
+  async writeFinalTotal(): Promise<void> {
+    const total = this.finalTotalDelta;
+    if (total === undefined) return;
+    await this.advance(this.o.store, { processed: 0, failed: 0, total });
+    this.finalTotalDelta = undefined;
   }
 
   /**

@@ -117,16 +117,23 @@ export async function runJob(deps: JobRunnerDeps, claimed: SyncJobRecord, owner:
       if (!(e instanceof CancelRequestedError)) throw e;
     }
     if (work.signal.aborted) throw work.signal.reason;
-    const fresh = (await store.jobs.get(claimed.job_id)) ?? claimed;
-    if (fresh.lease_owner !== owner || fresh.status !== 'running') throw new LeaseLostError(claimed.job_id);
-    let final: SyncJobRecord;
-    if (cancel.signal.aborted || fresh.cancel_requested) {
-      final = await store.jobs.transition(fresh, 'cancelled', clock.now());
-    } else {
-      final = await store.transaction(async (tx) => {
-        if (complete) await complete(tx);
-        return tx.jobs.transition(fresh, 'completed', clock.now());
-      });
+    // Completion checks the lease and the cancel flag in its own guarded statement (issue 17: no
+    // read before it); only when it cannot complete is the job read to see why.
+    let final = cancel.signal.aborted
+      ? undefined
+      : await completeHeld(store, claimed.job_id, owner, clock, complete, engine.pendingTotalDelta);
+    if (!final) {
+      await engine.writeFinalTotal();
+      const fresh = (await store.jobs.get(claimed.job_id)) ?? claimed;
+      if (fresh.lease_owner !== owner || fresh.status !== 'running') throw new LeaseLostError(claimed.job_id);
+      if (cancel.signal.aborted || fresh.cancel_requested) {
+        final = await store.jobs.transition(fresh, 'cancelled', clock.now());
+      } else {
+        final = await store.transaction(async (tx) => {
+          if (complete) await complete(tx);
+          return tx.jobs.transition(fresh, 'completed', clock.now());
+        });
+      }
     }
     log.info({ status: final.status, processed_items: final.processed_items, failed_items: final.failed_items }, 'sync job finished');
     bus.publish({ type: 'end', job: final });
@@ -137,6 +144,36 @@ export async function runJob(deps: JobRunnerDeps, claimed: SyncJobRecord, owner:
     stopSignal.removeEventListener('abort', onStop);
     unsubscribe();
     await heartbeat;
+  }
+}
+
+/** Thrown inside the completion transaction to roll the syncer's completion step back. */
+class NotCompletable extends Error {}
+
+/**
+ * Completes the job in one guarded statement, with the engine's last total — and with the
+ * syncer's completion step (e.g. the watermark) in the same transaction when it has one — or returns undefined, nothing written, when
+ * the lease was lost or a cancel was requested meanwhile.
+ */
+async function completeHeld(
+  store: SyncStore,
+  jobId: string,
+  owner: string,
+  clock: Clock,
+  complete: ((tx: SyncStore) => Promise<void>) | undefined,
+  totalDelta: number | undefined,
+): Promise<SyncJobRecord | undefined> {
+  if (!complete) return store.jobs.completeHeld(jobId, owner, clock.now(), totalDelta);
+  try {
+    return await store.transaction(async (tx) => {
+      await complete(tx);
+      const done = await tx.jobs.completeHeld(jobId, owner, clock.now(), totalDelta);
+      if (!done) throw new NotCompletable();
+      return done;
+    });
+  } catch (e) {
+    if (e instanceof NotCompletable) return undefined;
+    throw e;
   }
 }
 

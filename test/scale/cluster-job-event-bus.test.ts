@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cryptoRandom, systemClock } from '../../src/core/index.js';
+import { cryptoRandom, FakeClock, systemClock } from '../../src/core/index.js';
 import { PgNotifications, SyncStore, type SyncJobRecord } from '../../src/store/index.js';
 import { testDialects, type TestDatabase } from '../../src/store/testing/dialects.js';
 import { ClusterJobEventBus, type JobEvent, type NotificationTransport } from '../../src/sync/index.js';
@@ -103,6 +103,54 @@ describe('ClusterJobEventBus (in-memory transport)', () => {
     await bus.close();
     expect(wire.sent.length).toBeGreaterThanOrEqual(1);
     expect(wire.sent.length).toBeLessThanOrEqual(2);
+  });
+
+  it('sends the job changes of one batch window in one message, and never holds a wake-up', async () => {
+    const wire = new Wire();
+    const clock = new FakeClock(0);
+    const rows = new Map([
+      ['j1', job('j1', { status: 'completed' })],
+      ['j2', job('j2', { processed_items: 1 })],
+    ]);
+    const worker = new ClusterJobEventBus({
+      transport: wire.transport(),
+      getJob: async () => undefined,
+      random: cryptoRandom,
+      clock,
+      batchMs: 5,
+    });
+    const api = new ClusterJobEventBus({ transport: wire.transport(), getJob: async (id) => rows.get(id), random: cryptoRandom });
+    const seen: JobEvent[] = [];
+    api.subscribe('j1', (e) => seen.push(e));
+    api.subscribe('j2', (e) => seen.push(e));
+    let wakes = 0;
+    api.onClaimable(() => wakes++);
+
+    // One job ends and the next starts within the window: one message for both, after the window.
+    worker.publish({ type: 'end', job: job('j1', { status: 'completed' }) });
+    worker.publish({ type: 'progress', job: job('j2') });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(wire.sent).toHaveLength(0);
+    clock.advance(5);
+    await until(() => seen.length === 2);
+    expect(wire.sent.map((p) => JSON.parse(p) as unknown)).toEqual([{ o: expect.any(String), k: 'm', j: ['j1', 'j2'] }]);
+    expect(seen.map((e) => [e.type, e.job.job_id])).toEqual([
+      ['end', 'j1'],
+      ['progress', 'j2'],
+    ]);
+
+    // A wake-up goes at once, taking the job changes held so far with it.
+    worker.publish({ type: 'progress', job: job('j2') });
+    worker.notifyClaimable();
+    await until(() => wakes === 1);
+    expect(JSON.parse(wire.sent[1]!)).toEqual({ o: expect.any(String), k: 'm', j: ['j2'], c: 1 });
+    await until(() => seen.length === 3);
+
+    // Closing sends what is held without waiting for the window.
+    worker.publish({ type: 'progress', job: job('j1') });
+    await worker.close();
+    expect(JSON.parse(wire.sent[2]!)).toEqual({ o: expect.any(String), k: 'j', j: 'j1' });
+    await api.close();
   });
 
   it('wakes claimers in other processes, and after a reconnect re-reads watched jobs and wakes everyone', async () => {

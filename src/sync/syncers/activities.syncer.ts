@@ -217,15 +217,17 @@ export const activitiesSyncer = defineSyncer({
           ctx.now(),
         );
       },
-      async complete(tx) {
-        if (ranged) return;
-        const current = await tx.watermarks.get<ActivityWatermark>(userId, 'activities');
-        const next: ActivityWatermark = { start_time: 0, activity_id: '0', ...current };
-        if (newest && !atOrBefore(newest, next)) Object.assign(next, { start_time: newest.start, activity_id: newest.id });
-        if (probe && !probe.error_code) next.last_upload_time = probe.upload_time;
-        if (checkedEdits) next.edits_checked_at = ctx.now();
-        if (JSON.stringify(next) !== JSON.stringify(current)) await tx.watermarks.set(userId, 'activities', next, ctx.now());
-      },
+      // A ranged run moves no watermark: it has no completion step (and completes in one statement).
+      complete: ranged
+        ? undefined
+        : async (tx) => {
+            const current = await tx.watermarks.get<ActivityWatermark>(userId, 'activities');
+            const next: ActivityWatermark = { start_time: 0, activity_id: '0', ...current };
+            if (newest && !atOrBefore(newest, next)) Object.assign(next, { start_time: newest.start, activity_id: newest.id });
+            if (probe && !probe.error_code) next.last_upload_time = probe.upload_time;
+            if (checkedEdits) next.edits_checked_at = ctx.now();
+            if (JSON.stringify(next) !== JSON.stringify(current)) await tx.watermarks.set(userId, 'activities', next, ctx.now());
+          },
     };
   },
 });
