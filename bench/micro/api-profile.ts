@@ -4,7 +4,8 @@
 // /proc/<pid>/stat) per 2xx response is printed instead, for several runs — a figure that moves
 // far less with the machine's load than requests/s do.
 // Usage: npx tsx bench/micro/api-profile.ts [seconds=8] [connections=100] [cpu [runs=3]]
-// (API_PROFILE_SERVICE_FLAGS adds flags to the service's command line.)
+// (API_PROFILE_SERVICE_FLAGS adds flags to the service's command line, API_PROFILE_NODE_FLAGS to
+// node's, e.g. '--perf-basic-prof-only-functions' for `perf record -g -p <the printed pid>`.)
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -37,12 +38,19 @@ const cpuOnly = process.argv[4] === 'cpu';
 const runs = Number(process.argv[5] ?? 3);
 /** More `garminsync server` flags, e.g. API_PROFILE_SERVICE_FLAGS='--log-level warn' to see what the request log costs. */
 const serviceFlags = (process.env.API_PROFILE_SERVICE_FLAGS ?? '').split(' ').filter(Boolean);
+const nodeFlags = (process.env.API_PROFILE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
 /** utime + stime of a process in ms (clock ticks of 10 ms). */
 async function cpuMs(pid: number): Promise<number> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** write(2)-family system calls a process has made (/proc/<pid>/io syscw): sockets and the log's pipe. */
+async function writeCalls(pid: number): Promise<number> {
+  const io = await readFile(`/proc/${pid}/io`, 'utf8');
+  return Number(/^syscw: (\d+)$/m.exec(io)?.[1] ?? Number.NaN);
 }
 
 const f = await startFixture(20);
@@ -53,20 +61,23 @@ try {
   const svc = await startServiceChild({
     garminUrl: f.emu.url,
     dataDir: f.session.service.dataDir,
-    nodeFlags: cpuOnly ? [] : ['--cpu-prof', '--cpu-prof-dir', profDir],
+    nodeFlags: [...nodeFlags, ...(cpuOnly ? [] : ['--cpu-prof', '--cpu-prof-dir', profDir])],
     flags: serviceFlags,
   });
   const url = `${svc.url}/api/v1/sync/jobs/${f.jobId}`;
   const headers = { authorization: `Bearer ${token}` };
+  process.stdout.write(`service pid ${svc.pid}\n`);
   await autocannon({ url, connections, duration: 1, headers });
   if (cpuOnly) {
     for (let i = 0; i < runs; i++) {
       const before = await cpuMs(svc.pid);
+      const writesBefore = await writeCalls(svc.pid);
       const r = await autocannon({ url, connections, duration: seconds, headers });
       const used = (await cpuMs(svc.pid)) - before;
+      const writes = (await writeCalls(svc.pid)) - writesBefore;
       const ok = r['2xx'];
       process.stdout.write(
-        `run ${i + 1}: ${(ok / r.duration).toFixed(0)} req/s, p99 ${r.latency.p99} ms, service CPU ${((1000 * used) / ok).toFixed(0)} µs per 2xx response (${used} ms for ${ok}), non-2xx ${r.non2xx}\n`,
+        `run ${i + 1}: ${(ok / r.duration).toFixed(0)} req/s, p99 ${r.latency.p99} ms, service CPU ${((1000 * used) / ok).toFixed(0)} µs per 2xx response (${used} ms for ${ok}), ${(writes / ok).toFixed(2)} write calls per response, non-2xx ${r.non2xx}\n`,
       );
     }
     await svc.stop();
