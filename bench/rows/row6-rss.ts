@@ -35,18 +35,23 @@ interface Measured {
   gc: GcSummary;
 }
 
-async function measure(n: number, windowMs: number): Promise<Measured> {
+/**
+ * The diagnostic: the larger backfill again with V8's young generation held to 1 MiB semi-spaces
+ * (it grows to 16 MiB ones under start-up otherwise). V8 takes the flag only at process start, so
+ * it is an operator's NODE_OPTIONS, not something the service can set for itself.
+ */
+const SMALL_YOUNG_GENERATION = ['--max-semi-space-size=1'];
+
+async function measure(n: number, windowMs: number, nodeFlags: string[] = []): Promise<Measured> {
   const budget = await rateBudgetSetting();
   const emu = await startEmulatorChild({ activities: n });
   try {
     const gcFile = path.join(await tempDir('gc'), 'gc.jsonl');
     const probe = gcProbe(gcFile);
-    const s = await freshSession(
-      emu.url,
-      budget ? budget.flags(1000) : [],
-      { ...(budget ? budget.env(1000) : {}), ...probe.env },
-      probe.nodeFlags,
-    );
+    const s = await freshSession(emu.url, budget ? budget.flags(1000) : [], { ...(budget ? budget.env(1000) : {}), ...probe.env }, [
+      ...probe.nodeFlags,
+      ...nodeFlags,
+    ]);
     try {
       const startMiB = await peakRssMiB(s.service.pid);
       const mark = await gcMark(gcFile);
@@ -83,6 +88,11 @@ export async function row6(p: Profile['row6'], log: (s: string) => void): Promis
       `  row 6: N = ${n}: peak RSS ${fmt(m.peakMiB)} MiB; ${m.job.processed_items ?? '?'} activities after ${fmt(m.secs)} s${m.done ? '' : ' (window ended)'}`,
     );
   }
+  const largest = p.sizes[p.sizes.length - 1] as number;
+  const young = await measure(largest, p.windowMs, SMALL_YOUNG_GENERATION);
+  log(
+    `  row 6: N = ${largest} with ${SMALL_YOUNG_GENERATION.join(' ')}: peak RSS ${fmt(young.peakMiB)} MiB; ${young.job.processed_items ?? '?'} activities after ${fmt(young.secs)} s`,
+  );
   const figures: Figure[] = [];
   const notes: string[] = [];
   for (const m of runs) {
@@ -101,6 +111,19 @@ export async function row6(p: Profile['row6'], log: (s: string) => void): Promis
         : `N = ${m.n}: the backfill did not finish within the ${fmt(p.windowMs / 1000)} s window (status ${m.job.status ?? 'unknown'}, ${m.job.processed_items ?? '?'} of ${m.job.total_items ?? '?'} stored); the peak is for that part.`,
     );
   }
+  const youngLabel = `diagnostic: N = ${young.n} with \`${SMALL_YOUNG_GENERATION.join(' ')}\``;
+  figures.push({ label: `${youngLabel}: service VmHWM at the end`, unit: 'MiB', values: [young.peakMiB] });
+  if (young.startMiB !== undefined)
+    figures.push({ label: `${youngLabel}: service VmHWM after start-up and login`, unit: 'MiB', values: [young.startMiB] });
+  figures.push({
+    label: `${youngLabel}: throughput`,
+    unit: 'activities/s',
+    values: [(young.job.processed_items ?? Number.NaN) / young.secs],
+  });
+  if (!young.done)
+    notes.push(
+      `The diagnostic backfill did not complete within the window (status ${young.job.status ?? 'unknown'}); its peak is for that part.`,
+    );
   const small = runs[0] as Measured;
   const large = runs[runs.length - 1] as Measured;
   const growth = large.peakMiB / small.peakMiB;
@@ -110,9 +133,10 @@ export async function row6(p: Profile['row6'], log: (s: string) => void): Promis
     notes.push(
       `What bounds the flatness (measured above): V8 ran no old-generation collection during the N = ${small.n} backfill and ${large.gc.majors} during N = ${large.n}; it let the heap grow to ${fmt(large.gc.heapAtFirstMarkMiB)} MiB used before the first${large.gc.liveAfterMiB !== undefined ? `, and ${fmt(large.gc.liveAfterMiB)} MiB were live after the last` : ''}. The larger peak is garbage awaiting V8's first mark-compact, which the smaller backfill finishes before, not data the service keeps. What would move it: less allocation per item, or a smaller heap limit for the service.`,
     );
+  const youngNote = `With V8's young generation held to 1 MiB semi-spaces (the diagnostic; V8 takes that only at process start, so it is the operator's NODE_OPTIONS) the N = ${young.n} peak was ${fmt(young.peakMiB)} MiB against ${fmt(large.peakMiB)} MiB here, at ${fmt((young.job.processed_items ?? Number.NaN) / young.secs)} vs ${fmt((large.job.processed_items ?? Number.NaN) / large.secs)} activities/s; in three runs of 2026-12-04 it was 145, 146 and 172 MiB against 170–171 at the default (bench/findings.md), so a smaller young generation sometimes avoids the peak and is no dependable way under 150 MB.`;
   if (mb(large.peakMiB) > 150 && large.startMiB !== undefined)
     notes.push(
-      `What bounds the peak (measured above): ${fmt(large.startMiB)} MiB of it is there after start-up and one login, before any sync — Node itself, the loaded modules and a young generation that start-up grows to its 32 MiB maximum; a sampler showed the live heap flat at 33–35 MiB through a 5,000 backfill (bench/findings.md, row 6). The bundle's source is held at one byte per character since the session of 2026-12-03, fifth (it was UTF-16: −4.6 MiB of heap, and the N = 5,000 peak 205 → 183 MiB side by side). pg and @garmin/fitsdk are loaded on first use since then too (N = 5,000 peak 185 → 172 MiB side by side). At the peak (a sampler, bench/findings.md, row 6, fifth session) the old generation is full of promoted garbage awaiting V8's first mark-compact, with the Buffers that garbage still holds; a smaller young generation does not move it (measured). What would move it: fewer per-item objects and Buffers surviving two scavenges (a shorter life for each download between its arrival and its write), and a smaller old-generation limit, which V8 takes only at process start.`,
+      `What bounds the peak (measured above): ${fmt(large.startMiB)} MiB of it is there after start-up and one login, before any sync — Node itself, the loaded modules and a young generation that start-up grows to its 32 MiB maximum; a sampler showed the live heap flat at 33–35 MiB through a 5,000 backfill (bench/findings.md, row 6). The bundle's source is held at one byte per character since the session of 2026-12-03, fifth (it was UTF-16: −4.6 MiB of heap, and the N = 5,000 peak 205 → 183 MiB side by side). pg and @garmin/fitsdk are loaded on first use since then too (N = 5,000 peak 185 → 172 MiB side by side). At the peak (a sampler, bench/findings.md, row 6, fifth session) the old generation is full of promoted garbage awaiting V8's first mark-compact, with the Buffers that garbage still holds; ${youngNote} What would move it: fewer per-item objects and Buffers surviving two scavenges (a shorter life for each download between its arrival and its write), and a smaller old-generation limit, which V8 takes only at process start.`,
     );
   return {
     id: 6,

@@ -3,10 +3,10 @@ import Fastify from 'fastify';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { LOG_REDACTION } from './log-redaction.js';
-import { OneLinePerRequest } from './request-log.js';
+import { completedLineWriter, OneLinePerRequest } from './request-log.js';
 
 /** A real server on 127.0.0.1 logging through the service's controller into memory. */
-async function serve(level: 'info' | 'debug' | 'warn') {
+async function serve(level: 'info' | 'debug' | 'warn', opts: pino.LoggerOptions = {}) {
   const out: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, cb) {
@@ -14,7 +14,7 @@ async function serve(level: 'info' | 'debug' | 'warn') {
       cb();
     },
   });
-  const app = Fastify({ loggerInstance: pino({ level, redact: LOG_REDACTION }, sink), logController: new OneLinePerRequest() });
+  const app = Fastify({ loggerInstance: pino({ level, redact: LOG_REDACTION, ...opts }, sink), logController: new OneLinePerRequest() });
   app.get('/ok', async () => ({ ok: true }));
   app.get('/boom', async () => {
     throw new Error('boom');
@@ -35,7 +35,7 @@ async function serve(level: 'info' | 'debug' | 'warn') {
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, any>) // eslint-disable-line @typescript-eslint/no-explicit-any
       .filter((l) => l.reqId !== undefined);
-  return { app, url, lines };
+  return { app, url, lines, raw: () => out.join('') };
 }
 
 describe('the request log: one line per request', () => {
@@ -113,6 +113,47 @@ describe('the request log: one line per request', () => {
       expect(lines().map((l) => `${l.msg} ${l.req?.url}`)).toEqual(['request completed /chatty']);
     } finally {
       await app.close();
+    }
+  });
+
+  it('the completed line is byte for byte the line pino itself writes for it', async () => {
+    // A log formatter that changes nothing still sends the line down pino's generic path.
+    expect(completedLineWriter(pino({ level: 'info' }, new Writable()))).not.toBeNull();
+    expect(completedLineWriter(pino({ level: 'info', formatters: { log: (o) => o } }, new Writable()))).toBeNull();
+    const template = await serve('info');
+    const generic = await serve('info', { formatters: { log: (o) => o } });
+    const send = async (url: string) => {
+      const res = await fetch(`${url}/ok?q="quoted"&u=\u00e9\u2028&b=\\`, { headers: { 'accept-version': '1."2"\\' } });
+      await res.text();
+      await (await fetch(`${url}/missing`)).text();
+    };
+    try {
+      await send(template.url);
+      await send(generic.url);
+      await template.app.close();
+      await generic.app.close();
+      // Only the clock, the request id's counter and the client's port may differ.
+      const shape = (text: string) =>
+        text
+          .trim()
+          .split('\n')
+          .filter((l) => l.includes('request completed'))
+          .map((l) =>
+            l
+              .replace(/"time":\d+/, '"time":T')
+              .replace(/"responseTime":[\d.e+-]+/, '"responseTime":R')
+              .replace(/"remotePort":\d+/, '"remotePort":P')
+              .replace(/"host":"127\.0\.0\.1:\d+"/, '"host":H'),
+          );
+      const ours = shape(template.raw());
+      expect(ours).toHaveLength(2);
+      expect(ours).toEqual(shape(generic.raw()));
+      const [first, second] = template.lines().filter((l) => l.msg === 'request completed');
+      expect(first).toMatchObject({ req: { url: '/ok?q=%22quoted%22&u=%C3%A9%E2%80%A8&b=\\', version: '1."2"\\' } });
+      expect(second).toMatchObject({ res: { statusCode: 404 } });
+    } finally {
+      await template.app.close();
+      await generic.app.close();
     }
   });
 });
