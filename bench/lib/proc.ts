@@ -139,10 +139,15 @@ export function runProcess(o: RunOptions): Promise<RunResult> {
 
 /** Peak resident set size (VmHWM) of a live process in MiB, from /proc; undefined when unknown. */
 export async function peakRssMiB(pid: number): Promise<number | undefined> {
+  return statusMiB(pid, 'VmHWM');
+}
+
+/** A memory field of /proc/<pid>/status in MiB (e.g. VmHWM, RssAnon, RssFile); undefined when unreadable. */
+export async function statusMiB(pid: number, field: string): Promise<number | undefined> {
   const { readFile } = await import('node:fs/promises');
   try {
     const status = await readFile(`/proc/${pid}/status`, 'utf8');
-    const m = status.match(/^VmHWM:\s+(\d+)\s+kB/m);
+    const m = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status);
     return m ? Number(m[1]) / 1024 : undefined;
   } catch {
     return undefined;

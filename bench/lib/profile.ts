@@ -24,7 +24,7 @@ export interface Profile {
   row4: { runs: number; warmup: number };
   row5: { connections: number; durationSec: number; reps: number };
   /** One backfill per size, each at most `windowMs`; VmHWM is read then (the job may not be done). */
-  row6: { sizes: number[]; windowMs: number };
+  row6: { sizes: number[]; reps: number; windowMs: number };
   /** CPU per activity: a backfill of n at latencyMs, budget never binding. */
   row8: { n: number; latencyMs: number; reps: number; timeoutMs: number };
   row7: { backlog: number; reps: number; pickupJobs: number; timeoutMs: number };
@@ -55,7 +55,7 @@ export const FULL: Profile = {
   row3: { reps: 7 },
   row4: { runs: 20, warmup: 3 },
   row5: { connections: 100, durationSec: 10, reps: 5 },
-  row6: { sizes: [500, 5000], windowMs: 300_000 },
+  row6: { sizes: [500, 5000], reps: 3, windowMs: 300_000 },
   row8: { n: 300, latencyMs: 100, reps: 3, timeoutMs: 300_000 },
   row7: { backlog: 1000, reps: 3, pickupJobs: 100, timeoutMs: 180_000 },
   row9: { sizes: [500, 5000, 10000], reps: 3, timeoutMs: 1_800_000 },
@@ -81,7 +81,7 @@ export const QUICK: Profile = {
   row3: { reps: 3 },
   row4: { runs: 5, warmup: 1 },
   row5: { connections: 100, durationSec: 1, reps: 3 },
-  row6: { sizes: [60, 240], windowMs: 15_000 },
+  row6: { sizes: [60, 240], reps: 1, windowMs: 15_000 },
   row8: { n: 30, latencyMs: 100, reps: 1, timeoutMs: 60_000 },
   row7: { backlog: 60, reps: 2, pickupJobs: 15, timeoutMs: 60_000 },
   row9: { sizes: [20, 80, 160], reps: 1, timeoutMs: 120_000 },
