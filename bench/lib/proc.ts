@@ -2,6 +2,7 @@
 // their URL when ready, and short ones (CLI commands) that are timed from spawn to exit.
 // Every child is tracked so that an aborted bench never leaves a server behind.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 
 const live = new Set<ChildProcess>();
 
@@ -156,9 +157,15 @@ export async function statusMiB(pid: number, field: string): Promise<number | un
 
 /** CPU time (user + system) a live process has used so far, in ms, from /proc/<pid>/stat. */
 export async function cpuMs(pid: number): Promise<number | undefined> {
-  const { readFile } = await import('node:fs/promises');
+  return readCpuMs(pid);
+}
+
+// The samplers below read /proc synchronously: every 100 ms, a promise and a thread-pool hop per
+// file made the sampler itself cost ~9 % of a core, which row 7 counts as the machine's.
+
+function readCpuMs(pid: number): number | undefined {
   try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name (which may hold spaces) start after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // utime and stime are fields 14 and 15 of stat(5), i.e. 11 and 12 after the name.
@@ -173,10 +180,9 @@ export async function cpuMs(pid: number): Promise<number | undefined> {
 const CLOCK_TICKS = 100;
 
 /** CPU time the whole machine has spent busy (every state but idle and iowait), summed over all cores, in ms, from /proc/stat. */
-export async function machineBusyMs(): Promise<number | undefined> {
-  const { readFile } = await import('node:fs/promises');
+function readMachineBusyMs(): number | undefined {
   try {
-    const line = (await readFile('/proc/stat', 'utf8')).split('\n', 1)[0] ?? '';
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
     // cpu user nice system idle iowait irq softirq steal guest guest_nice (guest is already in user).
     const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
     const ticks = [user, nice, system, irq, softirq, steal].reduce<number>((a, v) => a + (v ?? 0), 0);
@@ -186,37 +192,94 @@ export async function machineBusyMs(): Promise<number | undefined> {
   }
 }
 
+/** Each pid's command name once read: a sampler lists processes every 100 ms, and a pid keeps its name. */
+const commOf = new Map<number, string>();
+
+/** Pids of every process whose command name (/proc/<pid>/comm) is `comm`, e.g. PostgreSQL's backends. */
+export function pidsByComm(comm: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    let name = commOf.get(pid);
+    if (name === undefined) {
+      try {
+        name = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+        commOf.set(pid, name);
+      } catch {
+        continue; // gone between readdir and read
+      }
+    }
+    if (name === comm) pids.push(pid);
+  }
+  return pids;
+}
+
+/** Named sets of processes whose CPU a sampler attributes separately (pids listed at each sample, so late starters count). */
+export type ProcessGroups = Record<string, () => number[]>;
+
+interface Sample {
+  at: number;
+  busyMs: number;
+  /** Per group, each pid's CPU ms so far. */
+  groups: Record<string, Map<number, number>>;
+}
+
 /**
  * Samples the machine's busy CPU every `everyMs` until stopped, so a row can take the CPU spent
- * inside a window that it only learns afterwards (e.g. first to last job start).
+ * inside a window that it only learns afterwards (e.g. first to last job start). With `groups`,
+ * each group's processes are sampled too, so the row can say where that CPU went.
  */
 export class MachineCpuSampler {
-  private readonly samples: Array<{ at: number; busyMs: number }> = [];
+  private readonly samples: Sample[] = [];
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly everyMs = 100) {}
+  constructor(
+    private readonly everyMs = 100,
+    private readonly groups: ProcessGroups = {},
+  ) {}
 
-  async start(): Promise<void> {
-    await this.sample();
-    this.timer = setInterval(() => void this.sample(), this.everyMs);
+  start(): void {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), this.everyMs);
   }
 
-  async stop(): Promise<void> {
+  stop(): void {
     clearInterval(this.timer);
-    await this.sample();
+    this.sample();
   }
 
-  /** Busy CPU ms (all cores) between the samples nearest to [from, to] (epoch ms); undefined without samples there. */
-  busyBetween(from: number, to: number): { busyMs: number; wallMs: number } | undefined {
+  /**
+   * Busy CPU ms (all cores) between the samples nearest to [from, to] (epoch ms), and each
+   * group's share of it; undefined without samples there. A process that started inside the
+   * window counts from its start; one that ended inside it is left out of its group.
+   */
+  busyBetween(from: number, to: number): { busyMs: number; wallMs: number; groupMs: Record<string, number> } | undefined {
     const inside = this.samples.filter((s) => s.at >= from && s.at <= to);
     const first = inside[0];
     const last = inside[inside.length - 1];
     if (!first || !last || last.at - first.at <= 0) return undefined;
-    return { busyMs: last.busyMs - first.busyMs, wallMs: last.at - first.at };
+    const groupMs: Record<string, number> = {};
+    for (const [name, pids] of Object.entries(last.groups)) {
+      let ms = 0;
+      for (const [pid, cpu] of pids) ms += cpu - (first.groups[name]?.get(pid) ?? 0);
+      groupMs[name] = ms;
+    }
+    return { busyMs: last.busyMs - first.busyMs, wallMs: last.at - first.at, groupMs };
   }
 
-  private async sample(): Promise<void> {
-    const busyMs = await machineBusyMs();
-    if (busyMs !== undefined) this.samples.push({ at: Date.now(), busyMs });
+  private sample(): void {
+    const at = Date.now();
+    const busyMs = readMachineBusyMs();
+    const groups: Sample['groups'] = {};
+    for (const [name, list] of Object.entries(this.groups)) {
+      const cpu = new Map<number, number>();
+      for (const pid of list()) {
+        const ms = readCpuMs(pid);
+        if (ms !== undefined) cpu.set(pid, ms);
+      }
+      groups[name] = cpu;
+    }
+    if (busyMs !== undefined) this.samples.push({ at, busyMs, groups });
   }
 }

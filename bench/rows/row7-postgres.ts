@@ -11,7 +11,7 @@ import { ACCOUNT, startEmulatorChild } from '../lib/emulator.js';
 import { missingParts, tempDir } from '../lib/paths.js';
 import { createBenchDatabase, pgServerUrl } from '../lib/postgres.js';
 import type { Profile } from '../lib/profile.js';
-import { MachineCpuSampler } from '../lib/proc.js';
+import { MachineCpuSampler, pidsByComm } from '../lib/proc.js';
 import { notRun, type RowResult } from '../lib/result.js';
 import { rateBudgetSetting, startServiceChild, type ServiceChild } from '../lib/service.js';
 import { fmt, summarize } from '../lib/stats.js';
@@ -19,6 +19,14 @@ import { fmt, summarize } from '../lib/stats.js';
 const TITLE = 'PostgreSQL with 4 worker processes: job claims/s and pickup latency';
 const TARGETS = ['≥500 claims/s', 'pickup p50 ≤50 ms'];
 const WORKERS = 4;
+/** The processes whose CPU per job the row reports, by what they are. */
+const GROUPS = {
+  workers: 'the 4 worker processes',
+  postgres: 'PostgreSQL (every postgres process)',
+  api: 'the API process',
+  emulator: 'the emulator',
+  bench: 'this bench (creating and polling jobs, sampling)',
+} as const;
 
 interface Job {
   job_id: string;
@@ -124,18 +132,27 @@ export async function row7(p: Profile['row7'], log: (s: string) => void): Promis
     // (our API and workers, PostgreSQL, the emulator and this bench's polling together).
     const cpuPerJob: number[] = [];
     const busyShare: number[] = [];
+    // Where that CPU goes, per job: each group of processes sampled with the machine.
+    const groupPerJob: Record<string, number[]> = {};
     const cores = os.availableParallelism();
     let dayIndex = 0;
     for (let rep = 0; rep < p.reps; rep++) {
       const backlog = await createMany(api, dayIndex, p.backlog, 8);
       dayIndex += p.backlog;
-      const cpu = new MachineCpuSampler();
-      await cpu.start();
-      const workers = await startWorkers();
+      let workers: ServiceChild[] = [];
+      const cpu = new MachineCpuSampler(100, {
+        [GROUPS.workers]: () => workers.map((w) => w.pid),
+        [GROUPS.postgres]: () => pidsByComm('postgres'),
+        [GROUPS.api]: () => [apiProc.pid],
+        [GROUPS.emulator]: () => [emu.proc.pid],
+        [GROUPS.bench]: () => [process.pid],
+      });
+      cpu.start();
+      workers = await startWorkers();
       try {
         await api.drain(p.timeoutMs);
       } finally {
-        await cpu.stop();
+        cpu.stop();
         await Promise.all(workers.map((w) => w.stop()));
       }
       const done = await api.byIds(new Set(backlog.map((j) => j.job_id)));
@@ -148,10 +165,19 @@ export async function row7(p: Profile['row7'], log: (s: string) => void): Promis
         // Jobs claimed inside the sampled part of the window, at the window's mean claim rate.
         const claimedInside = ((claimRates[rep] ?? 0) * busy.wallMs) / 1000;
         cpuPerJob.push(busy.busyMs / Math.max(1, claimedInside));
+        for (const [group, ms] of Object.entries(busy.groupMs)) (groupPerJob[group] ??= []).push(ms / Math.max(1, claimedInside));
         busyShare.push(busy.busyMs / (busy.wallMs * cores));
       }
       log(
-        `  row 7 rep ${rep + 1}: ${starts.length} claims in ${fmt(spanSec)} s (${fmt(claimRates[rep] ?? 0)}/s), ${failedJobs[rep]} not completed${busy ? `; machine CPU ${fmt(cpuPerJob[cpuPerJob.length - 1] ?? 0)} ms per job, ${fmt((busyShare[busyShare.length - 1] ?? 0) * 100)} % of ${cores} cores busy` : ''}`,
+        `  row 7 rep ${rep + 1}: ${starts.length} claims in ${fmt(spanSec)} s (${fmt(claimRates[rep] ?? 0)}/s), ${failedJobs[rep]} not completed${
+          busy
+            ? `; machine CPU ${fmt(cpuPerJob[cpuPerJob.length - 1] ?? 0)} ms per job, ${fmt((busyShare[busyShare.length - 1] ?? 0) * 100)} % of ${cores} cores busy (${Object.entries(
+                groupPerJob,
+              )
+                .map(([g, v]) => `${g} ${fmt(v[v.length - 1] ?? 0)} ms`)
+                .join(', ')})`
+            : ''
+        }`,
       );
     }
 
@@ -175,6 +201,7 @@ export async function row7(p: Profile['row7'], log: (s: string) => void): Promis
     const rate = summarize(claimRates).median;
     const perJob = summarize(cpuPerJob).median;
     const ceiling = (cores * 1000) / perJob;
+    const groupMedian = (group: string): number => summarize(groupPerJob[group] ?? []).median;
     return {
       id: 7,
       title: TITLE,
@@ -188,6 +215,7 @@ export async function row7(p: Profile['row7'], log: (s: string) => void): Promis
           ? [
               { label: 'machine CPU per claimed job (all processes, claim window)', unit: 'ms', values: cpuPerJob },
               { label: `machine CPU busy in the claim window (${cores} cores = 100 %)`, unit: '%', values: busyShare.map((b) => b * 100) },
+              ...Object.entries(groupPerJob).map(([group, values]) => ({ label: `of it: ${group}`, unit: 'ms', values })),
               { label: `claims/s ceiling at that CPU per job (${cores} cores × 1000 ÷ ms per job)`, unit: 'claims/s', values: [ceiling] },
             ]
           : []),
@@ -200,7 +228,7 @@ export async function row7(p: Profile['row7'], log: (s: string) => void): Promis
         'Claims/s is the number of backlog jobs over the spread of their start_time (first to last claim); it includes running each job (one list request, its checkpoint and completion), since a worker process takes new jobs only as its slots free up.',
         ...(rate < 500 && cpuPerJob.length > 0
           ? [
-              `What bounds it (measured above): the machine is ${fmt(summarize(busyShare).median * 100)} % busy while claiming, at ${fmt(perJob)} ms CPU per job across everything on the machine (API, 4 workers, PostgreSQL, the emulator, this bench's polling), so ${cores} cores allow at most ~${fmt(ceiling)} jobs/s. 500/s needs ≤ ${fmt((cores * 1000) / 500)} ms of CPU per job. A job now costs ~5.6 statements (one-statement claim and completion; the account read, the rate-budget write and a shared NOTIFY) and one upstream request; what is left is spread over all of them (bench/findings.md, row 7, fifth session).`,
+              `What bounds it (measured above): the machine is ${fmt(summarize(busyShare).median * 100)} % busy while claiming, at ${fmt(perJob)} ms CPU per job across everything on the machine, so ${cores} cores allow at most ~${fmt(ceiling)} jobs/s; 500/s needs ≤ ${fmt((cores * 1000) / 500)} ms of CPU per job. Of it (medians, per job): ${GROUPS.workers} ${fmt(groupMedian(GROUPS.workers))} ms, PostgreSQL ${fmt(groupMedian(GROUPS.postgres))} ms, the emulator ${fmt(groupMedian(GROUPS.emulator))} ms, the API ${fmt(groupMedian(GROUPS.api))} ms, this bench ${fmt(groupMedian(GROUPS.bench))} ms. A job costs ~5.6 statements (one-statement claim and completion; the account read, the rate-budget write and a shared NOTIFY) and one upstream request; a system-wide perf profile of this row (bench/findings.md) puts a third of all CPU in the kernel (loopback TCP: each statement and each response wakes the other side) and the workers' JavaScript mostly in baseline code and inline-cache builtins, with TurboFan still compiling (each worker process of the row lives ~10 s). What would move it: fewer round trips per job — the account read shared by the jobs of one account within a bound, the rate-budget write taken for several requests at once, several jobs' completions in one statement — each at most one of the ~6.6 round trips a job makes (bench/findings.md, row 7).`,
             ]
           : []),
         "Timestamps are the service's own (millisecond resolution); all processes share one clock. A negative pickup latency means the worker took its claim timestamp before its claim query ran (e.g. while waiting for a database connection), so start_time can be early by that much.",
