@@ -134,30 +134,45 @@ export async function row9(p: Profile['row9'], log: (s: string) => void): Promis
     figures.push({ label: `VmHWM N = ${largest} / N = ${middle}`, unit: '×', values: [further], note: 'medians' });
     targets.push({ text: ROW9_TARGETS[1]!, measured: `${fmt(further)}×`, met: further <= 1.1 });
   }
-  if (growth > 1.1) {
-    const gcMedian = (n: number, pick: (r: Run) => number | undefined) => {
-      const v = gcRuns
-        .get(n)!
-        .map(pick)
-        .filter((x): x is number => x !== undefined);
-      return v.length > 0 ? fmt(summarize(v).median) : '?';
-    };
-    const gcs = (n: number) => summarize(gcRuns.get(n)!.map((r) => r.gc.majors)).median;
-    const head = `What bounds it (measured above): the N = ${middle} import peaks ${fmt(med(middle) - med(small))} MiB higher than N = ${small}; V8 ran ${fmt(gcs(small))} vs ${fmt(gcs(middle))} old-generation collections during them.`;
-    const beyond =
-      further === undefined
-        ? ''
-        : further <= 1.1
-          ? ` Past that point the peak does not grow: N = ${largest} is ${fmt(further)}× N = ${middle}.`
-          : ` It grows further: N = ${largest} is ${fmt(further)}× N = ${middle}.`;
-    notes.push(
-      gcs(small) === 0 && gcs(middle) > 0
-        ? `${head} V8 let the heap grow to ${gcMedian(middle, (r) => r.gc.heapAtFirstMarkMiB)} MiB used before its first one, and ${gcMedian(middle, (r) => r.gc.liveAfterMiB)} MiB were live after the last: ` +
-            `the difference is garbage awaiting V8's first mark-compact, which the smaller import finishes before, not data the import keeps.${beyond}` +
-            ' What would move it: less allocation per archive entry before that first collection (the JSON pass: parsed records and their store payloads), or a smaller heap limit for the service.'
-        : `${head} Collection timing does not explain it here; the heap sampler in bench/findings.md (row 9) is the next step.${beyond}`,
-    );
-  }
+  const gcMedian = (n: number, pick: (r: Run) => number | undefined) => {
+    const v = gcRuns
+      .get(n)!
+      .map(pick)
+      .filter((x): x is number => x !== undefined);
+    return v.length > 0 ? summarize(v).median : undefined;
+  };
+  const mib = (v: number | undefined) => (v === undefined ? '?' : `${fmt(v)} MiB`);
+  const gcs = (n: number) => summarize(gcRuns.get(n)!.map((r) => r.gc.majors)).median;
+  // Why the `hi` import peaks above the `lo` one, from the GC probe's figures: garbage V8 had not
+  // collected yet (the live heap after its collections does not grow) or data the import keeps.
+  const explain = (target: string, lo: number, hi: number): string => {
+    const spread = summarize(peaks.get(hi)!);
+    const head =
+      `What bounds "${target}" (measured above): the N = ${hi} import peaks ${fmt(med(hi) - med(lo))} MiB higher than N = ${lo}` +
+      `${p.reps > 1 ? ` (its ${p.reps} peaks span ${fmt(spread.min)}–${fmt(spread.max)} MiB)` : ''}; V8 ran ${fmt(gcs(lo))} vs ${fmt(gcs(hi))} old-generation collections during them.`;
+    const liveHi = gcMedian(hi, (r) => r.gc.liveAfterMiB);
+    const liveLo = gcMedian(lo, (r) => r.gc.liveAfterMiB);
+    const move =
+      ' What would move it: less allocation per archive entry between collections (the JSON pass: parsed records and their store payloads), or a smaller heap limit for the service.';
+    if (gcs(lo) === 0 && gcs(hi) > 0)
+      return (
+        `${head} V8 let the heap grow to ${mib(gcMedian(hi, (r) => r.gc.heapAtFirstMarkMiB))} used before its first one, and ${mib(liveHi)} were live after the last: ` +
+        `the difference is garbage awaiting V8's first mark-compact, which the smaller import finishes before, not data the import keeps.${move}`
+      );
+    if (gcs(hi) > gcs(lo) && liveHi !== undefined && liveLo !== undefined && liveHi <= liveLo * 1.1)
+      return (
+        `${head} What was live after the last collection did not grow (${mib(liveLo)} at N = ${lo}, ${mib(liveHi)} at N = ${hi}): ` +
+        `the difference is garbage between collections, and where the peak falls depends on when V8 collects, which is also what spreads the N = ${hi} peaks. ` +
+        `The import keeps no more data for the larger archive.${move}`
+      );
+    if (gcs(lo) === 0 && gcs(hi) === 0)
+      return `${head} With no old-generation collection in either, each peak holds all the garbage its import made as well as what it keeps; the probe cannot tell them apart at these sizes.`;
+    return `${head} Collection timing does not explain it here (live after the last collection: ${mib(liveLo)} at N = ${lo}, ${mib(liveHi)} at N = ${hi}); the heap sampler in bench/findings.md (row 9) is the next step.`;
+  };
+  if (growth > 1.1) notes.push(explain(ROW9_TARGETS[0]!, small, middle));
+  if (largest !== undefined && further !== undefined && further > 1.1) notes.push(explain(ROW9_TARGETS[1]!, middle, largest));
+  else if (largest !== undefined && further !== undefined && growth > 1.1)
+    notes.push(`Past that point the peak does not grow: N = ${largest} is ${fmt(further)}× N = ${middle}.`);
   return {
     id: 9,
     title: ROW9_TITLE,
