@@ -62,6 +62,8 @@ export async function row8(p: Profile['row8'], log: (s: string) => void): Promis
       ...(med > 6
         ? [
             "What bounds it: our own work per item, each part 0.3–0.8 ms in the profile of the sync phase (bench/findings.md, rows 6 and 8) — the Garmin client's HTTP transport, the progress stream to the `--wait` watcher, node:zlib inflating the download, SQLite statements (upsert, item done, counters, source read), the blob write with fsync and read-back hash.",
+            "Of it, the download is about half: `bench/micro/garmin-transport.ts` measures the Garmin client alone at ~3.1 ms of CPU per `downloadActivityFit` on the AMD EPYC host of 2026-12-04 (bench/findings.md), of which V8 GC ~12 %, socket writes (the syscalls) ~9 %, node:zlib ~8 % and the FIT CRC ~4 %, the rest Node's HTTP and stream code in parts of ≤ 2 % each.",
+            "What would move it: no one change. The largest parts are 0.3–0.75 ms each (the inflate, the SQLite statements, the blob temp file's open, the CRC), so the target on a host like this takes several cuts together: less garbage per download (fewer intermediate chunks and promises between the socket, the inflate and the verifier), the item's SQLite statements merged. The host moves it more than any of them: the same code path measured 3.93 ms per activity on an Intel Xeon host of this pool and 6.27 ms on an AMD EPYC one (bench/findings.md), so compare only within one run.",
           ]
         : []),
     ],
